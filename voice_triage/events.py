@@ -1,0 +1,70 @@
+"""Plain data passed between the dialog and its listeners and speakers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Say:
+    """Something to speak; nothing is expected back."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question: speak `text`, then hear one answer.
+
+    `options` are the canonical answers to offer; `vocabulary` is every phrase that can be
+    understood here (answers, synonyms and control words) for a grammar-based recognizer.
+    """
+
+    text: str
+    question: str
+    options: tuple[str, ...] = ()
+    vocabulary: tuple[str, ...] = ()
+    kind: str = "yesno"
+
+
+@dataclass(frozen=True)
+class End:
+    """The conversation is over; `report` is the full report dictionary."""
+
+    text: str
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Adjust:
+    """A spoken request to change delivery: `setting` is "rate" or "pause", `step` is +1 or -1.
+
+    Speakers and listeners that can honour it do; typed ones ignore it.
+    """
+
+    setting: str
+    step: int
+
+
+Event = Say | Ask | End | Adjust
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One utterance as understood by a listener (typed text has confidence 1.0)."""
+
+    text: str
+    confidence: float = 1.0
+    alternatives: tuple[str, ...] = ()
+
+
+class Listener(Protocol):
+    """Hears one answer to a question; returns None when input has ended for good."""
+
+    def listen(self, ask: Ask) -> Heard | None: ...
+
+
+class Speaker(Protocol):
+    """Delivers one dialog event to the person (speech, caption, JSON line...)."""
+
+    def emit(self, event: Event) -> None: ...
