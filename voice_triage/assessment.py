@@ -1,0 +1,126 @@
+"""Turn answers into a disposition and a ranked likely source, with the reasons for each."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .content import LEVELS, SOURCE_IDS, Condition, Content
+
+Answers = dict[str, Any]
+
+
+def rank(level: str) -> int:
+    """0 for emergency up to 3 for self-care: lower is more urgent."""
+    return LEVELS.index(level)
+
+
+def most_urgent(levels: list[str]) -> str:
+    """The most urgent of some levels (self-care when there are none)."""
+    return min(levels, key=rank, default="self_care")
+
+
+def _comparable(value: Any) -> Any:
+    """Durations compare by their days."""
+    return value["days"] if isinstance(value, dict) and "days" in value else value
+
+
+def holds(condition: Condition, answers: Answers) -> bool:
+    """Whether one condition holds; an unanswered or unknown question never satisfies it."""
+    if condition.question not in answers:
+        return False
+    answer, target = _comparable(answers[condition.question]), condition.value
+    if answer in ("unknown", None):
+        return condition.op == "ne"
+    tests = {
+        "eq": lambda: answer == target, "ne": lambda: answer != target,
+        "in": lambda: answer in target,
+        "includes": lambda: isinstance(answer, list) and target in answer,
+        "includes_any": lambda: isinstance(answer, list) and bool(set(answer) & set(target)),
+    }
+    if condition.op in tests:
+        return tests[condition.op]()
+    if not isinstance(answer, (int, float)):
+        return False
+    return {"lt": answer < target, "gt": answer > target, "le": answer <= target, "ge": answer >= target}[condition.op]
+
+
+def all_hold(conditions: tuple[Condition, ...], answers: Answers) -> bool:
+    """Whether every condition holds."""
+    return all(holds(condition, answers) for condition in conditions)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A red flag or rule that set a level, with why in plain words."""
+
+    id: str
+    level: str
+    text: str
+    source: str
+
+
+@dataclass
+class Assessment:
+    """The outcome: level, findings, and likely sources ranked with reasons."""
+
+    disposition: str
+    findings: list[Finding]
+    likely_source: str
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+def red_flag_findings(content: Content, answers: Answers) -> list[Finding]:
+    """Findings from red-flag answers; "not sure" counts up to the configured cap (urgent)."""
+    unsure = content.rules_raw["unsure"]
+    findings = []
+    for flag in content.red_flags:
+        answer = answers.get(flag.id)
+        if answer == "yes":
+            findings.append(Finding(flag.id, flag.level, flag.finding, flag.source))
+        elif answer in ("unsure", "unknown"):
+            level = max(flag.level, unsure["cap"], key=rank)
+            findings.append(Finding(flag.id, level, unsure["finding"], unsure["source"]))
+    return findings
+
+
+def rule_findings(content: Content, answers: Answers) -> list[Finding]:
+    """Findings from symptom patterns, then modifiers that raise other flags one step."""
+    findings = [Finding(r.id, r.level, r.finding, r.source) for r in content.rules if all_hold(r.when, answers)]
+    flags = red_flag_findings(content, answers)
+    raised = []
+    for modifier in content.modifiers:
+        targets = [f for f in flags + findings if f.level == modifier.raises]
+        if targets and all_hold(modifier.when, answers):
+            raised.append(Finding(modifier.id, modifier.level, modifier.finding, modifier.source))
+    return findings + raised
+
+
+def rank_sources(content: Content, answers: Answers) -> list[dict[str, Any]]:
+    """Likely sources by evidence score, each with the reasons taken from the answers."""
+    labels = content.rules_raw["likely_source"]["labels"]
+    scores = {sid: {"id": sid, "label": labels[sid], "score": 0, "reasons": []} for sid in SOURCE_IDS}
+    for flag in content.red_flags:
+        if flag.suggests and answers.get(flag.id) == "yes":
+            scores[flag.suggests]["score"] += 3
+            scores[flag.suggests]["reasons"].append(flag.because)
+    # Strongest evidence first, so the spoken "because ..." names the most telling answers.
+    for feature in sorted(content.features, key=lambda f: -f.weight):
+        if holds(feature.condition, answers):
+            entry = scores[feature.source_id]
+            entry["score"] += feature.weight
+            if feature.reason not in entry["reasons"]:
+                entry["reasons"].append(feature.reason)
+    return sorted(scores.values(), key=lambda entry: -entry["score"])
+
+
+def assess(content: Content, answers: Answers, complete: bool = True) -> Assessment:
+    """The disposition is the most urgent level reached; an unfinished interview is at least the floor level."""
+    findings = red_flag_findings(content, answers) + rule_findings(content, answers)
+    if not complete:
+        floor = content.rules_raw["incomplete"]
+        findings.append(Finding("incomplete", floor["level"], floor["finding"], floor["source"]))
+    ranked = rank_sources(content, answers)
+    # Ties keep the content's order (hip, spine, sacroiliac, muscle); too little evidence is "unclear".
+    likely = ranked[0]["id"] if ranked[0]["score"] >= content.rules_raw["likely_source"]["min_score"] else "unclear"
+    findings.sort(key=lambda f: rank(f.level))
+    return Assessment(most_urgent([f.level for f in findings]), findings, likely, ranked)

@@ -1,0 +1,356 @@
+"""Load and validate the clinical content files (TOML) into plain dataclasses."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONTENT_DIR = Path(__file__).parent / "content"
+FILES = ("sources", "questions", "vocabulary", "rules", "advice", "dialog")
+LEVELS = ("emergency", "urgent", "gp", "self_care")
+SOURCE_IDS = ("hip", "spine", "sacroiliac", "muscle")
+KINDS = ("yesno", "number", "choice", "multi", "duration", "free")
+OPS = ("eq", "ne", "lt", "gt", "le", "ge", "in", "includes", "includes_any")
+
+
+class ContentError(Exception):
+    """A content file is missing, malformed, or refers to something that does not exist."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One test on an answer: `answers[question] <op> value`."""
+
+    question: str
+    op: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Option:
+    """One canonical answer with the phrases that mean it."""
+
+    id: str
+    label: str
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question, red flag or symptom; red flags carry a level."""
+
+    id: str
+    kind: str
+    text: str
+    reask: str
+    source: str
+    options: tuple[Option, ...] = ()
+    ask_if: tuple[Condition, ...] = ()
+    level: str | None = None
+    finding: str = ""
+    suggests: str | None = None
+    because: str = ""
+
+    @property
+    def is_red_flag(self) -> bool:
+        """True for warning-sign questions, which are always asked first."""
+        return self.level is not None
+
+    def option(self, option_id: str) -> Option:
+        """The option with this id."""
+        return next(o for o in self.options if o.id == option_id)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A pattern of answers that sets (or raises) a level."""
+
+    id: str
+    level: str
+    when: tuple[Condition, ...]
+    finding: str
+    source: str
+    raises: str | None = None
+
+
+@dataclass(frozen=True)
+class Feature:
+    """An answer that points to a likely source of the pain."""
+
+    source_id: str
+    condition: Condition
+    weight: int
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A stretch with who it suits and when to leave it out."""
+
+    id: str
+    name: str
+    how: str
+    caution: str
+    suits: tuple[str, ...]
+    avoid_if: tuple[Condition, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the dialog, assessment and advice need, validated."""
+
+    sources: dict[str, dict[str, Any]]
+    red_flags: tuple[Question, ...]
+    symptoms: tuple[Question, ...]
+    vocabulary: dict[str, Any]
+    levels: dict[str, dict[str, Any]]
+    rules: tuple[Rule, ...]
+    modifiers: tuple[Rule, ...]
+    features: tuple[Feature, ...]
+    rules_raw: dict[str, Any]
+    stretches: tuple[Stretch, ...]
+    advice: dict[str, Any]
+    phrases: dict[str, Any]
+    questions_by_id: dict[str, Question] = field(default_factory=dict)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question in asking order: red flags first."""
+        return self.red_flags + self.symptoms
+
+
+class _Reader:
+    """Reads keys from one file's tables, naming the file and key in every error."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, key: str, message: str) -> ContentError:
+        """An error that names this file and the key at fault."""
+        return ContentError(f"{self.file}: {key}: {message}")
+
+    def get(self, table: dict[str, Any], key: str, where: str, kind: type | tuple = str) -> Any:
+        """A required key of the given type."""
+        if key not in table:
+            raise self.fail(f"{where}.{key}", "missing required key")
+        value = table[key]
+        if not isinstance(value, kind):
+            raise self.fail(f"{where}.{key}", f"expected {getattr(kind, '__name__', kind)}")
+        return value
+
+
+def _load_toml(folder: Path, name: str) -> dict[str, Any]:
+    """Parse one content file, turning syntax errors into a named ContentError."""
+    path = folder / f"{name}.toml"
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ContentError(f"{path.name}: file is missing from {folder}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ContentError(f"{path.name}: syntax error: {error}") from None
+
+
+def _conditions(reader: _Reader, raw: Any, where: str) -> tuple[Condition, ...]:
+    """Parse a list of {question, op, value} tables."""
+    if not isinstance(raw, list):
+        raise reader.fail(where, "expected a list of conditions")
+    result = []
+    for index, item in enumerate(raw):
+        spot = f"{where}[{index}]"
+        if not isinstance(item, dict):
+            raise reader.fail(spot, "expected a table")
+        op = reader.get(item, "op", spot)
+        if op not in OPS:
+            raise reader.fail(f"{spot}.op", f"unknown op {op!r}; use one of {', '.join(OPS)}")
+        if "value" not in item:
+            raise reader.fail(f"{spot}.value", "missing required key")
+        result.append(Condition(reader.get(item, "question", spot), op, item["value"]))
+    return tuple(result)
+
+
+def _options(reader: _Reader, raw: list[dict[str, Any]], where: str) -> tuple[Option, ...]:
+    """Parse [[question.option]] tables."""
+    options = []
+    for index, item in enumerate(raw):
+        spot = f"{where}.option[{index}]"
+        synonyms = item.get("synonyms", [])
+        if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
+            raise reader.fail(f"{spot}.synonyms", "expected a list of strings")
+        label = reader.get(item, "label", spot)
+        options.append(Option(reader.get(item, "id", spot), label, tuple(s.lower() for s in synonyms)))
+    return tuple(options)
+
+
+def _red_flag(reader: _Reader, item: dict[str, Any], index: int) -> Question:
+    """Parse one [[red_flag]] table."""
+    where = f"red_flag[{index}]"
+    level = reader.get(item, "level", where)
+    if level not in LEVELS[:3]:
+        raise reader.fail(f"{where}.level", f"must be one of emergency, urgent, gp, not {level!r}")
+    suggests = item.get("suggests")
+    if suggests is not None and suggests not in SOURCE_IDS:
+        raise reader.fail(f"{where}.suggests", f"unknown likely source {suggests!r}")
+    return Question(
+        id=reader.get(item, "id", where), kind="yesno", text=reader.get(item, "text", where),
+        reask=reader.get(item, "reask", where), source=reader.get(item, "source", where), level=level,
+        finding=reader.get(item, "finding", where), suggests=suggests, because=item.get("because", ""),
+    )
+
+
+def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
+    """Parse one [[question]] table."""
+    where = f"question[{index}]"
+    kind = reader.get(item, "kind", where)
+    if kind not in KINDS:
+        raise reader.fail(f"{where}.kind", f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    options = _options(reader, item.get("option", []), where)
+    if kind in ("choice", "multi") and not options:
+        raise reader.fail(f"{where}.option", f"a {kind} question needs options")
+    return Question(
+        id=reader.get(item, "id", where), kind=kind, text=reader.get(item, "text", where),
+        reask=reader.get(item, "reask", where), source=reader.get(item, "source", where), options=options,
+        ask_if=_conditions(reader, item.get("ask_if", []), f"{where}.ask_if"),
+    )
+
+
+def _rules(reader: _Reader, raw: dict[str, Any]) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """Parse [[rule]] and [[modifier]] tables."""
+    rules = []
+    for index, item in enumerate(raw.get("rule", [])):
+        where = f"rule[{index}]"
+        rules.append(Rule(
+            reader.get(item, "id", where), reader.get(item, "level", where),
+            _conditions(reader, reader.get(item, "when", where, list), f"{where}.when"),
+            reader.get(item, "finding", where), reader.get(item, "source", where)))
+    modifiers = []
+    for index, item in enumerate(raw.get("modifier", [])):
+        where = f"modifier[{index}]"
+        modifiers.append(Rule(
+            reader.get(item, "id", where), reader.get(item, "to", where),
+            _conditions(reader, reader.get(item, "when", where, list), f"{where}.when"),
+            reader.get(item, "finding", where), reader.get(item, "source", where),
+            raises=reader.get(item, "raises", where)))
+    return tuple(rules), tuple(modifiers)
+
+
+def _features(reader: _Reader, raw: list[dict[str, Any]]) -> tuple[Feature, ...]:
+    """Parse [[feature]] tables."""
+    features = []
+    for index, item in enumerate(raw):
+        where = f"feature[{index}]"
+        source_id = reader.get(item, "source_id", where)
+        if source_id not in SOURCE_IDS:
+            raise reader.fail(f"{where}.source_id", f"unknown likely source {source_id!r}")
+        condition = _conditions(reader, [item], where)[0]
+        features.append(Feature(source_id, condition, reader.get(item, "weight", where, int),
+                                reader.get(item, "reason", where), reader.get(item, "source", where)))
+    return tuple(features)
+
+
+def _stretches(reader: _Reader, raw: list[dict[str, Any]]) -> tuple[Stretch, ...]:
+    """Parse [[stretch]] tables."""
+    stretches = []
+    for index, item in enumerate(raw):
+        where = f"stretch[{index}]"
+        suits = tuple(reader.get(item, "suits", where, list))
+        for suit in suits:
+            if suit not in SOURCE_IDS:
+                raise reader.fail(f"{where}.suits", f"unknown likely source {suit!r}")
+        stretches.append(Stretch(
+            reader.get(item, "id", where), reader.get(item, "name", where), reader.get(item, "how", where),
+            reader.get(item, "caution", where), suits,
+            _conditions(reader, item.get("avoid_if", []), f"{where}.avoid_if"), reader.get(item, "source", where)))
+    return tuple(stretches)
+
+
+def _check_sources(file: str, node: Any, known: dict[str, Any], path: str = "") -> None:
+    """Every `source` key anywhere in a file must name a listed source."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            spot = f"{path}.{key}" if path else key
+            if key == "source" and isinstance(value, str) and value not in known:
+                raise ContentError(f"{file}: {spot}: unknown source {value!r} (not in sources.toml)")
+            _check_sources(file, value, known, spot)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            _check_sources(file, item, known, f"{path}[{index}]")
+
+
+def _check_condition(file: str, where: str, condition: Condition, questions: dict[str, Question]) -> None:
+    """A condition must name a real question, and option values must be that question's options."""
+    question = questions.get(condition.question)
+    if question is None:
+        raise ContentError(f"{file}: {where}: unknown question {condition.question!r}")
+    values = condition.value if isinstance(condition.value, list) else [condition.value]
+    if question.kind in ("choice", "multi", "free") and question.options:
+        known = {o.id for o in question.options}
+        for value in values:
+            if value not in known:
+                raise ContentError(f"{file}: {where}: {value!r} is not an option of question {question.id!r}")
+
+
+def _check_references(content: Content) -> None:
+    """Cross-file checks: ids unique, conditions point at real questions and options, levels known."""
+    seen: set[str] = set()
+    for question in content.questions:
+        if question.id in seen:
+            raise ContentError(f"questions.toml: {question.id}: duplicate question id")
+        seen.add(question.id)
+    questions = content.questions_by_id
+    for question in content.symptoms:
+        for condition in question.ask_if:
+            _check_condition("questions.toml", f"{question.id}.ask_if", condition, questions)
+    for rule in content.rules + content.modifiers:
+        for level in (rule.level, rule.raises or rule.level):
+            if level not in LEVELS:
+                raise ContentError(f"rules.toml: {rule.id}: unknown level {level!r}")
+        for condition in rule.when:
+            _check_condition("rules.toml", f"{rule.id}.when", condition, questions)
+    for index, feature in enumerate(content.features):
+        _check_condition("rules.toml", f"feature[{index}]", feature.condition, questions)
+    for stretch in content.stretches:
+        for condition in stretch.avoid_if:
+            _check_condition("advice.toml", f"{stretch.id}.avoid_if", condition, questions)
+    for level in LEVELS:
+        if level not in content.levels:
+            raise ContentError(f"rules.toml: level.{level}: missing required table")
+
+
+def _required_tables(file: str, raw: dict[str, Any], keys: tuple[str, ...]) -> None:
+    """Name the first missing top-level key."""
+    for key in keys:
+        if key not in raw:
+            raise ContentError(f"{file}: {key}: missing required key")
+
+
+def load_content(folder: Path | None = None) -> Content:
+    """Load every content file from `folder` (default: the packaged content) and validate it."""
+    folder = folder or CONTENT_DIR
+    raw = {name: _load_toml(folder, name) for name in FILES}
+    _required_tables("sources.toml", raw["sources"], ("source",))
+    sources = raw["sources"]["source"]
+    for name in FILES[1:]:
+        _check_sources(f"{name}.toml", raw[name], sources)
+    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "negation", "control", "numbers", "duration"))
+    _required_tables("rules.toml", raw["rules"], ("level", "unsure", "incomplete", "likely_source", "feature"))
+    _required_tables("advice.toml", raw["advice"], ("now", "explain", "self_care", "stretch", "stretches",
+                                                    "seek_help", "ces_warning", "disclaimer"))
+    questions_reader, rules_reader = _Reader("questions.toml"), _Reader("rules.toml")
+    red_flags = tuple(_red_flag(questions_reader, item, i) for i, item in enumerate(raw["questions"].get("red_flag", [])))
+    symptoms = tuple(_question(questions_reader, item, i) for i, item in enumerate(raw["questions"].get("question", [])))
+    if not red_flags:
+        raise ContentError("questions.toml: red_flag: at least one red-flag question is required")
+    rules, modifiers = _rules(rules_reader, raw["rules"])
+    content = Content(
+        sources=sources, red_flags=red_flags, symptoms=symptoms, vocabulary=raw["vocabulary"],
+        levels=raw["rules"]["level"], rules=rules, modifiers=modifiers,
+        features=_features(rules_reader, raw["rules"]["feature"]), rules_raw=raw["rules"],
+        stretches=_stretches(_Reader("advice.toml"), raw["advice"]["stretch"]), advice=raw["advice"],
+        phrases=raw["dialog"], questions_by_id={q.id: q for q in red_flags + symptoms},
+    )
+    _check_references(content)
+    return content

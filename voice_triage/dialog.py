@@ -1,0 +1,344 @@
+"""The triage conversation as a state machine. No I/O: it takes heard text and returns events."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from transitions import Machine
+
+from . import report as reporting
+from .advice import compose
+from .assessment import all_hold, assess
+from .content import Content, Question
+from .events import Adjust, Ask, End, Event, Heard, Say
+from .understand import Interpreter, vocabulary
+
+log = logging.getLogger(__name__)
+
+ACTIVE = ["red_flags", "confirming", "symptoms"]
+STATES = ["welcome", "red_flags", "confirming", "symptoms", "emergency", "advice", "ended"]
+
+# First matching row wins. Red flags first is enforced here: `symptoms` is only entered
+# `unless` a red-flag question is still pending.
+TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "begin", "source": "welcome", "dest": "red_flags"},
+    {"trigger": "answered", "source": "red_flags", "dest": "confirming", "conditions": "needs_confirmation"},
+    {"trigger": "answered", "source": ACTIVE, "dest": "emergency", "conditions": "emergency_found"},
+    {"trigger": "answered", "source": ACTIVE, "dest": "red_flags", "conditions": "red_flag_pending"},
+    {"trigger": "answered", "source": ACTIVE, "dest": "symptoms", "conditions": "symptom_pending",
+     "unless": "red_flag_pending"},
+    {"trigger": "answered", "source": ACTIVE, "dest": "advice", "unless": "red_flag_pending"},
+    {"trigger": "went_back", "source": ACTIVE, "dest": "red_flags", "conditions": "red_flag_pending"},
+    {"trigger": "went_back", "source": ACTIVE, "dest": "symptoms", "unless": "red_flag_pending"},
+    {"trigger": "restarted", "source": ACTIVE, "dest": "red_flags"},
+    {"trigger": "advised", "source": ["advice", "emergency"], "dest": "ended"},
+    {"trigger": "stopped", "source": ["welcome", *ACTIVE, "emergency", "advice"], "dest": "ended"},
+]
+
+MAX_TRIES = 3
+MIN_CONFIDENCE = 0.5
+EMERGENCY_REPEAT = "emergency_repeat"
+
+
+class Dialog:
+    """One triage conversation. Call `start()`, then `hear()` with each answer; both return events."""
+
+    def __init__(self, content: Content, *, confirm_emergency_yes: bool = False,
+                 today: dt.date | None = None, now: dt.datetime | None = None) -> None:
+        self.content = content
+        self.phrases = content.phrases
+        self.interpreter = Interpreter(content, today)
+        self.confirm_emergency_yes = confirm_emergency_yes
+        self.created = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
+        self.outbox: list[Event] = []
+        self._reset()
+        self.machine = Machine(model=self, states=STATES, transitions=TRANSITIONS, initial="welcome",
+                               auto_transitions=False)
+
+    def _reset(self) -> None:
+        """Forget every answer (also used by "start over")."""
+        self.answers: dict[str, Any] = {}
+        self.history: list[str] = []
+        self.transcript: list[dict[str, Any]] = []
+        self.current: Question | None = None
+        self.current_ask: Ask | None = None
+        self.tries = 0
+        self.pending_yes: Question | None = None
+        self.ended_by = ""
+        self.report: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ public API
+    def start(self) -> list[Event]:
+        """Greet and ask the first red-flag question."""
+        self._say(*self.phrases["welcome"])
+        self.begin()
+        return self._drain()
+
+    def hear(self, heard: Heard | str) -> list[Event]:
+        """Take one answer to the current question and return what to say or ask next."""
+        heard = Heard(heard) if isinstance(heard, str) else heard
+        if self.state == "ended":
+            return []
+        if self.state == "emergency":
+            self._hear_emergency(heard)
+        elif self.state == "confirming":
+            self._hear_confirmation(heard)
+        else:
+            self._hear_answer(heard)
+        return self._drain()
+
+    def end_of_input(self) -> list[Event]:
+        """Input ended for good: end like "stop", keeping what was gathered."""
+        if self.state != "ended":
+            self._stop("end_of_input")
+        return self._drain()
+
+    @property
+    def finished(self) -> bool:
+        """True once the End event has been produced."""
+        return self.state == "ended"
+
+    # ------------------------------------------------------------------ conditions (named in TRANSITIONS)
+    def needs_confirmation(self) -> bool:
+        """A spoken "yes" to an emergency red flag waits for confirmation."""
+        return self.pending_yes is not None
+
+    def emergency_found(self) -> bool:
+        """Any clear emergency answer or rule so far."""
+        return assess(self.content, self.answers).disposition == "emergency"
+
+    def red_flag_pending(self) -> bool:
+        """Some red-flag question has not been answered yet."""
+        return self._next_red_flag() is not None
+
+    def symptom_pending(self) -> bool:
+        """Some symptom question that applies has not been answered yet."""
+        return self._next_symptom() is not None
+
+    # ------------------------------------------------------------------ state entry: asking
+    def on_enter_red_flags(self) -> None:
+        """Ask the next red-flag question."""
+        self._ask(self._next_red_flag())
+
+    def on_enter_symptoms(self) -> None:
+        """Ask the next symptom question that applies."""
+        self._ask(self._next_symptom())
+
+    def on_enter_confirming(self) -> None:
+        """Check a high-stakes "yes" once."""
+        flag = self.pending_yes
+        self._emit_ask(Ask(self.phrases["confirm_yes"], f"confirm:{flag.id}", ("yes", "no"),
+                           vocabulary(self.interpreter, flag), "yesno"))
+
+    def on_enter_emergency(self) -> None:
+        """Say what to do now, then offer to repeat it."""
+        self._finish_assessment("emergency")
+        self._speak_advice()
+        self._offer_emergency_repeat()
+
+    def on_enter_advice(self) -> None:
+        """Speak the assessment and advice, then end."""
+        self._finish_assessment("finished")
+        self._say(self.phrases["advice_intro"])
+        self._speak_advice()
+        self.advised()
+
+    def on_enter_ended(self) -> None:
+        """Hand over the report."""
+        self.outbox.append(End(self.phrases["goodbye"] if self.ended_by == "finished" else
+                               self.phrases["emergency_end"] if self.ended_by == "emergency" else
+                               self.phrases["stopped"], self.report))
+
+    # ------------------------------------------------------------------ hearing
+    def _hear_answer(self, heard: Heard) -> None:
+        """Controls first, then the answer itself."""
+        understanding = self.interpreter.understand(self.current, heard.text)
+        if understanding.control:
+            self._control(understanding.control)
+        elif heard.confidence < MIN_CONFIDENCE or understanding.value is None:
+            self._not_understood(heard)
+        else:
+            self._accept(self.current, understanding.value, heard)
+
+    def _accept(self, question: Question, value: Any, heard: Heard) -> None:
+        """Record an understood answer (or hold an emergency "yes" for confirmation) and move on."""
+        self._log(question, heard, value)
+        if self.confirm_emergency_yes and question.level == "emergency" and value == "yes":
+            self.pending_yes = question
+        else:
+            self._record(question, value)
+        self.answered()
+
+    def _record(self, question: Question, value: Any) -> None:
+        """Store an answer and remember the order for "go back"."""
+        self.answers[question.id] = value
+        self.history.append(question.id)
+        self.tries = 0
+
+    def _hear_confirmation(self, heard: Heard) -> None:
+        """"no" re-asks the red flag; "yes" or anything unclear counts as yes (the safe side)."""
+        flag, self.pending_yes = self.pending_yes, None
+        value = self.interpreter.understand(flag, heard.text).value
+        self._log(flag, heard, f"confirm:{value}")
+        if value == "no" and heard.confidence >= MIN_CONFIDENCE:
+            self.answered()
+            return
+        self._record(flag, "yes")
+        self.answered()
+
+    def _hear_emergency(self, heard: Heard) -> None:
+        """After emergency advice: "yes" / "repeat" repeats it, anything else ends."""
+        understanding = self.interpreter.understand(self.current, heard.text)
+        if understanding.control in ("repeat", "back", "help") or understanding.value == "yes":
+            self._speak_advice()
+            self._offer_emergency_repeat()
+        else:
+            self.advised()
+
+    def _not_understood(self, heard: Heard) -> None:
+        """Re-ask with the options; after repeated failures move on conservatively."""
+        self.tries += 1
+        question = self.current
+        if self.tries < MAX_TRIES:
+            opening = self.phrases["not_heard"] if not heard.text.strip() else self.phrases["not_understood"]
+            self._say(opening)
+            self._ask(question, short=True, with_options=True)
+            return
+        self._log(question, heard, None)
+        if question.is_red_flag:
+            self._say(self.phrases["give_up_red_flag"])
+            self._record(question, "unsure")
+        else:
+            self._say(self.phrases["give_up_symptom"])
+            self._record(question, "unknown")
+        self.answered()
+
+    # ------------------------------------------------------------------ controls
+    def _control(self, control: str) -> None:
+        """Conversation controls that work at every question."""
+        handler = getattr(self, f"_control_{control}")
+        handler()
+
+    def _control_repeat(self) -> None:
+        self._emit_ask(self.current_ask)
+
+    def _control_help(self) -> None:
+        self._say(self.phrases["help"])
+        self._ask(self.current, short=True, with_options=True)
+
+    def _control_continue(self) -> None:
+        self._say(self.phrases["continue"])
+        self._emit_ask(self.current_ask)
+
+    def _control_slower(self) -> None:
+        self._adjust("rate", -1, "slower")
+
+    def _control_faster(self) -> None:
+        self._adjust("rate", +1, "faster")
+
+    def _control_more_time(self) -> None:
+        self._adjust("pause", +1, "more_time")
+
+    def _control_back(self) -> None:
+        """Undo the last answer and ask that question again."""
+        if not self.history:
+            self._say(self.phrases["back_none"])
+            self._emit_ask(self.current_ask)
+            return
+        last = self.history.pop()
+        self.answers.pop(last, None)
+        self.tries = 0
+        self._say(self.phrases["back_done"])
+        self.went_back()
+
+    def _control_restart(self) -> None:
+        """Forget everything and begin again with the first red flag."""
+        self._reset()
+        self._say(self.phrases["restart"])
+        self.restarted()
+
+    def _control_stop(self) -> None:
+        self._stop("stopped")
+
+    # ------------------------------------------------------------------ helpers
+    def _stop(self, how: str) -> None:
+        """End early; the report of what was gathered is still made, and the safe level is said."""
+        if self.state not in ("emergency", "advice"):
+            self._finish_assessment(how)
+            self._say(*self.report["advice_sections"]["now"])
+        self.stopped()
+
+    def _adjust(self, setting: str, step: int, phrase: str) -> None:
+        self.outbox.append(Adjust(setting, step))
+        self._say(self.phrases[phrase])
+        self._ask(self.current, short=True)
+
+    def _next_red_flag(self) -> Question | None:
+        return next((q for q in self.content.red_flags if q.id not in self.answers), None)
+
+    def _next_symptom(self) -> Question | None:
+        return next((q for q in self.content.symptoms
+                     if q.id not in self.answers and all_hold(q.ask_if, self.answers)), None)
+
+    def _ask(self, question: Question, short: bool = False, with_options: bool = False) -> None:
+        """Ask a question, in full or in its short re-ask wording."""
+        self.current = question
+        text = question.reask if short else question.text
+        if with_options:
+            text = f"{text} {self._options_phrase(question)}"
+        options = tuple(self.interpreter.options_for(question))
+        self._emit_ask(Ask(text, question.id, options, vocabulary(self.interpreter, question), question.kind))
+
+    def _options_phrase(self, question: Question) -> str:
+        """How to answer this kind of question."""
+        if question.kind == "yesno":
+            return self.phrases["options_yesno"]
+        if question.kind in ("choice", "multi"):
+            return self.phrases["options_list"].format(options=", ".join(o.label for o in question.options))
+        return self.phrases[f"options_{question.kind}"]
+
+    def _emit_ask(self, ask: Ask) -> None:
+        self.current_ask = ask
+        self.outbox.append(ask)
+
+    def _offer_emergency_repeat(self) -> None:
+        self.current = Question(EMERGENCY_REPEAT, "yesno", self.phrases["emergency_repeat"],
+                                self.phrases["emergency_repeat"], "nice_cks_red_flags")
+        self._ask(self.current)
+
+    def _say(self, *lines: str) -> None:
+        self.outbox.extend(Say(line) for line in lines)
+
+    def _speak_advice(self) -> None:
+        for section in self.report["advice_sections"].values():
+            self._say(*section)
+
+    def _finish_assessment(self, how: str) -> None:
+        """Assess what was gathered and build the report."""
+        self.ended_by = how
+        complete = how in ("finished", "emergency")
+        result = assess(self.content, self.answers, complete=complete)
+        sections = compose(self.content, result, self.answers)
+        self.report = reporting.build(self, result, sections, complete)
+
+    def _log(self, question: Question, heard: Heard, value: Any) -> None:
+        self.transcript.append({"question": question.id, "heard": heard.text, "understood": value,
+                                "confidence": round(heard.confidence, 3)})
+
+    def _drain(self) -> list[Event]:
+        events, self.outbox = self.outbox, []
+        return events
+
+
+def mermaid() -> str:
+    """The state machine as Mermaid text, for clinicians to review the flow."""
+    from transitions.extensions import GraphMachine
+
+    class _Model:
+        pass
+
+    machine = GraphMachine(model=_Model(), states=STATES, transitions=TRANSITIONS, initial="welcome",
+                           auto_transitions=False, graph_engine="mermaid", show_conditions=True,
+                           title="voice-triage conversation")
+    return machine.model.get_graph().draw(None)

@@ -1,0 +1,63 @@
+"""Build the report dictionary (format in docs/report-format.md) from a finished or stopped dialog."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from .assessment import Assessment
+from .content import Content, Question
+
+if TYPE_CHECKING:
+    from .dialog import Dialog
+
+FORMAT = "voice-triage-report/1"
+
+
+def answer_text(question: Question, value: Any) -> str:
+    """An answer in plain words for summaries."""
+    if value in ("unknown", None):
+        return "not understood"
+    if question.kind == "yesno":
+        return {"yes": "yes", "no": "no", "unsure": "not sure"}.get(value, str(value))
+    if question.kind == "duration":
+        return f"{value['text']} (about {value['days']} days)"
+    if question.kind == "multi":
+        return ", ".join(question.option(v).label for v in value) if value else "none"
+    if question.kind in ("choice", "free") and question.options and value != "other":
+        return question.option(value).label
+    return str(value)
+
+
+def red_flag_answers(content: Content, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every red-flag question with its answer, "not asked" where the interview ended first."""
+    return [{"id": q.id, "question": q.text, "answer": answers.get(q.id, "not asked"), "level": q.level}
+            for q in content.red_flags]
+
+
+def build(dialog: "Dialog", result: Assessment, sections: dict[str, list[str]], complete: bool) -> dict[str, Any]:
+    """The full report for the dialog's current answers."""
+    content, answers = dialog.content, dict(dialog.answers)
+    asked = {qid: content.questions_by_id[qid] for qid in answers}
+    flags = content.red_flags
+    return {
+        "format": FORMAT,
+        "created": dialog.created,
+        "finished": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "complete": complete,
+        "ended_by": dialog.ended_by,
+        "disposition": result.disposition,
+        "disposition_text": content.levels[result.disposition]["text"],
+        "findings": [vars(f) for f in result.findings],
+        "likely_source": result.likely_source,
+        "sources": result.sources,
+        "red_flags": [q.id for q in flags if answers.get(q.id) == "yes"],
+        "red_flags_unsure": [q.id for q in flags if answers.get(q.id) in ("unsure", "unknown")],
+        "red_flag_answers": red_flag_answers(content, answers),
+        "answers": answers,
+        "answer_text": {qid: answer_text(q, answers[qid]) for qid, q in asked.items()},
+        "questions": {qid: q.text for qid, q in asked.items()},
+        "advice": [line for lines in sections.values() for line in lines],
+        "advice_sections": sections,
+        "transcript": list(dialog.transcript),
+        "disclaimer": content.advice["disclaimer"]["text"],
+    }

@@ -1,0 +1,266 @@
+"""Understand a free answer: yes/no, options, numbers, durations and conversation controls."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .content import Content, Question
+
+FILLERS = {"please", "um", "uh", "er", "erm", "ok", "okay", "so", "well", "can", "you", "could", "i", "want", "to",
+           "let's", "lets", "would", "like", "just", "oh"}
+NOT_UNDERSTOOD = None
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase words with punctuation removed; apostrophes kept so "don't" stays one word."""
+    text = text.lower().replace("\u2019", "'").replace("`", "'")
+    text = re.sub(r"[^a-z0-9' ]+", " ", text.replace("-", " "))
+    return [word.strip("'") for word in text.split() if word.strip("'")]
+
+
+def find_phrases(words: list[str], phrases: dict[str, Any]) -> list[tuple[int, int, Any]]:
+    """Leftmost-longest, non-overlapping phrase matches as (start, end, value)."""
+    table = {tuple(tokens(phrase)): value for phrase, value in phrases.items() if tokens(phrase)}
+    longest = max((len(key) for key in table), default=0)
+    found, index = [], 0
+    while index < len(words):
+        for size in range(min(longest, len(words) - index), 0, -1):
+            key = tuple(words[index:index + size])
+            if key in table:
+                found.append((index, index + size, table[key]))
+                index += size
+                break
+        else:
+            index += 1
+    return found
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What an answer meant: a control id, or a value for the question (None: not understood)."""
+
+    control: str | None = None
+    value: Any = NOT_UNDERSTOOD
+
+
+class Interpreter:
+    """Turns heard text into answers using the vocabulary in the content files."""
+
+    def __init__(self, content: Content, today: dt.date | None = None) -> None:
+        self.vocab = content.vocabulary
+        self.today = today or dt.date.today()
+        self.controls = {p: cid for cid, phrases in self.vocab["control"].items() for p in phrases}
+        self.yesno = {p: value for value, phrases in self.vocab["yesno"].items() for p in phrases}
+        self.numbers: dict[str, float] = dict(self.vocab["numbers"])
+
+    def control(self, text: str) -> str | None:
+        """A control id when the whole answer is a control phrase ("go back", "please repeat")."""
+        words = tokens(text)
+        for candidate in (words, [w for w in words if w not in FILLERS]):
+            match = self.controls.get(" ".join(candidate))
+            if match:
+                return match
+        return None
+
+    def understand(self, question: Question, text: str) -> Understanding:
+        """Interpret one answer to `question`; controls win only when they are the whole answer."""
+        control = self.control(text)
+        if control:
+            return Understanding(control=control)
+        words = tokens(text)
+        if not words:
+            return Understanding()
+        numbered = self._numbered_option(question, words)
+        if numbered is not None:
+            return Understanding(value=numbered)
+        parse = getattr(self, f"_parse_{question.kind}")
+        return Understanding(value=parse(question, words))
+
+    def options_for(self, question: Question) -> list[str]:
+        """Canonical answers offered for a question (also what numbered answers pick from)."""
+        if question.kind == "yesno":
+            return ["yes", "no", "not sure"]
+        return [option.label for option in question.options] if question.kind in ("choice", "multi") else []
+
+    def _numbered_option(self, question: Question, words: list[str]) -> Any:
+        """Typed mode: "2" picks the second offered option; "1 3" picks several for multi."""
+        offered = self.options_for(question)
+        if not offered or not all(w.isdigit() for w in words):
+            return None
+        picks = [int(w) for w in words]
+        if not all(1 <= p <= len(offered) for p in picks):
+            return None
+        if question.kind == "yesno":
+            return ["yes", "no", "unsure"][picks[0] - 1]
+        ids = [question.options[p - 1].id for p in picks]
+        return sorted(set(ids), key=ids.index) if question.kind == "multi" else ids[0]
+
+    def _parse_yesno(self, question: Question, words: list[str]) -> str | None:
+        """yes, no or unsure; both yes and no in one answer is not understood."""
+        found = {value for _, _, value in find_phrases(words, self.yesno)}
+        if "unsure" in found:
+            return "unsure"
+        if len(found) == 1:
+            return found.pop()
+        return None
+
+    def _option_phrases(self, question: Question) -> dict[str, str]:
+        """Every phrase that names an option: id, label and synonyms."""
+        phrases = {}
+        for option in question.options:
+            for phrase in (option.id.replace("_", " "), option.label, *option.synonyms):
+                phrases.setdefault(phrase.lower(), option.id)
+        return phrases
+
+    def _matched_options(self, question: Question, words: list[str]) -> list[str]:
+        """Options named in the answer, in order, leaving out negated ones ("not the groin")."""
+        negations = set(self.vocab["negation"]["words"])
+        chosen: list[str] = []
+        for start, _, option_id in find_phrases(words, self._option_phrases(question)):
+            if negations & set(words[max(0, start - 2):start]):
+                continue
+            if option_id not in chosen:
+                chosen.append(option_id)
+        return chosen
+
+    def _is_none(self, words: list[str]) -> bool:
+        """The answer says "nothing" / "none of those"."""
+        return bool(find_phrases(words, {p: True for p in self.vocab["none"]["phrases"]}))
+
+    def _parse_choice(self, question: Question, words: list[str]) -> str | None:
+        """The first option named."""
+        chosen = self._matched_options(question, words)
+        return chosen[0] if chosen else None
+
+    def _parse_multi(self, question: Question, words: list[str]) -> list[str] | None:
+        """Every option named, [] for "nothing", None when neither."""
+        chosen = self._matched_options(question, words)
+        if chosen:
+            return chosen
+        return [] if self._is_none(words) else None
+
+    def _parse_free(self, question: Question, words: list[str]) -> str:
+        """The first option the free answer mentions, else "other" (the text is kept in the transcript)."""
+        chosen = self._matched_options(question, words)
+        return chosen[0] if chosen else "other"
+
+    def numbers_in(self, words: list[str]) -> list[tuple[int, float]]:
+        """(last index, value) of each number in the words; "sixty four" is one number ending at "four"."""
+        found: list[tuple[int, float]] = []
+        index = 0
+        while index < len(words):
+            value = self._number_word(words[index])
+            if value is None:
+                index += 1
+                continue
+            if 20 <= value < 100 and value % 10 == 0 and index + 1 < len(words):
+                unit = self._number_word(words[index + 1])
+                if unit is not None and 1 <= unit <= 9:
+                    value, index = value + unit, index + 1
+            found.append((index, value))
+            index += 1
+        return found
+
+    def _number_word(self, word: str) -> float | None:
+        """A digit string or a number word."""
+        if word.isdigit():
+            return float(word)
+        return self.numbers.get(word)
+
+    def _parse_number(self, question: Question, words: list[str]) -> int | None:
+        """A whole number between 1 and 120 (an age)."""
+        for _, value in self.numbers_in([w for w in words if w not in ("a", "an")]):
+            if 1 <= value <= 120 and value == int(value):
+                return int(value)
+        return None
+
+    def _parse_duration(self, question: Question, words: list[str]) -> dict[str, Any] | None:
+        """How long, in days: "three weeks", "a couple of months", "since Tuesday", "10 days"."""
+        settings = self.vocab["duration"]
+        days = self._weekday_days(words, settings["weekdays"])
+        if days is None:
+            days = self._unit_days(words, settings["units"])
+        if days is None:
+            matches = find_phrases(words, settings["phrases"])
+            days = matches[0][2] if matches else None
+        if days is None:
+            return None
+        return {"days": int(round(days)), "text": " ".join(words)}
+
+    def _weekday_days(self, words: list[str], weekdays: list[str]) -> int | None:
+        """Days since the named weekday (last week's if today is that day)."""
+        for word in words:
+            if word in weekdays:
+                back = (self.today.weekday() - weekdays.index(word)) % 7
+                return back or 7
+        return None
+
+    def _unit_days(self, words: list[str], units: dict[str, float]) -> float | None:
+        """Sum of "<number> <unit>" pairs; a bare plural unit ("for weeks") counts as two."""
+        numbers = dict(self.numbers_in(words))
+        total, seen = 0.0, False
+        for index, word in enumerate(words):
+            if word not in units:
+                continue
+            count = self._count_before(words, index, numbers)
+            if count is None:
+                count = 2.0 if word.endswith("s") else 1.0
+            if words[index + 1:index + 4] == ["and", "a", "half"]:
+                count += 0.5
+            total, seen = total + count * units[word], True
+        return total if seen else None
+
+    def _count_before(self, words: list[str], index: int, numbers: dict[int, float]) -> float | None:
+        """The number just before a unit, skipping "of" ("a couple of months") and joining "sixty four"."""
+        for back in range(index - 1, max(-1, index - 4), -1):
+            if back in numbers:
+                return numbers[back]
+            if words[back] not in ("of", "and", "about", "around", "roughly", "nearly", "almost", "over", "past",
+                                   "the", "last", "for", "just"):
+                return None
+        return None
+
+
+def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
+    """Every phrase that can be understood for `question`, for a grammar-based recognizer."""
+    vocab = interpreter.vocab
+    phrases: list[str] = list(interpreter.controls)
+    if question.kind == "yesno":
+        phrases += list(interpreter.yesno)
+    elif question.kind in ("choice", "multi", "free"):
+        phrases += list(interpreter._option_phrases(question))
+        phrases += list(vocab["none"]["phrases"]) if question.kind == "multi" else []
+    elif question.kind == "number":
+        phrases += [_spoken_number(n) for n in range(1, 111)]
+    elif question.kind == "duration":
+        phrases += _duration_phrases(vocab["duration"])
+    return tuple(dict.fromkeys(p.lower() for p in phrases))
+
+
+_UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _spoken_number(n: int) -> str:
+    """1..119 in words, as a recognizer grammar needs them."""
+    if n >= 100:
+        return "a hundred" + (" and " + _spoken_number(n - 100) if n > 100 else "")
+    if n < 10:
+        return _UNITS[n]
+    if n < 20:
+        return _TEENS[n - 10]
+    return (_TENS[n // 10] + " " + _UNITS[n % 10]).strip()
+
+
+def _duration_phrases(settings: dict[str, Any]) -> list[str]:
+    """Spoken durations: "three weeks", "a couple of months", "since tuesday" and fixed phrases."""
+    counts = ["a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+              "a couple of", "a few", "several"]
+    units = ["day", "week", "month", "year"]
+    phrases = [f"{c} {u}" if c in ("a", "one") else f"{c} {u}s" for c in counts for u in units]
+    phrases += [f"since {day}" for day in settings["weekdays"]] + list(settings["phrases"])
+    return phrases
+

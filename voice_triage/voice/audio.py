@@ -1,0 +1,229 @@
+"""Audio sources as generators of 16 kHz mono 16-bit little-endian PCM chunks, and one converter."""
+from __future__ import annotations
+
+import logging
+import queue
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16000
+SAMPLE_WIDTH = 2
+CHUNK_BYTES = 960  # 30 ms: small enough for prompt endpointing, large enough to keep overhead low
+_PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
+
+
+def to_pcm16(samples: np.ndarray, rate: int) -> bytes:
+    """Convert float or int samples (frames x channels, or mono) at `rate` to 16 kHz mono int16 bytes."""
+    x = np.asarray(samples, dtype=np.float64)
+    if x.ndim == 2:
+        x = x.mean(axis=1)  # stereo and more: average the channels
+    x = resample(x, rate, SAMPLE_RATE)
+    return (np.clip(x, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
+
+
+def resample(x: np.ndarray, src: int, dst: int) -> np.ndarray:
+    """Resample a float signal; low-pass first when downsampling so speech does not alias."""
+    if src == dst or len(x) == 0:
+        return x
+    if src > dst:
+        x = np.convolve(x, _lowpass(0.5 * dst / src), mode="same")
+    n_out = int(round(len(x) * dst / src))
+    return np.interp(np.arange(n_out) * (src / dst), np.arange(len(x)), x)
+
+
+def _lowpass(cutoff: float, taps: int = 63) -> np.ndarray:
+    """Windowed-sinc low-pass FIR; `cutoff` is a fraction of the source sample rate."""
+    n = np.arange(taps) - (taps - 1) / 2
+    h = 2 * cutoff * 0.9 * np.sinc(2 * cutoff * 0.9 * n) * np.hamming(taps)
+    return h / h.sum()
+
+
+def parse_wav(data: bytes, name: str = "WAV") -> tuple[np.ndarray, int]:
+    """Parse a RIFF/WAVE file into float samples (frames x channels) in [-1, 1] and its sample rate."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise AudioFormatError(f"{name}: not a WAV file (no RIFF/WAVE header); give a .wav or raw 16 kHz s16le PCM")
+    fmt, payload = _wav_chunks(data, name)
+    tag, channels, rate, bits = fmt
+    frame = channels * bits // 8
+    usable = len(payload) - len(payload) % frame  # a truncated last frame is dropped, not fatal
+    return _decode(payload[:usable], tag, channels, bits, name), rate
+
+
+def _wav_chunks(data: bytes, name: str) -> tuple[tuple[int, int, int, int], bytes]:
+    """Walk the RIFF chunks; return (format tag, channels, rate, bits) and the sample bytes."""
+    pos, fmt = 12, None
+    while pos + 8 <= len(data):
+        cid, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
+        body = data[pos + 8:pos + 8 + size]  # a lying size just means "up to the end of the file"
+        if cid == b"fmt ":
+            fmt = _parse_fmt(body, name)
+        elif cid == b"data":
+            if fmt is None:
+                raise AudioFormatError(f"{name}: WAV data chunk comes before its format chunk")
+            return fmt, body
+        pos += 8 + size + (size & 1)
+    raise AudioFormatError(f"{name}: WAV file has no {'format' if fmt is None else 'data'} chunk (truncated?)")
+
+
+def _parse_fmt(body: bytes, name: str) -> tuple[int, int, int, int]:
+    """Read the fields of a WAV format chunk that matter and check they make sense."""
+    if len(body) < 16:
+        raise AudioFormatError(f"{name}: WAV format chunk is truncated")
+    tag, channels, rate, _, _, bits = struct.unpack("<HHIIHH", body[:16])
+    if tag == _EXTENSIBLE and len(body) >= 26:
+        tag = struct.unpack("<H", body[24:26])[0]  # the sub-format GUID starts with the real tag
+    ok = (tag == _PCM and bits in (8, 16, 24, 32)) or (tag == _FLOAT and bits in (32, 64))
+    if not ok or channels < 1 or not 8000 <= rate <= 192000:
+        raise AudioFormatError(
+            f"{name}: unsupported WAV format (tag {tag}, {bits} bit, {channels} channels, {rate} Hz); "
+            "convert it with: sox in.wav -r 16000 -c 1 -b 16 out.wav")
+    return tag, channels, rate, bits
+
+
+def _decode(payload: bytes, tag: int, channels: int, bits: int, name: str) -> np.ndarray:
+    """Turn raw sample bytes into float frames x channels."""
+    if tag == _FLOAT:
+        x = np.frombuffer(payload, dtype="<f4" if bits == 32 else "<f8").astype(np.float64)
+        x = np.nan_to_num(x)
+    elif bits == 8:
+        x = (np.frombuffer(payload, dtype=np.uint8).astype(np.float64) - 128.0) / 128.0
+    elif bits == 24:
+        b = np.frombuffer(payload, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
+        v = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
+        x = np.where(v >= 1 << 23, v - (1 << 24), v) / float(1 << 23)
+    else:
+        x = np.frombuffer(payload, dtype=f"<i{bits // 8}").astype(np.float64) / float(1 << (bits - 1))
+    return x.reshape(-1, channels)
+
+
+def read_wav(path: str | Path) -> bytes:
+    """Read a WAV file of any common format as 16 kHz mono int16 bytes."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise AudioFormatError(f"cannot read audio file {path}: {e.strerror}") from e
+    samples, rate = parse_wav(data, str(path))
+    return to_pcm16(samples, rate)
+
+
+def chunked(pcm: bytes, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Split PCM bytes into chunks of `chunk_bytes`."""
+    for i in range(0, len(pcm), chunk_bytes):
+        yield pcm[i:i + chunk_bytes]
+
+
+def wav_chunks(path: str | Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Chunks of a WAV file, converted to 16 kHz mono int16."""
+    yield from chunked(read_wav(path), chunk_bytes)
+
+
+def pcm_chunks(stream: BinaryIO, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Chunks of a raw 16 kHz mono s16le stream (e.g. stdin); a leading 16 kHz mono WAV header is skipped."""
+    read = getattr(stream, "read1", stream.read)  # read1: hand over what a pipe has now, don't wait to fill
+    head = _read_exact(stream, 12)
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        head = _skip_stream_wav_header(stream)
+    carry = head
+    while True:
+        data = read(chunk_bytes)
+        if not data:
+            break
+        carry += data
+        even = len(carry) - len(carry) % SAMPLE_WIDTH  # never split a sample between chunks
+        if even:
+            yield carry[:even]
+        carry = carry[even:]
+    if len(carry) >= SAMPLE_WIDTH:
+        yield carry[: len(carry) - len(carry) % SAMPLE_WIDTH]
+
+
+def _read_exact(stream: BinaryIO, n: int) -> bytes:
+    """Read up to n bytes, stopping early only at end of stream."""
+    out = b""
+    while len(out) < n:
+        data = stream.read(n - len(out))
+        if not data:
+            break
+        out += data
+    return out
+
+
+def _skip_stream_wav_header(stream: BinaryIO) -> bytes:
+    """Consume a WAV header on a stream up to its data chunk; only 16 kHz mono 16-bit can be streamed."""
+    while True:
+        header = _read_exact(stream, 8)
+        if len(header) < 8:
+            raise AudioFormatError("audio stream: WAV header without a data chunk")
+        cid, size = header[:4], struct.unpack("<I", header[4:])[0]
+        if cid == b"data":
+            return b""
+        body = _read_exact(stream, size + (size & 1))
+        if cid == b"fmt ":
+            tag, channels, rate, bits = _parse_fmt(body, "audio stream")
+            if (tag, channels, rate, bits) != (_PCM, 1, SAMPLE_RATE, 16):
+                raise AudioFormatError(
+                    f"audio stream: WAV on a stream must be 16 kHz mono 16-bit (got {rate} Hz, "
+                    f"{channels} channels, {bits} bit); pipe it through: sox - -r 16000 -c 1 -b 16 -t raw -")
+
+
+class Microphone:
+    """The default input device through sounddevice; the callback only enqueues, reading happens here."""
+
+    def __init__(self, device: Any = None, chunk_bytes: int = CHUNK_BYTES) -> None:
+        self._sd = _import_sounddevice()
+        self._check_input(device)
+        self._queue: queue.Queue[bytes] = queue.Queue()
+        self.muted = False  # set while the assistant speaks: half duplex, never hear ourselves
+        self._stream = self._sd.RawInputStream(
+            samplerate=SAMPLE_RATE, channels=1, dtype="int16", device=device,
+            blocksize=chunk_bytes // SAMPLE_WIDTH, callback=self._callback)
+
+    def _check_input(self, device: Any) -> None:
+        """Fail with a clear message when there is no input device."""
+        try:
+            self._sd.query_devices(device, kind="input")
+        except (self._sd.PortAudioError, ValueError) as e:
+            raise VoiceUnavailable(f"no microphone found ({e}); plug one in, or use --audio-in FILE") from e
+
+    def _callback(self, indata: Any, frames: int, time: Any, status: Any) -> None:
+        """PortAudio thread: copy the bytes into the queue unless muted; nothing slow here."""
+        if not self.muted:
+            self._queue.put(bytes(indata))
+
+    def flush(self) -> None:
+        """Drop audio captured so far (e.g. our own prompt leaking back)."""
+        while not self._queue.empty():
+            self._queue.get_nowait()
+
+    def chunks(self) -> Iterator[bytes]:
+        """Yield captured chunks for as long as the stream runs."""
+        self._stream.start()
+        try:
+            while True:
+                yield self._queue.get()
+        finally:
+            self._stream.stop()
+
+    def close(self) -> None:
+        """Release the device."""
+        self._stream.close()
+
+
+def _import_sounddevice() -> Any:
+    """Import sounddevice lazily; PortAudio missing raises OSError at import."""
+    try:
+        import sounddevice
+    except OSError as e:
+        raise VoiceUnavailable(
+            "PortAudio is missing, so the microphone cannot be used; install it: sudo apt-get install libportaudio2") from e
+    except ImportError as e:
+        raise VoiceUnavailable("the sounddevice package is missing; install: pip install 'voice-triage[voice]'") from e
+    return sounddevice

@@ -1,0 +1,168 @@
+"""Energy-based endpointing on a stream: when an answer starts, when it ends, when nobody speaks."""
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from voice_triage.voice.audio import SAMPLE_RATE, SAMPLE_WIDTH
+
+FRAME_MS = 30
+FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * SAMPLE_WIDTH
+SILENT_DB = -90.0
+
+
+@dataclass(frozen=True)
+class EndpointConfig:
+    """Timing and level settings; the defaults suit slow speakers (a generous trailing pause)."""
+
+    pause_s: float = 1.2  # trailing silence that ends an answer
+    initial_silence_s: float | None = 8.0  # None: wait for speech forever
+    max_utterance_s: float = 15.0
+    start_margin_db: float = 6.0  # above the noise floor to start speech
+    keep_margin_db: float = 3.5  # above the noise floor to stay in speech (hysteresis)
+    min_speech_db: float = -50.0  # never call anything quieter than this speech
+    start_frames: int = 3  # consecutive loud frames to start: ignores clicks
+    preroll_s: float = 0.3  # audio kept from before the start so the first consonant is not cut
+    tail_s: float = 0.3  # trailing silence handed to the recognizer (it likes a little)
+
+    def with_pause(self, step: int) -> EndpointConfig:
+        """One "give me more time" step: longer pause and longer wait for the first word."""
+        pause = min(4.0, max(0.6, self.pause_s + 0.5 * step))
+        initial = None if self.initial_silence_s is None else max(4.0, self.initial_silence_s + 4.0 * step)
+        return replace(self, pause_s=pause, initial_silence_s=initial)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One endpointed stretch of audio: `reason` is "pause", "max", "end" (stream ended) or "timeout"."""
+
+    audio: bytes
+    reason: str
+    speech_s: float = 0.0
+
+
+def frame_db(frame: bytes) -> float:
+    """Loudness of one frame in dB relative to full scale."""
+    x = np.frombuffer(frame[: len(frame) - len(frame) % 2], dtype="<i2").astype(np.float64)
+    if len(x) == 0:
+        return SILENT_DB
+    rms = math.sqrt(float(np.mean(x * x))) / 32768.0
+    return 20.0 * math.log10(rms) if rms > 1e-9 else SILENT_DB
+
+
+def frames(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Re-cut arbitrary chunks into fixed frames; a short last frame is passed on too."""
+    buf = b""
+    for chunk in chunks:
+        buf += chunk
+        while len(buf) >= FRAME_BYTES:
+            yield buf[:FRAME_BYTES]
+            buf = buf[FRAME_BYTES:]
+    if buf:
+        yield buf
+
+
+class NoiseFloor:
+    """Tracks background level: follows quiet frames quickly, loud frames only slowly (speech must not raise it)."""
+
+    def __init__(self, db: float | None = None) -> None:
+        self.db = db
+
+    def update(self, level: float) -> None:
+        """Take in one non-speech frame's level."""
+        if self.db is None:
+            self.db = max(level, -75.0)
+        elif level < self.db:
+            self.db = 0.7 * self.db + 0.3 * max(level, -75.0)
+        else:
+            self.db += min(level - self.db, 6.0) * 0.05
+
+
+class Endpointer:
+    """Feed frames one at a time; `push` returns a Segment when the answer ended (or timed out)."""
+
+    def __init__(self, config: EndpointConfig, floor: NoiseFloor | None = None) -> None:
+        self.config = config
+        self.floor = floor or NoiseFloor()
+        self._frame_s = FRAME_MS / 1000.0
+        self._pre: deque[bytes] = deque(maxlen=max(1, round(config.preroll_s / self._frame_s)))
+        self._speech: list[bytes] = []
+        self._loud_run = 0
+        self._quiet_run = 0
+        self._waited = 0.0
+        self.in_speech = False
+
+    def push(self, frame: bytes) -> Segment | None:
+        """Take one frame; return a finished Segment or None while still listening."""
+        level = frame_db(frame)
+        if not self.in_speech:
+            return self._waiting(frame, level)
+        return self._speaking(frame, level)
+
+    def _waiting(self, frame: bytes, level: float) -> Segment | None:
+        """Before speech: look for a run of loud frames; time out after the initial silence."""
+        self._pre.append(frame)
+        self._loud_run = self._loud_run + 1 if self._is_loud(level, self.config.start_margin_db) else 0
+        if self._loud_run >= self.config.start_frames:
+            self.in_speech = True
+            self._speech = list(self._pre)
+            return None
+        if self._loud_run == 0:
+            self.floor.update(level)
+        self._waited += self._frame_s
+        limit = self.config.initial_silence_s
+        if limit is not None and self._waited >= limit:
+            return Segment(b"", "timeout")
+        return None
+
+    def _speaking(self, frame: bytes, level: float) -> Segment | None:
+        """In speech: end after the trailing pause or at the maximum length."""
+        self._speech.append(frame)
+        loud = self._is_loud(level, self.config.keep_margin_db)
+        self._quiet_run = 0 if loud else self._quiet_run + 1
+        if self._quiet_run * self._frame_s >= self.config.pause_s:
+            return self._finish("pause")
+        if len(self._speech) * self._frame_s >= self.config.max_utterance_s:
+            return self._finish("max")
+        return None
+
+    def _is_loud(self, level: float, margin: float) -> bool:
+        """Speech-like loudness: clearly above both the noise floor and an absolute minimum."""
+        floor = self.floor.db if self.floor.db is not None else -75.0
+        return level >= max(floor + margin, self.config.min_speech_db)
+
+    def _finish(self, reason: str) -> Segment:
+        """Build the segment, trimming the trailing pause down to a short tail."""
+        keep_quiet = round(self.config.tail_s / self._frame_s)
+        cut = len(self._speech) - max(0, self._quiet_run - keep_quiet)
+        speech_s = (len(self._speech) - self._quiet_run) * self._frame_s
+        return Segment(b"".join(self._speech[:cut]), reason, speech_s)
+
+    def flush(self) -> Segment | None:
+        """The stream ended: return what was being said, if anything."""
+        if self.in_speech:
+            return self._finish("end")
+        return None
+
+    @property
+    def speech_frames(self) -> list[bytes]:
+        """Frames of the current utterance so far (including pre-roll), for streaming recognizers."""
+        return self._speech
+
+
+def segments(chunks: Iterable[bytes], config: EndpointConfig) -> Iterator[Segment]:
+    """Endpoint a whole stream into successive segments (timeouts included); for tests and benchmarks."""
+    floor = NoiseFloor()
+    ep = Endpointer(config, floor)
+    for frame in frames(chunks):
+        seg = ep.push(frame)
+        if seg is not None:
+            yield seg
+            ep = Endpointer(config, floor)
+    last = ep.flush()
+    if last is not None:
+        yield last
