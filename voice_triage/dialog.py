@@ -88,10 +88,10 @@ class Dialog:
             self._hear_answer(heard)
         return self._drain()
 
-    def end_of_input(self) -> list[Event]:
-        """Input ended for good: end like "stop", keeping what was gathered."""
+    def end_of_input(self, how: str = "end_of_input") -> list[Event]:
+        """Input ended for good (or the process was interrupted): end like "stop", keeping the answers."""
         if self.state != "ended":
-            self._stop("end_of_input")
+            self._stop(how)
         return self._drain()
 
     @property
@@ -266,7 +266,8 @@ class Dialog:
         """End early; the report of what was gathered is still made, and the safe level is said."""
         if self.state not in ("emergency", "advice"):
             self._finish_assessment(how)
-            self._say(*self.report["advice_sections"]["now"])
+            sections = self.report["advice_sections"]
+            self._say(*sections["now"], *sections["seek_help"], *sections["disclaimer"])
         self.stopped()
 
     def _adjust(self, setting: str, step: int, phrase: str) -> None:

@@ -1,0 +1,187 @@
+"""Standardized-patient driver: plays a vignette through `voice-triage --jsonl`, answering like a person.
+
+It never looks at question ids: it reads each question's text, decides what is being asked from the
+words a person would notice, and answers from the case facts in natural, varied wording.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLIC_VIGNETTES = ROOT.parent / "shared" / "vignettes" / "public.toml"
+OWN_VIGNETTES = ROOT / "tests" / "vignettes" / "own.toml"
+LEVELS = ["emergency", "urgent", "gp", "self_care"]
+
+YES = ["yes", "yeah", "yes, I have", "I think so", "yep"]
+NO = ["no", "nope", "not really", "not that I've noticed", "no, I don't think so"]
+
+PLACES = {"lower back": "my lower back", "buttock": "my buttock", "groin": "my groin",
+          "front of thigh": "the front of my thigh", "outer hip": "the side of my hip",
+          "back of thigh": "the back of my thigh", "below the knee": "below the knee", "foot": "my foot"}
+SIDES = {"left": "on the left", "right": "the right side", "both": "both sides", "middle": "in the middle"}
+WORSE = {"sitting": "sitting", "bending": "bending over", "twisting": "twisting", "lifting": "lifting things",
+         "walking": "walking", "standing": "standing", "stairs": "stairs", "socks": "putting on my socks",
+         "car": "getting out of the car", "lying on side": "lying on my side", "coughing": "coughing",
+         "running": "running", "arching back": "arching my back", "rest": "resting", "morning": "first thing in the morning",
+         "activity": "being active", "lying down": "lying down", "moving": "moving"}
+BETTER = {"rest": "rest", "walking": "walking", "leaning forward": "leaning forward on a shopping trolley",
+          "sitting": "sitting down", "lying down": "lying down", "moving": "moving about", "standing": "standing"}
+
+
+def load_cases(path: Path) -> list[dict[str, Any]]:
+    """The [[case]] tables of a vignette file."""
+    with path.open("rb") as handle:
+        return tomllib.load(handle)["case"]
+
+
+def _listing(items: list[str]) -> str:
+    """"a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class Patient:
+    """Answers questions from one case's facts, choosing among natural phrasings."""
+
+    def __init__(self, facts: dict[str, Any], seed: int = 0) -> None:
+        self.facts = facts
+        self.random = random.Random(seed)
+        # Order matters: the first pattern found in the question decides what it is about.
+        self.rules: list[tuple[str, Callable[[], str]]] = [
+            (r"is that right", lambda: self.yes_no(True)),
+            (r"repeat that", lambda: "no"),
+            (r"urine|bladder", lambda: self.flag("bladder_bowel")),
+            (r"bowel", lambda: self.flag("bladder_bowel")),
+            (r"between your legs|genitals or back passage", lambda: self.flag("saddle_numbness")),
+            (r"sexual", lambda: self.flag("sexual_dysfunction")),
+            (r"weak|foot drag", lambda: self.flag("leg_weakness")),
+            (r"lost feeling", lambda: self.flag("leg_numbness")),
+            (r"accident|car crash", lambda: self.flag("trauma", "deformity")),
+            (r"put weight", lambda: self.flag("cannot_bear_weight")),
+            (r"hot, red|swollen", lambda: self.flag("hot_swollen")),
+            (r"fever|chills|unwell", lambda: self.flag("fever", "unwell")),
+            (r"cancer", lambda: self.flag("cancer_history")),
+            (r"osteoporosis|steroid", lambda: self.flag("osteoporosis")),
+            (r"lost weight|weight loss", lambda: self.flag("weight_loss")),
+            (r"all the time|at night", lambda: self.flag("night_pain")),
+            (r"shoulder blades|lump", lambda: self.yes_no(False)),
+            (r"how old|your age", self.age),
+            (r"where is the pain|where does it hurt", self.location),
+            (r"which side|left, right", self.side),
+            (r"how long|how many days", lambda: self.facts.get("duration_text", "I'm not sure")),
+            (r"getting better|improving", lambda: self.yes_no(bool(self.facts.get("getting_better")))),
+            (r"feel like|sharp, shooting", self.quality),
+            (r"tingling|pins and needles", lambda: self.flag("tingling")),
+            (r"makes it worse", lambda: self.things("worse", WORSE)),
+            (r"makes it easier|eases it", lambda: self.things("better", BETTER)),
+            (r"stiff for", lambda: self.flag("morning_stiffness_long")),
+            (r"limp", lambda: self.flag("limp")),
+            (r"how did it start|how did the pain start", lambda: self.facts.get("onset", "I don't know")),
+        ]
+
+    def answer(self, question_text: str) -> str:
+        """What this patient says to a question."""
+        lowered = question_text.lower()
+        for pattern, reply in self.rules:
+            if re.search(pattern, lowered):
+                return reply()
+        return "I don't know"
+
+    def yes_no(self, value: bool) -> str:
+        return self.random.choice(YES if value else NO)
+
+    def flag(self, *names: str) -> str:
+        return self.yes_no(any(bool(self.facts.get(name)) for name in names))
+
+    def age(self) -> str:
+        return self.random.choice(["I'm {}", "{}", "{} years old"]).format(self.facts.get("age", 40))
+
+    def location(self) -> str:
+        places = [PLACES[p] for p in self.facts.get("location", [])] or ["my lower back"]
+        return self.random.choice(["mostly in {}", "{}", "it's in {}"]).format(_listing(places))
+
+    def side(self) -> str:
+        return SIDES.get(self.facts.get("side", "middle"), "in the middle")
+
+    def quality(self) -> str:
+        words = [q.replace("deep ache", "a deep ache").replace("dull ache", "a dull ache")
+                 for q in self.facts.get("quality", [])] or ["I can't describe it"]
+        return self.random.choice(["it's {}", "{}", "kind of {}"]).format(_listing(words))
+
+    def things(self, fact: str, wording: dict[str, str]) -> str:
+        items = [wording[w] for w in self.facts.get(fact, [])]
+        return _listing(items) if items else self.random.choice(["nothing really", "nothing"])
+
+
+@dataclass
+class Outcome:
+    """One case's result against its gold answer."""
+
+    case_id: str
+    gold: str
+    got: str
+    acceptable: list[str]
+    source_gold: list[str]
+    source_got: str
+    questions: int
+
+    @property
+    def exact(self) -> bool:
+        return self.got == self.gold
+
+    @property
+    def under_triaged(self) -> bool:
+        least_urgent = max(LEVELS.index(level) for level in self.acceptable + [self.gold])
+        return LEVELS.index(self.got) > least_urgent
+
+    @property
+    def source_ok(self) -> bool:
+        return "any" in self.source_gold or self.source_got in self.source_gold
+
+
+def command() -> list[str]:
+    """How to start the assistant in JSONL mode."""
+    return [sys.executable, "-m", "voice_triage", "--jsonl"]
+
+
+def play(case: dict[str, Any], seed: int = 0, extra_args: list[str] | None = None) -> tuple[Outcome, dict[str, Any]]:
+    """Play one case through the real program over a pipe; returns the outcome and the report."""
+    patient = Patient(case["facts"], seed)
+    process = subprocess.Popen(command() + (extra_args or []), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True, cwd=ROOT)
+    report, questions = {}, 0
+    for line in process.stdout:
+        event = json.loads(line)
+        if event["type"] == "ask":
+            questions += 1
+            process.stdin.write(patient.answer(event["text"]) + "\n")
+            process.stdin.flush()
+        elif event["type"] == "end":
+            report = event["report"]
+    process.stdin.close()
+    process.wait(timeout=30)
+    outcome = Outcome(case["id"], case["disposition"], report.get("disposition", "?"),
+                      list(case.get("acceptable", [case["disposition"]])), list(case.get("source", ["any"])),
+                      report.get("likely_source", "?"), questions)
+    return outcome, report
+
+
+def table(outcomes: list[Outcome]) -> str:
+    """A Markdown table of outcomes with a summary line."""
+    lines = ["| case | gold | got | exact | under-triaged | likely source (gold) | questions |",
+             "|---|---|---|---|---|---|---|"]
+    for o in outcomes:
+        lines.append(f"| {o.case_id} | {o.gold} | {o.got} | {'yes' if o.exact else 'no'} | "
+                     f"{'**YES**' if o.under_triaged else 'no'} | {o.source_got} ({', '.join(o.source_gold)}) | {o.questions} |")
+    exact = sum(o.exact for o in outcomes)
+    under = sum(o.under_triaged for o in outcomes)
+    sources = sum(o.source_ok for o in outcomes)
+    lines.append(f"\n{exact}/{len(outcomes)} exact, {under} under-triaged, {sources}/{len(outcomes)} likely source acceptable.")
+    return "\n".join(lines)

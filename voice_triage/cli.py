@@ -1,0 +1,174 @@
+"""voice-triage: an offline voice guide for lower back and hip pain. Not a diagnosis.
+
+Usage:
+  voice-triage                 talk by voice (falls back to typing when voice cannot run)
+  voice-triage --text          type your answers
+  voice-triage --jsonl         JSON lines on stdout, one answer per line on stdin (for programs)
+  voice-triage diagram         print the conversation flow as Mermaid text
+  voice-triage models download download the better speech model (the only network use)
+  voice-triage report FILE.json --html OUT.html   make a printable summary
+
+Exit codes: 0 done; 2 bad arguments; 3 content files invalid; 4 voice or model problem;
+5 report file problem; 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+EXIT_OK, EXIT_USAGE, EXIT_CONTENT, EXIT_VOICE, EXIT_REPORT, EXIT_INTERRUPTED = 0, 2, 3, 4, 5, 130
+log = logging.getLogger("voice_triage")
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Flags for the conversation itself."""
+    parser = argparse.ArgumentParser(prog="voice-triage", description=__doc__.split("\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="\n".join(__doc__.split("\n")[2:]))
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--text", action="store_true", help="typed mode")
+    parser.add_argument("--jsonl", action="store_true", help="JSON lines mode (with --audio-in: spoken answers)")
+    parser.add_argument("--report", type=Path, metavar="PATH", help="write the JSON report here, with summaries beside it")
+    parser.add_argument("--content", type=Path, metavar="DIR", help="use content files from this folder")
+    parser.add_argument("--debug", action="store_true", help="log details to stderr")
+    voice = parser.add_argument_group("voice")
+    voice.add_argument("--model", type=Path, metavar="PATH", help="Vosk model folder")
+    voice.add_argument("--audio-in", metavar="PATH", help="WAV file, or - for raw 16 kHz s16le PCM on stdin")
+    voice.add_argument("--pause", type=float, metavar="SECONDS", help="silence that ends an answer")
+    voice.add_argument("--rate", type=int, help="speaking rate (words per minute)")
+    voice.add_argument("--voice", help="speech voice id")
+    voice.add_argument("--no-speak", action="store_true", help="captions only, no speech")
+    return parser
+
+
+def _fail(message: str, code: int) -> int:
+    """One line on stderr, no traceback."""
+    sys.stderr.write(f"voice-triage: {message}\n")
+    return code
+
+
+def _install_signal_handlers() -> None:
+    """SIGTERM ends the session like Ctrl-C: the report of what was gathered is still written."""
+    from .session import Interrupted
+
+    def _raise(signum: int, frame: Any) -> None:
+        raise Interrupted()
+
+    signal.signal(signal.SIGTERM, _raise)
+
+
+def _text_streams() -> None:
+    """Bad bytes on stdin must not crash typed mode."""
+    for stream in (sys.stdin, sys.stdout):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def _voice_io(args: argparse.Namespace, captions: Any) -> tuple[Any, Any] | None:
+    """Listener and speaker for voice mode, or None (with a one-line reason) when voice cannot run."""
+    try:
+        from .voice.setup import VoiceOptions, VoiceUnavailable, build_voice_io
+    except ImportError as error:
+        log.debug("voice import failed", exc_info=True)
+        sys.stderr.write(f"voice-triage: voice mode is not available ({error}); continuing in typed mode. "
+                         "To enable it run ./scripts/run once.\n")
+        return None
+    options = VoiceOptions(model=args.model, audio_in=args.audio_in, pause=args.pause, rate=args.rate,
+                           voice=args.voice, no_speak=args.no_speak)
+    try:
+        return build_voice_io(options, captions)
+    except VoiceUnavailable as error:
+        sys.stderr.write(f"voice-triage: {error}; continuing in typed mode.\n")
+        return None
+
+
+def _write_report(report: dict[str, Any], path: Path) -> None:
+    """The JSON report with its Markdown and HTML summaries."""
+    from .report_files import write_report_files
+
+    for written in write_report_files(report, path):
+        log.info("wrote %s", written)
+
+
+def converse(args: argparse.Namespace) -> int:
+    """Run one conversation in the chosen mode."""
+    from .content import ContentError, load_content
+    from .dialog import Dialog
+    from .session import run
+    from .textio import JsonlSpeaker, LineListener, TypedSpeaker
+
+    try:
+        content = load_content(args.content)
+    except ContentError as error:
+        return _fail(f"content problem: {error}. Fix that file or reinstall.", EXIT_CONTENT)
+    _text_streams()
+    captions = JsonlSpeaker(sys.stdout) if args.jsonl else TypedSpeaker(sys.stdout)
+    listener, speaker = LineListener(sys.stdin), captions
+    voice_wanted = args.audio_in is not None or not (args.text or args.jsonl)
+    voice_io = _voice_io(args, captions) if voice_wanted else None
+    if voice_io:
+        listener, speaker = voice_io
+    dialog = Dialog(content, confirm_emergency_yes=voice_io is not None)
+    report = run(dialog, listener, speaker)
+    if args.report:
+        try:
+            _write_report(report, args.report)
+        except OSError as error:
+            return _fail(f"could not write the report to {args.report}: {error.strerror}", EXIT_REPORT)
+    return EXIT_INTERRUPTED if report.get("ended_by") == "interrupted" else EXIT_OK
+
+
+def diagram(argv: Sequence[str]) -> int:
+    """Print the conversation flow as Mermaid text."""
+    from .dialog import mermaid
+
+    sys.stdout.write(mermaid() + "\n")
+    return EXIT_OK
+
+
+def models(argv: Sequence[str]) -> int:
+    """`models download`: the only command that uses the network."""
+    if list(argv[:1]) != ["download"]:
+        return _fail("usage: voice-triage models download [--help]", EXIT_USAGE)
+    from .voice.download import main as download_main
+
+    return download_main(list(argv[1:]))
+
+
+def report_command(argv: Sequence[str]) -> int:
+    """`report FILE.json --html OUT.html`: a printable summary of a saved report."""
+    from .report_files import report_command as run_report
+
+    return run_report(list(argv))
+
+
+COMMANDS = {"diagram": diagram, "models": models, "report": report_command}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: subcommands first, else a conversation."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if argv and argv[0] in COMMANDS:
+            return COMMANDS[argv[0]]([a for a in argv[1:] if a != "--debug"])
+        args = _parser().parse_args(argv)
+        _install_signal_handlers()
+        return converse(args)
+    except KeyboardInterrupt:
+        return _fail("interrupted.", EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # the last line of defence: users never see a traceback
+        log.debug("unexpected error", exc_info=True)
+        return _fail(f"unexpected error: {error}. Run again with --debug for details.", 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

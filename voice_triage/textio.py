@@ -1,0 +1,73 @@
+"""Typed and JSONL listeners and speakers: the same dialog, read from and written to text streams."""
+from __future__ import annotations
+
+import json
+import re
+from typing import IO
+
+from .events import Adjust, Ask, End, Event, Heard, Say
+
+MAX_ANSWER_CHARS = 2000
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_line(line: str) -> str:
+    """One answer line: control characters removed, very long input cut to a sane length."""
+    return _CONTROL_CHARS.sub(" ", line[:MAX_ANSWER_CHARS]).strip()
+
+
+class LineListener:
+    """Reads one answer per line; end of input returns None."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def listen(self, ask: Ask) -> Heard | None:
+        """The next line as the answer."""
+        line = self.stream.readline()
+        if not line:
+            return None
+        return Heard(clean_line(line))
+
+
+class TypedSpeaker:
+    """Prints prompts for a person at a keyboard, with numbered options."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def emit(self, event: Event) -> None:
+        """Print one event as plain text."""
+        if isinstance(event, Adjust):
+            return
+        if isinstance(event, Ask):
+            options = "   ".join(f"{n}) {label}" for n, label in enumerate(event.options, 1))
+            self.stream.write(f"\n{event.text}\n" + (f"   {options}\n" if options else "") + "> ")
+        else:
+            self.stream.write(f"{event.text}\n")
+        self.stream.flush()
+
+
+def event_json(event: Event) -> dict | None:
+    """The JSONL form of an event (Adjust has none: stdout carries say, ask and end only)."""
+    if isinstance(event, Say):
+        return {"type": "say", "text": event.text}
+    if isinstance(event, Ask):
+        return {"type": "ask", "text": event.text, "question": event.question, "options": list(event.options)}
+    if isinstance(event, End):
+        return {"type": "end", "text": event.text, "report": event.report}
+    return None
+
+
+class JsonlSpeaker:
+    """Writes one JSON object per line for programs and tests."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def emit(self, event: Event) -> None:
+        """Print one event as a JSON line."""
+        data = event_json(event)
+        if data is not None:
+            self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+            self.stream.flush()
