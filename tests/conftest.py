@@ -1,0 +1,27 @@
+"""Shared fixtures: the real content, a fixed date, and a dialog factory."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from voice_triage.content import Content, load_content  # noqa: E402
+from voice_triage.dialog import Dialog  # noqa: E402
+
+TODAY = dt.date(2026, 11, 22)  # a Sunday
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content()
+
+
+@pytest.fixture
+def make_dialog(content):
+    def factory(**kwargs) -> Dialog:
+        return Dialog(content, today=TODAY, **kwargs)
+    return factory

@@ -1,0 +1,81 @@
+"""The content files load, validate, cite sources, and broken files fail with the file and key named."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from voice_triage.content import CONTENT_DIR, LEVELS, ContentError, load_content
+
+
+def test_packaged_content_loads(content):
+    assert len(content.red_flags) >= 12
+    assert {q.level for q in content.red_flags} == {"emergency", "urgent", "gp"}
+    assert [q.id for q in content.questions[: len(content.red_flags)]] == [q.id for q in content.red_flags]
+
+
+def test_every_red_flag_level_group_is_ordered_most_urgent_first(content):
+    ranks = [LEVELS.index(q.level) for q in content.red_flags]
+    assert ranks == sorted(ranks)
+
+
+def test_every_clinical_item_names_a_known_source(content):
+    items = list(content.questions) + list(content.rules) + list(content.modifiers) + list(content.stretches)
+    items += list(content.features)
+    assert all(item.source in content.sources for item in items)
+    assert all(tip["source"] in content.sources for tip in content.advice["self_care"])
+
+
+def test_seed_sources_point_at_real_seed_files(content):
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    for source in content.sources.values():
+        if source["kind"] == "seed":
+            assert (seeds / source["file"]).exists(), source["file"]
+
+
+def test_symptom_walk_covers_the_required_topics(content):
+    ids = {q.id for q in content.symptoms}
+    assert {"age", "location", "side", "duration", "quality", "tingling", "worse", "better", "morning_stiffness",
+            "limp", "onset"} <= ids
+    locations = {o.id for o in content.questions_by_id["location"].options}
+    assert locations == {"lower_back", "buttock", "groin", "front_thigh", "outer_hip", "back_thigh", "below_knee", "foot"}
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    return folder
+
+
+def _edit(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize("name, old, new, message", [
+    ("questions.toml", 'source = "ces_card"', 'source = "made_up_source"', "questions.toml: red_flag[0].source: unknown source 'made_up_source'"),
+    ("questions.toml", 'level = "emergency"', 'level = "whenever"', "questions.toml: red_flag[0].level"),
+    ("questions.toml", 'reask = "Any new trouble with passing urine or bladder control?"\n', '', "questions.toml: red_flag[0].reask: missing required key"),
+    ("questions.toml", 'kind = "multi"', 'kind = "essay"', "questions.toml: question[1].kind: unknown kind 'essay'"),
+    ("questions.toml", '{ question = "age", op = "lt", value = 45 }', '{ question = "shoe_size", op = "lt", value = 45 }', "questions.toml: morning_stiffness.ask_if: unknown question 'shoe_size'"),
+    ("rules.toml", 'value = "groin"', 'value = "elbow"', "rules.toml: feature[0]: 'elbow' is not an option of question 'location'"),
+    ("rules.toml", 'level = "gp"\nwhen = [{ question = "tingling"', 'level = "soonish"\nwhen = [{ question = "tingling"', "rules.toml: one_leg_nerve: unknown level 'soonish'"),
+    ("rules.toml", 'op = "includes"', 'op = "resembles"', "rules.toml: rule[4].when[2].op: unknown op 'resembles'"),
+    ("advice.toml", 'suits = ["hip", "muscle"]', 'suits = ["elbow"]', "advice.toml: stretch[7].suits: unknown likely source 'elbow'"),
+    ("vocabulary.toml", "[numbers]", "[numbers\n", "vocabulary.toml: syntax error"),
+])
+def test_broken_content_names_file_and_key(content_copy, name, old, new, message):
+    _edit(content_copy, name, old, new)
+    with pytest.raises(ContentError) as caught:
+        load_content(content_copy)
+    assert message in str(caught.value)
+
+
+def test_missing_file_is_named(content_copy):
+    (content_copy / "advice.toml").unlink()
+    with pytest.raises(ContentError, match="advice.toml: file is missing"):
+        load_content(content_copy)

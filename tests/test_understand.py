@@ -1,0 +1,120 @@
+"""Answer understanding: tables of phrasings per question kind, negations and controls."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from conftest import TODAY
+from voice_triage.understand import Interpreter, tokens, vocabulary
+
+
+@pytest.fixture(scope="module")
+def interpreter(content):
+    return Interpreter(content, today=TODAY)
+
+
+def understood(interpreter, content, question_id, text):
+    return interpreter.understand(content.questions_by_id[question_id], text)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("yes", "yes"), ("Yeah.", "yes"), ("yep", "yes"), ("I think so", "yes"), ("yes, I have", "yes"),
+    ("I'm afraid so", "yes"), ("uh huh", "yes"), ("sometimes", "yes"),
+    ("no", "no"), ("Nope!", "no"), ("not really", "no"), ("not that I've noticed", "no"), ("never", "no"),
+    ("I don't think so", "no"), ("no, I haven't", "no"), ("not at all", "no"), ("nah", "no"),
+    ("not sure", "unsure"), ("I don't know", "unsure"), ("maybe", "unsure"), ("hard to say", "unsure"),
+    ("1", "yes"), ("2", "no"), ("3", "unsure"),
+    ("purple elephants", None), ("", None), ("yes and no", None), ("4", None),
+])
+def test_yes_no_phrasings(interpreter, content, text, value):
+    assert understood(interpreter, content, "rf_bladder", text).value == value
+
+
+@pytest.mark.parametrize("text, value", [
+    ("mostly in my groin and the front of my thigh", ["groin", "front_thigh"]),
+    ("lower back", ["lower_back"]),
+    ("my lower back and buttock", ["lower_back", "buttock"]),
+    ("the back of my thigh and below the knee", ["back_thigh", "below_knee"]),
+    ("it goes down the leg into my foot", ["below_knee", "foot"]),
+    ("not the groin, just the lower back", ["lower_back"]),
+    ("the side of my hip", ["outer_hip"]),
+    ("front of my hip", ["groin"]),
+    ("1 3", ["lower_back", "groin"]),
+    ("everywhere and nowhere", None),
+])
+def test_location_phrasings(interpreter, content, text, value):
+    assert understood(interpreter, content, "location", text).value == value
+
+
+@pytest.mark.parametrize("question, text, value", [
+    ("side", "on the left", "left"), ("side", "right side", "right"), ("side", "both sides", "both"),
+    ("side", "in the middle", "middle"), ("side", "2", "right"),
+    ("quality", "a dull ache and stiffness", ["dull_ache", "stiffness"]),
+    ("quality", "shooting, electric shocks", ["shooting", "electric"]),
+    ("quality", "it burns", ["burning"]),
+    ("worse", "putting on my socks and getting out of the car", ["socks", "car"]),
+    ("worse", "when I cough or sneeze", ["coughing"]),
+    ("worse", "nothing really", []),
+    ("worse", "stairs but not walking", ["stairs"]),
+    ("better", "leaning forward on a shopping trolley", ["leaning_forward"]),
+    ("better", "nothing", []),
+    ("onset", "after lifting weights at the gym", "strain"),
+    ("onset", "it crept up on me slowly", "gradual"),
+    ("onset", "I tripped on the stairs and fell", "fall"),
+    ("onset", "it just appeared one morning in spring", "other"),
+])
+def test_option_phrasings(interpreter, content, question, text, value):
+    assert understood(interpreter, content, question, text).value == value
+
+
+@pytest.mark.parametrize("text, value", [
+    ("64", 64), ("I'm sixty four", 64), ("forty-two years old", 42), ("seventy", 70), ("I am 19", 19),
+    ("a hundred", 100), ("old enough", None), ("200", None),
+])
+def test_ages(interpreter, content, text, value):
+    assert understood(interpreter, content, "age", text).value == value
+
+
+@pytest.mark.parametrize("text, days", [
+    ("three weeks", 21), ("a couple of months", 60), ("since Tuesday", 5), ("10 days", 10),
+    ("since yesterday evening", 1), ("a year", 365), ("eight months", 240), ("nine weeks", 63),
+    ("about a month and a half", 45), ("a fortnight", 14), ("two days", 2), ("18 months", 540),
+    ("since last Sunday", 7), ("a few days", 3), ("for weeks", 14), ("today", 0),
+])
+def test_durations(interpreter, content, text, days):
+    value = understood(interpreter, content, "duration", text).value
+    assert value["days"] == days
+
+
+def test_unknown_duration(interpreter, content):
+    assert understood(interpreter, content, "duration", "a while I suppose").value is None
+
+
+@pytest.mark.parametrize("text, control", [
+    ("repeat", "repeat"), ("can you repeat that please", "repeat"), ("go back", "back"), ("help", "help"),
+    ("stop", "stop"), ("quit", "stop"), ("start over", "restart"), ("slower please", "slower"),
+    ("faster", "faster"), ("give me more time", "more_time"), ("continue", "continue"),
+])
+def test_controls_everywhere(interpreter, content, text, control):
+    for question in content.questions:
+        assert interpreter.understand(question, text).control == control
+
+
+def test_control_words_inside_an_answer_are_answers(interpreter, content):
+    result = understood(interpreter, content, "location", "my back")
+    assert result.control is None and result.value == ["lower_back"]
+
+
+def test_vocabulary_lists_answers_and_controls(interpreter, content):
+    words = vocabulary(interpreter, content.questions_by_id["side"])
+    assert {"left", "both sides", "go back", "repeat"} <= set(words)
+    assert "sixty four" in vocabulary(interpreter, content.questions_by_id["age"])
+    assert "three weeks" in vocabulary(interpreter, content.questions_by_id["duration"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_is_understood_or_rejected_without_error(interpreter, content, text):
+    for question in content.questions:
+        interpreter.understand(question, text)
+    assert all(" " not in word for word in tokens(text))

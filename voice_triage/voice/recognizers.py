@@ -1,0 +1,308 @@
+"""Grammar-limited speech recognizers behind one small interface: Vosk (primary) and pocketsphinx (built in)."""
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from voice_triage.voice.audio import SAMPLE_RATE
+from voice_triage.voice.errors import ModelError, VoiceUnavailable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL_DIR = Path("models") / "vosk-model-small-en-us-0.15"
+MODEL_ENV = "VOICE_TRIAGE_MODEL"
+MIN_SNAP = 0.75  # how close a transcript must be to a known phrase to count as that phrase
+UNK = "[unk]"
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What a recognizer understood: a phrase of the grammar (or ""), a confidence in [0, 1], runners-up."""
+
+    text: str
+    confidence: float
+    alternatives: tuple[str, ...] = ()
+    raw: str = ""  # the recognizer's own transcript before re-matching, for logs and the transcript
+
+
+class Session(Protocol):
+    """One utterance being recognized: feed audio as it arrives, then finish."""
+
+    def feed(self, pcm: bytes) -> None: ...
+
+    def finish(self) -> Recognition: ...
+
+
+class Recognizer(Protocol):
+    """Hears one utterance given the phrases that may be said now."""
+
+    name: str
+
+    def usable(self, phrases: Sequence[str]) -> tuple[str, ...]: ...
+
+    def start(self, phrases: Sequence[str]) -> Session: ...
+
+    def recognize(self, audio: bytes, phrases: Sequence[str]) -> Recognition: ...
+
+
+def normalize(phrase: str) -> str:
+    """Lowercase, keep letters (any script), digits and apostrophes, single spaces."""
+    return " ".join(re.sub(r"[^\w' ]+", " ", phrase.lower()).split())
+
+
+def snap(text: str, phrases: Sequence[str]) -> tuple[str, float]:
+    """Nearest phrase to a transcript and its word-level similarity (1.0 = exact); ("", 0) if none is close."""
+    words = normalize(text).split()
+    if not words:
+        return "", 0.0
+    scored = [(difflib.SequenceMatcher(None, words, normalize(p).split()).ratio(), p) for p in phrases]
+    best_score, best = max(scored, default=(0.0, ""))
+    return (best, best_score) if best_score >= MIN_SNAP else ("", 0.0)
+
+
+def verdict(raw: str, confidence: float, phrases: Sequence[str]) -> Recognition:
+    """Re-match a transcript to the question's phrases; anything that does not match is rejected."""
+    clean = " ".join(w for w in normalize(raw).split() if w != "unk")
+    phrase, similarity = snap(clean, phrases)
+    if not phrase:
+        return Recognition("", 0.0, (), raw)
+    return Recognition(phrase, round(max(0.0, min(1.0, confidence * similarity)), 3), (), raw)
+
+
+class GrammarRecognizer:
+    """Shared part: filter phrases to words the model knows (logging what is dropped), and one-shot recognize."""
+
+    name = "grammar"
+
+    def knows(self, word: str) -> bool:
+        """Whether the model can recognize this word."""
+        raise NotImplementedError
+
+    def start(self, phrases: Sequence[str]) -> Session:
+        """Open a session for one utterance limited to `phrases`."""
+        raise NotImplementedError
+
+    def usable(self, phrases: Sequence[str]) -> tuple[str, ...]:
+        """Phrases whose every word is known; a phrase with an unknown word is dropped whole (never altered)."""
+        return self._usable(tuple(phrases))
+
+    @lru_cache(maxsize=256)  # the same questions come back (re-asks); checking words is not free
+    def _usable(self, phrases: tuple[str, ...]) -> tuple[str, ...]:
+        keep, dropped = [], []
+        for phrase in dict.fromkeys(normalize(p) for p in phrases):
+            (keep if phrase and all(self.knows(w) for w in phrase.split()) else dropped).append(phrase)
+        if dropped:
+            log.info("%s: dropped phrases with words the model does not know: %s", self.name, dropped)
+        return tuple(keep)
+
+    def recognize(self, audio: bytes, phrases: Sequence[str]) -> Recognition:
+        """Recognize one complete utterance."""
+        session = self.start(phrases)
+        session.feed(audio)
+        return session.finish()
+
+
+# --- Vosk -------------------------------------------------------------------------------------------
+
+
+def find_model(explicit: str | Path | None = None, root: Path | None = None) -> Path | None:
+    """The Vosk model folder: --model, then $VOICE_TRIAGE_MODEL, then models/ under the project or cwd."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(MODEL_ENV):
+        return Path(os.environ[MODEL_ENV])
+    project = root or Path(__file__).resolve().parents[2]
+    for base in (project, Path.cwd()):
+        if (base / DEFAULT_MODEL_DIR).is_dir():
+            return base / DEFAULT_MODEL_DIR
+    return None
+
+
+def load_vosk_model(path: str | Path) -> Any:
+    """Load a Vosk model from a folder only (never by language: that downloads); clear errors."""
+    try:
+        import vosk
+    except ImportError as e:
+        raise VoiceUnavailable("the vosk package is missing; install: pip install 'voice-triage[voice]'") from e
+    folder = Path(path)
+    if not folder.is_dir():
+        raise ModelError(f"speech model folder not found: {folder}; run: voice-triage models download")
+    if not (folder / "am").is_dir() and not (folder / "final.mdl").exists():
+        raise ModelError(f"{folder} does not look like a Vosk model (no am/ folder); run: voice-triage models download")
+    vosk.SetLogLevel(-1)
+    try:
+        return vosk.Model(str(folder))
+    except Exception as e:  # vosk raises a bare Exception("Failed to create a model")
+        raise ModelError(f"speech model in {folder} is broken or incomplete ({e}); "
+                         "delete it and run: voice-triage models download") from e
+
+
+def has_runtime_grammar(path: str | Path) -> bool:
+    """Models with HCLG.fst silently ignore grammars; HCLr.fst + Gr.fst support them."""
+    graph = Path(path) / "graph"
+    return (graph / "HCLr.fst").exists() and (graph / "Gr.fst").exists()
+
+
+class VoskRecognizer(GrammarRecognizer):
+    """Vosk with a runtime grammar per question; a fresh KaldiRecognizer per utterance."""
+
+    name = "vosk"
+
+    def __init__(self, model_path: str | Path) -> None:
+        self.path = Path(model_path)
+        self.model = load_vosk_model(self.path)
+        if not has_runtime_grammar(self.path):
+            log.warning("vosk model %s has no graph/HCLr.fst + Gr.fst: grammars are ignored", self.path)
+        self.has_unk = self.knows(UNK)
+
+    def knows(self, word: str) -> bool:
+        """Whether the word is in the model's vocabulary."""
+        return self.model.vosk_model_find_word(word) != -1
+
+    def start(self, phrases: Sequence[str]) -> Session:
+        """A session with a grammar of the usable phrases plus [unk] when the model has it."""
+        grammar = list(self.usable(phrases))
+        if not grammar:
+            raise ValueError("none of the phrases can be recognized by this model")
+        return VoskSession(self.model, grammar + ([UNK] if self.has_unk else []), grammar)
+
+
+class VoskSession:
+    """One KaldiRecognizer for one utterance; collects results at Vosk's own endpoints too."""
+
+    def __init__(self, model: Any, grammar: list[str], phrases: list[str]) -> None:
+        import vosk
+
+        # ensure_ascii=False: vosk looks words up as UTF-8 text, escaped non-ASCII words would all be "missing"
+        self._rec = vosk.KaldiRecognizer(model, SAMPLE_RATE, json.dumps(grammar, ensure_ascii=False))
+        self._rec.SetWords(True)
+        self._phrases = phrases
+        self._words: list[dict[str, Any]] = []
+
+    def feed(self, pcm: bytes) -> None:
+        """Pass audio on; when Vosk finds its own endpoint, keep that part's words."""
+        if pcm and self._rec.AcceptWaveform(pcm):
+            self._words += json.loads(self._rec.Result()).get("result", [])
+
+    def finish(self) -> Recognition:
+        """Final words, confidence = mean word confidence, re-matched to the phrases."""
+        self._words += json.loads(self._rec.FinalResult()).get("result", [])
+        words = [w for w in self._words if w.get("word") != UNK]
+        if not words:
+            return Recognition("", 0.0, (), " ".join(w.get("word", "") for w in self._words))
+        raw = " ".join(w["word"] for w in words)
+        conf = sum(float(w.get("conf", 0.0)) for w in words) / len(words)
+        if len(words) < len(self._words):
+            conf *= len(words) / len(self._words)  # part of it was not understood
+        return verdict(raw, conf, self._phrases)
+
+
+# --- pocketsphinx -----------------------------------------------------------------------------------
+
+# Broad phone classes: the phone loop confuses neighbours (M/N, P/B) often; classes keep those close.
+_PHONE_CLASS = {
+    **dict.fromkeys("P B", "b"), **dict.fromkeys("T D", "d"), **dict.fromkeys("K G", "g"),
+    **dict.fromkeys("M N NG", "n"), **dict.fromkeys("F V TH DH", "f"), **dict.fromkeys("S Z SH ZH", "s"),
+    **dict.fromkeys("CH JH", "c"), **dict.fromkeys("L R ER", "r"), **dict.fromkeys("W UW UH", "u"),
+    **dict.fromkeys("Y IY IH", "i"), **dict.fromkeys("EH EY AE", "e"), **dict.fromkeys("AA AO AH AW", "a"),
+    **dict.fromkeys("OW OY", "o"), "AY": "y", "HH": "h",
+}
+_FILLERS = {"SIL", "+NSN+", "+SPN+", "+BREATH+", "+COUGH+", "+UM+", "+SMACK+", "+UH+", "(NULL)", "<s>", "</s>", "<sil>"}
+
+
+def phone_similarity(expected: Sequence[str], heard: Sequence[str]) -> float:
+    """How well a free phone-loop transcript agrees with the phones of the grammar's answer (0..1)."""
+    a = "".join(_PHONE_CLASS.get(p, "?") for p in expected)
+    b = "".join(_PHONE_CLASS.get(p, "?") for p in heard if p not in _FILLERS)
+    return difflib.SequenceMatcher(None, a, b).ratio() if a else 0.0
+
+
+class SphinxRecognizer(GrammarRecognizer):
+    """pocketsphinx with its bundled US-English model and a JSGF grammar per question.
+
+    The grammar decoder always answers with some phrase, so a second, free phone-loop decoder checks it:
+    confidence is how well the two agree (out-of-grammar speech and noise disagree).
+    """
+
+    name = "pocketsphinx"
+
+    def __init__(self) -> None:
+        try:
+            from pocketsphinx import Decoder, get_model_path
+        except ImportError as e:
+            raise VoiceUnavailable("the pocketsphinx package is missing; install: pip install 'voice-triage[voice]'") from e
+        self.decoder = Decoder(lm=None, loglevel="FATAL")
+        self.phones = Decoder(lm=None, allphone=get_model_path("en-us/en-us-phone.lm.bin"), loglevel="FATAL")
+        self._searches: dict[tuple[str, ...], str] = {}
+
+    def knows(self, word: str) -> bool:
+        """Whether the word is in the pronouncing dictionary."""
+        return self.decoder.lookup_word(word) is not None
+
+    def pronounce(self, phrase: str) -> list[str]:
+        """Dictionary phones of a phrase."""
+        return " ".join(self.decoder.lookup_word(w) or "" for w in phrase.split()).split()
+
+    def start(self, phrases: Sequence[str]) -> Session:
+        """A session whose grammar is the usable phrases (compiled once per distinct phrase list)."""
+        usable = self.usable(phrases)
+        if not usable:
+            raise ValueError("none of the phrases can be recognized by this model")
+        if usable not in self._searches:
+            name = f"g{len(self._searches)}"
+            self.decoder.add_jsgf_string(name, jsgf(usable))
+            self._searches[usable] = name
+        return SphinxSession(self, self._searches[usable], usable)
+
+
+def jsgf(phrases: Sequence[str]) -> str:
+    """A JSGF grammar accepting exactly one of the phrases."""
+    body = " | ".join(" ".join(f'"{w}"' if "'" in w else w for w in p.split()) for p in phrases)
+    return f"#JSGF V1.0;\ngrammar answers;\npublic <answer> = {body};\n"
+
+
+class SphinxSession:
+    """Buffers one utterance and decodes it whole (batch cepstral normalisation is more accurate)."""
+
+    def __init__(self, owner: SphinxRecognizer, search: str, phrases: tuple[str, ...]) -> None:
+        self._owner, self._search, self._phrases = owner, search, phrases
+        self._audio = bytearray()
+
+    def feed(self, pcm: bytes) -> None:
+        """Keep the audio until the end of the utterance."""
+        self._audio += pcm
+
+    def finish(self) -> Recognition:
+        """Decode with the grammar, verify against the phone loop, re-match to the phrases."""
+        raw = self._decode_grammar()
+        if not raw:
+            return Recognition("", 0.0)
+        heard = self._decode_phones()
+        conf = min(1.0, max(0.0, (phone_similarity(self._owner.pronounce(raw), heard) - 0.2) / 0.4))
+        return verdict(raw, conf, self._phrases)
+
+    def _decode_grammar(self) -> str:
+        """Best grammar phrase (pocketsphinx returns a partial path when no phrase fits; verdict rejects it)."""
+        dec = self._owner.decoder
+        dec.activate_search(self._search)
+        dec.start_utt()
+        dec.process_raw(bytes(self._audio), full_utt=True)
+        dec.end_utt()
+        hyp = dec.hyp()
+        return hyp.hypstr if hyp is not None else ""
+
+    def _decode_phones(self) -> list[str]:
+        """Free phone-loop transcript of the same audio."""
+        dec = self._owner.phones
+        dec.start_utt()
+        dec.process_raw(bytes(self._audio), full_utt=True)
+        dec.end_utt()
+        return [s.word for s in dec.seg()] if dec.hyp() is not None else []
