@@ -265,7 +265,7 @@ class SphinxRecognizer(GrammarRecognizer):
 
 def jsgf(phrases: Sequence[str]) -> str:
     """A JSGF grammar accepting exactly one of the phrases."""
-    body = " | ".join(" ".join(f'"{w}"' if "'" in w else w for w in p.split()) for p in phrases)
+    body = " | ".join(phrases)  # normalized: words are letters, digits and apostrophes, all fine in JSGF
     return f"#JSGF V1.0;\ngrammar answers;\npublic <answer> = {body};\n"
 
 

@@ -1,0 +1,240 @@
+"""The dialog: red flags first (property-based), emergencies end it, controls work in every state."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from voice_triage.events import Adjust, Ask, End, Heard, Say
+
+ANSWER_POOL = [
+    "yes", "no", "not sure", "yeah", "nope", "", "zzz garbage", "repeat", "go back", "help", "start over",
+    "slower", "faster", "give me more time", "continue", "64", "nineteen", "groin and front of thigh",
+    "lower back", "below the knee", "left", "both sides", "three weeks", "a year", "shooting", "dull ache",
+    "sitting and bending", "walking", "nothing", "rest", "leaning forward", "after lifting", "slowly",
+]
+REPORT_KEYS = {"disposition", "likely_source", "sources", "red_flags", "answers", "advice", "red_flag_answers",
+               "findings", "transcript", "complete", "ended_by"}
+
+
+def play(dialog, answers, stop_at_end=True):
+    """Feed answers; returns (all events, the asks with the red flags answered at that moment)."""
+    events = dialog.start()
+    log, asks = list(events), []
+    for event in events:
+        if isinstance(event, Ask):
+            asks.append((event, set(dialog.answers)))
+    for answer in answers:
+        if dialog.finished:
+            break
+        events = dialog.hear(answer)
+        log += events
+        asks += [(e, set(dialog.answers)) for e in events if isinstance(e, Ask)]
+    if not dialog.finished:
+        log += dialog.end_of_input() if stop_at_end else []
+    return log, asks
+
+
+def red_flag_ids(content):
+    return {q.id for q in content.red_flags}
+
+
+def emergency_ids(content):
+    return {q.id for q in content.red_flags if q.level == "emergency"}
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=st.lists(st.sampled_from(ANSWER_POOL), max_size=80), confirm=st.booleans())
+def test_red_flags_always_come_first(make_dialog, content, answers, confirm):
+    dialog = make_dialog(confirm_emergency_yes=confirm)
+    log, asks = play(dialog, answers)
+    symptom_ids = {q.id for q in content.symptoms}
+    for ask, answered in asks:
+        if ask.question in symptom_ids:
+            assert red_flag_ids(content) <= answered, f"{ask.question} asked before every red flag"
+    ends = [e for e in log if isinstance(e, End)]
+    assert len(ends) == 1 and REPORT_KEYS <= set(ends[0].report)
+    report = ends[0].report
+    if set(report["red_flags"]) & emergency_ids(content):
+        assert report["disposition"] == "emergency"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.lists(st.sampled_from(["no", "nope", "not really"]), max_size=14),
+       yes=st.sampled_from(["yes", "yeah", "I think so"]), after=st.lists(st.sampled_from(ANSWER_POOL), max_size=10))
+def test_an_emergency_yes_always_ends_in_emergency(make_dialog, content, before, yes, after):
+    dialog = make_dialog()
+    dialog.start()
+    for answer in before:
+        dialog.hear(answer)
+    flag = dialog.current
+    dialog.hear(yes)
+    log, _ = play_rest(dialog, after)
+    report = dialog.report
+    if flag.level == "emergency":
+        assert report["disposition"] == "emergency"
+        assert report["ended_by"] == "emergency"
+        asked_after = [e.question for e in log if isinstance(e, Ask)]
+        assert set(asked_after) <= {"emergency_repeat"}
+
+
+def play_rest(dialog, answers):
+    log = []
+    for answer in answers:
+        if dialog.finished:
+            break
+        log += dialog.hear(answer)
+    if not dialog.finished:
+        log += dialog.end_of_input()
+    return log, None
+
+
+def answer_all(dialog, mapping, default="no"):
+    """Answer each question from a mapping by id (tests of the dialog, not of the patient driver)."""
+    events = dialog.start()
+    while not dialog.finished:
+        ask = [e for e in events if isinstance(e, Ask)][-1]
+        events = dialog.hear(mapping.get(ask.question, default))
+    return [e for e in events if isinstance(e, End)][0].report
+
+
+def test_not_sure_to_an_emergency_question_is_urgent_and_says_why(make_dialog, content):
+    report = answer_all(make_dialog(), {"rf_saddle": "not sure", "age": "30", "location": "lower back",
+                                        "side": "middle", "duration": "two days", "quality": "dull ache",
+                                        "worse": "bending", "better": "rest", "onset": "lifting"})
+    assert report["disposition"] == "urgent"
+    assert "rf_saddle" in report["red_flags_unsure"]
+    assert any("not sure" in line for line in report["advice"])
+
+
+def test_three_misunderstood_answers_to_a_red_flag_count_as_not_sure(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    for _ in range(3):
+        events = dialog.hear("banana")
+    assert dialog.answers["rf_bladder"] == "unsure"
+    assert any("to be safe" in e.text for e in events if isinstance(e, Say))
+    assert [e for e in events if isinstance(e, Ask)][-1].question == "rf_bowel"
+
+
+def test_misunderstood_answer_is_reasked_with_options(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    events = dialog.hear("banana")
+    assert isinstance(events[0], Say) and "didn't catch" in events[0].text
+    assert events[-1].question == "rf_bladder" and "yes, no, or not sure" in events[-1].text
+
+
+def test_low_confidence_is_reasked(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    events = dialog.hear(Heard("yes", confidence=0.2))
+    assert events[-1].question == "rf_bladder" and "rf_bladder" not in dialog.answers
+
+
+def test_spoken_emergency_yes_is_confirmed_and_unclear_counts_as_yes(make_dialog):
+    dialog = make_dialog(confirm_emergency_yes=True)
+    dialog.start()
+    events = dialog.hear("yes")
+    assert events[-1].question == "confirm:rf_bladder"
+    events = dialog.hear(Heard("mmm", confidence=0.3))
+    assert dialog.state == "emergency" and dialog.answers["rf_bladder"] == "yes"
+
+
+def test_spoken_emergency_yes_denied_reasks_the_question(make_dialog):
+    dialog = make_dialog(confirm_emergency_yes=True)
+    dialog.start()
+    dialog.hear("yes")
+    events = dialog.hear("no")
+    assert events[-1].question == "rf_bladder" and "rf_bladder" not in dialog.answers
+
+
+def test_repeat_help_and_go_back(make_dialog):
+    dialog = make_dialog()
+    first = [e for e in dialog.start() if isinstance(e, Ask)][0]
+    assert dialog.hear("repeat")[-1] == first
+    assert dialog.hear("help")[0].text.startswith("Answer the question")
+    dialog.hear("no")
+    events = dialog.hear("go back")
+    assert events[-1].question == "rf_bladder" and "rf_bladder" not in dialog.answers
+    assert dialog.hear("go back")[-1].question == "rf_bladder"
+
+
+def test_go_back_from_first_symptom_returns_to_last_red_flag(make_dialog, content):
+    dialog = make_dialog()
+    dialog.start()
+    for _ in content.red_flags:
+        events = dialog.hear("no")
+    assert events[-1].question == "age"
+    events = dialog.hear("go back")
+    assert events[-1].question == content.red_flags[-1].id and dialog.state == "red_flags"
+
+
+def test_emergency_offers_repeat_and_cannot_go_back(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    events = dialog.hear("yes")
+    assert dialog.state == "emergency" and events[-1].question == "emergency_repeat"
+    spoken = [e.text for e in events if isinstance(e, Say)]
+    assert any("emergency" in line.lower() for line in spoken)
+    again = dialog.hear("go back")
+    assert dialog.state == "emergency" and dialog.answers["rf_bladder"] == "yes"
+    assert again[-1].question == "emergency_repeat" and any("emergency" in e.text.lower() for e in again)
+    end = dialog.hear("no")
+    assert isinstance(end[-1], End) and end[-1].report["disposition"] == "emergency"
+
+
+def test_stop_midway_keeps_answers_and_is_at_least_gp(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    dialog.hear("no")
+    events = dialog.hear("stop")
+    end = events[-1]
+    assert isinstance(end, End)
+    assert end.report["answers"] == {"rf_bladder": "no"} and end.report["complete"] is False
+    assert end.report["disposition"] == "gp" and end.report["ended_by"] == "stopped"
+    assert any("not asked" == a["answer"] for a in end.report["red_flag_answers"])
+
+
+def test_start_over_forgets_answers(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    dialog.hear("no")
+    events = dialog.hear("start over")
+    assert dialog.answers == {} and events[-1].question == "rf_bladder"
+
+
+def test_slower_emits_adjust_and_reasks(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    events = dialog.hear("slower")
+    assert Adjust("rate", -1) in events and events[-1].question == "rf_bladder"
+
+
+def test_questions_that_do_not_change_the_outcome_are_skipped(make_dialog):
+    report = answer_all(make_dialog(), {"age": "70", "location": "lower back", "side": "middle",
+                                        "duration": "three days", "quality": "dull ache", "worse": "bending",
+                                        "better": "rest", "onset": "lifting"})
+    asked = set(report["questions"])
+    assert "morning_stiffness" not in asked and "limp" not in asked and "improving" not in asked
+    assert report["disposition"] == "self_care" and report["likely_source"] in ("muscle", "spine")
+
+
+def test_advice_has_every_part_and_sources_have_reasons(make_dialog):
+    report = answer_all(make_dialog(), {"age": "64", "location": "groin and front of thigh", "side": "left",
+                                        "duration": "eight months", "quality": "dull ache", "tingling": "no",
+                                        "worse": "stairs and putting on socks", "better": "rest", "limp": "yes",
+                                        "onset": "slowly"})
+    sections = report["advice_sections"]
+    assert report["likely_source"] == "hip"
+    assert "groin" in " ".join(sections["why"])
+    assert 2 <= sum(line.startswith("Caution") for line in sections["stretches"]) <= 4
+    assert any("emergency number" in line for line in sections["seek_help"])
+    assert "not a diagnosis" in sections["disclaimer"][0]
+
+
+def test_no_forward_bending_stretch_with_nerve_signs(make_dialog):
+    report = answer_all(make_dialog(), {"age": "40", "location": "lower back and below the knee", "side": "right",
+                                        "duration": "two weeks", "quality": "shooting", "tingling": "yes",
+                                        "worse": "sitting and bending", "better": "walking", "onset": "lifting"})
+    stretches = " ".join(report["advice_sections"]["stretches"])
+    assert "Child's pose" not in stretches and "Knee to chest" not in stretches and "hamstring" not in stretches
+    assert report["disposition"] == "gp"

@@ -1,0 +1,112 @@
+"""Synthetic speakers and noise for tests and benchmarks (flite, festival, espeak-ng; numpy noise)."""
+from __future__ import annotations
+
+import hashlib
+import math
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voice_triage.voice.audio import read_wav
+
+# Answer phrases by vocabulary class, as a person would say them; controls are added to every grammar.
+CONTROLS = ("repeat", "go back", "help", "stop", "slower", "faster", "start over", "continue", "give me more time")
+CLASSES: dict[str, tuple[str, ...]] = {
+    "yesno": ("yes", "no", "yeah", "nope", "i don't know", "not sure"),
+    "sides": ("left", "right", "both", "left side", "right side", "both sides", "middle"),
+    "places": ("lower back", "buttock", "groin", "hip", "outer hip", "front of thigh", "back of thigh", "knee"),
+    "durations": ("a few days", "about a week", "two weeks", "a month", "three months", "more than three months"),
+    "controls": CONTROLS,
+}
+OUT_OF_GRAMMAR = ("banana pudding", "i went to the store", "my dog is barking", "what time is it")
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A synthetic speaker: engine (flite, festival, espeak-ng) and voice name."""
+
+    engine: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        """Short name for tables."""
+        return f"{self.engine}:{self.name}"
+
+
+FLITE = tuple(Voice("flite", v) for v in ("slt", "rms", "awb", "kal16"))
+FESTIVAL = (Voice("festival", "cmu_us_slt_arctic_hts"),)
+ESPEAK = (Voice("espeak-ng", "en-us"), Voice("espeak-ng", "en-us+f3"))
+RATES = (0.85, 1.0, 1.2)  # speaking-rate factors: slower, normal, faster
+SNRS: tuple[float | None, ...] = (None, 20.0, 10.0, 5.0)
+ENGINE_TOOL = {"flite": "flite", "festival": "text2wave", "espeak-ng": "espeak-ng"}
+
+
+def tool_missing(voice: Voice) -> str | None:
+    """Name of the missing program for this voice, or None."""
+    tool = ENGINE_TOOL[voice.engine]
+    return None if shutil.which(tool) else tool
+
+
+def _command(voice: Voice, text: str, rate: float, out: Path) -> list[str]:
+    """The shell command that writes `text` in `voice` at `rate` to `out`."""
+    if voice.engine == "flite":
+        return ["flite", "-voice", voice.name, "--setf", f"duration_stretch={1 / rate:.3f}", "-t", text, "-o", str(out)]
+    if voice.engine == "espeak-ng":
+        return ["espeak-ng", "-v", voice.name, "-s", str(round(160 * rate)), "-w", str(out), text]
+    scheme = f"(voice_{voice.name})(Parameter.set 'Duration_Stretch {1 / rate:.3f})"
+    return ["text2wave", "-eval", scheme, "-o", str(out)]
+
+
+def synthesize(text: str, voice: Voice, rate: float = 1.0, cache: Path | None = None) -> bytes:
+    """16 kHz mono int16 speech of `text`; cached by content so repeated runs are fast."""
+    cache = cache or Path(tempfile.gettempdir()) / "voice-triage-synth"
+    cache.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha1(f"{voice.engine}|{voice.name}|{rate}|{text}".encode()).hexdigest()[:20]
+    raw = cache / f"{key}.pcm"
+    if not raw.exists():
+        wav = cache / f"{key}.wav"
+        stdin = text if voice.engine == "festival" else None
+        subprocess.run(_command(voice, text, rate, wav), input=stdin, text=True, check=True, capture_output=True)
+        tmp = raw.with_suffix(".tmp")
+        tmp.write_bytes(read_wav(wav))
+        tmp.replace(raw)
+        wav.unlink()
+    return raw.read_bytes()
+
+
+def silence(seconds: float) -> bytes:
+    """Digital silence."""
+    return bytes(2 * int(16000 * seconds))
+
+
+def pad(pcm: bytes, before: float = 0.4, after: float = 1.5) -> bytes:
+    """Silence around an utterance, as between turns of a conversation."""
+    return silence(before) + pcm + silence(after)
+
+
+def speech_power(x: np.ndarray) -> float:
+    """Mean power of the active part of a signal (frames within 20 dB of the loudest)."""
+    n = len(x) // 480 * 480
+    energy = (x[:n].reshape(-1, 480) ** 2).mean(axis=1) if n else np.array([np.mean(x**2)])
+    active = energy[energy >= energy.max() * 0.01]
+    return float(active.mean()) if active.size and active.mean() > 0 else 1.0
+
+
+def add_noise(pcm: bytes, snr_db: float | None, seed: int = 0) -> bytes:
+    """White Gaussian noise over the whole signal at `snr_db` relative to the speech's active power."""
+    if snr_db is None:
+        return pcm
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    sigma = math.sqrt(speech_power(x) / 10 ** (snr_db / 10))
+    noisy = x + np.random.default_rng(seed).normal(0.0, sigma, len(x))
+    return np.clip(noisy, -32768, 32767).round().astype("<i2").tobytes()
+
+
+def grammar_for(cls: str) -> tuple[str, ...]:
+    """The phrases a question of this class would accept: its answers plus the control words."""
+    return tuple(dict.fromkeys(CLASSES[cls] + CONTROLS))
