@@ -15,6 +15,15 @@ from voice_triage.dialog import Dialog  # noqa: E402
 TODAY = dt.date(2026, 11, 22)  # a Sunday
 
 
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory, monkeypatch):
+    """Every test (and every process it starts) keeps its sessions and settings in a temporary folder."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("VOICE_TRIAGE_DATA", str(home / "data"))
+    monkeypatch.setenv("VOICE_TRIAGE_CONFIG", str(home / "config" / "settings.toml"))
+    return home
+
+
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content()

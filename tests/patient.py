@@ -67,6 +67,7 @@ class Patient:
             (r"put weight", lambda: self.flag("cannot_bear_weight")),
             (r"hot, red|swollen", lambda: self.flag("hot_swollen")),
             (r"fever|chills|unwell", lambda: self.flag("fever", "unwell")),
+            (r"inject|immune", lambda: self.flag("immunosuppressed", "iv_drugs")),
             (r"cancer", lambda: self.flag("cancer_history")),
             (r"osteoporosis|steroid", lambda: self.flag("osteoporosis")),
             (r"lost weight|weight loss", lambda: self.flag("weight_loss")),

@@ -6,6 +6,9 @@ Usage:
   voice-triage --jsonl         JSON lines on stdout, one answer per line on stdin (for programs)
   voice-triage diagram         print the conversation flow as Mermaid text
   voice-triage models download download the better speech model (the only network use)
+  voice-triage --resume        carry on with the last unfinished session
+  voice-triage settings [set NAME VALUE | reset]   show or change your settings
+  voice-triage forget          delete every stored session
   voice-triage report FILE.json --html OUT.html   make a printable summary
 
 Exit codes: 0 done; 2 bad arguments; 3 content files invalid; 4 voice or model problem;
@@ -33,12 +36,15 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--text", action="store_true", help="typed mode")
     parser.add_argument("--jsonl", action="store_true", help="JSON lines mode (with --audio-in: spoken answers)")
     parser.add_argument("--report", type=Path, metavar="PATH", help="write the JSON report here, with summaries beside it")
+    parser.add_argument("--resume", action="store_true", help="continue the last unfinished session")
+    parser.add_argument("--no-save", action="store_true", help="keep nothing on disk (no session journal)")
     parser.add_argument("--content", type=Path, metavar="DIR", help="use content files from this folder")
     parser.add_argument("--debug", action="store_true", help="log details to stderr")
     voice = parser.add_argument_group("voice")
     voice.add_argument("--model", type=Path, metavar="PATH", help="Vosk model folder")
     voice.add_argument("--audio-in", metavar="PATH", help="WAV file, or - for raw 16 kHz s16le PCM on stdin")
     voice.add_argument("--pause", type=float, metavar="SECONDS", help="silence that ends an answer")
+    voice.add_argument("--silence-timeout", type=float, metavar="SECONDS", help="wait this long for an answer to begin")
     voice.add_argument("--rate", type=int, help="speaking rate (words per minute)")
     voice.add_argument("--voice", help="speech voice id")
     voice.add_argument("--no-speak", action="store_true", help="captions only, no speech")
@@ -68,7 +74,7 @@ def _text_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
-def _voice_io(args: argparse.Namespace, captions: Any) -> tuple[Any, Any] | None:
+def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any) -> tuple[Any, Any] | None:
     """Listener and speaker for voice mode, or None (with a one-line reason) when voice cannot run."""
     try:
         from .voice.setup import VoiceOptions, VoiceUnavailable, build_voice_io
@@ -77,8 +83,9 @@ def _voice_io(args: argparse.Namespace, captions: Any) -> tuple[Any, Any] | None
         sys.stderr.write(f"voice-triage: voice mode is not available ({error}); continuing in typed mode. "
                          "To enable it run ./scripts/run once.\n")
         return None
-    options = VoiceOptions(model=args.model, audio_in=args.audio_in, pause=args.pause, rate=args.rate,
-                           voice=args.voice, no_speak=args.no_speak)
+    options = VoiceOptions(model=args.model, audio_in=args.audio_in, pause=args.pause or prefs.pause,
+                           rate=args.rate or prefs.rate, voice=args.voice or prefs.voice or None,
+                           no_speak=args.no_speak, silence_timeout=args.silence_timeout or prefs.silence_timeout)
     try:
         return build_voice_io(options, captions)
     except VoiceUnavailable as error:
@@ -94,11 +101,41 @@ def _write_report(report: dict[str, Any], path: Path) -> None:
         log.info("wrote %s", written)
 
 
+def _load_settings(args: argparse.Namespace) -> Any:
+    """Personal settings; a broken settings file is reported and the defaults are used."""
+    from .settings import Settings, SettingsError, load
+
+    try:
+        return load()
+    except SettingsError as error:
+        sys.stderr.write(f"voice-triage: ignoring settings ({error}); fix or delete that file.\n")
+        return Settings()
+
+
+def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool) -> tuple[Any, Any, Any]:
+    """A new dialog, or the replayed unfinished one with --resume; and its journal."""
+    from . import journal as journals
+    from .dialog import Dialog
+    from .session import resume_events
+
+    saved = journals.latest_unfinished() if args.resume else None
+    if args.resume and saved is None:
+        sys.stderr.write("voice-triage: no unfinished session to resume; starting a new one.\n")
+    if saved is not None:
+        dialog = journals.replay(content, saved)
+        dialog.confirm_emergency_yes = voice
+        journal = journals.Journal(None if args.no_save else saved.path)
+        return dialog, journal, resume_events(dialog, content.phrases["welcome_back"])
+    dialog = Dialog(content, confirm_emergency_yes=voice)
+    journal = journals.Journal(None) if args.no_save else journals.Journal.create(dialog)
+    return dialog, journal, None
+
+
 def converse(args: argparse.Namespace) -> int:
     """Run one conversation in the chosen mode."""
     from .content import ContentError, load_content
-    from .dialog import Dialog
-    from .session import run
+    from .session import Channels, run
+    from .settings import SettingsKeeper
     from .textio import JsonlSpeaker, LineListener, TypedSpeaker
 
     try:
@@ -106,20 +143,59 @@ def converse(args: argparse.Namespace) -> int:
     except ContentError as error:
         return _fail(f"content problem: {error}. Fix that file or reinstall.", EXIT_CONTENT)
     _text_streams()
+    prefs = _load_settings(args)
     captions = JsonlSpeaker(sys.stdout) if args.jsonl else TypedSpeaker(sys.stdout)
-    listener, speaker = LineListener(sys.stdin), captions
-    voice_wanted = args.audio_in is not None or not (args.text or args.jsonl)
-    voice_io = _voice_io(args, captions) if voice_wanted else None
-    if voice_io:
-        listener, speaker = voice_io
-    dialog = Dialog(content, confirm_emergency_yes=voice_io is not None)
-    report = run(dialog, listener, speaker)
-    if args.report:
+    typed_listener = LineListener(sys.stdin)
+    voice_wanted = args.audio_in is not None or not (args.text or args.jsonl or prefs.mode == "text")
+    voice_io = _voice_io(args, prefs, captions) if voice_wanted else None
+    listener, speaker = voice_io or (typed_listener, captions)
+    # A failed microphone falls back to typed answers on stdin; with --audio-in - stdin is the audio.
+    fallback = None if args.audio_in == "-" else typed_listener
+    channels = Channels(listener, SettingsKeeper(speaker, prefs, persist=not args.no_save), fallback, captions)
+    try:
+        dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None)
+    except OSError as error:
+        return _fail(f"cannot use the data folder: {error}. Set VOICE_TRIAGE_DATA or use --no-save.", EXIT_REPORT)
+    report = run(dialog, channels, journal, first)
+    targets = [args.report] if args.report else []
+    if journal.report_path:
+        targets.append(journal.report_path)
+    for target in targets:
         try:
-            _write_report(report, args.report)
+            _write_report(report, target)
         except OSError as error:
-            return _fail(f"could not write the report to {args.report}: {error.strerror}", EXIT_REPORT)
+            return _fail(f"could not write the report to {target}: {error.strerror}", EXIT_REPORT)
     return EXIT_INTERRUPTED if report.get("ended_by") == "interrupted" else EXIT_OK
+
+
+def settings_command(argv: Sequence[str]) -> int:
+    """`settings` shows them; `settings set NAME VALUE` and `settings reset` change them."""
+    from .settings import Settings, SettingsError, load, save
+    from .storage import config_file
+
+    try:
+        prefs = load()
+        if argv[:1] == ["set"] and len(argv) == 3:
+            prefs.set(argv[1], argv[2])
+            save(prefs)
+        elif argv[:1] == ["reset"]:
+            prefs = Settings()
+            save(prefs)
+        elif argv:
+            return _fail("usage: voice-triage settings [set NAME VALUE | reset]", EXIT_USAGE)
+    except SettingsError as error:
+        return _fail(str(error), EXIT_USAGE)
+    sys.stdout.write(f"# {config_file()}\n" + "".join(f"{k} = {v}\n" for k, v in vars(prefs).items()))
+    return EXIT_OK
+
+
+def forget_command(argv: Sequence[str]) -> int:
+    """Delete every stored session and say how many."""
+    from .storage import forget, sessions_dir
+
+    count = forget()
+    sys.stdout.write(f"Deleted {count} stored session{'s' if count != 1 else ''} from {sessions_dir()}.\n")
+    return EXIT_OK
 
 
 def diagram(argv: Sequence[str]) -> int:
@@ -146,7 +222,8 @@ def report_command(argv: Sequence[str]) -> int:
     return run_report(list(argv))
 
 
-COMMANDS = {"diagram": diagram, "models": models, "report": report_command}
+COMMANDS = {"diagram": diagram, "models": models, "report": report_command, "settings": settings_command,
+            "forget": forget_command}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,33 +1,94 @@
-"""Run one dialog with a listener and a speaker until it ends."""
+"""Run one dialog with a listener and a speaker until it ends, journaling every answer first."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from .dialog import Dialog
-from .events import Ask, End, Listener, Speaker
+from .events import Ask, End, Event, Heard, Listener, Say, Speaker
+from .journal import Journal
 
 log = logging.getLogger(__name__)
 
+VOICE_LOST = "Voice input stopped working, so let's carry on by typing. Your answers so far are kept."
+SPEECH_LOST = "Speech output stopped working; carrying on with text only."
+
 
 class Interrupted(Exception):
-    """The process was asked to stop (SIGINT / SIGTERM)."""
+    """The process was asked to stop (SIGTERM)."""
 
 
-def run(dialog: Dialog, listener: Listener, speaker: Speaker) -> dict[str, Any]:
+@dataclass
+class Channels:
+    """The current listener and speaker, with typed ones to fall back on if a device fails."""
+
+    listener: Listener
+    speaker: Speaker
+    fallback_listener: Listener | None = None
+    fallback_speaker: Speaker | None = None
+
+    def emit(self, event: Event) -> None:
+        """Speak or print; if the speaker breaks, continue on the fallback (captions)."""
+        try:
+            self.speaker.emit(event)
+        except (KeyboardInterrupt, Interrupted, BrokenPipeError):
+            raise
+        except Exception as error:
+            if self.fallback_speaker is None or self.speaker is self.fallback_speaker:
+                raise
+            log.warning("speaker failed (%s); falling back to text", error)
+            self.speaker = self.fallback_speaker
+            self.speaker.emit(Say(SPEECH_LOST))
+            self.speaker.emit(event)
+
+    def listen(self, ask: Ask) -> Heard | None:
+        """Hear an answer; if the microphone or recognizer breaks, switch to typed answers."""
+        try:
+            return self.listener.listen(ask)
+        except (KeyboardInterrupt, Interrupted):
+            raise
+        except Exception as error:
+            if self.fallback_listener is None or self.listener is self.fallback_listener:
+                raise
+            log.warning("listener failed (%s); falling back to typed input", error)
+            self.listener = self.fallback_listener
+            if self.fallback_speaker is not None:
+                self.speaker = self.fallback_speaker
+            self.emit(Say(VOICE_LOST))
+            self.emit(ask)
+            return self.listener.listen(ask)
+
+
+def run(dialog: Dialog, channels: Channels, journal: Journal | None = None,
+        first_events: list[Event] | None = None) -> dict[str, Any]:
     """Drive the dialog to its end and return the report; an interruption still yields a report."""
-    events = dialog.start()
+    journal = journal or Journal(None)
+    events = dialog.start() if first_events is None else first_events
     try:
         while True:
             for event in events:
-                speaker.emit(event)
-            if any(isinstance(event, End) for event in events):
-                return dialog.report
+                channels.emit(event)
+            if dialog.finished:
+                break
             ask = next((e for e in reversed(events) if isinstance(e, Ask)), None)
-            heard = listener.listen(ask) if ask else None
-            events = dialog.end_of_input() if heard is None else dialog.hear(heard)
+            heard = channels.listen(ask) if ask else None
+            if heard is None:
+                events = dialog.end_of_input()
+                continue
+            journal.heard(heard)
+            events = dialog.hear(heard)
     except (Interrupted, KeyboardInterrupt):
         log.info("interrupted; ending with what was gathered")
         for event in dialog.end_of_input("interrupted"):
-            speaker.emit(event)
-        return dialog.report
+            channels.emit(event)
+    finally:
+        journal.close(dialog.ended_by)
+    return dialog.report
+
+
+def resume_events(dialog: Dialog, welcome_back: str) -> list[Event]:
+    """What to say when a replayed dialog continues: a short welcome and the pending question."""
+    if dialog.finished:
+        return [End(welcome_back, dialog.report)]
+    return [Say(welcome_back), dialog.current_ask]

@@ -214,7 +214,9 @@ class Interpreter:
 
     def _count_before(self, words: list[str], index: int, numbers: dict[int, float]) -> float | None:
         """The number just before a unit, skipping "of" ("a couple of months") and joining "sixty four"."""
-        for back in range(index - 1, max(-1, index - 4), -1):
+        for back in range(index - 1, max(-1, index - 5), -1):
+            if words[back] == "half" and words[back - 2:back] == ["and", "a"] and (back - 3) in numbers:
+                return numbers[back - 3] + 0.5  # "two and a half weeks"
             if back in numbers:
                 return numbers[back]
             if words[back] not in ("of", "and", "about", "around", "roughly", "nearly", "almost", "over", "past",

@@ -1,0 +1,116 @@
+"""Crash-safe session journal: every heard answer is flushed to disk before the dialog acts on it.
+
+Replaying the journal's answers into a fresh dialog rebuilds exactly the same state, so a killed
+session can be resumed in any mode and ends with the same report.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .content import Content
+from .dialog import Dialog
+from .events import Heard
+from .storage import open_private, sessions_dir
+
+FORMAT = "voice-triage-journal/1"
+FINAL = ("finished", "emergency", "stopped")
+
+
+class Journal:
+    """Appends one JSON line per record and fsyncs it; `None` path means nothing is kept."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.handle = open_private(path, "a") if path else None
+
+    @classmethod
+    def create(cls, dialog: Dialog) -> "Journal":
+        """A new journal in the sessions folder, opened with the dialog's start details."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        journal = cls(sessions_dir() / f"{stamp}-{secrets.token_hex(3)}.jsonl")
+        journal.write({"type": "start", "format": FORMAT, "created": dialog.created,
+                       "today": dialog.interpreter.today.isoformat(), "confirm": dialog.confirm_emergency_yes})
+        return journal
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Append and force to disk before returning."""
+        if not self.handle:
+            return
+        self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+
+    def heard(self, heard: Heard) -> None:
+        """Record one utterance exactly as the dialog will receive it."""
+        self.write({"type": "heard", "text": heard.text, "confidence": heard.confidence})
+
+    def close(self, ended_by: str) -> None:
+        """Mark the session over when it really ended (not when input was cut or the process stopped)."""
+        if ended_by in FINAL:
+            self.write({"type": "end", "ended_by": ended_by})
+        if self.handle:
+            self.handle.close()
+            self.handle = None
+
+    @property
+    def report_path(self) -> Path | None:
+        """Where this session's report is kept."""
+        return self.path.with_suffix(".report.json") if self.path else None
+
+
+@dataclass
+class Saved:
+    """A journal read back from disk."""
+
+    path: Path
+    start: dict[str, Any]
+    heard: list[Heard] = field(default_factory=list)
+    ended: bool = False
+
+
+def read(path: Path) -> Saved:
+    """Read a journal; a line cut short by a crash is ignored."""
+    records = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    if not records or records[0].get("type") != "start":
+        raise ValueError(f"{path.name} is not a voice-triage session")
+    heard = [Heard(r["text"], float(r.get("confidence", 1.0))) for r in records if r.get("type") == "heard"]
+    return Saved(path, records[0], heard, any(r.get("type") == "end" for r in records))
+
+
+def latest_unfinished() -> Saved | None:
+    """The most recent session that did not reach its end."""
+    folder = sessions_dir()
+    if not folder.exists():
+        return None
+    for path in sorted(folder.glob("*.jsonl"), reverse=True):
+        try:
+            saved = read(path)
+        except (OSError, ValueError):
+            continue
+        if not saved.ended:
+            return saved
+    return None
+
+
+def replay(content: Content, saved: Saved) -> Dialog:
+    """A dialog brought to the saved state by feeding it the saved answers, silently."""
+    start = saved.start
+    dialog = Dialog(content, confirm_emergency_yes=bool(start.get("confirm")),
+                    today=dt.date.fromisoformat(start["today"]), now=dt.datetime.fromisoformat(start["created"]))
+    dialog.start()
+    for heard in saved.heard:
+        if dialog.finished:
+            break
+        dialog.hear(heard)
+    return dialog

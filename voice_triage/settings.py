@@ -1,0 +1,96 @@
+"""Personal settings that stick between sessions: speaking rate, voice, pauses, preferred mode."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .events import Adjust
+from .storage import config_file, write_private
+
+RATE_STEP, RATE_RANGE = 20, (80, 280)
+PAUSE_STEP, PAUSE_RANGE = 0.5, (0.5, 5.0)
+MODES = ("voice", "text")
+
+
+class SettingsError(Exception):
+    """The settings file or a requested value is not valid."""
+
+
+@dataclass
+class Settings:
+    """What a person can change by voice or with `voice-triage settings`."""
+
+    rate: int = 160
+    voice: str = ""
+    pause: float = 1.5
+    silence_timeout: float = 10.0
+    mode: str = "voice"
+
+    def set(self, name: str, raw: str) -> None:
+        """Set one value from text, checked."""
+        kinds = {f.name: f.type for f in fields(self)}
+        if name not in kinds:
+            raise SettingsError(f"unknown setting {name!r}; settings are: {', '.join(kinds)}")
+        try:
+            value: Any = {"int": int, "float": float}.get(str(kinds[name]), str)(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+        if name == "mode" and value not in MODES:
+            raise SettingsError(f"mode must be one of {', '.join(MODES)}")
+        setattr(self, name, value)
+        self.clamp()
+
+    def clamp(self) -> None:
+        """Keep values in ranges a speech engine and a listener can use."""
+        self.rate = int(min(max(self.rate, RATE_RANGE[0]), RATE_RANGE[1]))
+        self.pause = float(min(max(self.pause, PAUSE_RANGE[0]), PAUSE_RANGE[1]))
+        self.silence_timeout = float(min(max(self.silence_timeout, 3.0), 60.0))
+
+    def adjust(self, event: Adjust) -> bool:
+        """Apply "slower", "faster" or "give me more time"; True if something changed."""
+        before = asdict(self)
+        if event.setting == "rate":
+            self.rate += RATE_STEP * event.step
+        elif event.setting == "pause":
+            self.pause += PAUSE_STEP * event.step
+            self.silence_timeout += 2 * PAUSE_STEP * event.step
+        self.clamp()
+        return asdict(self) != before
+
+
+def load(path: Path | None = None) -> Settings:
+    """Read settings; a missing file gives the defaults, a broken one a SettingsError naming it."""
+    path = path or config_file()
+    if not path.exists():
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: {error}") from None
+    settings = Settings()
+    for name, value in raw.items():
+        settings.set(name, str(value))
+    return settings
+
+
+def save(settings: Settings, path: Path | None = None) -> Path:
+    """Write settings as TOML, owner-only."""
+    lines = [f"{name} = {value!r}" if isinstance(value, str) else f"{name} = {value}"
+             for name, value in asdict(settings).items()]
+    text = "# voice-triage personal settings (change with `voice-triage settings set NAME VALUE`)\n"
+    return write_private(path or config_file(), text + "\n".join(lines).replace("'", '"') + "\n")
+
+
+class SettingsKeeper:
+    """Speaker wrapper: passes events on and saves spoken setting changes for next time."""
+
+    def __init__(self, inner: Any, settings: Settings, persist: bool = True) -> None:
+        self.inner, self.settings, self.persist = inner, settings, persist
+
+    def emit(self, event: Any) -> None:
+        """Forward, then remember an Adjust."""
+        self.inner.emit(event)
+        if isinstance(event, Adjust) and self.settings.adjust(event) and self.persist:
+            save(self.settings)
