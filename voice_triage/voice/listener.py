@@ -1,0 +1,109 @@
+"""VoiceListener: one spoken answer per question, from audio chunks through endpointing to a grammar recognizer."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+
+from voice_triage.events import Adjust, Ask, Heard
+from voice_triage.voice.endpoint import EndpointConfig, Endpointer, NoiseFloor, Segment, frames
+from voice_triage.voice.recognizers import Recognition, Recognizer, Session
+
+log = logging.getLogger(__name__)
+
+WAIT_TEXT = "Take your time. Say 'continue' when you are ready."
+
+
+class VoiceListener:
+    """Hears answers on a stream of 16 kHz mono int16 chunks; returns None once the stream has ended."""
+
+    def __init__(self, chunks: Iterable[bytes], recognizer: Recognizer, config: EndpointConfig | None = None,
+                 flush: Callable[[], None] | None = None, on_wait: Callable[[], None] | None = None) -> None:
+        self.recognizer = recognizer
+        self.config = config or EndpointConfig()
+        self._frames = frames(chunks)  # one iterator for the whole session: audio is never read twice
+        self._floor = NoiseFloor()  # background level carries over from question to question
+        self._flush = flush  # live microphone: drop what was captured while we were speaking
+        self.on_wait = on_wait or (lambda: None)  # e.g. say "continue when ready"
+        self._timeouts: dict[str, int] = {}
+        self.ended = False
+        self.last_latency_s = 0.0  # end of utterance to answer, for benchmarks
+
+    def adjust(self, event: Adjust) -> None:
+        """Honour "give me more time" (pause +1) and its opposite."""
+        if event.setting == "pause":
+            self.config = self.config.with_pause(event.step)
+            log.info("pause now %.1f s", self.config.pause_s)
+
+    def listen(self, ask: Ask) -> Heard | None:
+        """Hear one answer to `ask`; Heard("", 0.0) when nothing usable was said, None at end of input."""
+        if self.ended:
+            return None
+        if self._flush is not None:
+            self._flush()
+        phrases = self.recognizer.usable(ask.vocabulary or ask.options)
+        if not phrases:
+            log.error("no recognizable phrase for question %r; vocabulary %r", ask.question, ask.vocabulary)
+            return Heard("", 0.0)
+        return self._hear(ask.question, phrases)
+
+    def _hear(self, question: str, phrases: Sequence[str]) -> Heard | None:
+        """Endpoint and recognize; after two silent tries on one question, wait without a time limit."""
+        config = self.config
+        if self._timeouts.get(question, 0) >= 2:
+            config = replace(config, initial_silence_s=None)
+        seg, rec = self._utterance(config, phrases)
+        if seg is None:
+            self.ended = True
+            return None
+        if seg.reason == "timeout":
+            return self._timed_out(question, phrases)
+        self._timeouts.pop(question, None)
+        if seg.reason == "end":
+            self.ended = True  # the stream ended mid-answer: use what was said, then report the end
+        return _heard(rec)
+
+    def _timed_out(self, question: str, phrases: Sequence[str]) -> Heard | None:
+        """First silence: let the dialog re-ask. Second: say we will wait, then listen with no time limit."""
+        count = self._timeouts[question] = self._timeouts.get(question, 0) + 1
+        if count < 2:
+            return Heard("", 0.0)
+        self.on_wait()
+        return self._hear(question, phrases)
+
+    def _utterance(self, config: EndpointConfig, phrases: Sequence[str]) -> tuple[Segment | None, Recognition | None]:
+        """Read frames until the endpointer decides; stream speech into a recognizer session meanwhile."""
+        ep = Endpointer(config, self._floor)
+        session: Session | None = None
+        fed = 0
+        for frame in self._frames:
+            seg = ep.push(frame)
+            if ep.in_speech:
+                session = session or self.recognizer.start(phrases)
+                session.feed(b"".join(ep.speech_frames[fed:]))
+                fed = len(ep.speech_frames)
+            if seg is not None:
+                return seg, self._finish(session) if seg.reason != "timeout" else None
+        seg = ep.flush()
+        return seg, self._finish(session) if seg is not None else None
+
+    def _finish(self, session: Session | None) -> Recognition | None:
+        """Final recognition, timing how long the decision took after the end of the utterance."""
+        if session is None:
+            return None
+        start = time.perf_counter()
+        rec = session.finish()
+        self.last_latency_s = time.perf_counter() - start
+        log.debug("heard %r (raw %r) confidence %.2f in %.0f ms", rec.text, rec.raw, rec.confidence,
+                  1000 * self.last_latency_s)
+        return rec
+
+
+def _heard(rec: Recognition | None) -> Heard:
+    """Turn a recognition into Heard; a rejected transcript keeps its words but gets confidence 0."""
+    if rec is None:
+        return Heard("", 0.0)
+    if not rec.text:
+        return Heard(rec.raw.replace("[unk]", "").strip(), 0.0)
+    return Heard(rec.text, rec.confidence, rec.alternatives)

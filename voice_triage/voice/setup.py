@@ -1,0 +1,115 @@
+"""Build the voice listener and speaker from command-line options; VoiceUnavailable says why it cannot run."""
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from voice_triage.events import Say, Speaker
+from voice_triage.voice.audio import Microphone, chunked, pcm_chunks, read_wav
+from voice_triage.voice.endpoint import EndpointConfig
+from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
+from voice_triage.voice.listener import WAIT_TEXT, VoiceListener
+from voice_triage.voice.recognizers import GrammarRecognizer, SphinxRecognizer, VoskRecognizer, find_model
+from voice_triage.voice.speaker import VoiceSpeaker
+from voice_triage.voice.tts import Tts, playback_missing
+
+log = logging.getLogger(__name__)
+
+FALLBACK_NOTICE = "Using the built-in speech recognizer. For better recognition run: voice-triage models download"
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    """Voice settings, one per command-line flag."""
+
+    model: Path | None = None  # --model; else $VOICE_TRIAGE_MODEL; else models/vosk-model-small-en-us-0.15
+    audio_in: str | None = None  # --audio-in: a WAV or raw PCM file, "-" for stdin, None for the microphone
+    pause: float = 1.2  # --pause: seconds of silence that end an answer
+    rate: int | None = None  # --rate: words per minute
+    voice: str | None = None  # --voice: speech-engine voice id or name
+    no_speak: bool = False  # --no-speak: captions only
+    silence_timeout: float = 8.0  # --silence-timeout: seconds to wait for the first word
+    max_utterance: float = 15.0  # longest answer, seconds
+    recognizer: str = "auto"  # --recognizer: auto, vosk or pocketsphinx
+    tts_driver: str | None = None  # pyttsx3 driver; "dummy" in tests
+
+
+def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
+                   stdin: BinaryIO | None = None) -> tuple[VoiceListener, VoiceSpeaker]:
+    """Listener and speaker for a voice session; notices are spoken and captioned as Say events."""
+    recognizer, notices = choose_recognizer(options)
+    chunks, mic = open_audio(options, stdin)
+    tts, tts_notice = start_tts(options, live=mic is not None)
+    config = EndpointConfig(pause_s=options.pause, initial_silence_s=options.silence_timeout,
+                            max_utterance_s=options.max_utterance)
+    listener = VoiceListener(chunks, recognizer, config, flush=mic.flush if mic else None)
+    speaker = VoiceSpeaker(caption_speaker, tts, on_speaking=_muter(mic), on_adjust=listener.adjust)
+    listener.on_wait = lambda: speaker.emit(Say(WAIT_TEXT))  # wired after both exist
+    for notice in notices + ([tts_notice] if tts_notice else []):
+        speaker.emit(Say(notice))
+    return listener, speaker
+
+
+def choose_recognizer(options: VoiceOptions) -> tuple[GrammarRecognizer, list[str]]:
+    """Vosk when a model is found (or asked for), else pocketsphinx with a one-time notice."""
+    if options.recognizer == "pocketsphinx":
+        return SphinxRecognizer(), []
+    path = find_model(options.model)
+    if path is not None:
+        log.info("using Vosk model %s", path)
+        return VoskRecognizer(path), []
+    if options.recognizer == "vosk":
+        raise VoiceUnavailable("no Vosk model found; run: voice-triage models download (or pass --model PATH)")
+    log.info("no Vosk model found; using pocketsphinx")
+    return SphinxRecognizer(), [FALLBACK_NOTICE]
+
+
+def open_audio(options: VoiceOptions, stdin: BinaryIO | None) -> tuple[Iterable[bytes], Microphone | None]:
+    """Audio chunks from stdin, a file, or the microphone (the microphone object is returned for muting)."""
+    if options.audio_in == "-":
+        return pcm_chunks(stdin or sys.stdin.buffer), None
+    if options.audio_in:
+        return _file_chunks(Path(options.audio_in)), None
+    mic = Microphone()
+    return mic.chunks(), mic
+
+
+def _file_chunks(path: Path) -> Iterable[bytes]:
+    """A WAV file (converted) or a raw 16 kHz s16le file; read now so a bad file fails before the dialog."""
+    try:
+        head = path.open("rb").read(4)
+    except OSError as e:
+        raise AudioFormatError(f"cannot read audio file {path}: {e.strerror}") from e
+    if head == b"RIFF":
+        return chunked(read_wav(path))
+    return chunked(path.read_bytes())
+
+
+def start_tts(options: VoiceOptions, live: bool) -> tuple[Tts | None, str | None]:
+    """The speech engine, or None with a notice; with a microphone, no speech at all means no voice mode."""
+    if options.no_speak:
+        return None, None
+    problem = None if options.tts_driver == "dummy" else playback_missing()
+    if problem is None:
+        try:
+            return Tts(options.rate, options.voice, options.tts_driver), None
+        except VoiceUnavailable as e:
+            problem = str(e)
+    if live:
+        raise VoiceUnavailable(problem)
+    log.warning("%s", problem)
+    return None, f"Spoken prompts are off: {problem}."
+
+
+def _muter(mic: Microphone | None):  # noqa: ANN202 - a small closure
+    """Half duplex: while speaking, the microphone drops what it hears."""
+    def set_speaking(speaking: bool) -> None:
+        if mic is not None:
+            mic.muted = speaking
+            if not speaking:
+                mic.flush()
+    return set_speaking
