@@ -149,7 +149,7 @@ class Outcome:
 
 def command() -> list[str]:
     """How to start the assistant in JSONL mode."""
-    return [sys.executable, "-m", "voice_triage", "--jsonl"]
+    return [sys.executable, "-m", "voice_triage", "--jsonl", "--no-save"]
 
 
 def play(case: dict[str, Any], seed: int = 0, extra_args: list[str] | None = None) -> tuple[Outcome, dict[str, Any]]:

@@ -1,0 +1,137 @@
+"""Nothing lost: answers are journaled before the next question, and a killed session resumes identically."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY
+from voice_triage import journal as journals
+from voice_triage.events import Ask
+from voice_triage.session import Channels, run
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = (["no"] * 16 + ["garbage", "go back", "no", "64", "groin and front of thigh", "left", "eight months",
+                          "repeat", "dull ache", "no", "stairs and socks", "rest", "yes", "slowly"])
+VOLATILE = {"finished"}
+
+
+class Scripted:
+    """A listener that answers from a list, then reports end of input."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+
+    def listen(self, ask: Ask):
+        from voice_triage.events import Heard
+        return Heard(self.answers.pop(0)) if self.answers else None
+
+
+class Quiet:
+    def emit(self, event):
+        pass
+
+
+def stable(report):
+    return {k: v for k, v in report.items() if k not in VOLATILE}
+
+
+def full_run(make_dialog):
+    dialog = make_dialog()
+    return run(dialog, Channels(Scripted(SCRIPT), Quiet()))
+
+
+@pytest.mark.parametrize("cut", [0, 1, 5, 16, 17, 18, 19, 23, 27, len(SCRIPT) - 1])
+def test_resume_after_a_crash_gives_the_same_report(make_dialog, content, cut):
+    expected = full_run(make_dialog)
+    dialog = make_dialog()
+    journal = journals.Journal.create(dialog)
+    dialog.start()
+    for answer in SCRIPT[:cut]:
+        from voice_triage.events import Heard
+        journal.heard(Heard(answer))
+        dialog.hear(answer)
+    journal.handle.close()  # the process dies here: no end record, no report
+    saved = journals.latest_unfinished()
+    assert saved is not None and len(saved.heard) == cut
+    resumed = journals.replay(content, saved)
+    from voice_triage.session import resume_events
+    report = run(resumed, Channels(Scripted(SCRIPT[cut:]), Quiet()), journals.Journal(saved.path),
+                 resume_events(resumed, "welcome back"))
+    assert stable(report) == stable(expected)
+    assert journals.latest_unfinished() is None
+
+
+def test_a_half_written_last_line_is_ignored(make_dialog, content):
+    dialog = make_dialog()
+    journal = journals.Journal.create(dialog)
+    from voice_triage.events import Heard
+    journal.heard(Heard("no"))
+    journal.handle.write('{"type": "heard", "te')
+    journal.handle.close()
+    saved = journals.latest_unfinished()
+    assert [h.text for h in saved.heard] == ["no"]
+
+
+def cli(*args):
+    return subprocess.Popen([sys.executable, "-m", "voice_triage", "--jsonl", *args], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def converse(process, answers, stop_after=None):
+    """Answer asks from the list; returns the final report, or None when stopped early."""
+    answers = list(answers)
+    asked = 0
+    for line in process.stdout:
+        event = json.loads(line)
+        if event["type"] == "ask":
+            if stop_after is not None and asked == stop_after:
+                return None
+            asked += 1
+            process.stdin.write((answers.pop(0) if answers else "no") + "\n")
+            process.stdin.flush()
+        elif event["type"] == "end":
+            return event["report"]
+    return None
+
+
+@pytest.mark.parametrize("cut", [3, 17, 22])
+def test_killed_process_resumes_from_last_answer(cut):
+    expected = converse(cli(), SCRIPT)
+    victim = cli()
+    converse(victim, SCRIPT, stop_after=cut)
+    victim.kill()
+    victim.wait()
+    resumed = cli("--resume")
+    first = json.loads(resumed.stdout.readline())
+    assert first == {"type": "say", "text": "Welcome back. Let's carry on where we left off."}
+    report = converse(resumed, SCRIPT[cut:])
+    resumed.wait(timeout=20)
+    assert stable(report) == stable(expected)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_signal_mid_session_still_writes_the_report(tmp_path, signum):
+    target = tmp_path / "report.json"
+    process = cli("--report", str(target))
+    converse(process, ["no", "no"], stop_after=2)
+    process.send_signal(signum)
+    assert process.wait(timeout=20) == 130
+    report = json.loads(target.read_text())
+    assert report["answers"] == {"rf_bladder": "no", "rf_bowel": "no"}
+    assert report["ended_by"] == "interrupted" and report["disposition"] == "gp"
+    assert "Traceback" not in process.stderr.read()
+
+
+def test_eof_at_every_point_ends_cleanly_with_a_report():
+    for cut in range(0, len(SCRIPT), 4):
+        result = subprocess.run([sys.executable, "-m", "voice_triage", "--jsonl", "--no-save"],
+                                input="\n".join(SCRIPT[:cut]) + ("\n" if cut else ""), capture_output=True,
+                                text=True, cwd=ROOT, timeout=20)
+        assert result.returncode == 0 and result.stderr == ""
+        assert json.loads(result.stdout.splitlines()[-1])["type"] == "end"

@@ -1,0 +1,105 @@
+"""Offline and private: no sockets at run time, owner-only files, --no-save, forget, settings."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from voice_triage import settings as prefs
+from voice_triage.events import Adjust
+
+ROOT = Path(__file__).resolve().parents[1]
+ANSWERS = "\n".join(["no"] * 16 + ["30", "lower back", "middle", "two days", "dull ache", "no", "bending", "rest",
+                                   "no", "after lifting"]) + "\n"
+NO_NETWORK = (
+    "import sys\n"
+    "def guard(event, args):\n"
+    "    if event.startswith('socket.') or event in ('urllib.Request', 'http.client.connect'):\n"
+    "        raise RuntimeError('network use blocked: ' + event)\n"
+    "sys.addaudithook(guard)\n"
+    "from voice_triage.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def run_offline(*args, stdin=ANSWERS):
+    return subprocess.run([sys.executable, "-c", NO_NETWORK, *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+
+
+def test_the_guard_really_blocks_sockets():
+    code = NO_NETWORK.replace("from voice_triage.cli import main\nsys.exit(main(sys.argv[1:]))\n",
+                              "import socket\nsocket.socket()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode != 0 and "network use blocked" in result.stderr
+
+
+def test_typed_session_runs_with_sockets_blocked(tmp_path):
+    result = run_offline("--jsonl", "--report", str(tmp_path / "r.json"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1])["report"]["disposition"] == "self_care"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_session_files_are_owner_only(private_home, tmp_path):
+    os.umask(0o022)
+    result = run_offline("--jsonl", "--report", str(tmp_path / "out" / "r.json"))
+    assert result.returncode == 0
+    sessions = private_home / "data" / "sessions"
+    files = list(sessions.iterdir())
+    assert any(f.suffix == ".jsonl" for f in files) and any(f.name.endswith(".report.json") for f in files)
+    assert mode(sessions) == 0o700 and mode(sessions.parent) == 0o700
+    assert all(mode(f) == 0o600 for f in files)
+    assert all(mode(f) == 0o600 for f in (tmp_path / "out").iterdir())
+
+
+def test_no_save_keeps_nothing(private_home):
+    result = run_offline("--jsonl", "--no-save")
+    assert result.returncode == 0
+    assert not (private_home / "data").exists() and not (private_home / "config").exists()
+
+
+def test_forget_deletes_sessions_and_says_how_many(private_home):
+    run_offline("--jsonl")
+    run_offline("--jsonl", stdin="no\n")
+    result = subprocess.run([sys.executable, "-m", "voice_triage", "forget"], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.startswith("Deleted 2 stored sessions")
+    assert list((private_home / "data" / "sessions").iterdir()) == []
+
+
+def test_spoken_setting_changes_are_kept(private_home):
+    result = run_offline("--jsonl", stdin="slower\nslower\ngive me more time\nstop\n")
+    assert result.returncode == 0
+    saved = prefs.load()
+    assert saved.rate == prefs.Settings().rate - 2 * prefs.RATE_STEP
+    assert saved.pause == prefs.Settings().pause + prefs.PAUSE_STEP
+    assert mode(private_home / "config" / "settings.toml") == 0o600
+
+
+def test_settings_command_sets_and_validates():
+    base = [sys.executable, "-m", "voice_triage", "settings"]
+    assert subprocess.run(base + ["set", "rate", "120"], capture_output=True, cwd=ROOT).returncode == 0
+    assert prefs.load().rate == 120
+    bad = subprocess.run(base + ["set", "rate", "fast"], capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and "rate must be a number" in bad.stderr
+    assert subprocess.run(base + ["set", "mode", "text"], capture_output=True, cwd=ROOT).returncode == 0
+    assert prefs.load().mode == "text"
+
+
+def test_settings_clamp_to_usable_ranges():
+    settings = prefs.Settings(rate=prefs.RATE_RANGE[0])
+    assert settings.adjust(Adjust("rate", -1)) is False and settings.rate == prefs.RATE_RANGE[0]
+
+
+def test_broken_settings_file_is_one_line_and_defaults_are_used(private_home):
+    path = private_home / "config" / "settings.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("rate = = 3\n")
+    result = run_offline("--jsonl", "--no-save", stdin="stop\n")
+    assert result.returncode == 0 and result.stderr.count("\n") == 1 and "ignoring settings" in result.stderr
