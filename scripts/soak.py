@@ -100,7 +100,7 @@ def main(typed_count: int = 1000, spoken_count: int = 100) -> int:
     typed(content, 20)  # warm-up: imports and caches are not growth
     print(measure("typed (journaled)", lambda n: typed(content, n), typed_count), flush=True)
     if spoken_count:
-        spoken(content, 2)
+        spoken(content, 6)  # warm-up: every script and voice once (grammar and model caches fill here)
         print(measure("spoken (pocketsphinx, PCM stream)", lambda n: spoken(content, n), spoken_count))
     return 0
 

@@ -50,7 +50,9 @@ class Channels:
             raise
         except Exception as error:
             if self.fallback_listener is None or self.listener is self.fallback_listener:
-                raise
+                # Nothing to fall back to: end like end of input, so the report of what was gathered is made.
+                log.warning("input failed (%s); ending the session with the answers so far", error)
+                return None
             log.warning("listener failed (%s); falling back to typed input", error)
             self.listener = self.fallback_listener
             if self.fallback_speaker is not None:
