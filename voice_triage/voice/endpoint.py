@@ -135,12 +135,16 @@ class Endpointer:
         floor = self.floor.db if self.floor.db is not None else -75.0
         return level >= max(floor + margin, self.config.min_speech_db)
 
+    @property
+    def committed(self) -> int:
+        """Frames of the utterance that are certainly in it: all but a trailing pause beyond the short tail."""
+        keep_quiet = round(self.config.tail_s / self._frame_s)
+        return len(self._speech) - max(0, self._quiet_run - keep_quiet)
+
     def _finish(self, reason: str) -> Segment:
         """Build the segment, trimming the trailing pause down to a short tail."""
-        keep_quiet = round(self.config.tail_s / self._frame_s)
-        cut = len(self._speech) - max(0, self._quiet_run - keep_quiet)
         speech_s = (len(self._speech) - self._quiet_run) * self._frame_s
-        return Segment(b"".join(self._speech[:cut]), reason, speech_s)
+        return Segment(b"".join(self._speech[:self.committed]), reason, speech_s)
 
     def flush(self) -> Segment | None:
         """The stream ended: return what was being said, if anything."""

