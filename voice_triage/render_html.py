@@ -1,0 +1,234 @@
+"""The clinician summary as one self-contained, printable HTML page (inline CSS and SVG, no scripts)."""
+from __future__ import annotations
+
+import logging
+from html import escape
+from typing import Any, Iterable
+
+from .bodymap import BodyMap, load_bodymap, render_svg
+from .render_markdown import TITLE, Summary, summarize
+
+log = logging.getLogger(__name__)
+
+# One printed page (Letter height less margins is the smaller of A4 and Letter), in CSS px at 96 dpi.
+PAGE_HEIGHT_PX = 940
+MISSING = ' class="missing"'
+
+CSS = r"""
+:root { --ink: #1b1f24; --muted: #5b636d; --line: #c9cfd6; }
+* { box-sizing: border-box; }
+html { background: #e4e8ec; }
+body { margin: 0; color: var(--ink); font: 17px/1.4 "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; }
+.sheet { max-width: 1040px; margin: 24px auto; padding: 28px 34px 22px; background: #fff;
+  box-shadow: 0 1px 6px rgba(0,0,0,.18); }
+header { display: flex; justify-content: space-between; align-items: baseline; gap: 16px;
+  border-bottom: 2px solid var(--ink); padding-bottom: 6px; }
+h1 { font-size: 1.45em; margin: 0; }
+.when { margin: 0; font-size: 1.05em; font-weight: bold; white-space: nowrap; }
+h2 { font-size: 1.08em; margin: 0 0 6px; text-transform: uppercase; letter-spacing: .04em; color: #2f3740;
+  border-bottom: 1px solid var(--line); padding-bottom: 2px; }
+h3 { font-size: .98em; margin: 8px 0 2px; }
+section { margin-top: 14px; }
+.result { margin-top: 14px; padding: 10px 16px 10px 14px; border-left: 14px solid; border-radius: 4px;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.result .headline { font-size: 1.6em; font-weight: 800; margin: 0; letter-spacing: .02em; }
+.result .spoken { font-size: 1.12em; margin: 2px 0 0; font-weight: 600; }
+.result .why { margin: 4px 0 0; }
+.result .status { margin: 6px 0 0; font-style: italic; }
+.level-emergency { background: #fde8e7; border-color: #b3261e; } .level-emergency .headline { color: #9c1c15; }
+.level-urgent { background: #fff0df; border-color: #c25400; } .level-urgent .headline { color: #9a4300; }
+.level-gp { background: #e6effa; border-color: #1d5ba6; } .level-gp .headline { color: #174b8a; }
+.level-self_care { background: #e7f4e8; border-color: #2e7d32; } .level-self_care .headline { color: #22622a; }
+.level-unknown { background: #eef0f2; border-color: #6b7580; }
+.top { display: grid; grid-template-columns: 36% 1fr; gap: 24px; align-items: start; }
+.col > section:first-child { margin-top: 0; }
+.bodymap { width: 100%; height: auto; display: block; }
+.bm-title { font: bold 15px "DejaVu Sans", Arial, sans-serif; fill: #2f3740; }
+.bm-side { font: bold 19px "DejaVu Sans", Arial, sans-serif; fill: #1b1f24; }
+.caption { margin: 4px 0 0; font-weight: 600; }
+.key { margin: 2px 0 0; font-size: .85em; color: var(--muted); }
+.swatch { display: inline-block; width: .9em; height: .9em; vertical-align: -.1em; border: 1px solid #7f2704;
+  background: #d9480f; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.flags .cols { columns: 2 20em; column-gap: 26px; }
+.flags h3 { font-size: .78em; color: var(--muted); text-transform: uppercase; letter-spacing: .05em;
+  margin: 6px 0 0; border-bottom: 1px solid var(--line); break-after: avoid-column; }
+.flags h3:first-child { margin-top: 0; }
+.flag { display: grid; grid-template-columns: 1fr 5.4em; gap: 8px; padding: 2px 0; border-bottom: 1px solid #e1e5e9;
+  break-inside: avoid; font-size: .86em; line-height: 1.3; }
+.flag .ans { font-weight: bold; padding: 0 4px; align-self: start; }
+.ans-yes { background: #b3261e; color: #fff; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.ans-unsure, .ans-unknown { background: #ffe2b8; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.ans-not-asked { color: var(--muted); font-weight: normal !important; font-style: italic; }
+.symptoms dl { margin: 0; }
+.symptoms dl > div { display: grid; grid-template-columns: 10.5em 1fr; gap: 10px; padding: 2px 0;
+  border-bottom: 1px solid #e1e5e9; }
+.symptoms dt { font-weight: bold; color: #2f3740; font-size: .92em; }
+.symptoms dd { margin: 0; }
+.symptoms dd.missing { color: var(--muted); font-style: italic; }
+.source p { margin: 0 0 4px; }
+.source ul { margin: 0; padding-left: 1.2em; }
+.others { color: var(--muted); font-size: .9em; }
+.advice .cols { columns: 3 16em; column-gap: 22px; font-size: .9em; }
+.advice h3 { break-after: avoid-column; }
+.advice h3:first-child { margin-top: 0; }
+.advice ul { margin: 0 0 6px; padding: 0; list-style: none; }
+.advice li { margin: 0 0 2px; padding-left: .9em; text-indent: -.9em; }
+.advice li::before { content: "\2022\00a0\00a0"; }
+footer { margin-top: 14px; border-top: 2px solid var(--ink); padding-top: 6px; font-weight: bold; }
+footer p { margin: 0; }
+footer .made { font-weight: normal; font-size: .8em; color: var(--muted); margin-top: 2px; }
+@page { margin: 8mm 9mm; }
+@media print {
+  html { background: #fff; }
+  body { font-size: 10pt; line-height: 1.25; }
+  .sheet { max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  header { padding-bottom: 2pt; }
+  h1 { font-size: 13pt; white-space: nowrap; } .when { font-size: 10.5pt; }
+  h2 { font-size: 9pt; margin-bottom: 2pt; }
+  h3 { margin-top: 3pt; }
+  section, .result { margin-top: 6pt; }
+  .result { padding: 3pt 10pt; border-left-width: 10pt; }
+  .result .headline { font-size: 16pt; } .result .spoken { font-size: 10.5pt; }
+  .result .why, .result .status { margin-top: 1pt; font-size: 9.5pt; }
+  .top { grid-template-columns: 31% 1fr; gap: 14pt; }
+  .flags .cols { column-gap: 14pt; }
+  .flag { font-size: 8pt; line-height: 1.16; padding: .8pt 0; grid-template-columns: 1fr 4.4em; gap: 4pt; }
+  .symptoms dl > div { padding: .8pt 0; font-size: 9.5pt; grid-template-columns: 9.5em 1fr; }
+  .source p { font-size: 9.5pt; }
+  .advice .cols { font-size: 8pt; line-height: 1.16; column-gap: 14pt; }
+  .advice ul { margin-bottom: 2pt; }
+  .advice li { margin-bottom: 1pt; }
+  footer { margin-top: 6pt; padding-top: 2pt; font-size: 9pt; }
+  .result, .top { break-inside: avoid; }
+}
+"""
+
+
+def render_html(report: dict[str, Any], bodymap: BodyMap | None = None) -> str:
+    """The whole summary page for a report dictionary; every piece of report text is escaped."""
+    s = summarize(report)
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(TITLE)} ({escape(s.when)})</title>", f"<style>{CSS}</style>",
+        f"<style>@media print {{ .sheet {{ zoom: {print_zoom(s):.3f}; }} }}</style>", "</head>",
+        '<body><main class="sheet">',
+        _header(s), _result(s),
+        '<div class="top">', _map(s, bodymap or load_bodymap()), '<div class="col">', _symptoms(s), _source(s),
+        "</div></div>", _flags(s),
+        _advice(s), _footer(s), "</main></body>", "</html>", "",
+    ])
+
+
+def _lines(texts: Iterable[str], chars_per_line: int, line_px: float, gap_px: float) -> float:
+    """Estimated printed height of wrapped paragraphs."""
+    return sum(-(-max(len(t), 1) // chars_per_line) * line_px + gap_px for t in texts)
+
+
+def print_height(s: Summary) -> float:
+    """Estimated height of the printed page at zoom 1, from the amount of text in each block."""
+    result = 70 + _lines([s.spoken or s.meaning], 95, 15, 0) + _lines(s.findings + [s.status], 120, 14, 1)
+    side = _lines([f"{a} {b}" for a, b in s.symptoms], 70, 14, 2) + 60
+    side += _lines([" ".join(s.reasons + s.others)], 105, 14, 0)
+    flags = (_lines([q for q, *_ in s.red_flags], 52, 12.5, 3) + 40) / 2 + 30
+    advice_lines = [line for _, lines in s.advice for line in _joined(lines)]
+    advice = (_lines(advice_lines, 44, 12.5, 2) + 16 * len(s.advice)) / 3 + 40
+    return result + max(330, side) + flags + advice + 50
+
+
+def print_zoom(s: Summary) -> float:
+    """Print scale that keeps the whole summary on one page (never enlarged, never below 0.6)."""
+    return max(0.6, min(1.0, PAGE_HEIGHT_PX / print_height(s)))
+
+
+def _e(text: Any) -> str:
+    """Escaped text for element content and attribute values."""
+    return escape(str(text), quote=True)
+
+
+def _capital(text: str) -> str:
+    """First letter upper-cased."""
+    return text[:1].upper() + text[1:]
+
+
+def _items(lines: Iterable[str], cls: str = "") -> str:
+    """A bullet list of escaped lines."""
+    attr = f' class="{cls}"' if cls else ""
+    return f"<ul{attr}>" + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul>"
+
+
+def _header(s: Summary) -> str:
+    """Title and the date and time of the session."""
+    return f'<header><h1>{_e(TITLE)}</h1><p class="when">{_e(s.when)}</p></header>'
+
+
+def _result(s: Summary) -> str:
+    """The disposition in plain words at the top, coloured, with why and how the interview ended."""
+    why = "; ".join(_capital(f) for f in s.findings if f)
+    return (f'<section class="result level-{_e(s.disposition)}" aria-label="Result">'
+            f'<p class="headline">{_e(s.headline)}</p><p class="spoken">{_e(s.spoken or s.meaning)}</p>'
+            + (f'<p class="why"><strong>Why:</strong> {_e(why)}.</p>' if why else "")
+            + (f'<p class="status">{_e(s.status)}</p>' if s.status else "") + "</section>")
+
+
+def _map(s: Summary, bodymap: BodyMap) -> str:
+    """The body map with the reported places highlighted on the reported side, and the same in words."""
+    svg = render_svg(s.locations, s.side, bodymap, caption=f"Body map: {s.where}")
+    key = ('<p class="key"><span class="swatch"></span> where it hurts. Front: the person\'s right is on '
+           "your left. L = left, R = right.</p>")
+    return (f'<section class="map"><h2>Where it hurts</h2>{svg}<p class="caption">{_e(_capital(s.where))}</p>'
+            f"{key}</section>")
+
+
+def _flags(s: Summary) -> str:
+    """Every red-flag question with the answer given, "not asked" where the interview stopped first."""
+    items, kind = [], None
+    for question, answer, answer_words, level in s.red_flags:
+        if level != kind:
+            kind = level
+            items.append(f'<h3>{_e(_capital(level or "other") + "s")}</h3>')
+        items.append(f'<div class="flag"><span class="q">{_e(question)}</span>'
+                     f'<span class="ans ans-{_e(answer.replace(" ", "-"))}">{_e(answer_words)}</span></div>')
+    body = "".join(items) or "<p>No warning-sign questions were recorded.</p>"
+    return f'<section class="flags"><h2>Warning signs asked</h2><div class="cols">{body}</div></section>'
+
+
+def _symptoms(s: Summary) -> str:
+    """Pain description, duration, what worsens and eases it, and the other symptom answers."""
+    rows = "".join(f'<div><dt>{_e(label)}</dt><dd{MISSING if value == "not asked" else ""}>{_e(value)}</dd></div>'
+                   for label, value in s.symptoms)
+    return f'<section class="symptoms"><h2>The pain</h2><dl>{rows}</dl></section>'
+
+
+def _source(s: Summary) -> str:
+    """The likely source with the reasons, and the others considered."""
+    reasons = f", because: {_e('; '.join(s.reasons))}." if s.reasons else ""
+    others = f' <span class="others">Also considered: {_e("; ".join(s.others))}.</span>' if s.others else ""
+    return (f'<section class="source"><h2>Likely source</h2><p>Most likely: <strong>{_e(s.likely)}</strong>'
+            f"{reasons}{others}</p></section>")
+
+
+def _advice(s: Summary) -> str:
+    """The advice as it was spoken, grouped under headings."""
+    groups = "".join(f'<div class="group"><h3>{_e(title)}</h3>{_items(_joined(lines))}</div>'
+                     for title, lines in s.advice)
+    return (f'<section class="advice"><h2>Advice that was spoken</h2>'
+            f'<div class="cols">{groups or "<p>No advice was given.</p>"}</div></section>')
+
+
+def _joined(lines: list[str]) -> list[str]:
+    """Spoken lines as printed bullets: a caution joins its stretch, a lower-case item joins its lead line."""
+    out: list[str] = []
+    for line in lines:
+        follows = out and (line.startswith("Caution:") or (line[:1].islower() and out[-1].rstrip()[-1:] in ":;"))
+        if follows:
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def _footer(s: Summary) -> str:
+    """The not-a-diagnosis statement."""
+    return (f"<footer><p>{_e(s.disclaimer)}</p><p class=\"made\">Made by voice-triage, an offline self-help "
+            "triage aid, from the person's own answers.</p></footer>")

@@ -1,0 +1,138 @@
+"""Report files: the JSON report with Markdown and HTML summaries beside it (owner-only), and `report`."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence, TextIO
+
+from .render_html import render_html
+from .render_markdown import render_markdown
+
+log = logging.getLogger(__name__)
+
+REPORT_FORMAT = "voice-triage-report/1"
+EXIT_OK, EXIT_USAGE, EXIT_REPORT = 0, 2, 5
+
+
+class ReportFileError(ValueError):
+    """A report file that cannot be read or is not a report; the message says which and why."""
+
+
+def _private_parents(folder: Path) -> None:
+    """Create missing folders owner-only (0700); folders that already exist are left as they are."""
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=0o700)
+        os.chmod(path, 0o700)  # mkdir's mode is reduced by the umask
+
+
+def write_private(path: Path, text: str) -> Path:
+    """Write a whole file with mode 0600 via a temporary file and an atomic rename."""
+    path = Path(path)
+    _private_parents(path.parent)
+    temporary = path.with_name(f".{path.name}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(handle, 0o600)  # an old temporary file may have other permissions
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, path)
+    return path
+
+
+def write_report_files(report: dict[str, Any], json_path: Path) -> list[Path]:
+    """Write the report JSON at `json_path` and its .md and .html summaries beside it, all mode 0600."""
+    json_path = Path(json_path)
+    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return [write_private(json_path, text),
+            write_private(json_path.with_suffix(".md"), render_markdown(report)),
+            write_private(json_path.with_suffix(".html"), render_html(report))]
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    """A report from a report JSON file, an `end` event, or a JSON-lines session (its last `end` line)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ReportFileError(f"cannot read {path}: {reason}") from exc
+    try:
+        documents = [json.loads(text)]
+    except json.JSONDecodeError as whole:
+        documents = _json_lines(text, path, whole)
+    for doc in reversed(documents):
+        report = _report_in(doc)
+        if report is not None:
+            return report
+    raise ReportFileError(f"{path} is not a voice-triage report (no \"format\": \"{REPORT_FORMAT}\" found)")
+
+
+def _json_lines(text: str, path: Path, whole: json.JSONDecodeError) -> list[Any]:
+    """Every JSON line of a session transcript; the original error when it is not JSON lines either."""
+    try:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except json.JSONDecodeError:
+        raise ReportFileError(f"{path} is not valid JSON (line {whole.lineno}: {whole.msg})") from whole
+
+
+def _report_in(doc: Any) -> dict[str, Any] | None:
+    """The report inside one JSON document, if any."""
+    if not isinstance(doc, dict):
+        return None
+    if doc.get("format") == REPORT_FORMAT:
+        return doc
+    inner = doc.get("report")
+    return inner if isinstance(inner, dict) and inner.get("format") == REPORT_FORMAT else None
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Arguments of `voice-triage report`."""
+    parser = argparse.ArgumentParser(
+        prog="voice-triage report", description="Make a printable summary of a saved report or session.")
+    parser.add_argument("source", type=Path, metavar="SESSION_OR_REPORT.json",
+                        help="a report JSON (--report), or a --jsonl session ending in an end event")
+    parser.add_argument("--html", type=Path, metavar="OUT.html", help="write the HTML summary here")
+    parser.add_argument("--markdown", type=Path, metavar="OUT.md", help="write the Markdown summary here")
+    return parser
+
+
+def report_command(argv: Sequence[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """`voice-triage report FILE.json --html OUT.html [--markdown OUT.md]`; returns the exit code."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        args = _parser().parse_args(list(argv))
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and EXIT_USAGE
+    if args.html is None and args.markdown is None:
+        err.write("voice-triage report: say where to write the summary with --html OUT.html or --markdown OUT.md\n")
+        return EXIT_USAGE
+    try:
+        report = load_report(args.source)
+        written = _write_summaries(report, args.html, args.markdown)
+    except ReportFileError as error:
+        err.write(f"voice-triage report: {error}\n")
+        return EXIT_REPORT
+    except OSError as error:
+        err.write(f"voice-triage report: cannot write {error.filename}: {error.strerror}\n")
+        return EXIT_REPORT
+    out.write("".join(f"Wrote {path}\n" for path in written))
+    return EXIT_OK
+
+
+def _write_summaries(report: dict[str, Any], html_path: Path | None, md_path: Path | None) -> list[Path]:
+    """Write the requested summaries, owner-only."""
+    written = []
+    if html_path is not None:
+        written.append(write_private(html_path, render_html(report)))
+    if md_path is not None:
+        written.append(write_private(md_path, render_markdown(report)))
+    return written
