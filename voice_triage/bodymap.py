@@ -65,6 +65,16 @@ class Shape:
         x0, y0, x1, y1 = self.bbox()
         return (x0 + x1) / 2, (y0 + y1) / 2
 
+    def contains(self, x: float, y: float) -> bool:
+        """True when the point (view coordinates) lies inside the shape."""
+        if self.ellipse is None:
+            return _in_polygon(x, y, self.points)
+        cx, cy, rx, ry = self.ellipse
+        a = math.radians(-self.angle)  # undo the rotation, then test the axis-aligned ellipse
+        dx, dy = x - cx, y - cy
+        u, v = dx * math.cos(a) - dy * math.sin(a), dx * math.sin(a) + dy * math.cos(a)
+        return (u / rx) ** 2 + (v / ry) ** 2 <= 1
+
     def mirrored(self, width: float, side: str) -> Shape:
         """The same shape reflected about the figure's midline, for the other side."""
         ellipse = None
@@ -163,6 +173,15 @@ class BodyMap:
     def marked(self, locations: Iterable[str], side: str | None) -> list[Shape]:
         """Every shape to highlight for the reported locations and side."""
         return [shape for loc in locations for shape in self.shapes_for(loc, side)]
+
+
+def _in_polygon(x: float, y: float, points: tuple[tuple[float, float], ...]) -> bool:
+    """Even-odd rule point-in-polygon test."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
 
 
 def _num(value: float) -> str:

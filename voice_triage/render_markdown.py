@@ -78,6 +78,11 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _str(value: Any) -> str | None:
+    """The value if it is a string, else None (ids must be strings to be looked up)."""
+    return value if isinstance(value, str) else None
+
+
 def words(value: Any) -> str:
     """Any answer value in plain words."""
     if value is None:
@@ -105,7 +110,7 @@ def when(report: dict[str, Any]) -> str:
 
 def status(report: dict[str, Any]) -> str:
     """One line on whether the interview was complete and how it ended."""
-    ended = report.get("ended_by")
+    ended = _str(report.get("ended_by"))
     if ended in ENDED_BY:
         return ENDED_BY[ended]
     if report.get("complete") is False:
@@ -120,7 +125,7 @@ def red_flags(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         item = _dict(item)
         answer = str(item.get("answer") or NOT_ASKED)
         question = str(item.get("question") or item.get("id") or "question not recorded")
-        rows.append((question, answer, ANSWER_WORDS.get(answer, answer), LEVEL_WORDS.get(item.get("level"), "")))
+        rows.append((question, answer, ANSWER_WORDS.get(answer, answer), LEVEL_WORDS.get(_str(item.get("level")), "")))
     return rows
 
 
@@ -144,7 +149,7 @@ def symptoms(report: dict[str, Any]) -> list[tuple[str, str]]:
 def likely_source(report: dict[str, Any]) -> tuple[str, list[str], list[str]]:
     """The likely source in words, its reasons, and the other sources that scored."""
     ranked = [_dict(s) for s in _list(report.get("sources"))]
-    best_id = report.get("likely_source")
+    best_id = _str(report.get("likely_source"))
     best = next((s for s in ranked if s.get("id") == best_id), None)
     label = str((best or {}).get("label") or SOURCE_WORDS.get(best_id, words(best_id) if best_id else "not assessed"))
     reasons = [str(r) for r in _list((best or {}).get("reasons"))]
@@ -174,7 +179,7 @@ def disclaimer(report: dict[str, Any]) -> str:
 def summarize(report: Any) -> Summary:
     """Plain-words summary of a report dictionary, tolerating missing or malformed keys."""
     report = _dict(report)
-    level = report.get("disposition")
+    level = _str(report.get("disposition"))
     headline, meaning = DISPOSITIONS.get(level, UNKNOWN_DISPOSITION)
     answers = _dict(report.get("answers"))
     likely, reasons, others = likely_source(report)

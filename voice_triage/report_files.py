@@ -65,6 +65,8 @@ def load_report(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ReportFileError(f"cannot read {path}: {reason}") from exc
+    if not text.strip():
+        raise ReportFileError(f"{path} is empty")
     try:
         documents = [json.loads(text)]
     except json.JSONDecodeError as whole:

@@ -1,0 +1,280 @@
+"""Clinician summaries: every answer shown, user text escaped, incomplete reports handled, files owner-only."""
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from voice_triage.render_html import print_zoom, render_html
+from voice_triage.render_markdown import render_markdown, summarize
+from voice_triage.report_files import load_report, report_command, write_report_files
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+NAMES = ["emergency", "gp_hip", "self_care"]
+EVIL = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+
+
+def load(name: str) -> dict:
+    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+class Text(HTMLParser):
+    """Visible text of a page, and the text of each element with a given class."""
+
+    def __init__(self, cls: str = "") -> None:
+        super().__init__()
+        self.cls, self.depth, self.parts, self.blocks, self.tags = cls, 0, [], [], []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag in ("style", "title"):
+            self.skip += 1
+        if self.depth:
+            self.depth += 1
+        elif self.cls and self.cls in (dict(attrs).get("class") or "").split():
+            self.depth, self.blocks = 1, self.blocks + [""]
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "title"):
+            self.skip -= 1
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        self.parts.append(data)
+        if self.depth:
+            self.blocks[-1] += " " + data
+
+
+def visible(html: str, cls: str = "") -> Text:
+    parser = Text(cls)
+    parser.feed(html)
+    return parser
+
+
+def plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def md_plain(markdown: str) -> str:
+    """Markdown with backslash escapes undone, whitespace collapsed."""
+    return plain(re.sub(r"\\(.)", r"\1", markdown))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_answer_appears_in_html_and_markdown(name):
+    report = load(name)
+    page = plain(" ".join(visible(render_html(report)).parts))
+    markdown = md_plain(render_markdown(report))
+    for qid, text in report["answer_text"].items():
+        if not qid.startswith("rf_"):
+            assert plain(text) in page, (qid, text)
+            assert plain(text) in markdown, (qid, text)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_red_flag_is_shown_with_its_answer(name):
+    report = load(name)
+    flags = [plain(b) for b in visible(render_html(report), "flag").blocks]
+    assert len(flags) == len(report["red_flag_answers"])
+    words = {"yes": "Yes", "no": "No", "unsure": "Not sure", "not asked": "Not asked"}
+    markdown = md_plain(render_markdown(report))
+    for shown, item in zip(flags, report["red_flag_answers"]):
+        assert shown == f"{plain(item['question'])} {words[item['answer']]}"
+        assert f"{plain(item['question'])} | " in markdown
+
+
+def test_emergency_shows_not_asked_for_the_questions_it_cut_short():
+    report = load("emergency")
+    unasked = [i for i in report["red_flag_answers"] if i["answer"] == "not asked"]
+    assert unasked, "the emergency sample should end before every red flag was asked"
+    html = render_html(report)
+    assert html.count('class="ans ans-not-asked">Not asked<') == len(unasked)
+    assert render_markdown(report).count("| Not asked |") == len(unasked)
+    assert "where it hurts was not asked" in plain(" ".join(visible(html).parts)).lower()
+
+
+@pytest.mark.parametrize("name, headline", [("emergency", "EMERGENCY"), ("gp_hip", "SEE A DOCTOR SOON"),
+                                            ("self_care", "SELF-CARE AT HOME")])
+def test_disposition_is_in_words_at_the_top(name, headline):
+    report = load(name)
+    text = plain(" ".join(visible(render_html(report)).parts))
+    assert text.index(headline) < 120  # right after the title and date
+    assert f'class="result level-{report["disposition"]}"' in render_html(report)
+    assert f"## {headline}" in render_markdown(report)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_advice_likely_source_date_and_disclaimer_are_shown(name):
+    report = load(name)
+    page = plain(" ".join(visible(render_html(report)).parts))
+    markdown = md_plain(render_markdown(report))
+    for line in report["advice"]:
+        assert plain(line) in page and plain(line) in markdown, line
+    for reason in report["sources"][0]["reasons"]:
+        assert reason in page and reason in markdown
+    assert report["disclaimer"] in page and report["disclaimer"] in markdown
+    assert "22 November 2026" in page and "22 November 2026" in markdown
+
+
+def evil_report() -> dict:
+    report = load("gp_hip")
+    report["answer_text"]["onset"] = EVIL
+    report["red_flag_answers"][0]["question"] = EVIL
+    report["advice_sections"]["now"].append(EVIL)
+    report["sources"][0]["reasons"].append(EVIL)
+    report["findings"][0]["text"] = EVIL
+    report["disposition_text"] = EVIL
+    report["created"] = EVIL
+    report["answer_text"]["location"] = EVIL
+    report["disposition"] = '"><script>x</script>'
+    return report
+
+
+def test_user_text_is_escaped_in_html():
+    html = render_html(evil_report())
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    assert "script" not in visible(html).tags and "img" not in visible(html).tags
+    page = " ".join(visible(html).parts)
+    assert page.count('<script>alert("x")</script>') >= 7  # shown as text
+
+
+def test_user_text_is_escaped_in_markdown():
+    markdown = render_markdown(evil_report())
+    assert re.search(r"(?<!\\)<script", markdown) is None
+    assert md_plain(markdown).count('<script>alert("x")</script>') >= 6
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_html_is_self_contained(name):
+    html = render_html(load(name)).lower()
+    for needle in ("<script", "<link", " src=", "@import", "url(", "https://", "<iframe"):
+        assert needle not in html, needle
+    assert re.findall(r"http://[^\s\"']+", html) == ["http://www.w3.org/2000/svg"]
+    assert "@page" in html and "@media print" in html
+
+
+@pytest.mark.parametrize("report", [
+    {}, {"format": "voice-triage-report/1"}, {"disposition": "urgent", "answers": {"location": ["groin"]}},
+    {"answers": [], "answer_text": "x", "red_flag_answers": {"a": 1}, "sources": "x", "advice_sections": []},
+    {"red_flag_answers": [None, 3, {"id": "rf_x"}], "findings": [None], "created": "yesterday"},
+    {"answers": {"location": "groin", "side": 3, "duration": {"days": 3}}, "advice": ["Rest."]},
+])
+def test_incomplete_or_malformed_reports_still_render(report):
+    html, markdown = render_html(report), render_markdown(report)
+    assert "not a diagnosis" in html and "not a diagnosis" in markdown
+    assert "</html>" in html
+
+
+def test_missing_symptom_answers_say_not_asked():
+    report = load("emergency")
+    rows = dict(summarize(report).symptoms)
+    assert rows["What it feels like"] == rows["Worse with"] == rows["Eased by"] == "not asked"
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                                        max_size=3), max_leaves=12)
+report_keys = st.sampled_from(["created", "disposition", "disposition_text", "findings", "likely_source",
+                               "sources", "red_flag_answers", "answers", "answer_text", "questions", "advice",
+                               "advice_sections", "disclaimer", "complete", "ended_by"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(report_keys, json_values, max_size=8))
+def test_any_json_shaped_report_renders_without_error(report):
+    assert "</html>" in render_html(report)
+    assert render_markdown(report).startswith("# ")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_print_scale_stays_readable(name):
+    assert 0.75 <= print_zoom(summarize(load(name))) <= 1
+
+
+def test_longer_reports_print_smaller():
+    long = copy.deepcopy(load("gp_hip"))
+    long["advice_sections"]["self_care"] *= 3
+    assert print_zoom(summarize(long)) < print_zoom(summarize(load("gp_hip")))
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_report_files_are_owner_only_and_new_folders_are_private(tmp_path):
+    target = tmp_path / "new" / "deeper" / "session.json"
+    written = write_report_files(load("gp_hip"), target)
+    assert written == [target, target.with_suffix(".md"), target.with_suffix(".html")]
+    assert all(mode(path) == 0o600 for path in written)
+    assert mode(tmp_path / "new") == mode(tmp_path / "new" / "deeper") == 0o700
+    assert json.loads(target.read_text(encoding="utf-8")) == load("gp_hip")
+    assert "SEE A DOCTOR SOON" in target.with_suffix(".html").read_text(encoding="utf-8")
+    assert list(target.parent.glob(".*")) == []
+
+
+def test_report_files_replace_readable_files_and_leave_existing_folders_alone(tmp_path):
+    tmp_path.chmod(0o755)
+    target = tmp_path / "r.json"
+    for path in (target, target.with_suffix(".md"), target.with_suffix(".html")):
+        path.write_text("old", encoding="utf-8")
+        path.chmod(0o644)
+    write_report_files(load("self_care"), target)
+    assert mode(target) == mode(target.with_suffix(".html")) == 0o600 and mode(tmp_path) == 0o755
+
+
+def run_report(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = report_command(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_report_command_writes_html_and_markdown(tmp_path):
+    html, md = tmp_path / "out" / "s.html", tmp_path / "out" / "s.md"
+    code, out, err = run_report(str(FIXTURES / "self_care.json"), "--html", str(html), "--markdown", str(md))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [f"Wrote {html}", f"Wrote {md}"]
+    assert mode(html) == mode(md) == 0o600 and "SELF-CARE AT HOME" in html.read_text(encoding="utf-8")
+
+
+def test_report_command_reads_a_jsonl_session(tmp_path):
+    session = tmp_path / "session.jsonl"
+    lines = [{"type": "say", "text": "Hello"}, {"type": "end", "text": "Bye", "report": load("emergency")}]
+    session.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert load_report(session) == load("emergency")
+    assert run_report(str(session), "--html", str(tmp_path / "e.html"))[0] == 0
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "cannot read"), ("{not json", "is not valid JSON"), ('{"a": 1}', "is not a voice-triage report"),
+    ("[1, 2]", "is not a voice-triage report"), ("", "is empty"),
+])
+def test_report_command_errors_are_one_line(tmp_path, content, message):
+    source = tmp_path / "in.json"
+    if content is not None:
+        source.write_text(content, encoding="utf-8")
+    code, out, err = run_report(str(source), "--html", str(tmp_path / "o.html"))
+    assert code == 5 and out == "" and message in err
+    assert err.count("\n") == 1 and err.startswith("voice-triage report: ") and "Traceback" not in err
+    assert not (tmp_path / "o.html").exists()
+
+
+def test_report_command_needs_an_output(tmp_path):
+    code, _, err = run_report(str(FIXTURES / "gp_hip.json"))
+    assert code == 2 and "--html" in err
+
+
+def test_report_command_bad_arguments_exit_2(capsys):
+    assert run_report("--nonsense")[0] == 2
+    assert run_report("--help")[0] == 0
