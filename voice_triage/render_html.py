@@ -23,8 +23,8 @@ body { margin: 0; color: var(--ink); font: 17px/1.4 "DejaVu Sans", "Liberation S
   box-shadow: 0 1px 6px rgba(0,0,0,.18); }
 header { display: flex; justify-content: space-between; align-items: baseline; gap: 16px;
   border-bottom: 2px solid var(--ink); padding-bottom: 6px; }
-h1 { font-size: 1.45em; margin: 0; }
-.when { margin: 0; font-size: 1.05em; font-weight: bold; white-space: nowrap; }
+h1 { font-size: 1.4em; margin: 0; }
+.when { margin: 0; font-size: .95em; font-weight: bold; white-space: nowrap; }
 h2 { font-size: 1.08em; margin: 0 0 6px; text-transform: uppercase; letter-spacing: .04em; color: #2f3740;
   border-bottom: 1px solid var(--line); padding-bottom: 2px; }
 h3 { font-size: .98em; margin: 8px 0 2px; }
@@ -41,7 +41,8 @@ section { margin-top: 14px; }
 .level-self_care { background: #e7f4e8; border-color: #2e7d32; } .level-self_care .headline { color: #22622a; }
 .level-unknown { background: #eef0f2; border-color: #6b7580; }
 .top { display: grid; grid-template-columns: 36% 1fr; gap: 24px; align-items: start; }
-.col > section:first-child { margin-top: 0; }
+.top { margin-top: 14px; }
+.top > section, .col > section:first-child { margin-top: 0; }
 .bodymap { width: 100%; height: auto; display: block; }
 .bm-title { font: bold 15px "DejaVu Sans", Arial, sans-serif; fill: #2f3740; }
 .bm-side { font: bold 19px "DejaVu Sans", Arial, sans-serif; fill: #1b1f24; }
@@ -60,7 +61,7 @@ section { margin-top: 14px; }
 .ans-unsure, .ans-unknown { background: #ffe2b8; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .ans-not-asked { color: var(--muted); font-weight: normal !important; font-style: italic; }
 .symptoms dl { margin: 0; }
-.symptoms dl > div { display: grid; grid-template-columns: 10.5em 1fr; gap: 10px; padding: 2px 0;
+.symptoms dl > div { display: grid; grid-template-columns: 11.5em 1fr; gap: 10px; padding: 2px 0;
   border-bottom: 1px solid #e1e5e9; }
 .symptoms dt { font-weight: bold; color: #2f3740; font-size: .92em; }
 .symptoms dd { margin: 0; }
