@@ -66,20 +66,29 @@ def typed(content, count: int) -> None:
         run(dialog, Channels(Scripted(rng.choice(SCRIPTS)), Quiet()), Journal.create(dialog))
 
 
+_RECOGNIZER = []
+
+
+def recognizer():
+    """One recognizer for the whole process, as in the program (the model loads once)."""
+    if not _RECOGNIZER:
+        from voice_triage.voice.recognizers import SphinxRecognizer
+        _RECOGNIZER.append(SphinxRecognizer())
+    return _RECOGNIZER[0]
+
+
 def spoken(content, count: int) -> None:
     """`count` spoken sessions through pocketsphinx on one PCM stream each."""
     from voice_triage.voice.audio import chunked
     from voice_triage.voice.listener import VoiceListener
-    from voice_triage.voice.recognizers import SphinxRecognizer
     from voice_triage.voice.testing import FLITE, synthesize
 
-    recognizer = SphinxRecognizer()
     silence = b"\x00\x00" * 16000 * 2
     scripts = [["yes", "yes", "no"], ["no", "no", "no", "stop"], ["no", "repeat", "no", "go back", "stop"]]
     for index in range(count):
         answers = scripts[index % len(scripts)]
         pcm = b"".join(silence[:8000] + synthesize(a, FLITE[index % 2]) + silence for a in answers)
-        listener = VoiceListener(chunked(pcm), recognizer)
+        listener = VoiceListener(chunked(pcm), recognizer())
         run(Dialog(content, confirm_emergency_yes=True), Channels(listener, Quiet()))
 
 
