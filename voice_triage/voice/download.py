@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import logging
 import shutil
 import stat
@@ -84,8 +85,10 @@ def install(url: str, sha256: str, target: Path, progress: TextIO | None) -> Non
         part.unlink()  # a corrupt file must not be resumed next time
         raise DownloadError(f"checksum mismatch for {url} (got {digest[:12]}…, expected {sha256[:12]}…); "
                             "the partial file was deleted, try again", EXIT_CHECKSUM)
-    extract_atomically(part, target)
-    part.unlink()
+    try:
+        extract_atomically(part, target)
+    finally:
+        part.unlink()  # extracted, or an archive that resuming cannot fix
 
 
 def fetch(url: str, part: Path, progress: TextIO | None) -> None:
@@ -102,7 +105,7 @@ def fetch(url: str, part: Path, progress: TextIO | None) -> None:
         if e.code == 416 and have:  # range not satisfiable: the part file is already complete
             return
         raise DownloadError(f"server answered {e.code} {e.reason} for {url}", EXIT_IO) from e
-    except (urllib.error.URLError, OSError, TimeoutError) as e:
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
         reason = getattr(e, "reason", e)
         raise DownloadError(f"could not download {url}: {reason}; run the command again to resume", EXIT_IO) from e
 

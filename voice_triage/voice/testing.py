@@ -22,6 +22,9 @@ CLASSES: dict[str, tuple[str, ...]] = {
     "durations": ("a few days", "about a week", "two weeks", "a month", "three months", "more than three months"),
     "controls": CONTROLS,
 }
+# Phrases that mean the same answer to the dialog (it maps synonyms to one canonical answer).
+MEANING = {"yeah": "yes", "nope": "no", "not sure": "i don't know", "left side": "left", "right side": "right",
+           "both sides": "both"}
 OUT_OF_GRAMMAR = ("banana pudding", "i went to the store", "my dog is barking", "what time is it")
 
 
@@ -105,6 +108,11 @@ def add_noise(pcm: bytes, snr_db: float | None, seed: int = 0) -> bytes:
     sigma = math.sqrt(speech_power(x) / 10 ** (snr_db / 10))
     noisy = x + np.random.default_rng(seed).normal(0.0, sigma, len(x))
     return np.clip(noisy, -32768, 32767).round().astype("<i2").tobytes()
+
+
+def same_answer(heard: str, said: str) -> bool:
+    """Whether the dialog would take `heard` as the answer `said` (synonyms count)."""
+    return MEANING.get(heard, heard) == MEANING.get(said, said)
 
 
 def grammar_for(cls: str) -> tuple[str, ...]:
