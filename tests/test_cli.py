@@ -61,8 +61,8 @@ def test_text_mode_with_numbered_options_and_eof():
     assert out.rstrip().endswith("I have kept a record of your answers so far.")
 
 
-def test_text_mode_whole_conversation():
-    answers = ["no"] * 15 + ["30", "lower back", "middle", "two days", "dull ache", "no", "bending and lifting",
+def test_text_mode_whole_conversation(content):
+    answers = ["no"] * len(content.red_flags) + ["30", "lower back", "middle", "two days", "dull ache", "no", "bending and lifting",
                              "rest", "no", "after lifting weights at the gym"]
     out = run_cli("--text", stdin="\n".join(answers) + "\n").stdout.decode()
     assert "Here is what I suggest." in out

@@ -24,8 +24,11 @@ def config_file() -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """Create a folder (and missing parents) readable by the owner only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create a folder and any missing parents readable by the owner only (existing parents are left alone)."""
+    missing = [p for p in [path, *path.parents] if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is reduced by the umask
     os.chmod(path, 0o700)
     return path
 
