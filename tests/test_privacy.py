@@ -103,3 +103,40 @@ def test_broken_settings_file_is_one_line_and_defaults_are_used(private_home):
     path.write_text("rate = = 3\n")
     result = run_offline("--jsonl", "--no-save", stdin="stop\n")
     assert result.returncode == 0 and result.stderr.count("\n") == 1 and "ignoring settings" in result.stderr
+
+
+def spoken_wav(path: Path, answers: list[str]) -> Path:
+    """A WAV of flite-spoken answers separated by silence long enough to end each utterance."""
+    import wave
+
+    from voice_triage.voice.testing import FLITE, synthesize
+
+    silence = b"\x00\x00" * 16000 * 2
+    pcm = b"".join(silence[:8000] + synthesize(answer, FLITE[0]) + silence for answer in answers)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(pcm)
+    return path
+
+
+def test_voice_session_runs_with_sockets_blocked(tmp_path):
+    wav = spoken_wav(tmp_path / "answers.wav", ["no", "yes", "yes", "no"])
+    result = run_offline("--jsonl", "--no-speak", "--audio-in", str(wav), stdin="")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.splitlines()[-1])["report"]
+    assert report["disposition"] == "emergency" and report["red_flags"] == ["rf_bowel"]
+    assert [t["heard"] for t in report["transcript"]][:2] == ["no", "yes"]
+
+
+def test_typed_session_resumes_by_voice(tmp_path, private_home):
+    first = run_offline("--jsonl", stdin="no\nno\n")
+    assert json.loads(first.stdout.splitlines()[-1])["report"]["ended_by"] == "end_of_input"
+    wav = spoken_wav(tmp_path / "rest.wav", ["yes", "yes", "no"])
+    result = run_offline("--jsonl", "--no-speak", "--resume", "--audio-in", str(wav), stdin="")
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {"type": "say", "text": "Welcome back. Let's carry on where we left off."} in events
+    report = events[-1]["report"]
+    assert report["answers"]["rf_bladder"] == "no" and report["answers"]["rf_bowel"] == "no"
+    assert report["red_flags"] == ["rf_saddle"] and report["disposition"] == "emergency"
