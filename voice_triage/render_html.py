@@ -11,7 +11,7 @@ from .render_markdown import TITLE, Summary, summarize
 log = logging.getLogger(__name__)
 
 # One printed page (Letter height less margins is the smaller of A4 and Letter), in CSS px at 96 dpi.
-PAGE_HEIGHT_PX = 940
+PAGE_HEIGHT_PX = 960
 MISSING = ' class="missing"'
 
 CSS = r"""
@@ -54,9 +54,9 @@ section { margin-top: 14px; }
 .flags h3 { font-size: .78em; color: var(--muted); text-transform: uppercase; letter-spacing: .05em;
   margin: 6px 0 0; border-bottom: 1px solid var(--line); break-after: avoid-column; }
 .flags h3:first-child { margin-top: 0; }
-.flag { display: grid; grid-template-columns: 1fr 5.4em; gap: 8px; padding: 2px 0; border-bottom: 1px solid #e1e5e9;
+.flag { display: grid; grid-template-columns: 1fr 6em; gap: 8px; padding: 2px 0; border-bottom: 1px solid #e1e5e9;
   break-inside: avoid; font-size: .86em; line-height: 1.3; }
-.flag .ans { font-weight: bold; padding: 0 4px; align-self: start; }
+.flag .ans { font-weight: bold; padding: 0 4px; align-self: start; white-space: nowrap; }
 .ans-yes { background: #b3261e; color: #fff; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .ans-unsure, .ans-unknown { background: #ffe2b8; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .ans-not-asked { color: var(--muted); font-weight: normal !important; font-style: italic; }
@@ -84,7 +84,8 @@ footer .made { font-weight: normal; font-size: .8em; color: var(--muted); margin
   body { font-size: 10pt; line-height: 1.25; }
   .sheet { max-width: none; margin: 0; padding: 0; box-shadow: none; }
   header { padding-bottom: 2pt; }
-  h1 { font-size: 13pt; white-space: nowrap; } .when { font-size: 10.5pt; }
+  header { flex-wrap: wrap; row-gap: 0; }
+  h1 { font-size: 13pt; } .when { font-size: 10pt; }
   h2 { font-size: 9pt; margin-bottom: 2pt; }
   h3 { margin-top: 3pt; }
   section, .result { margin-top: 6pt; }
@@ -93,7 +94,7 @@ footer .made { font-weight: normal; font-size: .8em; color: var(--muted); margin
   .result .why, .result .status { margin-top: 1pt; font-size: 9.5pt; }
   .top { grid-template-columns: 31% 1fr; gap: 14pt; }
   .flags .cols { column-gap: 14pt; }
-  .flag { font-size: 8pt; line-height: 1.16; padding: .8pt 0; grid-template-columns: 1fr 4.4em; gap: 4pt; }
+  .flag { font-size: 8pt; line-height: 1.16; padding: .8pt 0; grid-template-columns: 1fr 5.2em; gap: 4pt; }
   .symptoms dl > div { padding: .8pt 0; font-size: 9.5pt; grid-template-columns: 9.5em 1fr; }
   .source p { font-size: 9.5pt; }
   .advice .cols { font-size: 8pt; line-height: 1.16; column-gap: 14pt; }
