@@ -197,7 +197,8 @@ def summarize(report: Any) -> Summary:
 
 def md(text: str) -> str:
     """Text with Markdown and HTML syntax characters escaped, so user words stay words."""
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text.replace("\n", " "))
+    escaped = re.sub(r"([\\`*_\[\]<>|])", r"\\\1", " ".join(text.split()))
+    return re.sub(r"^([#+-])", r"\\\1", escaped)  # a leading # or - would start a heading or a list
 
 
 def _capital(text: str) -> str:
@@ -208,26 +209,46 @@ def _capital(text: str) -> str:
 def render_markdown(report: dict[str, Any]) -> str:
     """The readable Markdown summary: same content as the HTML one."""
     s = summarize(report)
-    lines = [f"# {TITLE}", "", f"**Date:** {md(s.when)}", "", f"## {md(s.headline)}", "", md(s.spoken or s.meaning)]
+    parts = [[f"# {TITLE}", "", f"**Date:** {md(s.when)}"], _md_result(s), _md_flags(s), _md_pain(s),
+             _md_source(s), _md_advice(s), ["---", "", f"*{md(s.disclaimer)}*", ""]]
+    return "\n\n".join("\n".join(part) for part in parts)
+
+
+def _md_result(s: Summary) -> list[str]:
+    """The disposition in words, why, and how the interview ended."""
+    lines = [f"## {md(s.headline)}", "", md(s.spoken or s.meaning)]
     why = [f"- Why: {md(_capital(f))}" for f in s.findings if f]
     lines += [""] + why if why else []
-    if s.status:
-        lines += ["", f"*{md(s.status)}*"]
-    lines += ["", "## Warning signs (red flags)", "", "| Question | Answer | Kind |", "|---|---|---|"]
-    lines += [f"| {md(q)} | **{md(w)}** | {md(k)} |" if a == "yes" else f"| {md(q)} | {md(w)} | {md(k)} |"
-              for q, a, w, k in s.red_flags] or ["| (no red-flag questions recorded) | | |"]
-    lines += ["", "## Where it hurts and how", "", f"Body map: {md(s.where)}", "", "| | |", "|---|---|"]
-    lines += [f"| {md(label)} | {md(value)} |" for label, value in s.symptoms]
-    lines += ["", "## Likely source", "", f"Most likely: **{md(s.likely)}**"]
+    return lines + (["", f"*{md(s.status)}*"] if s.status else [])
+
+
+def _md_flags(s: Summary) -> list[str]:
+    """Every red-flag question with its answer; a yes in bold."""
+    rows = [f"| {md(q)} | **{md(w)}** | {md(k)} |" if a == "yes" else f"| {md(q)} | {md(w)} | {md(k)} |"
+            for q, a, w, k in s.red_flags]
+    header = ["## Warning signs (red flags)", "", "| Question | Answer | Kind |", "|---|---|---|"]
+    return header + (rows or ["| (no red-flag questions recorded) | | |"])
+
+
+def _md_pain(s: Summary) -> list[str]:
+    """Where it hurts (the body map in words) and the symptom answers."""
+    rows = [f"| {md(label)} | {md(value)} |" for label, value in s.symptoms]
+    return ["## Where it hurts and how", "", f"Body map: {md(s.where)}", "", "| | |", "|---|---|"] + rows
+
+
+def _md_source(s: Summary) -> list[str]:
+    """The likely source, its reasons and the others considered."""
+    lines = ["## Likely source", "", f"Most likely: **{md(s.likely)}**"]
     lines += [""] + [f"- {md(r)}" for r in s.reasons] if s.reasons else []
-    lines += ["", f"Also considered: {md('; '.join(s.others))}"] if s.others else []
-    lines += ["", "## Advice that was spoken"]
+    return lines + (["", f"Also considered: {md('; '.join(s.others))}"] if s.others else [])
+
+
+def _md_advice(s: Summary) -> list[str]:
+    """The advice as spoken, under headings."""
+    lines = ["## Advice that was spoken"]
     for title, items in s.advice:
         lines += ["", f"### {md(title)}", ""] + [f"- {md(item)}" for item in items]
-    if not s.advice:
-        lines += ["", "No advice was given."]
-    lines += ["", "---", "", f"*{md(s.disclaimer)}*", ""]
-    return "\n".join(lines)
+    return lines if s.advice else lines + ["", "No advice was given."]
 
 
 def where(report: dict[str, Any]) -> str:
