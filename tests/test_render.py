@@ -177,6 +177,24 @@ def test_incomplete_or_malformed_reports_still_render(report):
     assert "</html>" in html
 
 
+@pytest.mark.parametrize("name, marks", [("emergency", 0), ("gp_hip", 4), ("self_care", 1)])
+def test_body_map_marks_the_reported_places(name, marks):
+    html = render_html(load(name))
+    assert html.count('class="bm-mark"') == marks  # gp_hip: groin, front of thigh, outer hip front and back
+    assert html.count("<svg") == 1 and "bm-unsure" not in html
+
+
+def test_unsure_and_yes_red_flags_stand_out_and_unknown_side_is_drawn_as_unsure():
+    report = load("gp_hip")
+    report["red_flag_answers"][0]["answer"] = "unsure"
+    report["red_flag_answers"][1]["answer"] = "yes"
+    del report["answers"]["side"], report["answer_text"]["side"]
+    html = render_html(report)
+    assert 'class="ans ans-unsure">Not sure<' in html and 'class="ans ans-yes">Yes<' in html
+    assert html.count("bm-mark bm-unsure") == 8 and "side not recorded" in html
+    assert "| Not sure |" in render_markdown(report) and "| **Yes** |" in render_markdown(report)
+
+
 def test_missing_symptom_answers_say_not_asked():
     report = load("emergency")
     rows = dict(summarize(report).symptoms)
