@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -93,7 +94,6 @@ def test_rotated_ellipse_box_and_containment_agree(angle):
     x0, y0, x1, y1 = shape.bbox()
     assert shape.contains(50, 60) and not shape.contains(x0 - 0.5, 60) and not shape.contains(50, y1 + 0.5)
     # The box is tight: some boundary point touches each edge.
-    import math
     a = math.radians(angle)
     xs = [50 + 14 * math.cos(t) * math.cos(a) - 6 * math.sin(t) * math.sin(a) for t in
           [i * math.pi / 720 for i in range(1440)]]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from voice_triage.bodymap import VIEWS, BodyMap, Shape, load_bodymap
+from voice_triage.bodymap import BodyMap, Shape, load_bodymap
 from voice_triage.render_html import render_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
