@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-run}"
 
 run_packages=(espeak-ng libespeak-ng1 libportaudio2 alsa-utils)
-test_packages=("${run_packages[@]}" flite festival festvox-kallpc16k festvox-us-slt-hts sox chromium)
+test_packages=("${run_packages[@]}" flite festival festvox-kallpc16k festvox-us-slt-hts sox chromium graphviz)
 if [ "$mode" = test ]; then packages=("${test_packages[@]}"); extras="voice,test"; else packages=("${run_packages[@]}"); extras="voice"; fi
 
 missing=()

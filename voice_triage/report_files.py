@@ -4,13 +4,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from .render_html import render_html
 from .render_markdown import render_markdown
+from .storage import write_private
 
 log = logging.getLogger(__name__)
 
@@ -20,33 +20,6 @@ EXIT_OK, EXIT_USAGE, EXIT_REPORT = 0, 2, 5
 
 class ReportFileError(ValueError):
     """A report file that cannot be read or is not a report; the message says which and why."""
-
-
-def _private_parents(folder: Path) -> None:
-    """Create missing folders owner-only (0700); folders that already exist are left as they are."""
-    missing = [p for p in [folder, *folder.parents] if not p.exists()]
-    for path in reversed(missing):
-        path.mkdir(mode=0o700)
-        os.chmod(path, 0o700)  # mkdir's mode is reduced by the umask
-
-
-def write_private(path: Path, text: str) -> Path:
-    """Write a whole file with mode 0600 via a temporary file and an atomic rename."""
-    path = Path(path)
-    _private_parents(path.parent)
-    temporary = path.with_name(f".{path.name}.tmp")
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(handle, 0o600)  # an old temporary file may have other permissions
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    os.replace(temporary, path)
-    return path
 
 
 def write_report_files(report: dict[str, Any], json_path: Path) -> list[Path]:

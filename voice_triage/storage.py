@@ -29,7 +29,6 @@ def private_dir(path: Path) -> Path:
     for folder in reversed(missing):
         folder.mkdir(mode=0o700, exist_ok=True)
         os.chmod(folder, 0o700)  # mkdir's mode is reduced by the umask
-    os.chmod(path, 0o700)
     return path
 
 
