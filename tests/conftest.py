@@ -13,6 +13,7 @@ from voice_triage.content import Content, load_content  # noqa: E402
 from voice_triage.dialog import Dialog  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)  # a Sunday
+NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture(autouse=True)
@@ -32,5 +33,6 @@ def content() -> Content:
 @pytest.fixture
 def make_dialog(content):
     def factory(**kwargs) -> Dialog:
+        kwargs.setdefault("now", NOW)
         return Dialog(content, today=TODAY, **kwargs)
     return factory

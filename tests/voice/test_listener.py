@@ -1,0 +1,225 @@
+"""VoiceListener, VoiceSpeaker, Tts and build_voice_io with real recognizers and the pyttsx3 dummy driver."""
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import pytest
+
+from voice_triage.events import Adjust, Ask, End, Heard, Say
+from voice_triage.voice.audio import chunked
+from voice_triage.voice.endpoint import EndpointConfig
+from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
+from voice_triage.voice.listener import WAIT_TEXT, VoiceListener
+from voice_triage.voice.setup import FALLBACK_NOTICE, VoiceOptions, build_voice_io
+from voice_triage.voice.speaker import VoiceSpeaker
+from voice_triage.voice.testing import FLITE, grammar_for, pad, silence
+from voice_triage.voice.tts import SpeechFailed, Tts, stdout_to_stderr
+
+SLT = FLITE[0]
+YESNO = Ask("Any fever?", "rf_fever", ("yes", "no"), grammar_for("yesno"))
+SIDES = Ask("Which side?", "side", ("left", "right"), grammar_for("sides"))
+
+
+class Captions:
+    """A caption speaker that records events."""
+
+    def __init__(self) -> None:
+        self.events: list = []
+
+    def emit(self, event) -> None:
+        self.events.append(event)
+
+
+def listener_for(pcm: bytes, recognizer, **config) -> VoiceListener:
+    return VoiceListener(chunked(pcm, 1000), recognizer, EndpointConfig(**config))
+
+
+def test_hears_answers_in_turn_then_reports_the_end(sphinx, synth) -> None:
+    stream = pad(synth("yes", SLT)) + pad(synth("left side", SLT))
+    listener = listener_for(stream, sphinx)
+    first, second = listener.listen(YESNO), listener.listen(SIDES)
+    assert (first.text, second.text) == ("yes", "left side") and min(first.confidence, second.confidence) >= 0.5
+    assert listener.listen(YESNO) is None and listener.listen(YESNO) is None
+
+
+def test_empty_stream_returns_none(sphinx) -> None:
+    assert listener_for(b"", sphinx).listen(YESNO) is None
+
+
+def test_stream_ending_mid_answer_still_hears_it(sphinx, synth) -> None:
+    listener = listener_for(silence(0.5) + synth("no", SLT), sphinx)
+    assert listener.listen(YESNO).text == "no"
+    assert listener.listen(YESNO) is None
+
+
+def test_silence_times_out_then_waits_for_continue(sphinx, synth) -> None:
+    waits = []
+    stream = silence(2.5) + silence(2.5) + silence(6.0) + pad(synth("continue", SLT))
+    listener = VoiceListener(chunked(stream), sphinx, EndpointConfig(initial_silence_s=2.0), on_wait=lambda: waits.append(1))
+    assert listener.listen(YESNO) == Heard("", 0.0)  # first silence: the dialog re-asks
+    heard = listener.listen(YESNO)  # second: we say we'll wait, then wait past the timeout
+    assert waits == [1] and heard.text == "continue"
+
+
+def test_timeouts_are_counted_per_question(sphinx) -> None:
+    listener = VoiceListener(chunked(silence(5.0)), sphinx, EndpointConfig(initial_silence_s=2.0))
+    assert listener.listen(YESNO) == Heard("", 0.0)
+    assert listener.listen(SIDES) == Heard("", 0.0)
+
+
+def test_give_me_more_time_lengthens_the_pause(sphinx, synth) -> None:
+    gap = silence(1.4)  # longer than the default pause: two answers at first, one after "more time"
+    stream = pad(synth("lower", SLT), 0.4, 0.0) + gap + pad(synth("back", SLT), 0.0, 2.5)
+    short = listener_for(stream, sphinx)
+    assert short.listen(Ask("?", "where", (), ("lower back", "lower", "back"))).text == "lower"
+    patient = listener_for(stream, sphinx)
+    patient.adjust(Adjust("pause", +1))
+    assert patient.config.pause_s > 1.4
+    assert patient.listen(Ask("?", "where", (), ("lower back", "lower", "back"))).text == "lower back"
+
+
+def test_out_of_vocabulary_words_give_zero_confidence(sphinx, synth) -> None:
+    listener = listener_for(pad(synth("yes", SLT)), sphinx)
+    heard = listener.listen(Ask("?", "q", (), ("zzqx", "qqzz blorp")))
+    assert heard == Heard("", 0.0)
+
+
+def test_live_source_is_flushed_before_each_question(sphinx) -> None:
+    flushed = []
+    listener = VoiceListener(chunked(b""), sphinx, flush=lambda: flushed.append(1))
+    listener.listen(YESNO)
+    assert flushed == [1]
+
+
+# --- speech out -------------------------------------------------------------------------------------
+
+
+def test_speaker_captions_every_event_and_speaks_text() -> None:
+    captions = Captions()
+    tts = Tts(driver="dummy")
+    speaking = []
+    speaker = VoiceSpeaker(captions, tts, on_speaking=speaking.append)
+    events = [Say("Hello."), YESNO, Adjust("rate", -1), End("Bye.", {})]
+    for e in events:
+        speaker.emit(e)
+    assert captions.events == events
+    assert speaking == [True, False] * 3  # the microphone is muted around each of the three spoken texts
+    assert tts.rate == 160 - 25
+
+
+def test_rate_changes_are_clamped() -> None:
+    tts = Tts(rate=290, driver="dummy")
+    assert tts.faster() == 300 and tts.faster() == 300
+    assert Tts(rate=90, driver="dummy").slower() == 80
+
+
+def test_pause_adjust_reaches_the_listener(sphinx) -> None:
+    listener = VoiceListener(chunked(b""), sphinx)
+    speaker = VoiceSpeaker(Captions(), None, on_adjust=listener.adjust)
+    speaker.emit(Adjust("pause", +1))
+    assert listener.config.pause_s == pytest.approx(1.7)
+
+
+def test_speech_failure_mid_session_continues_with_captions(caplog) -> None:
+    class Broken(Tts):
+        def __init__(self) -> None:
+            super().__init__(driver="dummy")
+            self.calls = 0
+
+        def speak(self, text: str) -> None:
+            self.calls += 1
+            raise SpeechFailed("speech engine failed: device lost")
+
+    captions, tts = Captions(), Broken()
+    speaker = VoiceSpeaker(captions, tts)
+    with caplog.at_level(logging.WARNING):
+        for text in ("one", "two", "three"):
+            speaker.emit(Say(text))
+    assert [e.text for e in captions.events] == ["one", "two", "three"]
+    assert tts.calls == 1 and speaker.tts is None
+    assert caplog.text.count("captions only") == 1
+
+
+def test_stdout_is_kept_clean_while_speaking(capfd) -> None:
+    with stdout_to_stderr():
+        print("Audio saved to /tmp/x.wav")
+    out, err = capfd.readouterr()
+    assert out == "" and "Audio saved" in err
+
+
+def test_real_espeak_driver_speaks_without_touching_stdout(capfd) -> None:
+    try:
+        tts = Tts(driver="espeak")
+    except VoiceUnavailable as e:
+        pytest.skip(f"espeak driver unavailable: {e}")
+    tts.speak("Hello.")  # no sound card here: aplay fails quietly, but nothing may reach stdout
+    assert capfd.readouterr().out == ""
+
+
+# --- build_voice_io ------------------------------------------------------------------------------------
+
+
+def test_build_with_audio_stream_uses_the_builtin_recognizer_and_says_so(synth, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("VOICE_TRIAGE_MODEL", "")
+    monkeypatch.chdir(tmp_path)
+    captions = Captions()
+    stdin = io.BytesIO(pad(synth("no", SLT)))
+    options = VoiceOptions(audio_in="-", no_speak=True, recognizer="auto")
+    listener, speaker = build_voice_io(options, captions, stdin=stdin)
+    if listener.recognizer.name == "vosk":
+        pytest.skip("an English Vosk model is installed in models/; the fallback is not used")
+    assert captions.events == [Say(FALLBACK_NOTICE)]
+    assert listener.listen(YESNO).text == "no" and listener.listen(YESNO) is None
+
+
+def test_build_with_a_wav_file_and_dummy_speech(synth, tmp_path) -> None:
+    import wave
+    path = tmp_path / "a.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes(pad(synth("right side", SLT)))
+    captions = Captions()
+    listener, speaker = build_voice_io(VoiceOptions(audio_in=str(path), recognizer="pocketsphinx", tts_driver="dummy",
+                                                    rate=150), captions)
+    assert speaker.tts is not None and speaker.tts.rate == 150
+    assert listener.listen(SIDES).text == "right side"
+
+
+def test_no_sound_card_turns_speech_off_with_a_notice(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr("voice_triage.voice.setup.playback_missing", lambda: "no sound card found")
+    (tmp_path / "a.raw").write_bytes(b"")
+    captions = Captions()
+    _, speaker = build_voice_io(VoiceOptions(audio_in=str(tmp_path / "a.raw"), recognizer="pocketsphinx"), captions)
+    assert speaker.tts is None and any("no sound card" in e.text for e in captions.events)
+
+
+def test_bad_audio_file_is_a_clear_error(tmp_path) -> None:
+    (tmp_path / "bad.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    with pytest.raises(AudioFormatError, match="bad.wav"):
+        build_voice_io(VoiceOptions(audio_in=str(tmp_path / "bad.wav"), recognizer="pocketsphinx"), Captions())
+
+
+def test_missing_explicit_model_is_voice_unavailable(tmp_path) -> None:
+    with pytest.raises(VoiceUnavailable, match="models download"):
+        build_voice_io(VoiceOptions(model=tmp_path / "none", audio_in="-", no_speak=True), Captions(),
+                       stdin=io.BytesIO(b""))
+
+
+def test_microphone_missing_is_voice_unavailable_with_what_to_do() -> None:
+    """This machine has no input device (or no PortAudio): voice mode must say so in one line."""
+    with pytest.raises(VoiceUnavailable) as info:
+        build_voice_io(VoiceOptions(recognizer="pocketsphinx", no_speak=True), Captions())
+    message = str(info.value)
+    assert "\n" not in message and ("microphone" in message or "PortAudio" in message)
+
+
+def test_wait_notice_is_spoken_through_the_speaker(sphinx, tmp_path) -> None:
+    (tmp_path / "quiet.raw").write_bytes(silence(5.0))
+    captions = Captions()
+    listener, _ = build_voice_io(VoiceOptions(audio_in=str(tmp_path / "quiet.raw"), recognizer="pocketsphinx",
+                                              no_speak=True, silence_timeout=2.0), captions)
+    assert listener.listen(YESNO) == Heard("", 0.0)
+    assert listener.listen(YESNO) is None  # waited, then the audio ended
+    assert Say(WAIT_TEXT) in captions.events
