@@ -217,24 +217,20 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
     )
 
 
+def _rule(reader: _Reader, item: dict[str, Any], where: str, modifier: bool) -> Rule:
+    """Parse one [[rule]] (sets `level`) or [[modifier]] (`raises` one level `to` another)."""
+    return Rule(
+        reader.get(item, "id", where), reader.get(item, "to" if modifier else "level", where),
+        _conditions(reader, reader.get(item, "when", where, list), f"{where}.when"),
+        reader.get(item, "finding", where), reader.get(item, "source", where),
+        raises=reader.get(item, "raises", where) if modifier else None)
+
+
 def _rules(reader: _Reader, raw: dict[str, Any]) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
     """Parse [[rule]] and [[modifier]] tables."""
-    rules = []
-    for index, item in enumerate(raw.get("rule", [])):
-        where = f"rule[{index}]"
-        rules.append(Rule(
-            reader.get(item, "id", where), reader.get(item, "level", where),
-            _conditions(reader, reader.get(item, "when", where, list), f"{where}.when"),
-            reader.get(item, "finding", where), reader.get(item, "source", where)))
-    modifiers = []
-    for index, item in enumerate(raw.get("modifier", [])):
-        where = f"modifier[{index}]"
-        modifiers.append(Rule(
-            reader.get(item, "id", where), reader.get(item, "to", where),
-            _conditions(reader, reader.get(item, "when", where, list), f"{where}.when"),
-            reader.get(item, "finding", where), reader.get(item, "source", where),
-            raises=reader.get(item, "raises", where)))
-    return tuple(rules), tuple(modifiers)
+    rules = tuple(_rule(reader, item, f"rule[{i}]", False) for i, item in enumerate(raw.get("rule", [])))
+    modifiers = tuple(_rule(reader, item, f"modifier[{i}]", True) for i, item in enumerate(raw.get("modifier", [])))
+    return rules, modifiers
 
 
 def _features(reader: _Reader, raw: list[dict[str, Any]]) -> tuple[Feature, ...]:
