@@ -58,7 +58,8 @@ def test_text_mode_with_numbered_options_and_eof():
     assert result.returncode == 0
     assert "1) yes   2) no   3) not sure" in out
     assert "Sorry, I didn't" in out
-    assert out.rstrip().endswith("I have kept a record of your answers so far.")
+    assert "Stopping now. From your answers so far:" in out
+    assert out.rstrip().endswith("Goodbye, and take care.")
 
 
 def test_text_mode_whole_conversation(content):

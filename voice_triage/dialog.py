@@ -146,9 +146,8 @@ class Dialog:
 
     def on_enter_ended(self) -> None:
         """Hand over the report."""
-        self.outbox.append(End(self.phrases["goodbye"] if self.ended_by == "finished" else
-                               self.phrases["emergency_end"] if self.ended_by == "emergency" else
-                               self.phrases["stopped"], self.report))
+        closing = {"finished": "goodbye", "emergency": "emergency_end"}.get(self.ended_by, "stopped_end")
+        self.outbox.append(End(self.phrases[closing], self.report))
 
     # ------------------------------------------------------------------ hearing
     def _hear_answer(self, heard: Heard) -> None:
@@ -267,7 +266,7 @@ class Dialog:
         if self.state not in ("emergency", "advice"):
             self._finish_assessment(how)
             sections = self.report["advice_sections"]
-            self._say(*sections["now"], *sections["seek_help"], *sections["disclaimer"])
+            self._say(self.phrases["stopped"], *sections["now"], *sections["seek_help"], *sections["disclaimer"])
         self.stopped()
 
     def _adjust(self, setting: str, step: int, phrase: str) -> None:
