@@ -79,3 +79,35 @@ def test_missing_file_is_named(content_copy):
     (content_copy / "advice.toml").unlink()
     with pytest.raises(ContentError, match="advice.toml: file is missing"):
         load_content(content_copy)
+
+
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+def test_content_paraphrases_the_seeds_and_copies_no_sentence():
+    """No run of eight words in any content file appears in a seed article (source titles are citations)."""
+    import tomllib
+
+    from voice_triage.understand import tokens
+
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    size = 8
+    seed_runs = set()
+    for seed in seeds.glob("*.txt"):
+        words = tokens(seed.read_text())
+        seed_runs |= {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
+    copied = []
+    for path in sorted(set(CONTENT_DIR.glob("*.toml")) - {CONTENT_DIR / "sources.toml"}):
+        for text in _strings(tomllib.loads(path.read_text())):
+            words = tokens(text)
+            copied += [f"{path.name}: {' '.join(words[i:i + size])}" for i in range(len(words) - size + 1)
+                       if tuple(words[i:i + size]) in seed_runs]
+    assert copied == []
