@@ -13,6 +13,7 @@ from voice_triage.voice.recognizers import Recognition, Recognizer, Session
 log = logging.getLogger(__name__)
 
 WAIT_TEXT = "Take your time. Say 'continue' when you are ready."
+SPOTTING_KINDS = {"multi", "free", "number", "duration"}  # answers that come in a sentence, maybe several
 
 
 class VoiceListener:
@@ -27,6 +28,8 @@ class VoiceListener:
         self._flush = flush  # live microphone: drop what was captured while we were speaking
         self.on_wait = on_wait or (lambda: None)  # e.g. say "continue when ready"
         self._timeouts: dict[str, int] = {}
+        self._spotting = False
+        self._common: set[str] | None = None
         self.ended = False
         self.last_latency_s = 0.0  # end of utterance to answer, for benchmarks
 
@@ -46,6 +49,10 @@ class VoiceListener:
         if not phrases:
             log.error("no recognizable phrase for question %r; vocabulary %r", ask.question, ask.vocabulary)
             return Heard("", 0.0)
+        self._spotting = ask.kind in SPOTTING_KINDS
+        # Phrases every question accepts are control words (repeat, stop, bye...): in a sentence answer they
+        # may only be the whole answer. Learned from the questions seen so far; no extra field needed.
+        self._common = set(phrases) if self._common is None else self._common & set(phrases)
         return self._hear(ask.question, phrases)
 
     def _hear(self, question: str, phrases: Sequence[str]) -> Heard | None:
@@ -81,7 +88,7 @@ class VoiceListener:
             seg = ep.push(frame)
             if ep.in_speech:
                 # Feed as it comes, but hold back a trailing pause: it would only slow the final decode.
-                session = session or self.recognizer.start(phrases)
+                session = session or self.recognizer.start(phrases, self._spotting, tuple(self._common or ()))
                 session.feed(b"".join(ep.speech_frames[fed:ep.committed]))
                 fed = max(fed, ep.committed)
             if seg is not None:
