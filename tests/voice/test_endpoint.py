@@ -117,3 +117,12 @@ def test_chunking_does_not_change_the_result(sizes: list[int]) -> None:
     parts.append(audio[pos:])
     got = [(s.reason, s.audio) for s in segments(parts, EndpointConfig())]
     assert got == [(s.reason, s.audio) for s in segments([audio], EndpointConfig())]
+
+
+def test_a_wrong_noise_floor_corrects_itself_after_the_maximum_length() -> None:
+    """Silence, then a fan starts: the floor was learnt on silence, so the fan looks like endless speech."""
+    fan = quiet(8.0, 0.05, 3)
+    segs = list(segments(chunked(pcm(quiet(0.5), fan, burst(0.6, 0.9) + quiet(0.6, 0.05, 5), quiet(2.0, 0.05, 4)), 960),
+                         EndpointConfig(max_utterance_s=5.0, initial_silence_s=None)))
+    assert segs[0].reason == "max"
+    assert segs[-1].reason == "pause"  # after re-calibration the loud burst ends with a normal pause
