@@ -165,13 +165,13 @@ def test_build_with_audio_stream_uses_the_builtin_recognizer_and_says_so(synth, 
     monkeypatch.setenv("VOICE_TRIAGE_MODEL", "")
     monkeypatch.chdir(tmp_path)
     captions = Captions()
-    stdin = io.BytesIO(pad(synth("no", SLT)))
+    stdin = io.BytesIO(pad(synth("right side", SLT)))
     options = VoiceOptions(audio_in="-", no_speak=True, recognizer="auto")
     listener, speaker = build_voice_io(options, captions, stdin=stdin)
     if listener.recognizer.name == "vosk":
         pytest.skip("an English Vosk model is installed in models/; the fallback is not used")
     assert captions.events == [Say(FALLBACK_NOTICE)]
-    assert listener.listen(YESNO).text == "no" and listener.listen(YESNO) is None
+    assert listener.listen(SIDES).text == "right side" and listener.listen(SIDES) is None
 
 
 def test_build_with_a_wav_file_and_dummy_speech(synth, tmp_path) -> None:

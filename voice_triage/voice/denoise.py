@@ -44,3 +44,15 @@ def _istft(spectra: np.ndarray, window: np.ndarray, length: int) -> np.ndarray:
         out[i * HOP:i * HOP + FFT] += frame
         norm[i * HOP:i * HOP + FFT] += window ** 2
     return out[:length] / np.maximum(norm[:length], 1e-6)
+
+
+def comfort_noise(pcm: bytes, sigma: float = 10.0) -> bytes:
+    """Add faint noise (about -70 dBFS) so stretches of digital zeros look like a real, quiet room.
+
+    pocketsphinx's features are ill-defined on exact zeros (files, synthesized speech); measured on
+    espeak-ng answers: 24/36 right without it, 34/36 with it, no loss on other voices.
+    """
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    x += np.random.default_rng(len(x)).normal(0.0, sigma, len(x))  # seeded: the same audio decodes the same
+    return np.clip(x, -32768, 32767).round().astype("<i2").tobytes()
+

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from voice_triage.voice.audio import SAMPLE_RATE
-from voice_triage.voice.denoise import denoise
+from voice_triage.voice.denoise import comfort_noise, denoise
 from voice_triage.voice.errors import ModelError, VoiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -349,7 +349,7 @@ class SphinxSession:
 
     def finish(self) -> Recognition:
         """Decode with the grammar, verify against the phone loop, re-match to the phrases."""
-        audio = bytes(self._audio)
+        audio = comfort_noise(bytes(self._audio))
         # Denoised audio decodes better with the grammar; the phone loop agrees better on the original.
         raw = self._decode_grammar(denoise(audio) if self._owner.denoise else audio)
         if not raw:
