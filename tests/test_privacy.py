@@ -127,7 +127,7 @@ def test_voice_session_runs_with_sockets_blocked(tmp_path):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.splitlines()[-1])["report"]
     assert report["disposition"] == "emergency" and report["red_flags"] == ["rf_bowel"]
-    assert [t["heard"] for t in report["transcript"]][:2] == ["no", "yes"]
+    assert [t["understood"] for t in report["transcript"]][:2] == ["no", "yes"]
 
 
 def test_typed_session_resumes_by_voice(tmp_path, private_home):
