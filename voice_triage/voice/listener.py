@@ -71,6 +71,11 @@ class VoiceListener:
             self.ended = True  # the stream ended mid-answer: use what was said, then report the end
         return _heard(rec)
 
+    def _wholes(self, phrases: Sequence[str]) -> tuple[str, ...]:
+        """Control words known so far; none while this question's vocabulary is all we have seen."""
+        common = self._common or set()
+        return () if common >= set(phrases) else tuple(p for p in phrases if p in common)
+
     def _timed_out(self, question: str, phrases: Sequence[str]) -> Heard | None:
         """First silence: let the dialog re-ask. Second: say we will wait, then listen with no time limit."""
         count = self._timeouts[question] = self._timeouts.get(question, 0) + 1
@@ -88,7 +93,7 @@ class VoiceListener:
             seg = ep.push(frame)
             if ep.in_speech:
                 # Feed as it comes, but hold back a trailing pause: it would only slow the final decode.
-                session = session or self.recognizer.start(phrases, self._spotting, tuple(self._common or ()))
+                session = session or self.recognizer.start(phrases, self._spotting, self._wholes(phrases))
                 session.feed(b"".join(ep.speech_frames[fed:ep.committed]))
                 fed = max(fed, ep.committed)
             if seg is not None:
