@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ holds the
 
 from patient import Patient, load_cases, play  # noqa: E402
 
-from voice_triage.voice.testing import FLITE, pad  # noqa: E402
+from voice_triage.voice.testing import FLITE, pad, silence  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = Path(__file__).parents[2].parent / "shared/vignettes/public.toml"
@@ -26,11 +28,51 @@ MAX_ASKS = 150  # a conversation stuck re-asking fails instead of hanging
 CASES = load_cases(PUBLIC) if PUBLIC.exists() else []
 
 
+class Room:
+    """The patient's side of the pipe: answers when asked, and between answers the quiet of a room.
+
+    Silence keeps flowing in real time, as from a microphone, so a longer pause ("give me more time")
+    still ends each answer; without it the assistant would wait for audio that never comes.
+    """
+
+    def __init__(self, stdin: Any) -> None:
+        self.stdin, self.lock, self.done = stdin, threading.Lock(), threading.Event()
+        self.last = time.monotonic()
+        threading.Thread(target=self._quiet, daemon=True).start()
+
+    def say(self, pcm: bytes) -> None:
+        """An answer (the silence after it included)."""
+        self._write(pcm)
+        self.last = time.monotonic()
+
+    def _write(self, pcm: bytes) -> None:
+        with self.lock:
+            self.stdin.write(pcm)
+            self.stdin.flush()
+
+    def _quiet(self) -> None:
+        """More silence only when the assistant has not answered a second after our answer (a long pause
+        setting); normally the padded answer alone ends the turn, which keeps runs repeatable."""
+        while not self.done.wait(0.1):
+            if time.monotonic() - self.last < 1.0:
+                continue
+            try:
+                self._write(silence(0.1))
+            except (BrokenPipeError, ValueError, OSError):
+                return
+
+    def close(self) -> None:
+        self.done.set()
+        with self.lock:
+            self.stdin.close()
+
+
 def speak_case(case: dict[str, Any], synth, seed: int = 0) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Run the CLI over a pipe; answer each ask with synthesized speech and 1.5 s of silence."""
     patient = Patient(case["facts"], seed)
     cmd = [sys.executable, "-m", "voice_triage", "--jsonl", "--no-save", "--no-speak", "--audio-in", "-"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    room = Room(proc.stdin)
     report, said = {}, []
     try:
         for line in proc.stdout:
@@ -42,13 +84,12 @@ def speak_case(case: dict[str, Any], synth, seed: int = 0) -> tuple[dict[str, An
                 assert len(said) <= MAX_ASKS, f"stuck: {said[-5:]}"
                 # Asked again, a person says it more clearly: here another voice (flite slt says "walking"
                 # so that it sounds like "again", a synthesis artefact, not a recognizer fault).
-                proc.stdin.write(pad(synth(answer, FLITE[tries % len(FLITE)]), 0.3, 1.5))
-                proc.stdin.flush()
+                room.say(pad(synth(answer, FLITE[tries % len(FLITE)]), 0.3, 1.5))
             elif event["type"] == "end":
                 report = event["report"]
                 break
     finally:
-        proc.stdin.close()
+        room.close()
         proc.wait(timeout=30)
     return report, said
 
