@@ -89,7 +89,7 @@ def spoken(content, count: int) -> None:
         answers = scripts[index % len(scripts)]
         pcm = b"".join(silence[:8000] + synthesize(a, FLITE[index % 2]) + silence for a in answers)
         listener = VoiceListener(chunked(pcm), recognizer())
-        run(Dialog(content, confirm_emergency_yes=True), Channels(listener, Quiet()))
+        run(Dialog(content, spoken=True), Channels(listener, Quiet()))
 
 
 def measure(name: str, work, count: int) -> str:

@@ -91,3 +91,11 @@ def test_bad_content_folder_is_one_line_with_exit_3(tmp_path):
 
 def test_unknown_flag_is_usage_error():
     assert run_cli("--bogus").returncode == 2
+
+
+def test_unreadable_audio_file_is_a_one_line_usage_error(tmp_path):
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF\x10\x00\x00\x00WAVEjunk")
+    result = run_cli("--no-save", "--no-speak", "--audio-in", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.decode().count("\n") == 1 and "bad.wav" in result.stderr.decode()

@@ -44,7 +44,7 @@ def emergency_ids(content):
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(answers=st.lists(st.sampled_from(ANSWER_POOL), max_size=80), confirm=st.booleans())
 def test_red_flags_always_come_first(make_dialog, content, answers, confirm):
-    dialog = make_dialog(confirm_emergency_yes=confirm)
+    dialog = make_dialog(spoken=confirm)
     log, asks = play(dialog, answers)
     symptom_ids = {q.id for q in content.symptoms}
     for ask, answered in asks:
@@ -131,7 +131,7 @@ def test_low_confidence_is_reasked(make_dialog):
 
 
 def test_spoken_emergency_yes_is_confirmed_and_unclear_counts_as_yes(make_dialog):
-    dialog = make_dialog(confirm_emergency_yes=True)
+    dialog = make_dialog(spoken=True)
     dialog.start()
     events = dialog.hear("yes")
     assert events[-1].question == "confirm:rf_bladder"
@@ -140,7 +140,7 @@ def test_spoken_emergency_yes_is_confirmed_and_unclear_counts_as_yes(make_dialog
 
 
 def test_spoken_emergency_yes_denied_reasks_the_question(make_dialog):
-    dialog = make_dialog(confirm_emergency_yes=True)
+    dialog = make_dialog(spoken=True)
     dialog.start()
     dialog.hear("yes")
     events = dialog.hear("no")
@@ -238,3 +238,30 @@ def test_no_forward_bending_stretch_with_nerve_signs(make_dialog):
     stretches = " ".join(report["advice_sections"]["stretches"])
     assert "Child's pose" not in stretches and "Knee to chest" not in stretches and "hamstring" not in stretches
     assert report["disposition"] == "gp"
+
+
+def _to_symptoms(dialog, content):
+    dialog.start()
+    for _ in content.red_flags:
+        events = dialog.hear("no")
+    return events
+
+
+def test_spoken_age_and_duration_are_confirmed_and_a_no_asks_again(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    assert _to_symptoms(dialog, content)[-1].question == "age"
+    events = dialog.hear("fourteen")
+    assert events[-1].question == "confirm:age" and events[-1].text == "I heard 14. Is that right?"
+    events = dialog.hear("no")
+    assert events[-1].question == "age" and "age" not in dialog.answers
+    dialog.hear("forty")
+    events = dialog.hear("repeat")
+    assert events[-1].text == "I heard 40. Is that right?"
+    dialog.hear("yes")
+    assert dialog.answers["age"] == 40
+
+
+def test_typed_answers_are_not_confirmed(make_dialog, content):
+    dialog = make_dialog()
+    _to_symptoms(dialog, content)
+    assert dialog.hear("40")[-1].question == "location"

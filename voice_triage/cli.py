@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     voice.add_argument("--audio-in", metavar="PATH", help="WAV file, or - for raw 16 kHz s16le PCM on stdin")
     voice.add_argument("--pause", type=float, metavar="SECONDS", help="silence that ends an answer")
     voice.add_argument("--silence-timeout", type=float, metavar="SECONDS", help="wait this long for an answer to begin")
+    voice.add_argument("--max-utterance", type=float, default=15.0, metavar="SECONDS", help="longest answer")
+    voice.add_argument("--recognizer", choices=("auto", "vosk", "pocketsphinx"), default="auto",
+                       help="speech recognizer (auto: Vosk if its model is installed)")
     voice.add_argument("--rate", type=int, help="speaking rate (words per minute)")
     voice.add_argument("--voice", help="speech voice id")
     voice.add_argument("--no-speak", action="store_true", help="captions only, no speech")
@@ -77,6 +80,7 @@ def _text_streams() -> None:
 def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any) -> tuple[Any, Any] | None:
     """Listener and speaker for voice mode, or None (with a one-line reason) when voice cannot run."""
     try:
+        from .voice.errors import AudioFormatError
         from .voice.setup import VoiceOptions, VoiceUnavailable, build_voice_io
     except ImportError as error:
         log.debug("voice import failed", exc_info=True)
@@ -85,9 +89,12 @@ def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any) -> tuple[Any,
         return None
     options = VoiceOptions(model=args.model, audio_in=args.audio_in, pause=args.pause or prefs.pause,
                            rate=args.rate or prefs.rate, voice=args.voice or prefs.voice or None,
-                           no_speak=args.no_speak, silence_timeout=args.silence_timeout or prefs.silence_timeout)
+                           no_speak=args.no_speak, silence_timeout=args.silence_timeout or prefs.silence_timeout,
+                           max_utterance=args.max_utterance, recognizer=args.recognizer)
     try:
         return build_voice_io(options, captions)
+    except AudioFormatError:
+        raise  # a bad --audio-in file is the caller's mistake, not a reason to switch to typing
     except VoiceUnavailable as error:
         sys.stderr.write(f"voice-triage: {error}; continuing in typed mode.\n")
         return None
@@ -123,15 +130,25 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool) -> 
         sys.stderr.write("voice-triage: no unfinished session to resume; starting a new one.\n")
     if saved is not None:
         dialog = journals.replay(content, saved)
-        dialog.confirm_emergency_yes = voice
+        dialog.spoken = voice
         journal = journals.Journal(None if args.no_save else saved.path)
         return dialog, journal, resume_events(dialog, content.phrases["welcome_back"])
-    dialog = Dialog(content, confirm_emergency_yes=voice)
+    dialog = Dialog(content, spoken=voice)
     journal = journals.Journal(None) if args.no_save else journals.Journal.create(dialog)
     return dialog, journal, None
 
 
 def converse(args: argparse.Namespace) -> int:
+    """Run one conversation in the chosen mode; a bad --audio-in file is a one-line usage error."""
+    from .voice.errors import AudioFormatError  # light: no audio libraries are imported
+
+    try:
+        return _converse(args)
+    except AudioFormatError as error:
+        return _fail(f"{error}. Give a 16-bit PCM WAV, or raw 16 kHz mono s16le with --audio-in -.", EXIT_USAGE)
+
+
+def _converse(args: argparse.Namespace) -> int:
     """Run one conversation in the chosen mode."""
     from .content import ContentError, load_content
     from .session import Channels, run

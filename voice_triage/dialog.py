@@ -23,7 +23,7 @@ STATES = ["welcome", "red_flags", "confirming", "symptoms", "emergency", "advice
 # `unless` a red-flag question is still pending.
 TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "begin", "source": "welcome", "dest": "red_flags"},
-    {"trigger": "answered", "source": "red_flags", "dest": "confirming", "conditions": "needs_confirmation"},
+    {"trigger": "answered", "source": ["red_flags", "symptoms"], "dest": "confirming", "conditions": "needs_confirmation"},
     {"trigger": "answered", "source": ACTIVE, "dest": "emergency", "conditions": "emergency_found"},
     {"trigger": "answered", "source": ACTIVE, "dest": "red_flags", "conditions": "red_flag_pending"},
     {"trigger": "answered", "source": ACTIVE, "dest": "symptoms", "conditions": "symptom_pending",
@@ -39,17 +39,19 @@ TRANSITIONS: list[dict[str, Any]] = [
 MAX_TRIES = 3
 MIN_CONFIDENCE = 0.5
 EMERGENCY_REPEAT = "emergency_repeat"
+CONFIRMED_KINDS = ("number", "duration")  # by voice, "forty" and "fourteen" are easily confused
 
 
 class Dialog:
     """One triage conversation. Call `start()`, then `hear()` with each answer; both return events."""
 
-    def __init__(self, content: Content, *, confirm_emergency_yes: bool = False,
+    def __init__(self, content: Content, *, spoken: bool = False,
                  today: dt.date | None = None, now: dt.datetime | None = None) -> None:
         self.content = content
         self.phrases = content.phrases
         self.interpreter = Interpreter(content, today)
-        self.confirm_emergency_yes = confirm_emergency_yes
+        self.spoken = spoken  # answers come from speech recognition: confirm the high-stakes ones
+        self.yes_no = Question("confirm", "yesno", "", "", "nice_ng59")
         self.created = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
         self.outbox: list[Event] = []
         self._reset()
@@ -64,7 +66,7 @@ class Dialog:
         self.current: Question | None = None
         self.current_ask: Ask | None = None
         self.tries = 0
-        self.pending_yes: Question | None = None
+        self.pending: tuple[Question, Any] | None = None
         self.ended_by = ""
         self.report: dict[str, Any] = {}
 
@@ -101,8 +103,8 @@ class Dialog:
 
     # ------------------------------------------------------------------ conditions (named in TRANSITIONS)
     def needs_confirmation(self) -> bool:
-        """A spoken "yes" to an emergency red flag waits for confirmation."""
-        return self.pending_yes is not None
+        """A spoken emergency "yes", age or duration waits for confirmation."""
+        return self.pending is not None
 
     def emergency_found(self) -> bool:
         """Any clear emergency answer or rule so far."""
@@ -126,10 +128,12 @@ class Dialog:
         self._ask(self._next_symptom())
 
     def on_enter_confirming(self) -> None:
-        """Check a high-stakes "yes" once."""
-        flag = self.pending_yes
-        self._emit_ask(Ask(self.phrases["confirm_yes"], f"confirm:{flag.id}", ("yes", "no"),
-                           vocabulary(self.interpreter, flag), "yesno"))
+        """Check a high-stakes spoken answer once: "I heard yes / 40 — is that right?"."""
+        question, value = self.pending
+        text = (self.phrases["confirm_yes"] if question.is_red_flag else
+                self.phrases["confirm_value"].format(answer=reporting.answer_text(question, value)))
+        self._emit_ask(Ask(text, f"confirm:{question.id}", ("yes", "no"),
+                           vocabulary(self.interpreter, self.yes_no), "yesno"))
 
     def on_enter_emergency(self) -> None:
         """Say what to do now, then offer to repeat it."""
@@ -161,10 +165,11 @@ class Dialog:
             self._accept(self.current, understanding.value, heard)
 
     def _accept(self, question: Question, value: Any, heard: Heard) -> None:
-        """Record an understood answer (or hold an emergency "yes" for confirmation) and move on."""
+        """Record an understood answer (or hold a high-stakes spoken one for confirmation) and move on."""
         self._log(question, heard, value)
-        if self.confirm_emergency_yes and question.level == "emergency" and value == "yes":
-            self.pending_yes = question
+        emergency_yes = question.level == "emergency" and value == "yes"
+        if self.spoken and (emergency_yes or question.kind in CONFIRMED_KINDS):
+            self.pending = (question, value)
         else:
             self._record(question, value)
         self.answered()
@@ -176,14 +181,21 @@ class Dialog:
         self.tries = 0
 
     def _hear_confirmation(self, heard: Heard) -> None:
-        """"no" re-asks the red flag; "yes" or anything unclear counts as yes (the safe side)."""
-        flag, self.pending_yes = self.pending_yes, None
-        value = self.interpreter.understand(flag, heard.text).value
-        self._log(flag, heard, f"confirm:{value}")
-        if value == "no" and heard.confidence >= MIN_CONFIDENCE:
-            self.answered()
+        """A clear "no" asks the question again; "yes" or anything unclear keeps what was heard.
+
+        For an emergency red flag, keeping the "yes" is the safe side.
+        """
+        understanding = self.interpreter.understand(self.yes_no, heard.text)
+        if understanding.control in ("repeat", "help", "slower", "faster", "more_time", "continue"):
+            self._emit_ask(self.current_ask)
             return
-        self._record(flag, "yes")
+        if understanding.control == "stop":
+            self._control_stop()
+            return
+        (question, value), self.pending = self.pending, None
+        self._log(question, heard, f"confirm:{understanding.value}")
+        if not (understanding.value == "no" and heard.confidence >= MIN_CONFIDENCE):
+            self._record(question, value)
         self.answered()
 
     def _hear_emergency(self, heard: Heard) -> None:

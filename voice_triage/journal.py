@@ -35,7 +35,7 @@ class Journal:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         journal = cls(sessions_dir() / f"{stamp}-{secrets.token_hex(3)}.jsonl")
         journal.write({"type": "start", "format": FORMAT, "created": dialog.created,
-                       "today": dialog.interpreter.today.isoformat(), "confirm": dialog.confirm_emergency_yes})
+                       "today": dialog.interpreter.today.isoformat(), "spoken": dialog.spoken})
         return journal
 
     def write(self, record: dict[str, Any]) -> None:
@@ -106,7 +106,7 @@ def latest_unfinished() -> Saved | None:
 def replay(content: Content, saved: Saved) -> Dialog:
     """A dialog brought to the saved state by feeding it the saved answers, silently."""
     start = saved.start
-    dialog = Dialog(content, confirm_emergency_yes=bool(start.get("confirm")),
+    dialog = Dialog(content, spoken=bool(start.get("spoken")),
                     today=dt.date.fromisoformat(start["today"]), now=dt.datetime.fromisoformat(start["created"]))
     dialog.start()
     for heard in saved.heard:
