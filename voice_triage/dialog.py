@@ -9,7 +9,7 @@ from transitions import Machine
 
 from . import report as reporting
 from .advice import compose
-from .assessment import all_hold, assess
+from .assessment import all_hold, assess, red_flag_findings, rule_findings
 from .content import Content, Question
 from .events import Adjust, Ask, End, Event, Heard, Say
 from .understand import Interpreter, vocabulary
@@ -52,6 +52,7 @@ class Dialog:
         self.interpreter = Interpreter(content, today)
         self.spoken = spoken  # answers come from speech recognition: confirm the high-stakes ones
         self.yes_no = Question("confirm", "yesno", "", "", "nice_ng59")
+        self.controls = tuple(self.interpreter.controls)
         self.created = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
         self.outbox: list[Event] = []
         self._reset()
@@ -107,8 +108,9 @@ class Dialog:
         return self.pending is not None
 
     def emergency_found(self) -> bool:
-        """Any clear emergency answer or rule so far."""
-        return assess(self.content, self.answers).disposition == "emergency"
+        """Any clear emergency answer or rule so far (the likely source is not needed here)."""
+        findings = red_flag_findings(self.content, self.answers) + rule_findings(self.content, self.answers)
+        return any(finding.level == "emergency" for finding in findings)
 
     def red_flag_pending(self) -> bool:
         """Some red-flag question has not been answered yet."""
@@ -133,7 +135,7 @@ class Dialog:
         text = (self.phrases["confirm_yes"] if question.is_red_flag else
                 self.phrases["confirm_value"].format(answer=reporting.answer_text(question, value)))
         self._emit_ask(Ask(text, f"confirm:{question.id}", ("yes", "no"),
-                           vocabulary(self.interpreter, self.yes_no), "yesno"))
+                           vocabulary(self.interpreter, self.yes_no), "yesno", self.controls))
 
     def on_enter_emergency(self) -> None:
         """Say what to do now, then offer to repeat it."""
@@ -300,7 +302,8 @@ class Dialog:
         if with_options:
             text = f"{text} {self._options_phrase(question)}"
         options = tuple(self.interpreter.options_for(question))
-        self._emit_ask(Ask(text, question.id, options, vocabulary(self.interpreter, question), question.kind))
+        self._emit_ask(Ask(text, question.id, options, vocabulary(self.interpreter, question), question.kind,
+                           self.controls))
 
     def _options_phrase(self, question: Question) -> str:
         """How to answer this kind of question."""

@@ -17,7 +17,8 @@ class Ask:
     """A question: speak `text`, then hear one answer.
 
     `options` are the canonical answers to offer; `vocabulary` is every phrase that can be
-    understood here (answers, synonyms and control words) for a grammar-based recognizer.
+    understood here (answers, synonyms and control words) for a grammar-based recognizer;
+    `controls` are the control phrases among them, which count only as a whole answer.
     """
 
     text: str
@@ -25,6 +26,7 @@ class Ask:
     options: tuple[str, ...] = ()
     vocabulary: tuple[str, ...] = ()
     kind: str = "yesno"
+    controls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

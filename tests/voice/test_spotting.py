@@ -36,8 +36,8 @@ def test_sentence_answers_are_heard_whole(sphinx, synth) -> None:
             "it's in my lower back": ("lower back",), "my buttock": ("buttock",), "help": ("help",)}
     stream = b"".join(pad(synth(s, FLITE[1]), 0.4, 1.5) for s in said)
     listener = VoiceListener(chunked(stream), sphinx)
-    assert listener.listen(Ask("?", "warm-up", (), WHOLES)).text == "continue"  # learns the control words
-    heard = [listener.listen(Ask("Where?", "location", (), vocabulary, "multi")) for _ in list(said)[1:]]
+    assert listener.listen(Ask("?", "warm-up", (), WHOLES, "yesno", WHOLES)).text == "continue"
+    heard = [listener.listen(Ask("Where?", "location", (), vocabulary, "multi", WHOLES)) for _ in list(said)[1:]]
     assert [set(h.alternatives) for h in heard] == [set(v) for v in list(said.values())[1:]]
     assert all(h.confidence >= 0.5 for h in heard)
 
@@ -46,14 +46,13 @@ def test_control_word_is_not_found_inside_a_place_answer(sphinx, synth) -> None:
     """"and my buttock" once came out as "end my bye": a stop command hidden in an answer."""
     vocabulary = PLACES + WHOLES + ("end", "bye", "finish")
     listener = VoiceListener(chunked(pad(synth("mostly in my lower back and my buttock", FLITE[0]))), sphinx)
-    listener._common = set(WHOLES + ("end", "bye", "finish"))
-    heard = listener.listen(Ask("Where?", "location", (), vocabulary, "multi"))
+    heard = listener.listen(Ask("Where?", "location", (), vocabulary, "multi", WHOLES + ("end", "bye", "finish")))
     assert "bye" not in heard.text.split() and "end" not in heard.text.split()
     assert "lower back" in heard.text
 
 
 def test_first_question_sentence_answer_is_not_rejected(sphinx, synth) -> None:
-    """With only one vocabulary seen, nothing can be told apart as a control word yet."""
+    """The very first question already knows its control words and still hears a sentence answer."""
     listener = VoiceListener(chunked(pad(synth("it's in my lower back", FLITE[1]))), sphinx)
-    heard = listener.listen(Ask("Where?", "location", (), PLACES + WHOLES, "multi"))
+    heard = listener.listen(Ask("Where?", "location", (), PLACES + WHOLES, "multi", WHOLES))
     assert "lower back" in heard.alternatives and heard.confidence >= 0.5

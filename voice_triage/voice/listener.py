@@ -29,7 +29,7 @@ class VoiceListener:
         self.on_wait = on_wait or (lambda: None)  # e.g. say "continue when ready"
         self._timeouts: dict[str, int] = {}
         self._spotting = False
-        self._common: set[str] | None = None
+        self._controls: set[str] = set()
         self.ended = False
         self.last_latency_s = 0.0  # end of utterance to answer, for benchmarks
 
@@ -50,9 +50,8 @@ class VoiceListener:
             log.error("no recognizable phrase for question %r; vocabulary %r", ask.question, ask.vocabulary)
             return Heard("", 0.0)
         self._spotting = ask.kind in SPOTTING_KINDS
-        # Phrases every question accepts are control words (repeat, stop, bye...): in a sentence answer they
-        # may only be the whole answer. Learned from the questions seen so far; no extra field needed.
-        self._common = set(phrases) if self._common is None else self._common & set(phrases)
+        # Control words (repeat, stop, bye...) count only as the whole answer, never inside a sentence.
+        self._controls = set(ask.controls)
         return self._hear(ask.question, phrases)
 
     def _hear(self, question: str, phrases: Sequence[str]) -> Heard | None:
@@ -72,9 +71,8 @@ class VoiceListener:
         return _heard(rec)
 
     def _wholes(self, phrases: Sequence[str]) -> tuple[str, ...]:
-        """Control words known so far; none while this question's vocabulary is all we have seen."""
-        common = self._common or set()
-        return () if common >= set(phrases) else tuple(p for p in phrases if p in common)
+        """The question's control words, which may only be the whole answer."""
+        return tuple(p for p in phrases if p in self._controls)
 
     def _timed_out(self, question: str, phrases: Sequence[str]) -> Heard | None:
         """First silence: let the dialog re-ask. Second: say we will wait, then listen with no time limit."""
