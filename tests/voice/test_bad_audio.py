@@ -1,0 +1,65 @@
+"""Whole sessions on bad audio never crash and always end with a report: silence, noise, clipping."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voice_triage.voice.testing import FLITE, synthesize
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write_wav(path: Path, samples: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(samples.astype(np.int16).tobytes())
+    return path
+
+
+def silence_only() -> np.ndarray:
+    return np.zeros(16000 * 30, dtype=np.int16)
+
+
+def noise_only() -> np.ndarray:
+    return np.random.default_rng(7).normal(0, 3000, 16000 * 30).clip(-32768, 32767)
+
+
+def clipped_answers(gain: float) -> np.ndarray:
+    speech = [np.frombuffer(synthesize(a, FLITE[0]), dtype=np.int16) for a in ("no", "no", "stop")]
+    gap = np.zeros(16000 * 2, dtype=np.int16)
+    loud = np.concatenate([np.concatenate([s.astype(np.float64) * gain, gap]) for s in speech])
+    return loud.clip(-32768, 32767)
+
+
+def run_session(tmp_path, samples):
+    wav = write_wav(tmp_path / "in.wav", samples)
+    result = subprocess.run([sys.executable, "-m", "voice_triage", "--jsonl", "--no-save", "--no-speak",
+                             "--audio-in", str(wav)], capture_output=True, text=True, cwd=ROOT, timeout=180)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    end = json.loads(result.stdout.splitlines()[-1])
+    assert end["type"] == "end"
+    return end["report"]
+
+
+@pytest.mark.parametrize("samples", [silence_only(), noise_only(), clipped_answers(8.0)],
+                         ids=["silence", "noise", "hard-clipping"])
+def test_bad_audio_ends_with_a_report_never_below_gp(tmp_path, samples):
+    # An unfinished interview is at least gp; noise heard as "yes" is confirmed and goes the safe way.
+    assert run_session(tmp_path, samples)["disposition"] in ("emergency", "urgent", "gp")
+
+
+def test_moderately_clipped_answers_are_still_understood(tmp_path):
+    samples = clipped_answers(2.0)
+    voiced = np.abs(samples) > 300
+    assert np.mean(np.abs(samples[voiced]) >= 32767) > 0.005  # about 1% of the voiced samples are clipped
+    report = run_session(tmp_path, samples)
+    assert report["answers"].get("rf_bladder") == "no" and report["answers"].get("rf_bowel") == "no"
+    assert report["ended_by"] == "stopped"
