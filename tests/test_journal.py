@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -10,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY
 from voice_triage import journal as journals
-from voice_triage.events import Ask
-from voice_triage.session import Channels, run
+from voice_triage.events import Ask, Heard
+from voice_triage.session import Channels, resume_events, run
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = (["no"] * 16 + ["garbage", "go back", "no", "64", "groin and front of thigh", "left", "eight months",
@@ -28,7 +26,6 @@ class Scripted:
         self.answers = list(answers)
 
     def listen(self, ask: Ask):
-        from voice_triage.events import Heard
         return Heard(self.answers.pop(0)) if self.answers else None
 
 
@@ -53,14 +50,12 @@ def test_resume_after_a_crash_gives_the_same_report(make_dialog, content, cut):
     journal = journals.Journal.create(dialog)
     dialog.start()
     for answer in SCRIPT[:cut]:
-        from voice_triage.events import Heard
         journal.heard(Heard(answer))
         dialog.hear(answer)
     journal.handle.close()  # the process dies here: no end record, no report
     saved = journals.latest_unfinished()
     assert saved is not None and len(saved.heard) == cut
     resumed = journals.replay(content, saved)
-    from voice_triage.session import resume_events
     report = run(resumed, Channels(Scripted(SCRIPT[cut:]), Quiet()), journals.Journal(saved.path),
                  resume_events(resumed, "welcome back"))
     assert stable(report) == stable(expected)
@@ -70,7 +65,6 @@ def test_resume_after_a_crash_gives_the_same_report(make_dialog, content, cut):
 def test_a_half_written_last_line_is_ignored(make_dialog, content):
     dialog = make_dialog()
     journal = journals.Journal.create(dialog)
-    from voice_triage.events import Heard
     journal.heard(Heard("no"))
     journal.handle.write('{"type": "heard", "te')
     journal.handle.close()
