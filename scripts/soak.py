@@ -20,9 +20,9 @@ os.environ.setdefault("VOICE_TRIAGE_DATA", tempfile.mkdtemp(prefix="soak-data-")
 
 from voice_triage.content import load_content  # noqa: E402
 from voice_triage.dialog import Dialog  # noqa: E402
-from voice_triage.events import Heard  # noqa: E402
 from voice_triage.journal import Journal  # noqa: E402
 from voice_triage.session import Channels, run  # noqa: E402
+from voice_triage.textio import ScriptedListener, SilentSpeaker  # noqa: E402
 
 FULL = ["no"] * 16 + ["64", "groin and front of thigh", "left", "eight months", "dull ache", "no",
                       "stairs and socks", "rest", "yes", "slowly"]
@@ -43,27 +43,12 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-class Scripted:
-    """Answers from a list, then end of input."""
-
-    def __init__(self, answers: list[str]) -> None:
-        self.answers = list(answers)
-
-    def listen(self, ask):
-        return Heard(self.answers.pop(0)) if self.answers else None
-
-
-class Quiet:
-    def emit(self, event) -> None:
-        pass
-
-
 def typed(content, count: int) -> None:
     """`count` typed sessions, each journaled to disk."""
     rng = random.Random(1)
     for index in range(count):
         dialog = Dialog(content)
-        run(dialog, Channels(Scripted(rng.choice(SCRIPTS)), Quiet()), Journal.create(dialog))
+        run(dialog, Channels(ScriptedListener(rng.choice(SCRIPTS)), SilentSpeaker()), Journal.create(dialog))
 
 
 _RECOGNIZER = []
@@ -89,7 +74,7 @@ def spoken(content, count: int) -> None:
         answers = scripts[index % len(scripts)]
         pcm = b"".join(silence[:8000] + synthesize(a, FLITE[index % 2]) + silence for a in answers)
         listener = VoiceListener(chunked(pcm), recognizer())
-        run(Dialog(content, spoken=True), Channels(listener, Quiet()))
+        run(Dialog(content, spoken=True), Channels(listener, SilentSpeaker()))
 
 
 def measure(name: str, work, count: int) -> str:

@@ -10,28 +10,14 @@ from pathlib import Path
 import pytest
 
 from voice_triage import journal as journals
-from voice_triage.events import Ask, Heard
+from voice_triage.events import Heard
 from voice_triage.session import Channels, resume_events, run
+from voice_triage.textio import ScriptedListener, SilentSpeaker
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = (["no"] * 16 + ["garbage", "go back", "no", "64", "groin and front of thigh", "left", "eight months",
                           "repeat", "dull ache", "no", "stairs and socks", "rest", "yes", "slowly"])
 VOLATILE = {"finished"}
-
-
-class Scripted:
-    """A listener that answers from a list, then reports end of input."""
-
-    def __init__(self, answers):
-        self.answers = list(answers)
-
-    def listen(self, ask: Ask):
-        return Heard(self.answers.pop(0)) if self.answers else None
-
-
-class Quiet:
-    def emit(self, event):
-        pass
 
 
 def stable(report, volatile=VOLATILE):
@@ -40,7 +26,7 @@ def stable(report, volatile=VOLATILE):
 
 def full_run(make_dialog):
     dialog = make_dialog()
-    return run(dialog, Channels(Scripted(SCRIPT), Quiet()))
+    return run(dialog, Channels(ScriptedListener(SCRIPT), SilentSpeaker()))
 
 
 @pytest.mark.parametrize("cut", [0, 1, 5, 16, 17, 18, 19, 23, 27, len(SCRIPT) - 1])
@@ -56,7 +42,7 @@ def test_resume_after_a_crash_gives_the_same_report(make_dialog, content, cut):
     saved = journals.latest_unfinished()
     assert saved is not None and len(saved.heard) == cut
     resumed = journals.replay(content, saved)
-    report = run(resumed, Channels(Scripted(SCRIPT[cut:]), Quiet()), journals.Journal(saved.path),
+    report = run(resumed, Channels(ScriptedListener(SCRIPT[cut:]), SilentSpeaker()), journals.Journal(saved.path),
                  resume_events(resumed, "welcome back"))
     assert stable(report) == stable(expected)
     assert journals.latest_unfinished() is None

@@ -30,6 +30,24 @@ class LineListener:
         return Heard(clean_line(line))
 
 
+class ScriptedListener:
+    """Answers from a list, then end of input: for replays, scripts and tests."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers = list(answers)
+
+    def listen(self, ask: Ask) -> Heard | None:
+        """The next scripted answer."""
+        return Heard(self.answers.pop(0)) if self.answers else None
+
+
+class SilentSpeaker:
+    """Discards every event (benchmarks and tests that only want the report)."""
+
+    def emit(self, event: Event) -> None:
+        """Nothing to show."""
+
+
 class TypedSpeaker:
     """Prints prompts for a person at a keyboard, with numbered options."""
 
