@@ -106,7 +106,7 @@ class Interpreter:
             return found.pop()
         return None
 
-    def _option_phrases(self, question: Question) -> dict[str, str]:
+    def option_phrases(self, question: Question) -> dict[str, str]:
         """Every phrase that names an option: id, label and synonyms."""
         phrases = {}
         for option in question.options:
@@ -118,7 +118,7 @@ class Interpreter:
         """Options named in the answer, in order, leaving out negated ones ("not the groin")."""
         negations = set(self.vocab["negation"]["words"])
         chosen: list[str] = []
-        for start, _, option_id in find_phrases(words, self._option_phrases(question)):
+        for start, _, option_id in find_phrases(words, self.option_phrases(question)):
             if negations & set(words[max(0, start - 2):start]):
                 continue
             if option_id not in chosen:
@@ -232,7 +232,7 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
     if question.kind == "yesno":
         phrases += list(interpreter.yesno)
     elif question.kind in ("choice", "multi", "free"):
-        phrases += list(interpreter._option_phrases(question))
+        phrases += list(interpreter.option_phrases(question))
         phrases += list(vocab["none"]["phrases"]) if question.kind == "multi" else []
     elif question.kind == "number":
         phrases += [_spoken_number(n) for n in range(1, 111)]
