@@ -97,11 +97,11 @@ def answer_all(dialog, mapping, default="no"):
 
 
 def test_not_sure_to_an_emergency_question_is_urgent_and_says_why(make_dialog, content):
-    report = answer_all(make_dialog(), {"rf_saddle": "not sure", "age": "30", "location": "lower back",
+    report = answer_all(make_dialog(), {"rf_bowel": "not sure", "age": "30", "location": "lower back",
                                         "side": "middle", "duration": "two days", "quality": "dull ache",
                                         "worse": "bending", "better": "rest", "onset": "lifting"})
     assert report["disposition"] == "urgent"
-    assert "rf_saddle" in report["red_flags_unsure"]
+    assert "rf_bowel" in report["red_flags_unsure"]
     assert any("not sure" in line for line in report["advice"])
 
 
@@ -145,6 +145,36 @@ def test_spoken_emergency_yes_denied_reasks_the_question(make_dialog):
     dialog.hear("yes")
     events = dialog.hear("no")
     assert events[-1].question == "rf_bladder" and "rf_bladder" not in dialog.answers
+
+
+def test_spoken_unsure_red_flag_no_is_confirmed_and_kept_only_on_a_clear_yes(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    assert dialog.hear(Heard("no", confidence=0.9))[-1].question == "rf_bowel"  # sure: no check
+    events = dialog.hear(Heard("no", confidence=0.6))
+    assert events[-1].question == "confirm:rf_bowel" and events[-1].text == "I heard no. Is that right?"
+    assert "rf_bowel" not in dialog.answers
+    dialog.hear("yes")
+    assert dialog.answers["rf_bowel"] == "no" and dialog.current.id != "rf_bowel"
+
+
+def test_spoken_unsure_red_flag_no_unclear_or_denied_asks_again_then_counts_as_not_sure(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    dialog.hear(Heard("no", confidence=0.6))
+    assert dialog.hear(Heard("mmm", confidence=0.2))[-1].question == "rf_bladder"  # unclear: not kept
+    dialog.hear(Heard("no", confidence=0.6))
+    assert dialog.hear("no")[-1].question == "rf_bladder" and "rf_bladder" not in dialog.answers
+    dialog.hear(Heard("no", confidence=0.6))
+    events = dialog.hear(Heard("", confidence=0.0))
+    assert dialog.answers["rf_bladder"] == "unsure"
+    assert any(isinstance(e, Say) and "count that as not sure" in e.text for e in events)
+
+
+def test_typed_red_flag_no_is_never_confirmed(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    assert dialog.hear(Heard("no", confidence=0.6))[-1].question == "rf_bowel"
 
 
 def test_repeat_help_and_go_back(make_dialog):
