@@ -100,7 +100,7 @@ def child(kind: str, quick: bool, cache: Path) -> dict:
     if kind == "pocketsphinx":
         from voice_triage.voice.recognizers import SphinxRecognizer
         rec = SphinxRecognizer()
-        voices = [FLITE[0], FLITE[1]] if quick else [*FLITE, ESPEAK[0]]
+        voices = [FLITE[0], ESPEAK[0]] if quick else [*FLITE, *ESPEAK]
         classes, grammar = CLASSES, grammar_for
     else:
         import importlib.util
@@ -174,10 +174,11 @@ def tables(name: str, result: dict) -> list[str]:
         sel = [r for r in rows if r["snr"] == snr]
         out.append(f"| all voices, {snr_label(snr)} | {pct(sel)} | {pct(sel, 'top')} | {pct(sel, 'wrong_accepted')} | "
                    f"{pct(sel, 'wrong_sure')} |")
-    if any(r["voice"].startswith("flite") for r in rows) and any(not r["voice"].startswith("flite") for r in rows):
+    engines = list(dict.fromkeys(r["voice"].split(":")[0] for r in rows))
+    for engine in engines if len(engines) > 1 else []:
         for snr in SNRS:
-            sel = [r for r in rows if r["snr"] == snr and r["voice"].startswith("flite")]
-            out.append(f"| flite voices only, {snr_label(snr)} | {pct(sel)} | {pct(sel, 'top')} | "
+            sel = [r for r in rows if r["snr"] == snr and r["voice"].startswith(engine + ":")]
+            out.append(f"| {engine} voices only, {snr_label(snr)} | {pct(sel)} | {pct(sel, 'top')} | "
                        f"{pct(sel, 'wrong_accepted')} | {pct(sel, 'wrong_sure')} |")
     out += ["", "By vocabulary class (understood):", "",
             "| class | " + " | ".join(snr_label(s) for s in SNRS) + " |", "|---|" + "---|" * len(SNRS)]
@@ -194,17 +195,23 @@ def tables(name: str, result: dict) -> list[str]:
 
 
 def targets(result: dict, first_prompt: float) -> list[str]:
-    """The issue's targets against the English (pocketsphinx) measurements."""
+    """The issue's targets against the English (pocketsphinx) measurements: all voices, and flite alone."""
     rows, lat = result["rows"], result["latency_ms"]
-    clean = sum(r["ok"] for r in rows if r["snr"] is None) / max(1, sum(r["snr"] is None for r in rows))
-    ten = sum(r["ok"] for r in rows if r["snr"] == 10.0) / max(1, sum(r["snr"] == 10.0 for r in rows))
-    checks = [("answers understood, clean", "≥ 97%", f"{100 * clean:.1f}%", clean >= 0.97),
-              ("answers understood, 10 dB SNR", "≥ 90%", f"{100 * ten:.1f}%", ten >= 0.90),
-              ("median decision latency after the pause", "≤ 150 ms", f"{statistics.median(lat):.0f} ms",
-               statistics.median(lat) <= 150),
-              ("first prompt after start", "≤ 2 s", f"{first_prompt:.2f} s", first_prompt <= 2.0),
-              ("peak RSS", "≤ 400 MB", f"{result['peak_rss_mb']:.0f} MB", result["peak_rss_mb"] <= 400)]
-    out = ["## Against the targets (English, pocketsphinx, all voices)", "", "| target | goal | measured | met |",
+
+    def share(snr: float | None, realistic: bool) -> float:
+        sel = [r for r in rows if r["snr"] == snr and (not realistic or r["voice"].startswith("flite"))]
+        return sum(r["ok"] for r in sel) / max(1, len(sel))
+
+    checks = []
+    for label, realistic in (("all voices", False), ("flite voices (realistic)", True)):
+        clean, ten = share(None, realistic), share(10.0, realistic)
+        checks += [(f"answers understood, clean, {label}", "≥ 97%", f"{100 * clean:.1f}%", clean >= 0.97),
+                   (f"answers understood, 10 dB SNR, {label}", "≥ 90%", f"{100 * ten:.1f}%", ten >= 0.90)]
+    checks += [("median decision latency after the pause", "≤ 150 ms", f"{statistics.median(lat):.0f} ms",
+                statistics.median(lat) <= 150),
+               ("first prompt after start", "≤ 2 s", f"{first_prompt:.2f} s", first_prompt <= 2.0),
+               ("peak RSS", "≤ 400 MB", f"{result['peak_rss_mb']:.0f} MB", result["peak_rss_mb"] <= 400)]
+    out = ["## Against the targets (English, pocketsphinx)", "", "| target | goal | measured | met |",
            "|---|---|---|---|"]
     out += [f"| {name} | {goal} | {got} | {'yes' if ok else '**no**'} |" for name, goal, got, ok in checks]
     return out + [""]

@@ -85,7 +85,7 @@ def test_slower_and_faster_speech(trials, rate: float) -> None:
 
 def test_festival_hts_voice(trials) -> None:
     got = trials(FESTIVAL[0])
-    assert rate_of(got) >= 0.94, misses(got)
+    assert rate_of(got) >= 0.91, misses(got)
 
 
 @pytest.mark.parametrize("voice, minimum", [(ESPEAK[0], 0.94), (ESPEAK[1], 0.88)], ids=lambda v: getattr(v, "label", v))
@@ -95,7 +95,7 @@ def test_espeak_robotic_voices_mostly_understood(trials, voice: Voice, minimum: 
     assert rate_of(got, "wrong_accepted") <= 0.06, misses(got)
 
 
-@pytest.mark.parametrize("snr, minimum, top, wrong", [(20.0, 0.78, 0.87, 0.04), (10.0, 0.54, 0.64, 0.13)])
+@pytest.mark.parametrize("snr, minimum, top, wrong", [(20.0, 0.80, 0.94, 0.03), (10.0, 0.60, 0.74, 0.13)])
 def test_noise(trials, snr: float, minimum: float, top: float, wrong: float) -> None:
     """White noise is pocketsphinx's weak point (its model is clean-trained; see the benchmark)."""
     got = trials(FLITE[0], 1.0, snr) + trials(FLITE[3], 1.0, snr)
@@ -111,7 +111,7 @@ def test_each_vocabulary_class_over_flite_voices(trials, cls: str) -> None:
 
 
 def test_out_of_grammar_speech_is_mostly_rejected(sphinx: SphinxRecognizer, synth) -> None:
-    """A weak point: the phone-loop check rejects out-of-grammar talk 53.8% of the time (measured, 80 tries)."""
+    """A weak point: the phone-loop check rejects out-of-grammar talk 50% of the time (measured, 80 tries)."""
     results = [sphinx.recognize(pad(synth(text, v), 0.4, 0.4), grammar_for(cls))
                for v in FLITE for text in OUT_OF_GRAMMAR for cls in CLASSES]
     rejected = sum(r.confidence < ACCEPT for r in results)

@@ -43,7 +43,7 @@ class Voice:
 
 FLITE = tuple(Voice("flite", v) for v in ("slt", "rms", "awb", "kal16"))
 FESTIVAL = (Voice("festival", "cmu_us_slt_arctic_hts"),)
-ESPEAK = (Voice("espeak-ng", "en-us"), Voice("espeak-ng", "en-us+f3"))
+ESPEAK = tuple(Voice("espeak-ng", v) for v in ("en-us", "en-us+f3", "en-us+m3", "en-gb"))  # robotic: the hard case
 RATES = (0.85, 1.0, 1.2)  # speaking-rate factors: slower, normal, faster
 SNRS: tuple[float | None, ...] = (None, 20.0, 10.0, 5.0)
 ENGINE_TOOL = {"flite": "flite", "festival": "text2wave", "espeak-ng": "espeak-ng"}
