@@ -46,10 +46,15 @@ NOTES = """## Reading these numbers
   the audio is first cleaned by spectral subtraction, and a second, different cleaning (log-MMSE) must
   decode to the same phrase; a free phone loop then checks the phrase (exact phones and broad phone classes).
   Below 0.5 the dialog asks again.
-- Clean answers meet the target. At 10 dB SNR the right phrase is the top decode for only about three answers
-  in four (column "top"), so no confidence rule can reach 90% understood: the limit is the clean-trained
-  acoustic model. The Vosk English model is the intended fix (`voice-triage models download`), but none can
-  be downloaded here, so it is not measured.
+- Clean answers meet the 97% target for the realistic flite voices but not for the robotic espeak-ng ones:
+  there the right phrase is on top about as often, but the phone-loop check rejects more of it (the
+  dialog asks again). In noise, the right phrase is the top decode for 87% of answers at 10 dB (flite
+  voices: 81%; column "top"), so no confidence rule can reach 90% understood: the limit is the clean-trained
+  acoustic model. Dropping pocketsphinx's lattice best-path pass raised "top" at 10 dB from 75% to 84% on
+  the five-voice set measured before; the rest is the model. The Vosk English model is the intended fix
+  (`voice-triage models download`), but none can be downloaded here, so it is not measured.
+- Short yes/no answers suffer most in noise (about two in three understood at 20 dB): the phone loop hears
+  the leftover noise as extra phones and the check turns them down. They are asked again, not mistaken.
 - "Wrong accepted" (a different answer taken as sure) is the dangerous case. In noise the dialog therefore
   confirms every spoken red-flag "no" below 0.8 confidence, as it always confirms a spoken emergency "yes".
 - The Korean Vosk rows check the Vosk code path only; its peak RSS is for the 83 MB Korean model.
