@@ -171,6 +171,40 @@ def test_spoken_unsure_red_flag_no_unclear_or_denied_asks_again_then_counts_as_n
     assert any(isinstance(e, Say) and "count that as not sure" in e.text for e in events)
 
 
+def test_stop_while_an_emergency_yes_awaits_its_check_keeps_the_yes(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    dialog.hear("yes")
+    events = dialog.hear("stop")
+    assert dialog.answers["rf_bladder"] == "yes"
+    assert isinstance(events[-1], End) and events[-1].report["disposition"] == "emergency"
+
+
+def test_end_of_input_while_an_unsure_red_flag_no_awaits_its_check_does_not_keep_the_no(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    dialog.hear(Heard("no", confidence=0.6))
+    events = dialog.end_of_input()
+    assert "rf_bladder" not in dialog.answers
+    assert events[-1].report["disposition"] != "self_care"
+
+
+def test_spoken_stop_is_checked_and_ends_only_on_a_clear_yes_or_a_second_stop(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    events = dialog.hear("that's enough")
+    assert events[-1].question == "confirm:rf_bladder" and "stop now" in events[-1].text
+    events = dialog.hear(Heard("yeah", confidence=0.3))  # unclear: carry on with the same question
+    assert events[-1].question == "rf_bladder" and not dialog.finished
+    assert any(isinstance(e, Say) and "carry on" in e.text for e in events)
+    dialog.hear("stop")
+    assert isinstance(dialog.hear("stop")[-1], End) and dialog.ended_by == "stopped"
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    dialog.hear("stop")
+    assert isinstance(dialog.hear("yes")[-1], End) and dialog.ended_by == "stopped"
+
+
 def test_typed_red_flag_no_is_never_confirmed(make_dialog):
     dialog = make_dialog()
     dialog.start()

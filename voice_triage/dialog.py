@@ -43,6 +43,8 @@ CONFIRMED_KINDS = ("number", "duration")  # by voice, "forty" and "fourteen" are
 # A spoken "no" to a red flag below this confidence is checked: in noise, "yes" is sometimes heard as a
 # fairly confident "no" (benchmark, 10 dB: about 6 in 10 of those wrong answers score under 0.8).
 SURE_NO = 0.8
+STOP = "stop"  # the pending "answer" while a spoken stop is checked (noise heard as "that's enough" ended
+# a public emergency case at gp in the noisy-room benchmark, scripts/bench_spoken.py)
 
 
 class Dialog:
@@ -107,7 +109,7 @@ class Dialog:
 
     # ------------------------------------------------------------------ conditions (named in TRANSITIONS)
     def needs_confirmation(self) -> bool:
-        """A spoken emergency "yes", an unsure red-flag "no", an age or a duration waits for confirmation."""
+        """A spoken emergency "yes", an unsure red-flag "no", an age, a duration or a "stop" waits for confirmation."""
         return self.pending is not None
 
     def emergency_found(self) -> bool:
@@ -135,8 +137,12 @@ class Dialog:
     def on_enter_confirming(self) -> None:
         """Check a high-stakes spoken answer once: "I heard yes / no / 40 — is that right?"."""
         question, value = self.pending
-        text = (self.phrases[f"confirm_{value}"] if question.is_red_flag else
-                self.phrases["confirm_value"].format(answer=reporting.answer_text(question, value)))
+        if value == STOP:
+            text = self.phrases["confirm_stop"]
+        elif question.is_red_flag:
+            text = self.phrases[f"confirm_{value}"]
+        else:
+            text = self.phrases["confirm_value"].format(answer=reporting.answer_text(question, value))
         self._emit_ask(Ask(text, f"confirm:{question.id}", ("yes", "no"),
                            vocabulary(self.interpreter, self.yes_no), "yesno", self.controls))
 
@@ -191,7 +197,8 @@ class Dialog:
 
         A "yes" to an emergency flag, an age or a duration is kept unless the person clearly says no. A red-flag
         "no" is kept only on a clear yes; otherwise the question is asked again, and after repeated tries
-        the answer counts as "not sure", which is triaged as a possible yes.
+        the answer counts as "not sure", which is triaged as a possible yes. A spoken "stop" ends the
+        conversation only on a clear yes (or "stop" again); otherwise the question is asked again.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
         if understanding.control in ("repeat", "help", "slower", "faster", "more_time", "continue"):
@@ -203,7 +210,12 @@ class Dialog:
         (question, value), self.pending = self.pending, None
         self._log(question, heard, f"confirm:{understanding.value}")
         clear = heard.confidence >= MIN_CONFIDENCE
-        if question.is_red_flag and value == "no":
+        if value == STOP:
+            if understanding.value == "yes" and clear:
+                self._stop("stopped")
+                return
+            self._say(self.phrases["not_stopping"])
+        elif question.is_red_flag and value == "no":
             if understanding.value == "yes" and clear:
                 self._record(question, value)
             else:
@@ -291,11 +303,17 @@ class Dialog:
         self.restarted()
 
     def _control_stop(self) -> None:
-        self._stop("stopped")
+        """Typed "stop" ends at once; a spoken one is checked first (when not already checking something)."""
+        if self.spoken and self.state in ("red_flags", "symptoms"):
+            self.pending = (self.current, STOP)
+            self.answered()
+        else:
+            self._stop("stopped")
 
     # ------------------------------------------------------------------ helpers
     def _stop(self, how: str) -> None:
         """End early; the report of what was gathered is still made, and the safe level is said."""
+        self._settle_pending()
         if self.state not in ("emergency", "advice"):
             self._finish_assessment(how)
             sections = self.report["advice_sections"]
@@ -347,6 +365,17 @@ class Dialog:
     def _speak_advice(self) -> None:
         for section in self.report["advice_sections"].values():
             self._say(*section)
+
+    def _settle_pending(self) -> None:
+        """Stopping while an answer awaits its check: keep it, unless it is a red-flag "no" (the safe side).
+
+        A spoken emergency "yes" must never be lost because "stop" (or a noise heard as "stop") came next.
+        """
+        if self.pending is None:
+            return
+        (question, value), self.pending = self.pending, None
+        if value != STOP and not (question.is_red_flag and value == "no"):
+            self._record(question, value)
 
     def _finish_assessment(self, how: str) -> None:
         """Assess what was gathered and build the report."""

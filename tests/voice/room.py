@@ -23,8 +23,9 @@ class Room:
     still ends each answer; without it the assistant would wait for audio that never comes.
     """
 
-    def __init__(self, stdin: Any) -> None:
+    def __init__(self, stdin: Any, background: Callable[[float], bytes] = silence) -> None:
         self.stdin, self.lock, self.done = stdin, threading.Lock(), threading.Event()
+        self.background = background  # seconds -> the room's sound between answers (silence, or noise)
         self.last = time.monotonic()
         threading.Thread(target=self._quiet, daemon=True).start()
 
@@ -45,21 +46,26 @@ class Room:
             if time.monotonic() - self.last < 1.0:
                 continue
             try:
-                self._write(silence(0.1))
+                self._write(self.background(0.1))
             except (BrokenPipeError, ValueError, OSError):
                 return
 
     def close(self) -> None:
         self.done.set()
         with self.lock:
-            self.stdin.close()
+            try:
+                self.stdin.close()
+            except (BrokenPipeError, OSError):  # the assistant already ended and closed its side
+                pass
 
 
-def converse(reply: Callable[[dict[str, Any]], bytes], max_asks: int = 150) -> tuple[dict[str, Any], int]:
+def converse(reply: Callable[[dict[str, Any]], bytes], max_asks: int = 150,
+             background: Callable[[float], bytes] = silence) -> tuple[dict[str, Any], int]:
     """Run the CLI over a pipe; `reply(ask_event)` gives the audio to send. Returns (report, asks seen)."""
     proc = subprocess.Popen(COMMAND, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
-    room = Room(proc.stdin)
+    room = Room(proc.stdin, background)
+    room.say(background(0.5))  # the room is heard before anyone speaks
     report, asks = {}, 0
     try:
         for line in proc.stdout:
