@@ -55,7 +55,7 @@ class Patient:
         self.random = random.Random(seed)
         # Order matters: the first pattern found in the question decides what it is about.
         self.rules: list[tuple[str, Callable[[], str]]] = [
-            (r"is that right", lambda: self.yes_no(True)),
+            (r"is that right", self.confirm),
             (r"repeat that", lambda: "no"),
             (r"urine|bladder", lambda: self.flag("bladder_bowel")),
             (r"bowel", lambda: self.flag("bladder_bowel")),
@@ -76,7 +76,7 @@ class Patient:
             (r"how old|your age", self.age),
             (r"where is the pain|where does it hurt", self.location),
             (r"which side|left, right", self.side),
-            (r"how long|how many days", lambda: self.facts.get("duration_text", "I'm not sure")),
+            (r"how long|how many days", self.duration),
             (r"getting better|improving", lambda: self.yes_no(bool(self.facts.get("getting_better")))),
             (r"feel like|sharp, shooting", self.quality),
             (r"tingling|pins and needles", lambda: self.flag("tingling")),
@@ -90,18 +90,42 @@ class Patient:
     def answer(self, question_text: str) -> str:
         """What this patient says to a question."""
         lowered = question_text.lower()
+        self.question = question_text
+        if "is that right" not in lowered:
+            self.meant: bool | int | tuple[str, int] | None = None
         for pattern, reply in self.rules:
             if re.search(pattern, lowered):
                 return reply()
         return "I don't know"
 
+    def confirm(self) -> str:
+        """ "I heard X. Is that right?": yes only if X is what this patient meant by the last answer."""
+        heard = self.question.lower()
+        if "heard stop" in heard:
+            right = False  # this patient never asks to stop
+        elif "heard yes" in heard or "heard no" in heard:
+            right = self.meant is None or self.meant == ("heard yes" in heard)
+        elif (days := re.search(r"about (\d+) days", heard)) and isinstance(self.meant, tuple):
+            right = abs(int(days.group(1)) - self.meant[1]) <= 0.3 * self.meant[1]  # "two months" for nine weeks is fine
+        elif (number := re.search(r"heard (\d+)\.", heard)) and isinstance(self.meant, int) and self.meant is not True:
+            right = int(number.group(1)) == self.meant
+        else:
+            right = True
+        return self.random.choice(YES if right else NO)
+
     def yes_no(self, value: bool) -> str:
+        self.meant = value
         return self.random.choice(YES if value else NO)
+
+    def duration(self) -> str:
+        self.meant = ("days", int(self.facts.get("duration_days", 0)))
+        return self.facts.get("duration_text", "I'm not sure")
 
     def flag(self, *names: str) -> str:
         return self.yes_no(any(bool(self.facts.get(name)) for name in names))
 
     def age(self) -> str:
+        self.meant = int(self.facts.get("age", 40))
         return self.random.choice(["I'm {}", "{}", "{} years old"]).format(self.facts.get("age", 40))
 
     def location(self) -> str:

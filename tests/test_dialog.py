@@ -158,14 +158,22 @@ def test_spoken_unsure_red_flag_no_is_confirmed_and_kept_only_on_a_clear_yes(mak
     assert dialog.answers["rf_bowel"] == "no" and dialog.current.id != "rf_bowel"
 
 
-def test_spoken_unsure_red_flag_no_unclear_or_denied_asks_again_then_counts_as_not_sure(make_dialog):
+def test_spoken_unsure_red_flag_no_unclear_check_asks_again_and_a_second_no_stands(make_dialog):
     dialog = make_dialog(spoken=True)
     dialog.start()
     dialog.hear(Heard("no", confidence=0.6))
     assert dialog.hear(Heard("mmm", confidence=0.2))[-1].question == "rf_bladder"  # unclear: not kept
+    assert "rf_bladder" not in dialog.answers
+    assert dialog.hear(Heard("no", confidence=0.6))[-1].question == "rf_bowel"  # heard twice: kept
+    assert dialog.answers["rf_bladder"] == "no"
+
+
+def test_spoken_unsure_red_flag_no_denied_then_not_understood_counts_as_not_sure(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
     dialog.hear(Heard("no", confidence=0.6))
     assert dialog.hear("no")[-1].question == "rf_bladder" and "rf_bladder" not in dialog.answers
-    dialog.hear(Heard("no", confidence=0.6))
+    dialog.hear(Heard("mumble", confidence=0.2))
     events = dialog.hear(Heard("", confidence=0.0))
     assert dialog.answers["rf_bladder"] == "unsure"
     assert any(isinstance(e, Say) and "count that as not sure" in e.text for e in events)

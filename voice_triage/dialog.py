@@ -73,6 +73,7 @@ class Dialog:
         self.current_ask: Ask | None = None
         self.tries = 0
         self.pending: tuple[Question, Any] | None = None
+        self.doubted: set[str] = set()  # red flags whose unsure "no" could not be confirmed once already
         self.ended_by = ""
         self.report: dict[str, Any] = {}
 
@@ -179,7 +180,9 @@ class Dialog:
         """Record an understood answer (or hold a high-stakes spoken one for confirmation) and move on."""
         self._log(question, heard, value)
         emergency_yes = question.level == "emergency" and value == "yes"
-        unsure_no = question.is_red_flag and value == "no" and heard.confidence < SURE_NO
+        # Heard "no" a second time after an unclear check: two separate hearings agree, so it stands.
+        unsure_no = (question.is_red_flag and value == "no" and heard.confidence < SURE_NO
+                     and question.id not in self.doubted)
         if self.spoken and (emergency_yes or unsure_no or question.kind in CONFIRMED_KINDS):
             self.pending = (question, value)
         else:
@@ -226,6 +229,7 @@ class Dialog:
 
     def _doubt_red_flag_no(self, question: Question) -> None:
         """A red-flag "no" that was not confirmed: ask again, or after repeated tries record "not sure"."""
+        self.doubted.add(question.id)
         self.tries += 1
         if self.tries >= MAX_TRIES:
             self._say(self.phrases["give_up_red_flag"])

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 from voice_triage.voice.audio import SAMPLE_RATE
 from voice_triage.voice.denoise import comfort_noise, denoise, log_mmse
 from voice_triage.voice.errors import ModelError, VoiceUnavailable
@@ -260,6 +262,11 @@ _FILLERS = {"SIL", "+NSN+", "+SPN+", "+BREATH+", "+COUGH+", "+UM+", "+SMACK+", "
 _BROAD_CLASSES = ("P B", "T D", "K G", "F V", "TH DH", "S Z SH ZH CH JH", "HH", "M N NG", "L R ER", "W Y",
                   "IY IH EY EH AE", "AH AA AO", "UW UH OW", "AY AW OY")
 _BROAD = {phone: i for i, group in enumerate(_BROAD_CLASSES) for phone in group.split()}
+# The phone loop "hears" phones in near-silence (synthesized speech, comfort noise); frames this far below
+# the loudest one are left out (clean answers understood: 95.8% -> 97.2% over 8 voices; off-topic talk
+# rejected: 50% -> 45%).
+NEAR_SILENCE_DB = 45.0
+FRAME_SAMPLES = SAMPLE_RATE // 100  # pocketsphinx's 100 frames per second
 DISAGREE_CAP = 0.3  # confidence when the two noise reductions decode to different phrases
 TALK_RATIO = 1.8  # this many times the answer's phones is talk around or instead of it (off-topic talk rejected: 42% -> 50%)
 
@@ -390,9 +397,21 @@ class SphinxSession:
         return hyp.hypstr if hyp is not None else ""
 
     def _decode_phones(self, audio: bytes) -> list[str]:
-        """Free phone-loop transcript of the same audio."""
+        """Free phone-loop transcript of the same audio, leaving out phones "heard" in near-silence."""
         dec = self._owner.phones
         dec.start_utt()
         dec.process_raw(audio, full_utt=True)
         dec.end_utt()
-        return [s.word for s in dec.seg()] if dec.hyp() is not None else []
+        if dec.hyp() is None:
+            return []
+        loud = audible_frames(audio)
+        return [s.word for s in dec.seg() if loud[min(len(loud) - 1, (s.start_frame + s.end_frame) // 2)]]
+
+
+def audible_frames(audio: bytes, below_peak_db: float = NEAR_SILENCE_DB) -> np.ndarray:
+    """Per 10 ms decoder frame: whether it is within `below_peak_db` of the loudest frame."""
+    x = np.frombuffer(audio[: len(audio) - len(audio) % 2], dtype="<i2").astype(np.float64)
+    n = max(1, len(x) // FRAME_SAMPLES)
+    x = np.pad(x, (0, n * FRAME_SAMPLES - len(x))) if len(x) < n * FRAME_SAMPLES else x[: n * FRAME_SAMPLES]
+    level = 10 * np.log10((x.reshape(n, FRAME_SAMPLES) ** 2).mean(axis=1) + 1.0)
+    return level >= level.max() - below_peak_db
