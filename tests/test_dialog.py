@@ -337,3 +337,14 @@ def test_typed_answers_are_not_confirmed(make_dialog, content):
     dialog = make_dialog()
     _to_symptoms(dialog, content)
     assert dialog.hear("40")[-1].question == "location"
+
+
+def test_symptom_answers_not_understood_raise_the_outcome_to_at_least_gp(make_dialog, content):
+    dialog = make_dialog()
+    _to_symptoms(dialog, content)
+    for _ in range(3):
+        dialog.hear("zzz garbage")
+    assert dialog.answers["age"] == "unknown"
+    events = dialog.end_of_input()
+    assert events[-1].report["disposition"] in ("gp", "urgent", "emergency")
+    assert "unclear_answers" in [f["id"] for f in events[-1].report["findings"]]

@@ -114,11 +114,14 @@ def rank_sources(content: Content, answers: Answers) -> list[dict[str, Any]]:
 
 
 def assess(content: Content, answers: Answers, complete: bool = True) -> Assessment:
-    """The disposition is the most urgent level reached; an unfinished interview is at least the floor level."""
+    """The most urgent level reached; an unfinished interview, or one with answers not understood, is at least a floor level."""
     findings = red_flag_findings(content, answers) + rule_findings(content, answers)
     if not complete:
         floor = content.rules_raw["incomplete"]
         findings.append(Finding("incomplete", floor["level"], floor["finding"], floor["source"]))
+    if any(answer == "unknown" for answer in answers.values()):  # given up on after repeated tries
+        floor = content.rules_raw["unclear_answers"]
+        findings.append(Finding("unclear_answers", floor["level"], floor["finding"], floor["source"]))
     ranked = rank_sources(content, answers)
     # Ties keep the content's order (hip, spine, sacroiliac, muscle); too little evidence is "unclear".
     likely = ranked[0]["id"] if ranked[0]["score"] >= content.rules_raw["likely_source"]["min_score"] else "unclear"

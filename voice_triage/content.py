@@ -332,7 +332,8 @@ def load_content(folder: Path | None = None) -> Content:
     for name in FILES[1:]:
         _check_sources(f"{name}.toml", raw[name], sources)
     _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "negation", "control", "numbers", "duration"))
-    _required_tables("rules.toml", raw["rules"], ("level", "unsure", "incomplete", "likely_source", "feature"))
+    _required_tables("rules.toml", raw["rules"], ("level", "unsure", "incomplete", "unclear_answers", "likely_source",
+                                                   "feature"))
     _required_tables("advice.toml", raw["advice"], ("now", "explain", "self_care", "stretch", "stretches",
                                                     "seek_help", "ces_warning", "disclaimer"))
     questions_reader, rules_reader = _Reader("questions.toml"), _Reader("rules.toml")
