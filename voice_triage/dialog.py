@@ -43,8 +43,9 @@ CONFIRMED_KINDS = ("number", "duration")  # by voice, "forty" and "fourteen" are
 # A spoken "no" to a red flag below this confidence is checked: in noise, "yes" is sometimes heard as a
 # fairly confident "no" (benchmark, 10 dB: about 6 in 10 of those wrong answers score under 0.8).
 SURE_NO = 0.8
-STOP = "stop"  # the pending "answer" while a spoken stop is checked (noise heard as "that's enough" ended
-# a public emergency case at gp in the noisy-room benchmark, scripts/bench_spoken.py)
+# The pending "answer" while a spoken stop is checked: in the noisy-room benchmark (scripts/bench_spoken.py)
+# noise heard as "that's enough" once ended a public emergency case at gp.
+STOP = "stop"
 
 
 class Dialog:

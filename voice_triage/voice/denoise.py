@@ -14,10 +14,9 @@ PRIOR_MIN = 10 ** (-25 / 10)  # log-MMSE a-priori SNR floor (-25 dB): limits how
 
 def denoise(pcm: bytes, noise_s: float = 0.15, rate: int = 16000) -> bytes:
     """Subtract the noise spectrum measured on the first `noise_s` seconds (the pre-roll before speech)."""
-    x, spectra, noise_power = _analyse(pcm, noise_s, rate)
+    x, spectra, power, noise_power = _analyse(pcm, noise_s, rate)
     if noise_power is None:
         return pcm
-    power = np.abs(spectra) ** 2
     gain = np.sqrt(np.maximum(power - OVERSUBTRACT * noise_power, FLOOR * power) / np.maximum(power, 1e-12))
     return _synthesise(spectra * gain, len(x))
 
@@ -28,10 +27,9 @@ def log_mmse(pcm: bytes, noise_s: float = 0.15, rate: int = 16000, smoothing: fl
     Its errors differ from spectral subtraction's (smooth gains, no "musical" noise), so when both
     cleaned versions decode to the same phrase the answer is more likely right (see recognizers.py).
     """
-    x, spectra, noise_power = _analyse(pcm, noise_s, rate)
+    x, spectra, power, noise_power = _analyse(pcm, noise_s, rate)
     if noise_power is None:
         return pcm
-    power = np.abs(spectra) ** 2
     gains = np.ones_like(power)
     previous = None  # clean-speech power estimate of the previous frame
     for k, frame_power in enumerate(power):
@@ -54,12 +52,12 @@ def exp1(x: np.ndarray) -> np.ndarray:
     return np.where(x <= 1.0, small, large)
 
 
-def _analyse(pcm: bytes, noise_s: float, rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Samples, their spectra, and the noise power per bin (None when too short or too quiet to clean)."""
+def _analyse(pcm: bytes, noise_s: float, rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Samples, their spectra and power, and the noise power per bin (None when too short or quiet to clean)."""
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     n_noise = int(noise_s * rate)
     if len(x) < n_noise + FFT:
-        return x, np.empty((0, FFT // 2 + 1)), None
+        return x, np.empty((0, FFT // 2 + 1)), np.empty((0, FFT // 2 + 1)), None
     spectra = _stft(x, np.hanning(FFT))
     power = np.abs(spectra) ** 2
     noise_frames = max(1, (n_noise - FFT) // HOP + 1)
@@ -71,8 +69,8 @@ def _analyse(pcm: bytes, noise_s: float, rate: int) -> tuple[np.ndarray, np.ndar
     if noise_power.sum() > SPEECH_IN_PREROLL * quietest.sum():
         noise_power = quietest
     if noise_power.mean() < QUIET:  # a quiet room: cleaning would only take speech away
-        return x, spectra, None
-    return x, spectra, np.maximum(noise_power, 1e-6)
+        return x, spectra, power, None
+    return x, spectra, power, np.maximum(noise_power, 1e-6)
 
 
 def _synthesise(spectra: np.ndarray, length: int) -> bytes:
