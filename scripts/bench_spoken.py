@@ -74,32 +74,18 @@ def label(snr: float | None) -> str:
     return "clean" if snr is None else f"{snr:g} dB"
 
 
-def main() -> int:
-    """Run every public case at every noise level and write a Markdown table."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--snr", nargs="+", default=["clean", "20", "10"])
-    p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-spoken.md")
-    args = p.parse_args()
-    snrs = [None if s == "clean" else float(s) for s in args.snr]
-    cases, started = load_cases(PUBLIC_VIGNETTES), time.perf_counter()
-    typed_asks = {case["id"]: play(case)[0].questions for case in cases}
-    rows = []
-    for snr in snrs:
-        for case in cases:
-            report, asks = speak(case, snr)
-            outcome = Outcome(case["id"], case["disposition"], report.get("disposition", "none"),
-                              list(case.get("acceptable", [case["disposition"]])), [], "", asks)
-            rows.append((snr, outcome, typed_asks[case["id"]], bool(report)))
-            print(f"{label(snr)} {case['id']}: {outcome.got} (gold {outcome.gold}), {asks} asks", file=sys.stderr)
+def document(rows: list[tuple], snr_args: list[str], took_s: float, planned: int) -> str:
+    """The Markdown report of the conversations run so far."""
+    done = "" if len(rows) == planned else f" Partial: {len(rows)} of {planned} conversations so far."
     lines = ["# Spoken conversations in noise", "",
              f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Command: "
-             f"`.venv/bin/python scripts/bench_spoken.py --snr {' '.join(args.snr)}` "
-             f"(took {time.perf_counter() - started:.0f} s). Recognizer: pocketsphinx (no Vosk model installed).", "",
+             f"`.venv/bin/python scripts/bench_spoken.py --snr {' '.join(snr_args)}` "
+             f"(took {took_s:.0f} s). Recognizer: pocketsphinx (no Vosk model installed).{done}", "",
              "Each public vignette is spoken by the standardized patient (flite voices) into `--audio-in -`, "
              "with white noise at the given SNR over the answers and the pauses. "
              "Under-triaged = less urgent than the gold standard allows (the dangerous error).", "",
              "| noise | exact | under-triaged | no report | questions asked, median (typed) |", "|---|---|---|---|---|"]
-    for snr in snrs:
+    for snr in dict.fromkeys(r[0] for r in rows):
         sel = [r for r in rows if r[0] == snr]
         exact = sum(o.exact for _, o, _, _ in sel)
         under = [o.case_id for _, o, _, ok in sel if ok and o.under_triaged]
@@ -110,7 +96,28 @@ def main() -> int:
                      f"({statistics.median(t for *_, t, _ in sel):.0f}) |")
     lines += ["", "Per case:", "", "| noise | case | gold | got | questions (typed) |", "|---|---|---|---|---|"]
     lines += [f"| {label(snr)} | {o.case_id} | {o.gold} | {o.got} | {o.questions} ({t}) |" for snr, o, t, _ in rows]
-    args.out.write_text("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    """Run every public case at every noise level and write a Markdown table."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--snr", nargs="+", default=["clean", "20", "10"])
+    p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-spoken.md")
+    args = p.parse_args()
+    snrs = [None if s == "clean" else float(s) for s in args.snr]
+    cases, started = load_cases(PUBLIC_VIGNETTES), time.perf_counter()
+    typed_asks = {case["id"]: play(case)[0].questions for case in cases}
+    rows: list[tuple] = []
+    for snr in snrs:
+        for case in cases:
+            report, asks = speak(case, snr)
+            outcome = Outcome(case["id"], case["disposition"], report.get("disposition", "none"),
+                              list(case.get("acceptable", [case["disposition"]])), [], "", asks)
+            rows.append((snr, outcome, typed_asks[case["id"]], bool(report)))
+            print(f"{label(snr)} {case['id']}: {outcome.got} (gold {outcome.gold}), {asks} asks", file=sys.stderr)
+            # Rewritten after every case: a run stopped early (noisy cases are slow) still leaves its table.
+            args.out.write_text(document(rows, args.snr, time.perf_counter() - started, len(snrs) * len(cases)))
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
