@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests" / "voice"))
 from patient import PUBLIC_VIGNETTES, Outcome, Patient, load_cases, play  # noqa: E402
 from room import converse  # noqa: E402
 
-from voice_triage.voice.testing import FLITE, pad, silence, speech_power, synthesize  # noqa: E402
+from voice_triage.voice.testing import FLITE, noise_sigma, pad, silence, synthesize  # noqa: E402
 
 MAX_ASKS = 150
 
@@ -46,7 +46,7 @@ def room_sigma(snr: float | None) -> float | None:
     if snr is None:
         return None
     x = np.frombuffer(synthesize("both sides of my lower back", FLITE[0]), dtype="<i2").astype(np.float64)
-    return float(np.sqrt(speech_power(x) / 10 ** (snr / 10)))
+    return noise_sigma(x, snr)
 
 
 def speak(case: dict, snr: float | None) -> tuple[dict, int]:

@@ -100,13 +100,17 @@ def speech_power(x: np.ndarray) -> float:
     return float(active.mean()) if active.size and active.mean() > 0 else 1.0
 
 
+def noise_sigma(speech: np.ndarray, snr_db: float) -> float:
+    """Standard deviation of white noise at `snr_db` below the speech's active power."""
+    return math.sqrt(speech_power(speech) / 10 ** (snr_db / 10))
+
+
 def add_noise(pcm: bytes, snr_db: float | None, seed: int = 0) -> bytes:
     """White Gaussian noise over the whole signal at `snr_db` relative to the speech's active power."""
     if snr_db is None:
         return pcm
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-    sigma = math.sqrt(speech_power(x) / 10 ** (snr_db / 10))
-    noisy = x + np.random.default_rng(seed).normal(0.0, sigma, len(x))
+    noisy = x + np.random.default_rng(seed).normal(0.0, noise_sigma(x, snr_db), len(x))
     return np.clip(noisy, -32768, 32767).round().astype("<i2").tobytes()
 
 
