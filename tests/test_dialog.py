@@ -1,7 +1,13 @@
 """The dialog: red flags first (property-based), emergencies end it, controls work in every state."""
 from __future__ import annotations
 
+import shutil
+
 from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import NOW, TODAY
+from voice_triage.content import CONTENT_DIR, load_content
+from voice_triage.dialog import Dialog
 
 from voice_triage.events import Adjust, Ask, End, Heard, Say
 
@@ -105,14 +111,37 @@ def test_not_sure_to_an_emergency_question_is_urgent_and_says_why(make_dialog, c
     assert any("not sure" in line for line in report["advice"])
 
 
-def test_three_misunderstood_answers_to_a_red_flag_count_as_not_sure(make_dialog):
+def test_three_misunderstood_answers_to_a_red_flag_count_as_not_understood_and_say_what_to_do(make_dialog):
     dialog = make_dialog()
     dialog.start()
     for _ in range(3):
         events = dialog.hear("banana")
-    assert dialog.answers["rf_bladder"] == "unsure"
-    assert any("to be safe" in e.text for e in events if isinstance(e, Say))
+    assert dialog.answers["rf_bladder"] == "unknown"
+    said = " ".join(e.text for e in events if isinstance(e, Say))
+    assert "about new trouble passing urine, or leaking. If that applies to you, call the emergency number now." in said
     assert [e for e in events if isinstance(e, Ask)][-1].question == "rf_bowel"
+
+
+def test_a_red_flag_never_understood_is_urgent_and_the_advice_says_what_to_do_if_it_applies(make_dialog):
+    report = answer_all(make_dialog(), {"rf_bladder": "banana", "age": "30", "location": "lower back",
+                                        "side": "middle", "duration": "two days", "quality": "dull ache",
+                                        "worse": "bending", "better": "rest", "onset": "lifting"})
+    assert report["disposition"] == "urgent"  # the content's [unheard] cap
+    assert "rf_bladder" in report["red_flags_unsure"]
+    assert any("If that applies to you, call the emergency number now" in line for line in report["advice"])
+
+
+def test_the_cap_for_a_red_flag_never_understood_is_set_in_the_content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    rules = folder / "rules.toml"
+    rules.write_text(rules.read_text().replace('[unheard]\ncap = "urgent"', '[unheard]\ncap = "emergency"'))
+    dialog = Dialog(load_content(folder), today=TODAY, now=NOW)
+    dialog.start()
+    for _ in range(3):
+        events = dialog.hear("banana")
+    assert dialog.answers["rf_bladder"] == "unknown" and dialog.state == "emergency"
+    assert any("call the emergency number now" in e.text for e in events if isinstance(e, Say))
 
 
 def test_misunderstood_answer_is_reasked_with_options(make_dialog):
@@ -168,15 +197,15 @@ def test_spoken_unsure_red_flag_no_unclear_check_asks_again_and_a_second_no_stan
     assert dialog.answers["rf_bladder"] == "no"
 
 
-def test_spoken_unsure_red_flag_no_denied_then_not_understood_counts_as_not_sure(make_dialog):
+def test_spoken_unsure_red_flag_no_denied_then_not_understood_counts_as_not_understood(make_dialog):
     dialog = make_dialog(spoken=True)
     dialog.start()
     dialog.hear(Heard("no", confidence=0.6))
     assert dialog.hear("no")[-1].question == "rf_bladder" and "rf_bladder" not in dialog.answers
     dialog.hear(Heard("mumble", confidence=0.2))
     events = dialog.hear(Heard("", confidence=0.0))
-    assert dialog.answers["rf_bladder"] == "unsure"
-    assert any(isinstance(e, Say) and "count that as not sure" in e.text for e in events)
+    assert dialog.answers["rf_bladder"] == "unknown"
+    assert any(isinstance(e, Say) and "If that applies to you, call the emergency number now" in e.text for e in events)
 
 
 def test_stop_while_an_emergency_yes_awaits_its_check_keeps_the_yes(make_dialog):

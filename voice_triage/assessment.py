@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content import LEVELS, SOURCE_IDS, Condition, Content
+from .content import LEVELS, SOURCE_IDS, Condition, Content, Question
 
 Answers = dict[str, Any]
 
@@ -70,17 +70,26 @@ class Assessment:
 
 
 def red_flag_findings(content: Content, answers: Answers) -> list[Finding]:
-    """Findings from red-flag answers; "not sure" counts up to the configured cap (urgent)."""
+    """Findings from red-flag answers; "not sure" and "not understood" count up to their configured caps."""
     unsure = content.rules_raw["unsure"]
     findings = []
     for flag in content.red_flags:
         answer = answers.get(flag.id)
         if answer == "yes":
             findings.append(Finding(flag.id, flag.level, flag.finding, flag.source))
-        elif answer in ("unsure", "unknown"):
+        elif answer == "unsure":
             level = max(flag.level, unsure["cap"], key=rank)
             findings.append(Finding(flag.id, level, unsure["finding"], unsure["source"]))
+        elif answer == "unknown":
+            findings.append(unheard_finding(content, flag))
     return findings
+
+
+def unheard_finding(content: Content, flag: Question) -> Finding:
+    """A red flag whose answer was never understood: what to do if the sign is there, up to the [unheard] cap."""
+    unheard = content.rules_raw["unheard"]
+    text = unheard["finding"].format(sign=flag.sign, action=unheard["action"][flag.level])
+    return Finding(flag.id, max(flag.level, unheard["cap"], key=rank), text, unheard["source"])
 
 
 def rule_findings(content: Content, answers: Answers) -> list[Finding]:

@@ -51,6 +51,7 @@ class Question:
     finding: str = ""
     suggests: str | None = None
     because: str = ""
+    sign: str = ""  # red flags: the sign in a few words, for "if that applies to you" when no answer was understood
 
     @property
     def is_red_flag(self) -> bool:
@@ -198,6 +199,7 @@ def _red_flag(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         id=reader.get(item, "id", where), kind="yesno", text=reader.get(item, "text", where),
         reask=reader.get(item, "reask", where), source=reader.get(item, "source", where), level=level,
         finding=reader.get(item, "finding", where), suggests=suggests, because=item.get("because", ""),
+        sign=reader.get(item, "sign", where),
     )
 
 
@@ -314,6 +316,18 @@ def _check_references(content: Content) -> None:
     for level in LEVELS:
         if level not in content.levels:
             raise ContentError(f"rules.toml: level.{level}: missing required table")
+    _check_unheard(content)
+
+
+def _check_unheard(content: Content) -> None:
+    """[unheard]: a known cap, a finding, and an action for every level a red flag can have."""
+    reader, unheard = _Reader("rules.toml"), content.rules_raw["unheard"]
+    if reader.get(unheard, "cap", "unheard") not in LEVELS:
+        raise reader.fail("unheard.cap", f"unknown level {unheard['cap']!r}")
+    reader.get(unheard, "finding", "unheard")
+    actions = reader.get(unheard, "action", "unheard", dict)
+    for flag in content.red_flags:
+        reader.get(actions, flag.level, "unheard.action")
 
 
 def _required_tables(file: str, raw: dict[str, Any], keys: tuple[str, ...]) -> None:
@@ -332,8 +346,8 @@ def load_content(folder: Path | None = None) -> Content:
     for name in FILES[1:]:
         _check_sources(f"{name}.toml", raw[name], sources)
     _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "negation", "control", "numbers", "duration"))
-    _required_tables("rules.toml", raw["rules"], ("level", "unsure", "incomplete", "unclear_answers", "likely_source",
-                                                   "feature"))
+    _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "incomplete", "unclear_answers",
+                                                   "likely_source", "feature"))
     _required_tables("advice.toml", raw["advice"], ("now", "explain", "self_care", "stretch", "stretches",
                                                     "seek_help", "ces_warning", "disclaimer"))
     questions_reader, rules_reader = _Reader("questions.toml"), _Reader("rules.toml")

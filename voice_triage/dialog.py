@@ -9,7 +9,7 @@ from transitions import Machine
 
 from . import report as reporting
 from .advice import compose
-from .assessment import all_hold, assess, red_flag_findings, rule_findings
+from .assessment import all_hold, assess, red_flag_findings, rule_findings, unheard_finding
 from .content import Content, Question
 from .events import Adjust, Ask, End, Event, Heard, Say
 from .understand import Interpreter, vocabulary
@@ -233,8 +233,13 @@ class Dialog:
         self.doubted.add(question.id)
         self.tries += 1
         if self.tries >= MAX_TRIES:
-            self._say(self.phrases["give_up_red_flag"])
-            self._record(question, "unsure")
+            self._give_up_red_flag(question)
+
+    def _give_up_red_flag(self, question: Question) -> None:
+        """No answer understood after repeated tries: say now what to do if the sign is there; record "unknown"."""
+        finding = unheard_finding(self.content, question)
+        self._say(f"{self.phrases['give_up_red_flag']} {finding.text}.")
+        self._record(question, "unknown")
 
     def _hear_emergency(self, heard: Heard) -> None:
         """After emergency advice: "yes" / "repeat" repeats it, anything else ends."""
@@ -256,8 +261,7 @@ class Dialog:
             return
         self._log(question, heard, None)
         if question.is_red_flag:
-            self._say(self.phrases["give_up_red_flag"])
-            self._record(question, "unsure")
+            self._give_up_red_flag(question)
         else:
             self._say(self.phrases["give_up_symptom"])
             self._record(question, "unknown")
