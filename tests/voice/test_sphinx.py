@@ -74,7 +74,7 @@ def misses(trials: list[Trial]) -> list[str]:
 def test_flite_voices_clean(trials, voice: Voice, minimum: float) -> None:
     got = trials(voice)
     assert rate_of(got) >= minimum, misses(got)
-    assert rate_of(got, "wrong_accepted") <= 0.06, misses(got)
+    assert rate_of(got, "wrong_accepted") <= 0.03, misses(got)
 
 
 @pytest.mark.parametrize("rate", [0.85, 1.2])
@@ -84,18 +84,19 @@ def test_slower_and_faster_speech(trials, rate: float) -> None:
 
 
 def test_festival_hts_voice(trials) -> None:
+    """Not one of the voices the confidence was fitted on (recognizers.calibrated): a held-out check."""
     got = trials(FESTIVAL[0])
-    assert rate_of(got) >= 0.91, misses(got)
+    assert rate_of(got) >= 0.94, misses(got)
 
 
-@pytest.mark.parametrize("voice, minimum", [(ESPEAK[0], 0.94), (ESPEAK[1], 0.88)], ids=lambda v: getattr(v, "label", v))
+@pytest.mark.parametrize("voice, minimum", [(ESPEAK[0], 0.94), (ESPEAK[1], 0.94)], ids=lambda v: getattr(v, "label", v))
 def test_espeak_robotic_voices_mostly_understood(trials, voice: Voice, minimum: float) -> None:
     got = trials(voice)
     assert rate_of(got) >= minimum, misses(got)
     assert rate_of(got, "wrong_accepted") <= 0.06, misses(got)
 
 
-@pytest.mark.parametrize("snr, minimum, top, wrong", [(20.0, 0.80, 0.94, 0.03), (10.0, 0.60, 0.74, 0.13)])
+@pytest.mark.parametrize("snr, minimum, top, wrong", [(20.0, 0.86, 0.94, 0.03), (10.0, 0.66, 0.74, 0.13)])
 def test_noise(trials, snr: float, minimum: float, top: float, wrong: float) -> None:
     """White noise is pocketsphinx's weak point (its model is clean-trained; see the benchmark)."""
     got = trials(FLITE[0], 1.0, snr) + trials(FLITE[3], 1.0, snr)
@@ -107,15 +108,15 @@ def test_noise(trials, snr: float, minimum: float, top: float, wrong: float) -> 
 @pytest.mark.parametrize("cls", list(CLASSES))
 def test_each_vocabulary_class_over_flite_voices(trials, cls: str) -> None:
     got = [t for v in FLITE for t in trials(v) if t.cls == cls]
-    assert rate_of(got) >= 0.93, misses(got)
+    assert rate_of(got) >= 0.94, misses(got)
 
 
 def test_out_of_grammar_speech_is_mostly_rejected(sphinx: SphinxRecognizer, synth) -> None:
-    """A weak point: the phone-loop check rejects out-of-grammar talk 45% of the time (measured, 80 tries)."""
+    """Off-topic talk: 87.5% rejected (measured, 80 tries; 45% before the likelihood-ratio confidence)."""
     results = [sphinx.recognize(pad(synth(text, v), 0.4, 0.4), grammar_for(cls))
                for v in FLITE for text in OUT_OF_GRAMMAR for cls in CLASSES]
     rejected = sum(r.confidence < ACCEPT for r in results)
-    assert rejected / len(results) >= 0.40, [(r.raw, r.confidence) for r in results]
+    assert rejected / len(results) >= 0.80, [(r.raw, r.confidence) for r in results]
 
 
 def test_unknown_words_drop_the_whole_phrase(sphinx: SphinxRecognizer) -> None:
