@@ -12,7 +12,8 @@ import pytest
 from voice_triage.events import Ask
 from voice_triage.voice.audio import chunked
 from voice_triage.voice.listener import VoiceListener
-from voice_triage.voice.recognizers import SphinxRecognizer, jsgf, snap
+from voice_triage.dialog import SURE_NO
+from voice_triage.voice.recognizers import DISAGREE_CEILING, Evidence, SphinxRecognizer, jsgf, snap
 from voice_triage.voice.testing import (CLASSES, ESPEAK, FESTIVAL, FLITE, OUT_OF_GRAMMAR, Voice, add_noise,
                                         grammar_for, pad, same_answer)
 
@@ -138,3 +139,17 @@ def test_silence_gives_nothing(sphinx: SphinxRecognizer) -> None:
 ])
 def test_snap_to_the_nearest_phrase(text: str, expected: str) -> None:
     assert snap(text, ("left side", "right side", "both sides"))[0] == expected
+
+
+@pytest.mark.parametrize("agreement, llr", [(1.0, 0.0), (0.3, -2.0), (0.9, 5.0)])
+def test_two_cleanings_that_disagree_are_never_sure(agreement: float, llr: float) -> None:
+    """A red-flag "no" at 0.8 or more is taken without a check: disagreement must keep it below that."""
+    assert Evidence(agreement, llr, disagree=True).confidence() <= DISAGREE_CEILING < SURE_NO
+    assert Evidence(agreement, llr, disagree=False).confidence() >= Evidence(agreement, llr, disagree=True).confidence()
+
+
+def test_confidence_rises_with_agreement_and_likelihood_ratio() -> None:
+    grid = [[Evidence(a, llr, False).confidence() for a in (0.0, 0.5, 1.0)] for llr in (-30.0, -10.0, 0.0)]
+    assert all(row == sorted(row) for row in grid)
+    assert [row[1] for row in grid] == sorted(row[1] for row in grid)
+    assert grid[0][0] < 0.5 < grid[2][2]

@@ -273,13 +273,14 @@ FRAME_SAMPLES = SAMPLE_RATE // 100  # pocketsphinx's 100 frames per second
 DISAGREE_CAP = 0.3
 DISAGREE_CEILING = 0.7
 # Confidence = logistic(BIAS + AGREEMENT_WEIGHT * phone agreement + LLR_WEIGHT * log-likelihood ratio per frame),
-# fitted on the voice benchmark's answers and off-topic phrases (8 voices, 3 rates, clean/20/10 dB), checked by
-# leaving one voice out at a time, with the bias lowered so that 0.5 means a 60% fitted chance of being right.
-# Held-out voices, understood / wrong accepted: clean 96.5/1.0% -> 97.8/0.6%, 20 dB 82.6/1.9% -> 90.4/1.7%,
-# 10 dB 70.7/6.4% -> 76.0/7.5%; off-topic talk rejected: clean 52% -> 98%, 10 dB 71% -> 85%.
-BIAS = 2.237 - math.log(0.6 / 0.4)
-AGREEMENT_WEIGHT = 4.063
-LLR_WEIGHT = 0.309
+# fitted by scripts/fit_confidence.py on synthesized answers and off-topic phrases (4 flite + 4 espeak-ng voices,
+# 3 rates, clean / 20 / 10 dB) and checked by leaving one voice out at a time. The bias is lowered so that 0.5,
+# the dialog's acceptance line, means a 65% fitted chance of being right. Figures: docs/benchmarks-voice.md.
+FITTED_BIAS = 2.663
+ACCEPT_AT = 0.65  # scripts/fit_confidence.py: the lowest line accepting no more wrong answers than before
+BIAS = FITTED_BIAS - math.log(ACCEPT_AT / (1 - ACCEPT_AT))
+AGREEMENT_WEIGHT = 3.964
+LLR_WEIGHT = 0.316
 TALK_RATIO = 1.8  # this many times the answer's phones is talk around or instead of it (off-topic talk rejected: 42% -> 50%)
 
 
@@ -371,6 +372,20 @@ def jsgf(phrases: Sequence[str], carriers: Sequence[str] = (), wholes: Sequence[
             f"public <answer> = {answer};\n")
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What a pocketsphinx confidence is computed from (scripts/fit_confidence.py fits the weights on it)."""
+
+    agreement: float  # phone-loop agreement, at most DISAGREE_CAP when the two cleanings disagree
+    llr: float  # grammar path vs free phone loop, log-likelihood ratio per 10 ms frame (<= 0 mostly)
+    disagree: bool  # the two noise reductions decoded to different phrases
+
+    def confidence(self) -> float:
+        """The calibrated confidence; never "sure" when the two cleanings disagree."""
+        conf = calibrated(self.agreement, self.llr)
+        return min(conf, DISAGREE_CEILING) if self.disagree else conf
+
+
 class SphinxSession:
     """Buffers one utterance and decodes it whole (batch cepstral normalisation is more accurate)."""
 
@@ -379,6 +394,7 @@ class SphinxSession:
         self._owner, self._search, self._phrases = owner, search, phrases
         self._judge, self._decoder = judge, decoder
         self._audio = bytearray()
+        self.evidence: Evidence | None = None  # set by finish() for single-phrase grammars
 
     def feed(self, pcm: bytes) -> None:
         """Keep the audio until the end of the utterance."""
@@ -411,8 +427,8 @@ class SphinxSession:
         # How much worse the grammar's phrase explains the audio than free phones do, per 10 ms frame: noise
         # costs both decoders alike, so the ratio holds up in noise better than the phone strings do.
         llr = (phone_cost - grammar_cost) / max(1, len(audio) // (2 * FRAME_SAMPLES))
-        conf = calibrated(agreement, llr)
-        return self._judge(raw, min(conf, DISAGREE_CEILING) if disagree else conf, self._phrases)
+        self.evidence = Evidence(agreement, llr, disagree)
+        return self._judge(raw, self.evidence.confidence(), self._phrases)
 
     def _decode_grammar(self, audio: bytes) -> tuple[str, float]:
         """Best grammar phrase and its acoustic cost (pocketsphinx returns a partial path when no phrase fits;
