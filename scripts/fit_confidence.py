@@ -145,11 +145,10 @@ def main() -> int:
         held_out_p[voices == voice] = confidences(w, x[voices == voice], disagree[voices == voice], 0.5)
     print(choose_accept_at(rows, held_out_p, np.array([e.agreement for e in ev]) * has, has))
     w = fit(x, y)
-    shipped = np.array([recognizers.FITTED_BIAS, recognizers.AGREEMENT_WEIGHT, recognizers.LLR_WEIGHT])
     lines = table(rows, {"phone check alone (before)": np.array([e.agreement for e in ev]) * has,
                          "fitted, voice held out": held_out * has,
                          "fitted on all voices": confidences(w, x, disagree) * has,
-                         "as in recognizers.py": confidences(shipped, x, disagree) * has})
+                         "as shipped (Evidence.confidence)": np.array([e.confidence() for e in ev]) * has})
     print("\n".join(lines))
     print(f"\n{len(rows)} utterances. Constants for voice_triage/voice/recognizers.py:")
     print(f"FITTED_BIAS = {w[0]:.3f}\nAGREEMENT_WEIGHT = {w[1]:.3f}\nLLR_WEIGHT = {w[2]:.3f}")
