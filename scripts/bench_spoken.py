@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "voice"))
 
 from patient import PUBLIC_VIGNETTES, Outcome, Patient, load_cases, play  # noqa: E402
-from room import converse  # noqa: E402
+from room import Stuck, converse  # noqa: E402
 
 from voice_triage.voice.testing import FLITE, noise_sigma, pad, silence, synthesize  # noqa: E402
 
@@ -65,7 +65,7 @@ def speak(case: dict, snr: float | None) -> tuple[dict, int]:
 
     try:
         return converse(reply, MAX_ASKS, background)
-    except AssertionError:  # re-asked more than MAX_ASKS times
+    except Stuck:
         return {}, MAX_ASKS
 
 

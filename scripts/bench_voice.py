@@ -51,7 +51,7 @@ NOTES = """## Reading these numbers
   phrases, so the tables here are partly in-sample (5 dB was not in the fit). On a voice left out of the fit
   (each voice in turn) that script measures 97.8% understood clean, 91.1% at 20 dB and 76.2% at 10 dB, against
   96.5%, 82.8% and 71.1% with the phone check alone, and no more wrong answers accepted at any noise level
-  (the acceptance line was chosen for that). Off-topic talk rejected: 52% -> 97% clean, 72% -> 85% at 10 dB.
+  (the acceptance line was chosen for that). Off-topic talk rejected: 52% -> 98% clean, 72% -> 89% at 10 dB.
   When the two cleanings decode different phrases the answer can still be taken but is never "sure" (below
   0.8). Below 0.5 the dialog asks again.
 - Clean answers now meet the 97% target for all eight voices. In noise, the right phrase is the top decode for

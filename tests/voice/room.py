@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 COMMAND = [sys.executable, "-m", "voice_triage", "--jsonl", "--no-save", "--no-speak", "--audio-in", "-"]
 
 
+class Stuck(Exception):
+    """The assistant asked more than the allowed number of questions (re-asking without end)."""
+
+
 class Room:
     """The patient's side of the pipe: answers when asked, and between answers the quiet of a room.
 
@@ -72,7 +76,8 @@ def converse(reply: Callable[[dict[str, Any]], bytes], max_asks: int = 150,
             event = json.loads(line)
             if event["type"] == "ask":
                 asks += 1
-                assert asks <= max_asks, f"stuck at {event['question']}"
+                if asks > max_asks:
+                    raise Stuck(f"stuck at {event['question']} after {max_asks} questions")
                 room.say(reply(event))
             elif event["type"] == "end":
                 report = event["report"]
