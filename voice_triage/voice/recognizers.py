@@ -5,7 +5,6 @@ import difflib
 import functools
 import json
 import logging
-import math
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -268,26 +267,8 @@ _BROAD = {phone: i for i, group in enumerate(_BROAD_CLASSES) for phone in group.
 # rejected: 50% -> 45%).
 NEAR_SILENCE_DB = 45.0
 FRAME_SAMPLES = SAMPLE_RATE // 100  # pocketsphinx's 100 frames per second
-# When the two noise reductions decode to different phrases: the phone check counts at most this much, and the
-# answer may still be taken but is never "sure" (the dialog checks a red-flag "no" below 0.8).
-DISAGREE_CAP = 0.3
-DISAGREE_CEILING = 0.7
-# Confidence = logistic(BIAS + AGREEMENT_WEIGHT * phone agreement + LLR_WEIGHT * log-likelihood ratio per frame),
-# fitted by scripts/fit_confidence.py on synthesized answers and off-topic phrases (4 flite + 4 espeak-ng voices,
-# 3 rates, clean / 20 / 10 dB) and checked by leaving one voice out at a time. The bias is lowered so that 0.5,
-# the dialog's acceptance line, means a 65% fitted chance of being right. Figures: docs/benchmarks-voice.md.
-FITTED_BIAS = 2.663
-ACCEPT_AT = 0.65  # scripts/fit_confidence.py: the lowest line accepting no more wrong answers than before
-BIAS = FITTED_BIAS - math.log(ACCEPT_AT / (1 - ACCEPT_AT))
-AGREEMENT_WEIGHT = 3.964
-LLR_WEIGHT = 0.316
+DISAGREE_CAP = 0.3  # confidence when the two noise reductions decode to different phrases
 TALK_RATIO = 1.8  # this many times the answer's phones is talk around or instead of it (off-topic talk rejected: 42% -> 50%)
-
-
-def calibrated(agreement: float, llr_per_frame: float) -> float:
-    """Confidence from the phone-loop agreement and the grammar-vs-phone-loop log-likelihood ratio per frame."""
-    logit = BIAS + AGREEMENT_WEIGHT * agreement + LLR_WEIGHT * llr_per_frame
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
 
 
 def phone_agreement(expected: Sequence[str], heard: Sequence[str]) -> float:
@@ -372,20 +353,6 @@ def jsgf(phrases: Sequence[str], carriers: Sequence[str] = (), wholes: Sequence[
             f"public <answer> = {answer};\n")
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """What a pocketsphinx confidence is computed from (scripts/fit_confidence.py fits the weights on it)."""
-
-    agreement: float  # phone-loop agreement, at most DISAGREE_CAP when the two cleanings disagree
-    llr: float  # grammar path vs free phone loop, log-likelihood ratio per 10 ms frame (<= 0 mostly)
-    disagree: bool  # the two noise reductions decoded to different phrases
-
-    def confidence(self) -> float:
-        """The calibrated confidence; never "sure" when the two cleanings disagree."""
-        conf = calibrated(self.agreement, self.llr)
-        return min(conf, DISAGREE_CEILING) if self.disagree else conf
-
-
 class SphinxSession:
     """Buffers one utterance and decodes it whole (batch cepstral normalisation is more accurate)."""
 
@@ -394,7 +361,6 @@ class SphinxSession:
         self._owner, self._search, self._phrases = owner, search, phrases
         self._judge, self._decoder = judge, decoder
         self._audio = bytearray()
-        self.evidence: Evidence | None = None  # set by finish() for single-phrase grammars
 
     def feed(self, pcm: bytes) -> None:
         """Keep the audio until the end of the utterance."""
@@ -410,57 +376,36 @@ class SphinxSession:
         cleaned = denoise(audio) if self._owner.denoise else audio
         noisy = cleaned is not audio  # denoise hands back its input untouched in a quiet room
         # Heavy subtraction can leave too little for any phrase to fit: then the original is decoded.
-        raw, grammar_cost = self._decode_grammar(cleaned)
-        if not raw and noisy:
-            raw, grammar_cost = self._decode_grammar(audio)
+        raw = self._decode_grammar(cleaned) or (self._decode_grammar(audio) if noisy else "")
         if not raw:
             return Recognition("", 0.0)
         # In noise the phone loop hears more on the cleaned audio (10 dB: 53% -> 62% understood).
-        phones, phone_cost = self._decode_phones(cleaned)
-        agreement = phone_agreement(self._owner.pronounce(raw), phones)
-        # A second, different noise reduction hearing another phrase: not sure enough to act on unchecked.
-        disagree = noisy and self._decode_grammar(log_mmse(audio))[0] != raw
-        if disagree:
-            agreement = min(agreement, DISAGREE_CAP)
-        if self._judge is not verdict:  # sentences (spotting): the calibration was fitted on single phrases
-            return self._judge(raw, agreement, self._phrases)
-        # How much worse the grammar's phrase explains the audio than free phones do, per 10 ms frame: noise
-        # costs both decoders alike, so the ratio holds up in noise better than the phone strings do.
-        llr = (phone_cost - grammar_cost) / max(1, len(audio) // (2 * FRAME_SAMPLES))
-        self.evidence = Evidence(agreement, llr, disagree)
-        return self._judge(raw, self.evidence.confidence(), self._phrases)
+        conf = phone_agreement(self._owner.pronounce(raw), self._decode_phones(cleaned))
+        if noisy and self._decode_grammar(log_mmse(audio)) != raw:
+            # A second, different noise reduction hears another phrase: not sure enough to act on.
+            conf = min(conf, DISAGREE_CAP)
+        return self._judge(raw, conf, self._phrases)
 
-    def _decode_grammar(self, audio: bytes) -> tuple[str, float]:
-        """Best grammar phrase and its acoustic cost (pocketsphinx returns a partial path when no phrase fits;
-        verdict rejects it)."""
+    def _decode_grammar(self, audio: bytes) -> str:
+        """Best grammar phrase (pocketsphinx returns a partial path when no phrase fits; verdict rejects it)."""
         dec = self._decoder
         dec.activate_search(self._search)
         dec.start_utt()
         dec.process_raw(audio, full_utt=True)
         dec.end_utt()
         hyp = dec.hyp()
-        return (hyp.hypstr, acoustic_cost(dec)) if hyp is not None else ("", 0.0)
+        return hyp.hypstr if hyp is not None else ""
 
-    def _decode_phones(self, audio: bytes) -> tuple[list[str], float]:
-        """Free phone-loop transcript of the same audio, leaving out phones "heard" in near-silence, and the
-        acoustic cost of the whole path."""
+    def _decode_phones(self, audio: bytes) -> list[str]:
+        """Free phone-loop transcript of the same audio, leaving out phones "heard" in near-silence."""
         dec = self._owner.phones
         dec.start_utt()
         dec.process_raw(audio, full_utt=True)
         dec.end_utt()
         if dec.hyp() is None:
-            return [], 0.0
+            return []
         loud = audible_frames(audio)
-        segments = list(dec.seg())
-        heard = [s.word for s in segments if loud[min(len(loud) - 1, (s.start_frame + s.end_frame) // 2)]]
-        return heard, acoustic_cost(dec, segments)
-
-
-def acoustic_cost(decoder: Any, segments: Sequence[Any] | None = None) -> float:
-    """How far the best path's acoustic score falls below the best state's in each frame, summed (pocketsphinx
-    log units; the Python binding hands scores back as probabilities)."""
-    logmath = decoder.get_logmath()
-    return -sum(logmath.log(max(s.ascore, 1e-300)) for s in (decoder.seg() if segments is None else segments))
+        return [s.word for s in dec.seg() if loud[min(len(loud) - 1, (s.start_frame + s.end_frame) // 2)]]
 
 
 def audible_frames(audio: bytes, below_peak_db: float = NEAR_SILENCE_DB) -> np.ndarray:
