@@ -103,12 +103,14 @@ class Patient:
         heard = self.question.lower()
         if "heard stop" in heard:
             right = False  # this patient never asks to stop
-        elif "heard yes" in heard or "heard no" in heard:
-            right = self.meant is None or self.meant == ("heard yes" in heard)
+        elif yes_no := re.search(r"heard (yes|no)\.", heard):
+            right = self.meant is None or self.meant == (yes_no.group(1) == "yes")
         elif (days := re.search(r"about (\d+) days", heard)) and isinstance(self.meant, tuple):
             right = abs(int(days.group(1)) - self.meant[1]) <= 0.3 * self.meant[1]  # "two months" for nine weeks is fine
         elif (number := re.search(r"heard (\d+)\.", heard)) and isinstance(self.meant, int) and self.meant is not True:
             right = int(number.group(1)) == self.meant
+        elif isinstance(self.meant, list):
+            right = _only_what_was_meant(heard, self.meant)
         else:
             right = True
         return self.random.choice(YES if right else NO)
@@ -129,20 +131,46 @@ class Patient:
         return self.random.choice(["I'm {}", "{}", "{} years old"]).format(self.facts.get("age", 40))
 
     def location(self) -> str:
-        places = [PLACES[p] for p in self.facts.get("location", [])] or ["my lower back"]
+        keys = list(self.facts.get("location", [])) or ["lower back"]
+        places = [PLACES[p] for p in keys]
+        self.meant = keys + places
         return self.random.choice(["mostly in {}", "{}", "it's in {}"]).format(_listing(places))
 
     def side(self) -> str:
         return SIDES.get(self.facts.get("side", "middle"), "in the middle")
 
     def quality(self) -> str:
+        self.meant = list(self.facts.get("quality", []))
         words = [q.replace("deep ache", "a deep ache").replace("dull ache", "a dull ache")
-                 for q in self.facts.get("quality", [])] or ["I can't describe it"]
+                 for q in self.meant] or ["I can't describe it"]
         return self.random.choice(["it's {}", "{}", "kind of {}"]).format(_listing(words))
 
     def things(self, fact: str, wording: dict[str, str]) -> str:
         items = [wording[w] for w in self.facts.get(fact, [])]
+        self.meant = list(self.facts.get(fact, [])) + items
         return _listing(items) if items else self.random.choice(["nothing really", "nothing"])
+
+
+STOP_WORDS = {"of", "on", "the", "my", "a", "in", "that", "your", "about", "things", "over"}
+
+
+def _only_what_was_meant(heard: str, meant: list[str]) -> bool:
+    """ "I heard lower back, foot.": right only if each thing read back names something this patient said.
+
+    A thing is named by its last word ("lower leg" is not "lower back"; "side of the hip" is "outer hip"),
+    and "coughing or sneezing" by any alternative. Like a person, it does not insist on hearing every item
+    back, but says no to anything it did not say.
+    """
+    said = re.sub(r"^i heard |\. is that right\?$", "", heard.strip())
+    if said == "none":
+        return not meant
+    stems = {w[:4] for m in meant for w in m.split() if w not in STOP_WORDS}
+
+    def named(alternative: str) -> bool:
+        words = [w for w in alternative.split() if w not in STOP_WORDS]
+        return bool(words) and words[-1][:4] in stems
+
+    return all(any(named(alt) for alt in item.split(" or ")) for item in said.split(", "))
 
 
 @dataclass

@@ -362,6 +362,30 @@ def test_spoken_age_and_duration_are_confirmed_and_a_no_asks_again(make_dialog, 
     assert dialog.answers["age"] == 40
 
 
+def test_spoken_places_are_read_back_and_a_no_asks_again(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    _to_symptoms(dialog, content)
+    dialog.hear("forty")
+    assert dialog.hear("yes")[-1].question == "location"
+    events = dialog.hear("my lower leg")
+    assert events[-1].question == "confirm:location" and events[-1].text == "I heard below the knee. Is that right?"
+    assert dialog.hear("no")[-1].question == "location" and "location" not in dialog.answers
+    dialog.hear("my lower back and my buttock")
+    dialog.hear("yes")
+    assert dialog.answers["location"] == ["lower_back", "buttock"]
+
+
+def test_a_read_back_rejected_three_times_moves_on_as_not_understood(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    _to_symptoms(dialog, content)
+    dialog.hear("forty")
+    dialog.hear("yes")
+    for _ in range(3):
+        dialog.hear("my lower leg")
+        events = dialog.hear("no")
+    assert dialog.answers["location"] == "unknown" and events[-1].question != "location"
+
+
 def test_typed_answers_are_not_confirmed(make_dialog, content):
     dialog = make_dialog()
     _to_symptoms(dialog, content)

@@ -39,7 +39,10 @@ TRANSITIONS: list[dict[str, Any]] = [
 MAX_TRIES = 3
 MIN_CONFIDENCE = 0.5
 EMERGENCY_REPEAT = "emergency_repeat"
-CONFIRMED_KINDS = ("number", "duration")  # by voice, "forty" and "fourteen" are easily confused
+# Spoken answers read back before they count: "forty" and "fourteen" are easily confused, and answers heard
+# through a spotting grammar (places, durations, what makes it worse) are the least reliable by voice
+# (docs/benchmarks-voice.md: places 46%, durations 62% understood on clean synthetic speech).
+CONFIRMED_KINDS = ("number", "duration", "multi")
 # A spoken "no" to a red flag below this confidence is checked: in noise, "yes" is sometimes heard as a
 # fairly confident "no" (benchmark, 10 dB: about 6 in 10 of those wrong answers score under 0.8).
 SURE_NO = 0.8
@@ -224,9 +227,17 @@ class Dialog:
                 self._record(question, value)
             else:
                 self._doubt_red_flag_no(question)
-        elif not (understanding.value == "no" and clear):
+        elif understanding.value == "no" and clear:
+            self._read_back_rejected(question)
+        else:
             self._record(question, value)
         self.answered()
+
+    def _read_back_rejected(self, question: Question) -> None:
+        """A clear "no" to "I heard X": ask again; after repeated tries move on as if never understood."""
+        self.tries += 1
+        if self.tries >= MAX_TRIES:
+            self._give_up(question)
 
     def _doubt_red_flag_no(self, question: Question) -> None:
         """A red-flag "no" that was not confirmed: ask again, or after repeated tries record "not sure"."""
@@ -260,12 +271,16 @@ class Dialog:
             self._ask(question, short=True, with_options=True)
             return
         self._log(question, heard, None)
+        self._give_up(question)
+        self.answered()
+
+    def _give_up(self, question: Question) -> None:
+        """No answer after repeated tries: a red flag says what to do now; a symptom is recorded unknown."""
         if question.is_red_flag:
             self._give_up_red_flag(question)
         else:
             self._say(self.phrases["give_up_symptom"])
             self._record(question, "unknown")
-        self.answered()
 
     # ------------------------------------------------------------------ controls
     def _control(self, control: str) -> None:
