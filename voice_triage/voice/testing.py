@@ -11,6 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
+from voice_triage.content import load_content
+from voice_triage.events import Ask
+from voice_triage.understand import Interpreter, vocabulary
 from voice_triage.voice.audio import read_wav
 
 # Answer phrases by vocabulary class, as a person would say them; controls are added to every grammar.
@@ -122,3 +125,44 @@ def same_answer(heard: str, said: str) -> bool:
 def grammar_for(cls: str) -> tuple[str, ...]:
     """The phrases a question of this class would accept: its answers plus the control words."""
     return tuple(dict.fromkeys(CLASSES[cls] + CONTROLS))
+
+
+OFF_TOPIC = "off-topic"
+# The real question each class is asked with; off-topic speech and controls are heard during a red flag.
+QUESTION_OF = {"yesno": "rf_bladder", "sides": "side", "places": "location", "durations": "duration",
+               "controls": "rf_bladder", OFF_TOPIC: "rf_bladder"}
+# How people also answer a yes/no question: hedged and two-part answers.
+MORE_YESNO = ("i think so", "not really", "not that i've noticed", "yes i have", "no i don't think so")
+
+
+class DialogExam:
+    """English answers asked with the dialog's real questions and judged by its interpreter."""
+
+    def __init__(self) -> None:
+        content = load_content()
+        self.interpreter = Interpreter(content)
+        self.questions = {cls: content.questions_by_id[qid] for cls, qid in QUESTION_OF.items()}
+        answers = {**CLASSES, "yesno": CLASSES["yesno"] + MORE_YESNO, OFF_TOPIC: OUT_OF_GRAMMAR}
+        # An answer the question itself would not understand typed (e.g. "knee" for the location) is left out.
+        self.classes = {cls: tuple(t for t in texts if cls == OFF_TOPIC or self.meaning(cls, t) != (None, None))
+                        for cls, texts in answers.items()}
+
+    def ask(self, cls: str) -> Ask:
+        """The Ask the dialog emits for this class's question."""
+        q = self.questions[cls]
+        return Ask("?", q.id, (), vocabulary(self.interpreter, q), q.kind, tuple(self.interpreter.controls))
+
+    def grammar(self, cls: str) -> str:
+        """Which question's grammar the class is heard with, and its size."""
+        ask = self.ask(cls)
+        return f"{ask.question} ({ask.kind}), {len(ask.vocabulary)} phrases"
+
+    def meaning(self, cls: str, text: str) -> tuple:
+        """(control, value) as the dialog understands `text`; a duration counts by its days."""
+        got = self.interpreter.understand(self.questions[cls], text)
+        value = got.value.get("days") if isinstance(got.value, dict) else got.value
+        return got.control, value
+
+    def same(self, cls: str, heard: str, said: str) -> bool:
+        """Whether the dialog takes `heard` to mean what `said` means."""
+        return cls != OFF_TOPIC and bool(heard) and self.meaning(cls, heard) == self.meaning(cls, said)
