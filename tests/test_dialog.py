@@ -168,6 +168,35 @@ def test_spoken_emergency_yes_is_confirmed_and_unclear_counts_as_yes(make_dialog
     assert dialog.state == "emergency" and dialog.answers["rf_bladder"] == "yes"
 
 
+def test_spoken_faint_emergency_yes_is_checked_and_kept_on_a_clear_yes(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    events = dialog.hear(Heard("i think so", confidence=0.3))
+    assert events[-1].question == "confirm:rf_bladder" and events[-1].text == "I heard yes. Is that right?"
+    dialog.hear(Heard("yes", confidence=0.9))
+    assert dialog.state == "emergency" and dialog.answers["rf_bladder"] == "yes"
+
+
+def test_spoken_faint_emergency_yes_with_unclear_checks_ends_as_not_understood(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    for _ in range(3):
+        assert dialog.hear(Heard("yes", confidence=0.3))[-1].question == "confirm:rf_bladder"
+        events = dialog.hear(Heard("mmm", confidence=0.2))
+    assert dialog.answers["rf_bladder"] == "unknown"
+    assert any("call the emergency number" in e.text for e in events)
+
+
+def test_faint_yes_to_a_less_urgent_flag_is_asked_again(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    while dialog.current.level == "emergency":
+        dialog.hear("no")  # typed-confidence "no" needs no check
+    flag = dialog.current.id
+    events = dialog.hear(Heard("yes", confidence=0.3))
+    assert events[-1].question == flag and flag not in dialog.answers
+
+
 def test_spoken_emergency_yes_denied_reasks_the_question(make_dialog):
     dialog = make_dialog(spoken=True)
     dialog.start()

@@ -78,6 +78,7 @@ class Dialog:
         self.tries = 0
         self.pending: tuple[Question, Any] | None = None
         self.doubted: set[str] = set()  # red flags whose unsure "no" could not be confirmed once already
+        self.faint: set[str] = set()  # emergency flags whose pending "yes" was heard with low confidence
         self.ended_by = ""
         self.report: dict[str, Any] = {}
 
@@ -175,10 +176,24 @@ class Dialog:
         understanding = self.interpreter.understand(self.current, heard.text)
         if understanding.control:
             self._control(understanding.control)
+        elif self._faint_emergency_yes(understanding.value, heard):
+            self._log(self.current, heard, "yes")
+            self.faint.add(self.current.id)
+            self.pending = (self.current, "yes")
+            self.answered()
         elif heard.confidence < MIN_CONFIDENCE or understanding.value is None:
             self._not_understood(heard)
         else:
             self._accept(self.current, understanding.value, heard)
+
+    def _faint_emergency_yes(self, value: Any, heard: Heard) -> bool:
+        """A spoken "yes" to an emergency sign heard too faintly to take: checked, not dropped.
+
+        In the 10 dB noisy-room benchmark a cauda equina "yes" heard at low confidence was asked again until
+        it was never understood, and the case ended one level too low (scripts/bench_spoken.py, p-e1).
+        """
+        return (self.spoken and self.current.level == "emergency" and value == "yes"
+                and 0.0 < heard.confidence < MIN_CONFIDENCE)
 
     def _accept(self, question: Question, value: Any, heard: Heard) -> None:
         """Record an understood answer (or hold a high-stakes spoken one for confirmation) and move on."""
@@ -188,6 +203,7 @@ class Dialog:
         unsure_no = (question.is_red_flag and value == "no" and heard.confidence < SURE_NO
                      and question.id not in self.doubted)
         if self.spoken and (emergency_yes or unsure_no or question.kind in CONFIRMED_KINDS):
+            self.faint.discard(question.id)
             self.pending = (question, value)
         else:
             self._record(question, value)
@@ -227,6 +243,10 @@ class Dialog:
                 self._record(question, value)
             else:
                 self._doubt_red_flag_no(question)
+        elif question.id in self.faint and not (understanding.value == "yes" and clear):
+            # A faint "yes" stands only on a clear "yes"; otherwise ask again, and in the end say what to do.
+            self.faint.discard(question.id)
+            self._read_back_rejected(question)
         elif understanding.value == "no" and clear:
             self._read_back_rejected(question)
         else:
