@@ -15,6 +15,7 @@ import argparse
 import statistics
 import sys
 import time
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -51,7 +52,10 @@ def room_sigma(snr: float | None) -> float | None:
 
 def speak(case: dict, snr: float | None) -> tuple[dict, int]:
     """One spoken conversation; returns (report, questions asked); an empty report if it got stuck."""
-    patient, rng, sigma = Patient(case["facts"]), np.random.default_rng(7), room_sigma(snr)
+    # Each case its own noise and wording: with one shared seed the red-flag section (all "no" in most
+    # cases) was the same trial repeated, and one unlucky hearing showed up as seven over-triaged cases.
+    seed = zlib.crc32(case["id"].encode())
+    patient, rng, sigma = Patient(case["facts"], seed), np.random.default_rng(seed), room_sigma(snr)
     tries: dict[str, int] = {}
 
     def reply(event: dict) -> bytes:
@@ -82,7 +86,8 @@ def document(rows: list[tuple], snr_args: list[str], took_s: float, planned: int
              f"`.venv/bin/python scripts/bench_spoken.py --snr {' '.join(snr_args)}` "
              f"(took {took_s:.0f} s). Recognizer: pocketsphinx (no Vosk model installed).{done}", "",
              "Each public vignette is spoken by the standardized patient (flite voices) into `--audio-in -`, "
-             "with white noise at the given SNR over the answers and the pauses. "
+             "with white noise at the given SNR over the answers and the pauses; each case has its own noise "
+             "and wording (seeded by its id), so cases are separate trials. "
              "Under-triaged = less urgent than the gold standard allows (the dangerous error).", "",
              "| noise | exact | under-triaged | no report | questions asked, median (typed) |", "|---|---|---|---|---|"]
     for snr in dict.fromkeys(r[0] for r in rows):
