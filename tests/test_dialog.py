@@ -168,6 +168,20 @@ def test_spoken_emergency_yes_is_confirmed_and_unclear_counts_as_yes(make_dialog
     assert dialog.state == "emergency" and dialog.answers["rf_bladder"] == "yes"
 
 
+def test_spoken_stop_heard_while_checking_an_answer_is_checked_too(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    dialog.hear(Heard("no", confidence=0.6))
+    events = dialog.hear(Heard("stop", confidence=0.9))
+    assert dialog.state != "ended" and "stop now" in events[-1].text
+    assert "rf_bladder" not in dialog.answers  # an unchecked red-flag "no" is not kept
+    events = dialog.hear("no")
+    assert events[-1].question == "rf_bladder" and dialog.state != "ended"
+    dialog.hear(Heard("stop", confidence=0.9))
+    dialog.hear("stop")
+    assert dialog.state == "ended"
+
+
 def test_spoken_faint_emergency_yes_is_checked_and_kept_on_a_clear_yes(make_dialog):
     dialog = make_dialog(spoken=True)
     dialog.start()
