@@ -177,10 +177,7 @@ class Dialog:
         if understanding.control:
             self._control(understanding.control)
         elif self._faint_emergency_yes(understanding.value, heard):
-            self._log(self.current, heard, "yes")
-            self.faint.add(self.current.id)
-            self.pending = (self.current, "yes")
-            self.answered()
+            self._accept(self.current, understanding.value, heard)
         elif heard.confidence < MIN_CONFIDENCE or understanding.value is None:
             self._not_understood(heard)
         else:
@@ -203,7 +200,8 @@ class Dialog:
         unsure_no = (question.is_red_flag and value == "no" and heard.confidence < SURE_NO
                      and question.id not in self.doubted)
         if self.spoken and (emergency_yes or unsure_no or question.kind in CONFIRMED_KINDS):
-            self.faint.discard(question.id)
+            # Only a faint emergency "yes" gets here below MIN_CONFIDENCE; its check needs a clear "yes".
+            (self.faint.add if heard.confidence < MIN_CONFIDENCE else self.faint.discard)(question.id)
             self.pending = (question, value)
         else:
             self._record(question, value)
@@ -228,7 +226,10 @@ class Dialog:
             self._emit_ask(self.current_ask)
             return
         if understanding.control == "stop":
-            self._stop("stopped") if self.pending[1] == STOP else self._check_stop_instead()
+            if self.pending[1] == STOP:
+                self._stop("stopped")  # "stop" again while checking a stop: it ends
+            else:
+                self._check_stop_instead()
             return
         (question, value), self.pending = self.pending, None
         self._log(question, heard, f"confirm:{understanding.value}")
