@@ -1,7 +1,6 @@
 """Shared fixtures: the real content, a fixed date, and a dialog factory."""
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -12,8 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from voice_triage.content import Content, load_content  # noqa: E402
 from voice_triage.dialog import Dialog  # noqa: E402
 
-TODAY = dt.date(2026, 11, 22)  # a Sunday
-NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.timezone.utc)
+from clock import NOW, TODAY  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import shutil
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import NOW, TODAY
+from clock import NOW, TODAY
 from voice_triage.content import CONTENT_DIR, load_content
 from voice_triage.dialog import Dialog
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import TODAY
+from clock import TODAY
 from voice_triage.understand import Interpreter, tokens, vocabulary
 
 
