@@ -103,8 +103,8 @@ class Patient:
         heard = self.question.lower()
         if "heard stop" in heard:
             right = False  # this patient never asks to stop
-        elif yes_no := re.search(r"heard (yes|no)\.", heard):
-            right = self.meant is None or self.meant == (yes_no.group(1) == "yes")
+        elif said := re.search(r"heard (yes|no|not sure)\.", heard):
+            right = self.meant is None or self.meant == {"yes": True, "no": False}.get(said.group(1))
         elif (days := re.search(r"about (\d+) days", heard)) and isinstance(self.meant, tuple):
             right = abs(int(days.group(1)) - self.meant[1]) <= 0.3 * self.meant[1]  # "two months" for nine weeks is fine
         elif (number := re.search(r"heard (\d+)\.", heard)) and isinstance(self.meant, int) and self.meant is not True:

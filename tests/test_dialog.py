@@ -211,6 +211,54 @@ def test_faint_yes_to_a_less_urgent_flag_is_asked_again(make_dialog, content):
     assert events[-1].question == flag and flag not in dialog.answers
 
 
+def test_spoken_not_sure_to_an_emergency_flag_is_read_back_and_a_clear_no_asks_again(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    events = dialog.hear(Heard("i don't know", confidence=0.8))  # "I think so" is heard like this in noise
+    assert events[-1].question == "confirm:rf_bladder" and events[-1].text == "I heard not sure. Is that right?"
+    events = dialog.hear(Heard("no", confidence=0.9))
+    assert events[-1].question == "rf_bladder" and "rf_bladder" not in dialog.answers
+    dialog.hear(Heard("yes", confidence=0.9))
+    dialog.hear(Heard("yes", confidence=0.9))
+    assert dialog.state == "emergency" and dialog.answers["rf_bladder"] == "yes"
+
+
+def test_spoken_not_sure_to_an_emergency_flag_stands_on_yes_or_an_unclear_check(make_dialog):
+    for check in (Heard("yes", confidence=0.9), Heard("mmm", confidence=0.2)):
+        dialog = make_dialog(spoken=True)
+        dialog.start()
+        dialog.hear(Heard("not sure", confidence=0.8))
+        events = dialog.hear(check)
+        assert dialog.answers["rf_bladder"] == "unsure" and events[-1].question == "rf_bowel"
+
+
+def test_not_sure_is_not_read_back_when_typed_or_for_a_less_urgent_flag(make_dialog):
+    typed = make_dialog()
+    typed.start()
+    assert typed.hear("not sure")[-1].question == "rf_bowel" and typed.answers["rf_bladder"] == "unsure"
+    spoken = make_dialog(spoken=True)
+    spoken.start()
+    while spoken.current.level == "emergency":
+        spoken.hear("no")
+    flag = spoken.current.id
+    assert not spoken.hear(Heard("not sure", confidence=0.8))[-1].question.startswith("confirm:")
+    assert spoken.answers[flag] == "unsure"
+
+
+def test_spoken_second_miss_suggests_a_quieter_place_once(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    tip = [Say(dialog.phrases["hard_to_hear"])]
+    said = [e for e in dialog.hear(Heard("", 0.0)) + dialog.hear(Heard("", 0.0)) if isinstance(e, Say)]
+    assert said.count(tip[0]) == 1
+    dialog.hear(Heard("", 0.0))  # third miss: moves on
+    later = [e for _ in range(2) for e in dialog.hear(Heard("", 0.0))]
+    assert tip[0] not in later
+    typed = make_dialog()
+    typed.start()
+    assert tip[0] not in typed.hear("zzz") + typed.hear("zzz")
+
+
 def test_spoken_emergency_yes_denied_reasks_the_question(make_dialog):
     dialog = make_dialog(spoken=True)
     dialog.start()

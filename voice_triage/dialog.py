@@ -64,6 +64,7 @@ class Dialog:
         self.controls = tuple(self.interpreter.controls)
         self.created = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
         self.outbox: list[Event] = []
+        self.hinted_noise = False  # the "move closer to the microphone" tip is given once per conversation
         self._reset()
         self.machine = Machine(model=self, states=STATES, transitions=TRANSITIONS, initial="welcome",
                                auto_transitions=False)
@@ -115,7 +116,7 @@ class Dialog:
 
     # ------------------------------------------------------------------ conditions (named in TRANSITIONS)
     def needs_confirmation(self) -> bool:
-        """A spoken emergency "yes", an unsure red-flag "no", an age, a duration or a "stop" waits for confirmation."""
+        """A spoken emergency "yes" or "not sure", an unsure red-flag "no", an age, a duration or a "stop" waits for confirmation."""
         return self.pending is not None
 
     def emergency_found(self) -> bool:
@@ -195,7 +196,9 @@ class Dialog:
     def _accept(self, question: Question, value: Any, heard: Heard) -> None:
         """Record an understood answer (or hold a high-stakes spoken one for confirmation) and move on."""
         self._log(question, heard, value)
-        emergency_yes = question.level == "emergency" and value == "yes"
+        # An emergency sign answered "yes" or "not sure" is read back: in noise "I think so" is heard as
+        # "I don't know" (scripts/bench_spoken.py, p-e3 at 10 dB: progressive leg weakness ended at urgent).
+        emergency_yes = question.level == "emergency" and value in ("yes", "unsure")
         # Heard "no" a second time after an unclear check: two separate hearings agree, so it stands.
         unsure_no = (question.is_red_flag and value == "no" and heard.confidence < SURE_NO
                      and question.id not in self.doubted)
@@ -302,11 +305,18 @@ class Dialog:
         if self.tries < MAX_TRIES:
             opening = self.phrases["not_heard"] if not heard.text.strip() else self.phrases["not_understood"]
             self._say(opening)
+            self._hint_noise()
             self._ask(question, short=True, with_options=True)
             return
         self._log(question, heard, None)
         self._give_up(question)
         self.answered()
+
+    def _hint_noise(self) -> None:
+        """Spoken, a second miss on one question: once, suggest a closer microphone or a quieter place."""
+        if self.spoken and self.tries == MAX_TRIES - 1 and not self.hinted_noise:
+            self.hinted_noise = True
+            self._say(self.phrases["hard_to_hear"])
 
     def _give_up(self, question: Question) -> None:
         """No answer after repeated tries: a red flag says what to do now; a symptom is recorded unknown."""
