@@ -89,18 +89,22 @@ def document(rows: list[tuple], snr_args: list[str], took_s: float, planned: int
              "with white noise at the given SNR over the answers and the pauses; each case has its own noise "
              "and wording (seeded by its id), so cases are separate trials. "
              "Under-triaged = less urgent than the gold standard allows (the dangerous error).", "",
-             "| noise | exact | under-triaged | no report | questions asked, median (typed) |", "|---|---|---|---|---|"]
+             "| noise | exact | under-triaged | likely source acceptable | no report | questions asked, median (typed) |",
+             "|---|---|---|---|---|---|"]
     for snr in dict.fromkeys(r[0] for r in rows):
         sel = [r for r in rows if r[0] == snr]
         exact = sum(o.exact for _, o, _, _ in sel)
         under = [o.case_id for _, o, _, ok in sel if ok and o.under_triaged]
         missing = sum(not ok for *_, ok in sel)
+        source = sum(o.source_ok for _, o, _, _ in sel)
         lines.append(f"| {label(snr)} | {exact}/{len(sel)} | {len(under)}/{len(sel)}"
-                     f"{' (' + ', '.join(under) + ')' if under else ''} | {missing} | "
+                     f"{' (' + ', '.join(under) + ')' if under else ''} | {source}/{len(sel)} | {missing} | "
                      f"{statistics.median(o.questions for _, o, _, _ in sel):.0f} "
                      f"({statistics.median(t for *_, t, _ in sel):.0f}) |")
-    lines += ["", "Per case:", "", "| noise | case | gold | got | questions (typed) |", "|---|---|---|---|---|"]
-    lines += [f"| {label(snr)} | {o.case_id} | {o.gold} | {o.got} | {o.questions} ({t}) |" for snr, o, t, _ in rows]
+    lines += ["", "Per case:", "", "| noise | case | gold | got | likely source (acceptable) | questions (typed) |",
+              "|---|---|---|---|---|---|"]
+    lines += [f"| {label(snr)} | {o.case_id} | {o.gold} | {o.got} | {o.source_got} ({', '.join(o.source_gold)}) | "
+              f"{o.questions} ({t}) |" for snr, o, t, _ in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -118,9 +122,11 @@ def main() -> int:
         for case in cases:
             report, asks = speak(case, snr)
             outcome = Outcome(case["id"], case["disposition"], report.get("disposition", "none"),
-                              list(case.get("acceptable", [case["disposition"]])), [], "", asks)
+                              list(case.get("acceptable", [case["disposition"]])), list(case.get("source", ["any"])),
+                              report.get("likely_source", "none"), asks)
             rows.append((snr, outcome, typed_asks[case["id"]], bool(report)))
-            print(f"{label(snr)} {case['id']}: {outcome.got} (gold {outcome.gold}), {asks} asks", file=sys.stderr)
+            print(f"{label(snr)} {case['id']}: {outcome.got} (gold {outcome.gold}), source {outcome.source_got}, "
+                  f"{asks} asks", file=sys.stderr)
             # Rewritten after every case: a run stopped early (noisy cases are slow) still leaves its table.
             args.out.write_text(document(rows, args.snr, time.perf_counter() - started, len(snrs) * len(cases)))
     print(f"wrote {args.out}", file=sys.stderr)
