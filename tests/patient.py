@@ -84,7 +84,7 @@ class Patient:
             (r"makes it easier|eases it", lambda: self.things("better", BETTER)),
             (r"stiff for", lambda: self.flag("morning_stiffness_long")),
             (r"limp", lambda: self.flag("limp")),
-            (r"how did it start|how did the pain start", lambda: self.facts.get("onset", "I don't know")),
+            (r"how did it start|how did the pain start", self.onset),
         ]
 
     def answer(self, question_text: str) -> str:
@@ -92,7 +92,7 @@ class Patient:
         lowered = question_text.lower()
         self.question = question_text
         if "is that right" not in lowered:
-            self.meant: bool | int | tuple[str, int] | None = None
+            self.meant: bool | int | tuple[str, int] | list[str] | Said | None = None
         for pattern, reply in self.rules:
             if re.search(pattern, lowered):
                 return reply()
@@ -109,6 +109,8 @@ class Patient:
             right = abs(int(days.group(1)) - self.meant[1]) <= 0.3 * self.meant[1]  # "two months" for nine weeks is fine
         elif (number := re.search(r"heard (\d+)\.", heard)) and isinstance(self.meant, int) and self.meant is not True:
             right = int(number.group(1)) == self.meant
+        elif isinstance(self.meant, Said):
+            right = self.meant.same_as(re.sub(r"^i heard |\. is that right\?$", "", heard.strip()))
         elif isinstance(self.meant, list):
             right = _only_what_was_meant(heard, self.meant)
         else:
@@ -145,10 +147,33 @@ class Patient:
                  for q in self.meant] or ["I can't describe it"]
         return self.random.choice(["it's {}", "{}", "kind of {}"]).format(_listing(words))
 
+    def onset(self) -> str:
+        said = self.facts.get("onset", "I don't know")
+        self.meant = Said(self.question, said)
+        return said
+
     def things(self, fact: str, wording: dict[str, str]) -> str:
         items = [wording[w] for w in self.facts.get(fact, [])]
         self.meant = list(self.facts.get(fact, [])) + items
         return _listing(items) if items else self.random.choice(["nothing really", "nothing"])
+
+
+@dataclass(frozen=True)
+class Said:
+    """A free answer in the patient's own words, and the question it answered."""
+
+    question: str
+    words: str
+
+    def same_as(self, read_back: str) -> bool:
+        """Whether "I heard <read_back>" means what these words mean (judged as typed text would be)."""
+        from voice_triage.content import load_content
+        from voice_triage.understand import Interpreter
+
+        content = load_content()
+        asked = next(q for q in content.symptoms if self.question.startswith((q.text, q.reask)))
+        interpreter = Interpreter(content)
+        return interpreter.understand(asked, read_back).value == interpreter.understand(asked, self.words).value
 
 
 STOP_WORDS = {"of", "on", "the", "my", "a", "in", "that", "your", "about", "things", "over"}

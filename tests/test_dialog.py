@@ -466,6 +466,24 @@ def test_spoken_places_are_read_back_and_a_no_asks_again(make_dialog, content):
     assert dialog.answers["location"] == ["lower_back", "buttock"]
 
 
+def test_spoken_onset_is_read_back_unless_no_option_was_named(make_dialog, content):
+    for said, read_back, value in (("after a long journey", "I heard after a long time sitting. Is that right?",
+                                    "sitting_long"), ("it was my birthday", None, "other")):
+        dialog = make_dialog(spoken=True)
+        _to_symptoms(dialog, content)
+        answers = {"age": "forty", "location": "lower back", "side": "left", "duration": "two weeks",
+                   "quality": "dull ache", "worse": "sitting", "better": "walking"}
+        for _ in range(60):  # bounded: a content change must fail this test, not hang it
+            if dialog.current.id == "onset" and dialog.state != "confirming":
+                break
+            dialog.hear("yes" if dialog.state == "confirming" else answers.get(dialog.current.id, "no"))
+        events = dialog.hear(Heard(said, 0.9))
+        if read_back:
+            assert events[-1].text == read_back and "onset" not in dialog.answers
+            dialog.hear("yes")
+        assert dialog.answers["onset"] == value and dialog.finished
+
+
 def test_a_read_back_rejected_three_times_moves_on_as_not_understood(make_dialog, content):
     dialog = make_dialog(spoken=True)
     _to_symptoms(dialog, content)

@@ -41,8 +41,10 @@ MIN_CONFIDENCE = 0.5
 EMERGENCY_REPEAT = "emergency_repeat"
 # Spoken answers read back before they count: "forty" and "fourteen" are easily confused, and answers heard
 # through a spotting grammar (places, durations, what makes it worse) are the least reliable by voice
-# (docs/benchmarks-voice.md: places 46%, durations 62% understood on clean synthetic speech).
-CONFIRMED_KINDS = ("number", "duration", "multi")
+# (docs/benchmarks-voice.md: places 46%, durations 62% understood on clean synthetic speech). How it started
+# ("free") names a likely source's reason: on clean speech "after a long hill walk" was heard as "after long
+# journey", a strain read as sitting (scripts/bench_spoken.py, p-s2). "other" (no option named) is not read back.
+CONFIRMED_KINDS = ("number", "duration", "multi", "free")
 # A spoken "no" to a red flag below this confidence is checked: in noise, "yes" is sometimes heard as a
 # fairly confident "no" (benchmark, 10 dB: about 6 in 10 of those wrong answers score under 0.8).
 SURE_NO = 0.8
@@ -116,7 +118,7 @@ class Dialog:
 
     # ------------------------------------------------------------------ conditions (named in TRANSITIONS)
     def needs_confirmation(self) -> bool:
-        """A spoken emergency "yes" or "not sure", an unsure red-flag "no", an age, a duration or a "stop" waits for confirmation."""
+        """Spoken: an emergency "yes" or "not sure", an unsure red-flag "no", a read-back answer or a "stop" waits for a check."""
         return self.pending is not None
 
     def emergency_found(self) -> bool:
@@ -202,7 +204,8 @@ class Dialog:
         # Heard "no" a second time after an unclear check: two separate hearings agree, so it stands.
         unsure_no = (question.is_red_flag and value == "no" and heard.confidence < SURE_NO
                      and question.id not in self.doubted)
-        if self.spoken and (emergency_yes or unsure_no or question.kind in CONFIRMED_KINDS):
+        read_back = question.kind in CONFIRMED_KINDS and value != "other"
+        if self.spoken and (emergency_yes or unsure_no or read_back):
             # Only a faint emergency "yes" gets here below MIN_CONFIDENCE; its check needs a clear "yes".
             (self.faint.add if heard.confidence < MIN_CONFIDENCE else self.faint.discard)(question.id)
             self.pending = (question, value)
