@@ -5,6 +5,7 @@ words a person would notice, and answers from the case facts in natural, varied 
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -14,6 +15,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+from voice_triage.content import Content, load_content
+from voice_triage.understand import Interpreter
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC_VIGNETTES = ROOT.parent / "shared" / "vignettes" / "public.toml"
@@ -42,6 +46,12 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
         return tomllib.load(handle)["case"]
 
 
+@functools.cache
+def _content() -> Content:
+    """The shipped content, to judge answers by meaning (read-backs, one-by-one questions)."""
+    return load_content()
+
+
 def _listing(items: list[str]) -> str:
     """"a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -56,6 +66,8 @@ class Patient:
         # Order matters: the first pattern found in the question decides what it is about.
         self.rules: list[tuple[str, Callable[[], str]]] = [
             (r"is that right", self.confirm),
+            (r"^(does it hurt here|does it feel like this|does this make it worse|does this make it easier): ",
+             self.one_thing),
             (r"repeat that", lambda: "no"),
             (r"urine|bladder", lambda: self.flag("bladder_bowel")),
             (r"bowel", lambda: self.flag("bladder_bowel")),
@@ -147,6 +159,20 @@ class Patient:
                  for q in self.meant] or ["I can't describe it"]
         return self.random.choice(["it's {}", "{}", "kind of {}"]).format(_listing(words))
 
+    def one_thing(self) -> str:
+        """ "Does it hurt here: groin?": yes if the thing asked about is among what this patient would say.
+
+        Judged by meaning, as typed text would be understood: "deep ache" is a yes to "a dull ache".
+        """
+        asked = next(q for q in _content().symptoms
+                     if q.one_by_one and self.question.startswith(q.one_by_one.split("{option}")[0]))
+        thing = self.question[len(asked.one_by_one.split("{option}")[0]):].rstrip("?")
+        wording = {"location": PLACES, "worse": WORSE, "better": BETTER}.get(asked.id, {})
+        own = [wording.get(fact, fact) for fact in self.facts.get(asked.id, [])]
+        interpreter = Interpreter(_content())
+        meant = interpreter.understand(asked, _listing(own)).value if own else []
+        return self.yes_no(set(interpreter.understand(asked, thing).value or ["?"]) <= set(meant or []))
+
     def onset(self) -> str:
         said = self.facts.get("onset", "I don't know")
         self.meant = Said(self.question, said)
@@ -167,12 +193,8 @@ class Said:
 
     def same_as(self, read_back: str) -> bool:
         """Whether "I heard <read_back>" means what these words mean (judged as typed text would be)."""
-        from voice_triage.content import load_content
-        from voice_triage.understand import Interpreter
-
-        content = load_content()
-        asked = next(q for q in content.symptoms if self.question.startswith((q.text, q.reask)))
-        interpreter = Interpreter(content)
+        asked = next(q for q in _content().symptoms if self.question.startswith((q.text, q.reask)))
+        interpreter = Interpreter(_content())
         return interpreter.understand(asked, read_back).value == interpreter.understand(asked, self.words).value
 
 

@@ -487,12 +487,71 @@ def test_spoken_onset_is_read_back_unless_no_option_was_named(make_dialog, conte
 def test_a_read_back_rejected_three_times_moves_on_as_not_understood(make_dialog, content):
     dialog = make_dialog(spoken=True)
     _to_symptoms(dialog, content)
+    for _ in range(3):
+        dialog.hear("fourteen")
+        events = dialog.hear("no")
+    assert dialog.answers["age"] == "unknown" and events[-1].question == "location"
+
+
+def _to_location(dialog, content):
+    _to_symptoms(dialog, content)
     dialog.hear("forty")
     dialog.hear("yes")
-    for _ in range(3):
+    assert dialog.current.id == "location"
+
+
+def test_a_list_answer_missed_twice_is_asked_option_by_option(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    _to_location(dialog, content)
+    dialog.hear(Heard("", 0.0))
+    events = dialog.hear(Heard("mumble", 0.2))
+    assert dialog.state == "one_by_one"
+    assert Say("Let's take them one at a time. Please answer yes or no.") in events
+    assert events[-1].text == "Does it hurt here: lower back?" and events[-1].question == "location:lower_back"
+    assert events[-1].kind == "yesno" and "yes" in events[-1].vocabulary
+    labels = [o.label for o in content.questions_by_id["location"].options]
+    answers = {"lower back": Heard("yes", 0.9), "groin": Heard("yeah", 0.8), "foot": Heard("", 0.0)}
+    for label in labels:
+        assert dialog.current_ask.text == f"Does it hurt here: {label}?"
+        events = dialog.hear(answers.get(label, Heard("no", 0.9)))
+        if label == "foot":  # not understood once: asked again, then skipped
+            assert events[-1].text == "Does it hurt here: foot?"
+            events = dialog.hear(Heard("", 0.0))
+    assert dialog.answers["location"] == ["lower_back", "groin"] and dialog.current.id == "side"
+    assert Say("Thank you. I have noted: lower back, groin.") in events
+    assert {"question": "location:groin", "heard": "yeah", "understood": "yes", "confidence": 0.8} in dialog.transcript
+
+
+def test_one_by_one_starts_after_two_rejected_read_backs_and_controls_still_work(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    _to_location(dialog, content)
+    for _ in range(2):
         dialog.hear("my lower leg")
         events = dialog.hear("no")
-    assert dialog.answers["location"] == "unknown" and events[-1].question != "location"
+    assert dialog.state == "one_by_one" and events[-1].question == "location:lower_back"
+    dialog.hear("yes")
+    for control in ("repeat", "help", "slower"):
+        assert dialog.hear(control)[-1].question == "location:buttock"
+    dialog.hear(Heard("stop", 0.9))
+    assert dialog.state == "confirming"
+    assert dialog.hear("no")[-1].question == "location:buttock"  # not stopping: carries on where it was
+    dialog.hear("stop")
+    dialog.hear("yes")
+    assert dialog.finished and dialog.answers["location"] == ["lower_back"]
+
+
+def test_nothing_understood_one_by_one_is_unknown_and_typed_never_goes_one_by_one(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    _to_location(dialog, content)
+    for _ in range(2 + 2 * len(content.questions_by_id["location"].options)):
+        dialog.hear(Heard("", 0.0))
+    assert dialog.answers["location"] == "unknown" and dialog.current.id == "side"
+    typed = make_dialog()
+    _to_symptoms(typed, content)
+    typed.hear("40")
+    typed.hear("zzz")
+    typed.hear("zzz")
+    assert typed.state == "symptoms" and typed.current_ask.question == "location"
 
 
 def test_typed_answers_are_not_confirmed(make_dialog, content):

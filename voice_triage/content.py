@@ -52,6 +52,7 @@ class Question:
     suggests: str | None = None
     because: str = ""
     sign: str = ""  # red flags: the sign in a few words, for "if that applies to you" when no answer was understood
+    one_by_one: str = ""  # multi, spoken: "{option}" wording to ask each option as yes or no after two misses
 
     @property
     def is_red_flag(self) -> bool:
@@ -212,10 +213,13 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
     options = _options(reader, item.get("option", []), where)
     if kind in ("choice", "multi") and not options:
         raise reader.fail(f"{where}.option", f"a {kind} question needs options")
+    one_by_one = item.get("one_by_one", "")
+    if one_by_one and (kind != "multi" or "{option}" not in one_by_one):
+        raise reader.fail(f"{where}.one_by_one", "only for multi questions, and must contain {option}")
     return Question(
         id=reader.get(item, "id", where), kind=kind, text=reader.get(item, "text", where),
         reask=reader.get(item, "reask", where), source=reader.get(item, "source", where), options=options,
-        ask_if=_conditions(reader, item.get("ask_if", []), f"{where}.ask_if"),
+        ask_if=_conditions(reader, item.get("ask_if", []), f"{where}.ask_if"), one_by_one=one_by_one,
     )
 
 

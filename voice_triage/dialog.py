@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from transitions import Machine
@@ -10,25 +11,27 @@ from transitions import Machine
 from . import report as reporting
 from .advice import compose
 from .assessment import all_hold, assess, red_flag_findings, rule_findings, unheard_finding
-from .content import Content, Question
+from .content import Content, Option, Question
 from .events import Adjust, Ask, End, Event, Heard, Say
 from .understand import Interpreter, vocabulary
 
 log = logging.getLogger(__name__)
 
-ACTIVE = ["red_flags", "confirming", "symptoms"]
-STATES = ["welcome", "red_flags", "confirming", "symptoms", "emergency", "advice", "ended"]
+ACTIVE = ["red_flags", "confirming", "symptoms", "one_by_one"]
+STATES = ["welcome", "red_flags", "confirming", "symptoms", "one_by_one", "emergency", "advice", "ended"]
 
 # First matching row wins. Red flags first is enforced here: `symptoms` is only entered
 # `unless` a red-flag question is still pending.
 TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "begin", "source": "welcome", "dest": "red_flags"},
-    {"trigger": "answered", "source": ["red_flags", "symptoms"], "dest": "confirming", "conditions": "needs_confirmation"},
+    {"trigger": "answered", "source": ["red_flags", "symptoms", "one_by_one"], "dest": "confirming",
+     "conditions": "needs_confirmation"},
     {"trigger": "answered", "source": ACTIVE, "dest": "emergency", "conditions": "emergency_found"},
     {"trigger": "answered", "source": ACTIVE, "dest": "red_flags", "conditions": "red_flag_pending"},
     {"trigger": "answered", "source": ACTIVE, "dest": "symptoms", "conditions": "symptom_pending",
      "unless": "red_flag_pending"},
     {"trigger": "answered", "source": ACTIVE, "dest": "advice", "unless": "red_flag_pending"},
+    {"trigger": "take_one_by_one", "source": "symptoms", "dest": "one_by_one"},
     {"trigger": "went_back", "source": ACTIVE, "dest": "red_flags", "conditions": "red_flag_pending"},
     {"trigger": "went_back", "source": ACTIVE, "dest": "symptoms", "unless": "red_flag_pending"},
     {"trigger": "restarted", "source": ACTIVE, "dest": "red_flags"},
@@ -51,6 +54,17 @@ SURE_NO = 0.8
 # The pending "answer" while a spoken stop is checked: in the noisy-room benchmark (scripts/bench_spoken.py)
 # noise heard as "that's enough" once ended a public emergency case at gp.
 STOP = "stop"
+
+
+@dataclass
+class OneByOne:
+    """A list question asked option by option ("Does it hurt here: groin?"), and the answers so far."""
+
+    question: Question
+    remaining: list[Option]
+    chosen: list[str] = field(default_factory=list)
+    understood: bool = False  # at least one option got a clear yes or no
+    missed: bool = False  # the current option was not understood once already
 
 
 class Dialog:
@@ -82,6 +96,7 @@ class Dialog:
         self.pending: tuple[Question, Any] | None = None
         self.doubted: set[str] = set()  # red flags whose unsure "no" could not be confirmed once already
         self.faint: set[str] = set()  # emergency flags whose pending "yes" was heard with low confidence
+        self.one: OneByOne | None = None  # a list question being asked option by option (voice)
         self.ended_by = ""
         self.report: dict[str, Any] = {}
 
@@ -101,6 +116,8 @@ class Dialog:
             self._hear_emergency(heard)
         elif self.state == "confirming":
             self._hear_confirmation(heard)
+        elif self.state == "one_by_one":
+            self._hear_option(heard)
         else:
             self._hear_answer(heard)
         return self._drain()
@@ -140,8 +157,20 @@ class Dialog:
         self._ask(self._next_red_flag())
 
     def on_enter_symptoms(self) -> None:
-        """Ask the next symptom question that applies."""
-        self._ask(self._next_symptom())
+        """Ask the next symptom question that applies (option by option if its answer was missed twice)."""
+        question = self._next_symptom()
+        if self._one_by_one_due(question):
+            self.current = question
+            self.take_one_by_one()
+        else:
+            self._ask(question)
+
+    def on_enter_one_by_one(self) -> None:
+        """Start (or, after a cancelled stop, resume) asking the current list question option by option."""
+        if self.one is None or self.one.question is not self.current:
+            self.one = OneByOne(self.current, list(self.current.options))
+            self._say(self.phrases["one_by_one"])
+        self._ask_option()
 
     def on_enter_confirming(self) -> None:
         """Check a high-stakes spoken answer once: "I heard yes / no / 40 — is that right?"."""
@@ -309,10 +338,60 @@ class Dialog:
             opening = self.phrases["not_heard"] if not heard.text.strip() else self.phrases["not_understood"]
             self._say(opening)
             self._hint_noise()
-            self._ask(question, short=True, with_options=True)
+            if self._one_by_one_due(question):
+                self.take_one_by_one()
+            else:
+                self._ask(question, short=True, with_options=True)
             return
         self._log(question, heard, None)
         self._give_up(question)
+        self.answered()
+
+    def _one_by_one_due(self, question: Question | None) -> bool:
+        """Spoken, a list question missed twice is asked option by option (sentence answers are the weakest
+        by voice: places 46% understood on clean speech, docs/benchmarks-voice.md; yes/no 99.6%)."""
+        return (self.spoken and question is not None and bool(question.one_by_one)
+                and question is self.current and self.tries >= MAX_TRIES - 1)
+
+    def _ask_option(self) -> None:
+        """Ask whether the next option applies, as a yes/no question."""
+        question, option = self.one.question, self.one.remaining[0]
+        self._emit_ask(Ask(question.one_by_one.format(option=option.label), f"{question.id}:{option.id}",
+                           ("yes", "no"), vocabulary(self.interpreter, self.yes_no), "yesno", self.controls))
+
+    def _hear_option(self, heard: Heard) -> None:
+        """Yes adds the option, no skips it; not understood twice skips it too (a symptom, not a warning sign)."""
+        understanding = self.interpreter.understand(self.yes_no, heard.text)
+        if understanding.control:
+            self._control(understanding.control)
+            return
+        one, option = self.one, self.one.remaining[0]
+        value = understanding.value if heard.confidence >= MIN_CONFIDENCE else None
+        self.transcript.append({"question": f"{one.question.id}:{option.id}", "heard": heard.text,
+                                "understood": value, "confidence": round(heard.confidence, 3)})
+        if value is None and not one.missed:
+            one.missed = True
+            self._say(self.phrases["not_heard"] if not heard.text.strip() else self.phrases["not_understood"])
+            self._emit_ask(self.current_ask)
+            return
+        one.remaining.pop(0)
+        one.missed, one.understood = False, one.understood or value is not None
+        if value == "yes":
+            one.chosen.append(option.id)
+        if one.remaining:
+            self._ask_option()
+        else:
+            self._finish_one_by_one()
+
+    def _finish_one_by_one(self) -> None:
+        """Record the options said yes to ("unknown" if no option was understood at all) and move on."""
+        one, self.one = self.one, None
+        value = one.chosen if one.understood else "unknown"
+        if value == "unknown":
+            self._say(self.phrases["give_up_symptom"])
+        else:
+            self._say(self.phrases["one_by_one_done"].format(answer=reporting.answer_text(one.question, value)))
+        self._record(one.question, value)
         self.answered()
 
     def _hint_noise(self) -> None:
@@ -340,7 +419,7 @@ class Dialog:
 
     def _control_help(self) -> None:
         self._say(self.phrases["help"])
-        self._ask(self.current, short=True, with_options=True)
+        self._ask_again(with_options=True)
 
     def _control_continue(self) -> None:
         self._say(self.phrases["continue"])
@@ -363,7 +442,7 @@ class Dialog:
             return
         last = self.history.pop()
         self.answers.pop(last, None)
-        self.tries = 0
+        self.tries, self.one = 0, None
         self._say(self.phrases["back_done"])
         self.went_back()
 
@@ -375,7 +454,7 @@ class Dialog:
 
     def _control_stop(self) -> None:
         """Typed "stop" ends at once; a spoken one is checked first (when not already checking something)."""
-        if self.spoken and self.state in ("red_flags", "symptoms"):
+        if self.spoken and self.state in ("red_flags", "symptoms", "one_by_one"):
             self.pending = (self.current, STOP)
             self.answered()
         else:
@@ -385,6 +464,8 @@ class Dialog:
     def _stop(self, how: str) -> None:
         """End early; the report of what was gathered is still made, and the safe level is said."""
         self._settle_pending()
+        if self.one is not None and self.one.chosen:
+            self._record(self.one.question, list(self.one.chosen))  # the options said yes to so far
         if self.state not in ("emergency", "advice"):
             self._finish_assessment(how)
             sections = self.report["advice_sections"]
@@ -394,7 +475,14 @@ class Dialog:
     def _adjust(self, setting: str, step: int, phrase: str) -> None:
         self.outbox.append(Adjust(setting, step))
         self._say(self.phrases[phrase])
-        self._ask(self.current, short=True)
+        self._ask_again()
+
+    def _ask_again(self, with_options: bool = False) -> None:
+        """The current question again in its short wording (the same option when asking one by one)."""
+        if self.state == "one_by_one":
+            self._emit_ask(self.current_ask)
+        else:
+            self._ask(self.current, short=True, with_options=with_options)
 
     def _next_red_flag(self) -> Question | None:
         return next((q for q in self.content.red_flags if q.id not in self.answers), None)
