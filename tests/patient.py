@@ -63,6 +63,7 @@ class Patient:
     def __init__(self, facts: dict[str, Any], seed: int = 0) -> None:
         self.facts = facts
         self.random = random.Random(seed)
+        self.said_yes: dict[str, set[str]] = {}  # list question asked one option at a time -> options said yes to
         # Order matters: the first pattern found in the question decides what it is about.
         self.rules: list[tuple[str, Callable[[], str]]] = [
             (r"is that right", self.confirm),
@@ -170,8 +171,15 @@ class Patient:
         wording = {"location": PLACES, "worse": WORSE, "better": BETTER}.get(asked.id, {})
         own = [wording.get(fact, fact) for fact in self.facts.get(asked.id, [])]
         interpreter = Interpreter(_content())
-        meant = interpreter.understand(asked, _listing(own)).value if own else []
-        return self.yes_no(set(interpreter.understand(asked, thing).value or ["?"]) <= set(meant or []))
+        meant = set(interpreter.understand(asked, _listing(own)).value or []) if own else set()
+        said_yes = self.said_yes.setdefault(asked.id, set())
+        if meant <= said_yes:  # everything this patient has was said already: "that's all", as invited
+            self.meant = None
+            return self.random.choice(["that's all", "no more", "that's it"])
+        option = set(interpreter.understand(asked, thing).value or ["?"])
+        if option <= meant:
+            said_yes |= option
+        return self.yes_no(option <= meant)
 
     def onset(self) -> str:
         said = self.facts.get("onset", "I don't know")

@@ -506,7 +506,7 @@ def test_a_list_answer_missed_twice_is_asked_option_by_option(make_dialog, conte
     dialog.hear(Heard("", 0.0))
     events = dialog.hear(Heard("mumble", 0.2))
     assert dialog.state == "one_by_one"
-    assert Say("Let's take them one at a time. Please answer yes or no.") in events
+    assert Say(dialog.phrases["one_by_one"]) in events and "that's all" in events[-1].vocabulary
     assert events[-1].text == "Does it hurt here: lower back?" and events[-1].question == "location:lower_back"
     assert events[-1].kind == "yesno" and "yes" in events[-1].vocabulary
     labels = [o.label for o in content.questions_by_id["location"].options]
@@ -520,6 +520,20 @@ def test_a_list_answer_missed_twice_is_asked_option_by_option(make_dialog, conte
     assert dialog.answers["location"] == ["lower_back", "groin"] and dialog.current.id == "side"
     assert Say("Thank you. I have noted: lower back, groin.") in events
     assert {"question": "location:groin", "heard": "yeah", "understood": "yes", "confidence": 0.8} in dialog.transcript
+
+
+def test_thats_all_ends_a_list_asked_one_by_one(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    _to_location(dialog, content)
+    dialog.hear(Heard("", 0.0))
+    dialog.hear(Heard("", 0.0))
+    dialog.hear(Heard("no", 0.9))
+    dialog.hear(Heard("yes", 0.9))
+    assert dialog.current_ask.question == "location:groin"
+    assert dialog.hear(Heard("that's all", 0.3))[-1].question == "location:groin"  # faint: asked again
+    events = dialog.hear(Heard("that's all", 0.9))
+    assert dialog.answers["location"] == ["buttock"] and dialog.current.id == "side"
+    assert Say("Thank you. I have noted: buttock.") in events
 
 
 def test_one_by_one_starts_after_two_rejected_read_backs_and_controls_still_work(make_dialog, content):

@@ -356,17 +356,24 @@ class Dialog:
     def _ask_option(self) -> None:
         """Ask whether the next option applies, as a yes/no question."""
         question, option = self.one.question, self.one.remaining[0]
+        done = tuple(self.content.vocabulary["list_done"]["phrases"])
         self._emit_ask(Ask(question.one_by_one.format(option=option.label), f"{question.id}:{option.id}",
-                           ("yes", "no"), vocabulary(self.interpreter, self.yes_no), "yesno", self.controls))
+                           ("yes", "no", done[0]), vocabulary(self.interpreter, self.yes_no) + done, "yesno",
+                           self.controls))
 
     def _hear_option(self, heard: Heard) -> None:
-        """Yes adds the option, no skips it; not understood twice skips it too (a symptom, not a warning sign)."""
+        """Yes adds the option, no skips it; not understood twice skips it too (a symptom, not a warning sign).
+
+        "That's all" ends the list: the options not yet asked count as no.
+        """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
         if understanding.control:
             self._control(understanding.control)
             return
         one, option = self.one, self.one.remaining[0]
-        value = understanding.value if heard.confidence >= MIN_CONFIDENCE else None
+        clear = heard.confidence >= MIN_CONFIDENCE
+        done = clear and self.interpreter.list_done(heard.text)
+        value = "done" if done else understanding.value if clear else None
         self.transcript.append({"question": f"{one.question.id}:{option.id}", "heard": heard.text,
                                 "understood": value, "confidence": round(heard.confidence, 3)})
         if value is None and not one.missed:
@@ -374,7 +381,7 @@ class Dialog:
             self._say(self.phrases["not_heard"] if not heard.text.strip() else self.phrases["not_understood"])
             self._emit_ask(self.current_ask)
             return
-        one.remaining.pop(0)
+        one.remaining = [] if done else one.remaining[1:]
         one.missed, one.understood = False, one.understood or value is not None
         if value == "yes":
             one.chosen.append(option.id)
