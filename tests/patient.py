@@ -173,10 +173,10 @@ class Patient:
         interpreter = Interpreter(_content())
         meant = set(interpreter.understand(asked, _listing(own)).value or []) if own else set()
         said_yes = self.said_yes.setdefault(asked.id, set())
-        if meant <= said_yes:  # everything this patient has was said already: "that's all", as invited
+        option = set(interpreter.understand(asked, thing).value or ["?"])
+        if meant <= said_yes and not option <= said_yes:  # all said already (asked again: says yes again)
             self.meant = None
             return self.random.choice(["that's all", "no more", "that's it"])
-        option = set(interpreter.understand(asked, thing).value or ["?"])
         if option <= meant:
             said_yes |= option
         return self.yes_no(option <= meant)
