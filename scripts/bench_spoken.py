@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Whole spoken conversations in a noisy room: do the public vignettes still reach the typed outcome?
 
-Usage: .venv/bin/python scripts/bench_spoken.py [--snr clean 20 10] [--out docs/benchmarks-spoken.md]
+Usage: .venv/bin/python scripts/bench_spoken.py [--snr clean 20 10] [--out docs/benchmarks-spoken.md] [--cases ID...]
 
 The standardized patient (tests/patient.py) answers every question in a flite voice; its answers and the
 pauses between them carry white noise at the given SNR (relative to the speech's active power), and are
@@ -115,9 +115,11 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--snr", nargs="+", default=["clean", "20", "10"])
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-spoken.md")
+    p.add_argument("--cases", nargs="+", help="only these case ids (e.g. to split a slow run over two processes)")
     args = p.parse_args()
     snrs = [None if s == "clean" else float(s) for s in args.snr]
     cases, started = load_cases(PUBLIC_VIGNETTES), time.perf_counter()
+    cases = [case for case in cases if not args.cases or case["id"] in args.cases]
     typed_asks = {case["id"]: play(case)[0].questions for case in cases}
     rows: list[tuple] = []
     for snr in snrs:
