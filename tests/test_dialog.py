@@ -259,6 +259,22 @@ def test_spoken_second_miss_suggests_a_quieter_place_once(make_dialog):
     assert tip[0] not in typed.hear("zzz") + typed.hear("zzz")
 
 
+def test_spoken_faint_red_flag_no_is_checked_and_stands_only_on_a_clear_yes(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    events = dialog.hear(Heard("nope", confidence=0.45))
+    assert events[-1].question == "confirm:rf_bladder" and events[-1].text == "I heard no. Is that right?"
+    dialog.hear(Heard("mmm", confidence=0.2))  # unclear check: asked again
+    assert dialog.current_ask.question == "rf_bladder" and "rf_bladder" not in dialog.answers
+    events = dialog.hear(Heard("nope", confidence=0.45))  # faint again: checked again despite the earlier doubt
+    assert events[-1].question == "confirm:rf_bladder"
+    dialog.hear(Heard("yes", confidence=0.9))
+    assert dialog.answers["rf_bladder"] == "no"
+    typed = make_dialog()
+    typed.start()
+    assert typed.hear(Heard("nope", confidence=0.45))[-1].question == "rf_bladder" and not typed.answers
+
+
 def test_spoken_emergency_yes_denied_reasks_the_question(make_dialog):
     dialog = make_dialog(spoken=True)
     dialog.start()

@@ -208,21 +208,23 @@ class Dialog:
         understanding = self.interpreter.understand(self.current, heard.text)
         if understanding.control:
             self._control(understanding.control)
-        elif self._faint_emergency_yes(understanding.value, heard):
+        elif self._faint_but_worth_checking(understanding.value, heard):
             self._accept(self.current, understanding.value, heard)
         elif heard.confidence < MIN_CONFIDENCE or understanding.value is None:
             self._not_understood(heard)
         else:
             self._accept(self.current, understanding.value, heard)
 
-    def _faint_emergency_yes(self, value: Any, heard: Heard) -> bool:
-        """A spoken "yes" to an emergency sign heard too faintly to take: checked, not dropped.
+    def _faint_but_worth_checking(self, value: Any, heard: Heard) -> bool:
+        """A spoken "yes" to an emergency sign, or "no" to any sign, heard too faintly to take: checked, not dropped.
 
-        In the 10 dB noisy-room benchmark a cauda equina "yes" heard at low confidence was asked again until
-        it was never understood, and the case ended one level too low (scripts/bench_spoken.py, p-e1).
+        Either stands only on a clear "yes" to "I heard ... Is that right?". In the 10 dB benchmark a cauda
+        equina "yes" heard faintly was asked again until never understood, and the case ended one level too low
+        (scripts/bench_spoken.py, p-e1); at 20 dB a "nope" heard three times just under the line left a sign
+        "not understood", and a gp case ended at "see a doctor today" (p-g1).
         """
-        return (self.spoken and self.current.level == "emergency" and value == "yes"
-                and 0.0 < heard.confidence < MIN_CONFIDENCE)
+        faint = self.spoken and 0.0 < heard.confidence < MIN_CONFIDENCE and self.current.is_red_flag
+        return faint and (value == "no" or (value == "yes" and self.current.level == "emergency"))
 
     def _accept(self, question: Question, value: Any, heard: Heard) -> None:
         """Record an understood answer (or hold a high-stakes spoken one for confirmation) and move on."""
@@ -230,13 +232,14 @@ class Dialog:
         # An emergency sign answered "yes" or "not sure" is read back: in noise "I think so" is heard as
         # "I don't know" (scripts/bench_spoken.py, p-e3 at 10 dB: progressive leg weakness ended at urgent).
         emergency_yes = question.level == "emergency" and value in ("yes", "unsure")
-        # Heard "no" a second time after an unclear check: two separate hearings agree, so it stands.
+        # Heard "no" a second time after an unclear check: two separate hearings agree, so it stands
+        # (unless it is faint: then it is checked again).
         unsure_no = (question.is_red_flag and value == "no" and heard.confidence < SURE_NO
-                     and question.id not in self.doubted)
+                     and (question.id not in self.doubted or heard.confidence < MIN_CONFIDENCE))
         read_back = question.kind in CONFIRMED_KINDS and value != "other"
         if self.spoken and (emergency_yes or unsure_no or read_back):
-            # Only a faint emergency "yes" gets here below MIN_CONFIDENCE; its check needs a clear "yes".
-            (self.faint.add if heard.confidence < MIN_CONFIDENCE else self.faint.discard)(question.id)
+            # A faint emergency "yes" is checked like a red-flag "no": it stands only on a clear "yes".
+            (self.faint.add if heard.confidence < MIN_CONFIDENCE and value == "yes" else self.faint.discard)(question.id)
             self.pending = (question, value)
         else:
             self._record(question, value)
