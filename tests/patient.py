@@ -52,6 +52,12 @@ def _content() -> Content:
     return load_content()
 
 
+@functools.cache
+def _interpreter() -> Interpreter:
+    """The shipped interpreter: what typed mode understands from a phrase is taken as what it means."""
+    return Interpreter(_content())
+
+
 def _listing(items: list[str]) -> str:
     """"a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -170,7 +176,7 @@ class Patient:
         thing = self.question[len(asked.one_by_one.split("{option}")[0]):].rstrip("?")
         wording = {"location": PLACES, "worse": WORSE, "better": BETTER}.get(asked.id, {})
         own = [wording.get(fact, fact) for fact in self.facts.get(asked.id, [])]
-        interpreter = Interpreter(_content())
+        interpreter = _interpreter()
         meant = set(interpreter.understand(asked, _listing(own)).value or []) if own else set()
         said_yes = self.said_yes.setdefault(asked.id, set())
         option = set(interpreter.understand(asked, thing).value or ["?"])
@@ -202,7 +208,7 @@ class Said:
     def same_as(self, read_back: str) -> bool:
         """Whether "I heard <read_back>" means what these words mean (judged as typed text would be)."""
         asked = next(q for q in _content().symptoms if self.question.startswith((q.text, q.reask)))
-        interpreter = Interpreter(_content())
+        interpreter = _interpreter()
         return interpreter.understand(asked, read_back).value == interpreter.understand(asked, self.words).value
 
 

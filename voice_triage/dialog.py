@@ -338,8 +338,7 @@ class Dialog:
         self.tries += 1
         question = self.current
         if self.tries < MAX_TRIES:
-            opening = self.phrases["not_heard"] if not heard.text.strip() else self.phrases["not_understood"]
-            self._say(opening)
+            self._say(self._sorry(heard))
             self._hint_noise()
             if self._one_by_one_due(question):
                 self.take_one_by_one()
@@ -377,11 +376,10 @@ class Dialog:
         clear = heard.confidence >= MIN_CONFIDENCE
         done = clear and self.interpreter.list_done(heard.text)
         value = "done" if done else understanding.value if clear else None
-        self.transcript.append({"question": f"{one.question.id}:{option.id}", "heard": heard.text,
-                                "understood": value, "confidence": round(heard.confidence, 3)})
+        self._log(one.question, heard, value, option)
         if value is None and not one.missed:
             one.missed = True
-            self._say(self.phrases["not_heard"] if not heard.text.strip() else self.phrases["not_understood"])
+            self._say(self._sorry(heard))
             self._emit_ask(self.current_ask)
             return
         one.remaining = [] if done else one.remaining[1:]
@@ -554,8 +552,14 @@ class Dialog:
         sections = compose(self.content, result, self.answers)
         self.report = reporting.build(self, result, sections, complete)
 
-    def _log(self, question: Question, heard: Heard, value: Any) -> None:
-        self.transcript.append({"question": question.id, "heard": heard.text, "understood": value,
+    def _sorry(self, heard: Heard) -> str:
+        """ "Sorry, I didn't hear an answer" for silence, "didn't catch that" for words not understood."""
+        return self.phrases["not_heard"] if not heard.text.strip() else self.phrases["not_understood"]
+
+    def _log(self, question: Question, heard: Heard, value: Any, option: Option | None = None) -> None:
+        """One transcript entry; an option asked on its own is logged as `<question>:<option>`."""
+        asked = f"{question.id}:{option.id}" if option else question.id
+        self.transcript.append({"question": asked, "heard": heard.text, "understood": value,
                                 "confidence": round(heard.confidence, 3)})
 
     def _drain(self) -> list[Event]:
