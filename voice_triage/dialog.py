@@ -78,6 +78,8 @@ class Dialog:
         self.spoken = spoken  # answers come from speech recognition: confirm the high-stakes ones
         self.yes_no = Question("confirm", "yesno", "", "", "nice_ng59")
         self.controls = tuple(self.interpreter.controls)
+        self.list_done = tuple(content.vocabulary["list_done"]["phrases"])  # "that's all", one option at a time
+        self.option_vocabulary = vocabulary(self.interpreter, self.yes_no) + self.list_done
         self.created = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
         self.outbox: list[Event] = []
         self.hinted_noise = False  # the "move closer to the microphone" tip is given once per conversation
@@ -358,10 +360,8 @@ class Dialog:
     def _ask_option(self) -> None:
         """Ask whether the next option applies, as a yes/no question."""
         question, option = self.one.question, self.one.remaining[0]
-        done = tuple(self.content.vocabulary["list_done"]["phrases"])
         self._emit_ask(Ask(question.one_by_one.format(option=option.label), f"{question.id}:{option.id}",
-                           ("yes", "no", done[0]), vocabulary(self.interpreter, self.yes_no) + done, "yesno",
-                           self.controls))
+                           ("yes", "no", self.list_done[0]), self.option_vocabulary, "yesno", self.controls))
 
     def _hear_option(self, heard: Heard) -> None:
         """Yes adds the option, no skips it; not understood twice skips it too (a symptom, not a warning sign).
