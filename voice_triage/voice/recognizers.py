@@ -305,8 +305,9 @@ class SphinxRecognizer(GrammarRecognizer):
         # one in noise (top phrase right at 10 dB SNR: 75% with it, 84% without; clean 98.9% -> 99.4%).
         self.decoder = Decoder(lm=None, loglevel="FATAL", bestpath=False)
         # Spotting grammars loop over carrier words; a strong word-insertion penalty stops them from
-        # explaining every noise as "a", "in", "i" (measured: 9/10 sentence answers right vs 8/10).
-        self.spotter = Decoder(lm=None, loglevel="FATAL", wip=1e-4)
+        # explaining every noise as "a", "in", "i" (measured: 9/10 sentence answers right vs 8/10). No
+        # best-path pass here either (places and durations at 20 dB SNR: 90 -> 141 of 456 understood).
+        self.spotter = Decoder(lm=None, loglevel="FATAL", wip=1e-4, bestpath=False)
         # Phone-loop settings suggested for allphone decoding: low LM weight, wide beams.
         self.phones = Decoder(lm=None, allphone=get_model_path("en-us/en-us-phone.lm.bin"), loglevel="FATAL",
                               lw=2.0, beam=1e-20, pbeam=1e-20)
@@ -327,14 +328,26 @@ class SphinxRecognizer(GrammarRecognizer):
         if not usable:
             raise ValueError("none of the phrases can be recognized by this model")
         whole = tuple(p for p in usable if p in set(wholes)) if spotting else ()
-        key = (usable, spotting, whole)
+        if not spotting:
+            return SphinxSession(self, self._search(usable), usable, verdict, self.decoder)
+        # The spotting decoder's strong insertion penalty leaves short robotic answers ("hip") with no path
+        # at all; then the answers alone (no control words) are tried as one phrase. Measured on places and
+        # durations, 8 voices: clean 235 -> 347 of 456 understood, wrong accepted 28 -> 50 (read back anyway).
+        answers = tuple(p for p in usable if p not in whole) or usable
+        return SphinxSession(self, self._search(usable, whole), usable, functools.partial(spotted, wholes=whole),
+                             self.spotter, fallback=self._search(answers))
+
+    def _search(self, phrases: tuple[str, ...], wholes: tuple[str, ...] | None = None) -> str:
+        """The name of a compiled grammar search: one phrase, or spotting (when `wholes` is given)."""
+        key = (phrases, wholes is not None, wholes or ())
         if key not in self._searches:
             name = f"g{len(self._searches)}"
-            carriers = tuple(w for w in CARRIERS if self.knows(w)) if spotting else ()
-            (self.spotter if spotting else self.decoder).add_jsgf_string(name, jsgf(usable, carriers, whole))
+            if wholes is None:
+                self.decoder.add_jsgf_string(name, jsgf(phrases))
+            else:
+                self.spotter.add_jsgf_string(name, jsgf(phrases, tuple(w for w in CARRIERS if self.knows(w)), wholes))
             self._searches[key] = name
-        judge = functools.partial(spotted, wholes=whole) if spotting else verdict
-        return SphinxSession(self, self._searches[key], usable, judge, self.spotter if spotting else self.decoder)
+        return self._searches[key]
 
 
 def jsgf(phrases: Sequence[str], carriers: Sequence[str] = (), wholes: Sequence[str] = ()) -> str:
@@ -357,9 +370,10 @@ class SphinxSession:
     """Buffers one utterance and decodes it whole (batch cepstral normalisation is more accurate)."""
 
     def __init__(self, owner: SphinxRecognizer, search: str, phrases: tuple[str, ...],
-                 judge: Callable[[str, float, Sequence[str]], Recognition], decoder: Any) -> None:
+                 judge: Callable[[str, float, Sequence[str]], Recognition], decoder: Any,
+                 fallback: str | None = None) -> None:
         self._owner, self._search, self._phrases = owner, search, phrases
-        self._judge, self._decoder = judge, decoder
+        self._judge, self._decoder, self._fallback = judge, decoder, fallback
         self._audio = bytearray()
 
     def feed(self, pcm: bytes) -> None:
@@ -387,14 +401,11 @@ class SphinxSession:
         return self._judge(raw, conf, self._phrases)
 
     def _decode_grammar(self, audio: bytes) -> str:
-        """Best grammar phrase (pocketsphinx returns a partial path when no phrase fits; verdict rejects it)."""
-        dec = self._decoder
-        dec.activate_search(self._search)
-        dec.start_utt()
-        dec.process_raw(audio, full_utt=True)
-        dec.end_utt()
-        hyp = dec.hyp()
-        return hyp.hypstr if hyp is not None else ""
+        """Best grammar phrase; when the spotting grammar finds no path at all, the one-phrase fallback's."""
+        found = _decode(self._decoder, self._search, audio)
+        if found or self._fallback is None:
+            return found
+        return _decode(self._owner.decoder, self._fallback, audio)
 
     def _decode_phones(self, audio: bytes) -> list[str]:
         """Free phone-loop transcript of the same audio, leaving out phones "heard" in near-silence."""
@@ -406,6 +417,16 @@ class SphinxSession:
             return []
         loud = audible_frames(audio)
         return [s.word for s in dec.seg() if loud[min(len(loud) - 1, (s.start_frame + s.end_frame) // 2)]]
+
+
+def _decode(decoder: Any, search: str, audio: bytes) -> str:
+    """One decoder pass with a grammar search (pocketsphinx returns a partial path when no phrase fits)."""
+    decoder.activate_search(search)
+    decoder.start_utt()
+    decoder.process_raw(audio, full_utt=True)
+    decoder.end_utt()
+    hyp = decoder.hyp()
+    return hyp.hypstr if hyp is not None else ""
 
 
 def audible_frames(audio: bytes, below_peak_db: float = NEAR_SILENCE_DB) -> np.ndarray:
