@@ -349,7 +349,7 @@ def load_content(folder: Path | None = None) -> Content:
     sources = raw["sources"]["source"]
     for name in FILES[1:]:
         _check_sources(f"{name}.toml", raw[name], sources)
-    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "list_done", "negation", "control", "numbers", "duration"))
+    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "list_done", "carriers", "negation", "control", "numbers", "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "incomplete", "unclear_answers",
                                                    "likely_source", "feature"))
     _required_tables("advice.toml", raw["advice"], ("now", "explain", "self_care", "stretch", "stretches",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from transitions import Machine
@@ -518,8 +518,8 @@ class Dialog:
         return self.phrases[f"options_{question.kind}"]
 
     def _emit_ask(self, ask: Ask) -> None:
-        self.current_ask = ask
-        self.outbox.append(ask)
+        self.current_ask = replace(ask, carriers=self.interpreter.carriers)
+        self.outbox.append(self.current_ask)
 
     def _offer_emergency_repeat(self) -> None:
         self.current = Question(EMERGENCY_REPEAT, "yesno", self.phrases["emergency_repeat"],

@@ -18,7 +18,8 @@ class Ask:
 
     `options` are the canonical answers to offer; `vocabulary` is every phrase that can be
     understood here (answers, synonyms and control words) for a grammar-based recognizer;
-    `controls` are the control phrases among them, which count only as a whole answer.
+    `controls` are the control phrases among them, which count only as a whole answer; `carriers` are
+    neutral words a spoken sentence answer may wrap around its answer phrases ("mostly in my groin").
     """
 
     text: str
@@ -27,6 +28,7 @@ class Ask:
     vocabulary: tuple[str, ...] = ()
     kind: str = "yesno"
     controls: tuple[str, ...] = ()
+    carriers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

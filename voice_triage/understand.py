@@ -54,6 +54,7 @@ class Interpreter:
         self.controls = {p: cid for cid, phrases in self.vocab["control"].items() for p in phrases}
         self.yesno = {p: value for value, phrases in self.vocab["yesno"].items() for p in phrases}
         self.numbers: dict[str, float] = dict(self.vocab["numbers"])
+        self.carriers = tuple(self.vocab["carriers"]["words"])  # for spoken sentence answers (recognizer grammars)
 
     def list_done(self, text: str) -> bool:
         """The answer says "that's all": no more options apply (lists asked one option at a time)."""

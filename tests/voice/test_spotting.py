@@ -1,6 +1,7 @@
 """Sentence answers ("mostly in my groin and the front of my thigh"): spotting grammars and their verdicts."""
 from __future__ import annotations
 
+from voice_triage.content import load_content
 from voice_triage.events import Ask
 from voice_triage.voice.audio import chunked
 from voice_triage.voice.listener import VoiceListener
@@ -10,6 +11,7 @@ from voice_triage.voice.testing import CONTROLS, FLITE, pad
 PLACES = ("lower back", "buttock", "groin", "front of thigh", "front of my thigh", "outer hip", "side of my hip",
           "back of thigh", "knee")
 WHOLES = CONTROLS + ("bye",)
+CARRIERS = tuple(load_content().vocabulary["carriers"]["words"])  # "my", "the": what the dialog sends
 
 
 def test_grammar_allows_control_words_only_as_the_whole_answer() -> None:
@@ -19,13 +21,13 @@ def test_grammar_allows_control_words_only_as_the_whole_answer() -> None:
 
 
 def test_spotted_keeps_the_sentence_when_it_names_a_phrase() -> None:
-    got = spotted("mostly in my groin and the front of my thigh", 0.9, PLACES)
+    got = spotted("mostly in my groin and the front of my thigh", 0.9, PLACES, carriers=CARRIERS)
     assert got.text == "mostly in my groin and the front of my thigh"
     assert set(got.alternatives) == {"groin", "front of my thigh"} and got.confidence == 0.9
 
 
 def test_spotted_rejects_carrier_words_alone_and_controls_inside_sentences() -> None:
-    assert spotted("in my the", 1.0, PLACES).text == ""
+    assert spotted("in my the", 1.0, PLACES + ("my",), carriers=CARRIERS).text == ""
     assert spotted("my back bye", 1.0, PLACES + ("bye",), wholes=("bye",)).text == ""
     assert spotted("bye", 1.0, PLACES + ("bye",), wholes=("bye",)).text == "bye"
 
@@ -37,7 +39,7 @@ def test_sentence_answers_are_heard_whole(sphinx, synth) -> None:
     stream = b"".join(pad(synth(s, FLITE[1]), 0.4, 1.5) for s in said)
     listener = VoiceListener(chunked(stream), sphinx)
     assert listener.listen(Ask("?", "warm-up", (), WHOLES, "yesno", WHOLES)).text == "continue"
-    heard = [listener.listen(Ask("Where?", "location", (), vocabulary, "multi", WHOLES)) for _ in list(said)[1:]]
+    heard = [listener.listen(Ask("Where?", "location", (), vocabulary, "multi", WHOLES, CARRIERS)) for _ in list(said)[1:]]
     assert [set(h.alternatives) for h in heard] == [set(v) for v in list(said.values())[1:]]
     assert all(h.confidence >= 0.5 for h in heard)
 
@@ -46,7 +48,8 @@ def test_control_word_is_not_found_inside_a_place_answer(sphinx, synth) -> None:
     """"and my buttock" once came out as "end my bye": a stop command hidden in an answer."""
     vocabulary = PLACES + WHOLES + ("end", "bye", "finish")
     listener = VoiceListener(chunked(pad(synth("mostly in my lower back and my buttock", FLITE[0]))), sphinx)
-    heard = listener.listen(Ask("Where?", "location", (), vocabulary, "multi", WHOLES + ("end", "bye", "finish")))
+    heard = listener.listen(Ask("Where?", "location", (), vocabulary, "multi", WHOLES + ("end", "bye", "finish"),
+                                    CARRIERS))
     assert "bye" not in heard.text.split() and "end" not in heard.text.split()
     assert "lower back" in heard.text
 
@@ -54,5 +57,5 @@ def test_control_word_is_not_found_inside_a_place_answer(sphinx, synth) -> None:
 def test_first_question_sentence_answer_is_not_rejected(sphinx, synth) -> None:
     """The very first question already knows its control words and still hears a sentence answer."""
     listener = VoiceListener(chunked(pad(synth("it's in my lower back", FLITE[1]))), sphinx)
-    heard = listener.listen(Ask("Where?", "location", (), PLACES + WHOLES, "multi", WHOLES))
+    heard = listener.listen(Ask("Where?", "location", (), PLACES + WHOLES, "multi", WHOLES, CARRIERS))
     assert "lower back" in heard.alternatives and heard.confidence >= 0.5

@@ -53,10 +53,11 @@ class Recognizer(Protocol):
 
     def usable(self, phrases: Sequence[str]) -> tuple[str, ...]: ...
 
-    def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = ()) -> Session: ...
+    def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = (),
+              carriers: Sequence[str] = ()) -> Session: ...
 
     def recognize(self, audio: bytes, phrases: Sequence[str], spotting: bool = False,
-                  wholes: Sequence[str] = ()) -> Recognition: ...
+                  wholes: Sequence[str] = (), carriers: Sequence[str] = ()) -> Recognition: ...
 
 
 def normalize(phrase: str) -> str:
@@ -83,23 +84,18 @@ def verdict(raw: str, confidence: float, phrases: Sequence[str]) -> Recognition:
     return Recognition(phrase, round(max(0.0, min(1.0, confidence * similarity)), 3), (), raw)
 
 
-# Carrier words allowed around and between phrases in a spotting grammar ("mostly in my groin and the
-# front of my thigh"); neutral words only, never an answer such as yes or no, nor "to" (heard in "forty two").
-CARRIERS = ("i", "i'm", "it", "it's", "is", "was", "in", "on", "at", "my", "the", "a", "an", "of", "and",
-            "with", "when", "from", "up", "kind", "sort", "really", "just", "mostly", "about", "like", "not", "me",
-            "years", "old", "ago", "or", "bit", "quite", "very", "then", "after", "all", "time")
-
-
-def spotted(raw: str, confidence: float, phrases: Sequence[str], wholes: Sequence[str] = ()) -> Recognition:
+def spotted(raw: str, confidence: float, phrases: Sequence[str], wholes: Sequence[str] = (),
+            carriers: Sequence[str] = ()) -> Recognition:
     """A spotting result: kept whole (the dialog reads several answers in it) if it names at least one phrase.
 
-    `wholes` (control words such as "bye") count only as the entire answer, never inside a sentence.
+    `wholes` (control words such as "bye") count only as the entire answer, never inside a sentence;
+    `carriers` (the content's neutral words around answers: "my", "the") never count as an answer.
     """
     words = [w for w in normalize(raw).split() if w != "unk"]
     text = " ".join(words)
     if text in wholes:
         return Recognition(text, round(max(0.0, min(1.0, confidence)), 3), (text,), raw)
-    found = [p for p in phrases if f" {p} " in f" {text} " and p not in CARRIERS and p not in wholes]
+    found = [p for p in phrases if f" {p} " in f" {text} " and p not in carriers and p not in wholes]
     if not found:
         return Recognition("", 0.0, (), raw)
     return Recognition(text, round(max(0.0, min(1.0, confidence)), 3), tuple(found), raw)
@@ -114,9 +110,10 @@ class GrammarRecognizer:
         """Whether the model can recognize this word."""
         raise NotImplementedError
 
-    def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = ()) -> Session:
-        """Open a session for one utterance limited to `phrases` (spotting: several, with carrier words;
-        `wholes` only as the entire answer)."""
+    def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = (),
+              carriers: Sequence[str] = ()) -> Session:
+        """Open a session for one utterance limited to `phrases` (spotting: several, with `carriers` around
+        them; `wholes` only as the entire answer)."""
         raise NotImplementedError
 
     def usable(self, phrases: Sequence[str]) -> tuple[str, ...]:
@@ -133,9 +130,9 @@ class GrammarRecognizer:
         return tuple(keep)
 
     def recognize(self, audio: bytes, phrases: Sequence[str], spotting: bool = False,
-                  wholes: Sequence[str] = ()) -> Recognition:
+                  wholes: Sequence[str] = (), carriers: Sequence[str] = ()) -> Recognition:
         """Recognize one complete utterance."""
-        session = self.start(phrases, spotting, wholes)
+        session = self.start(phrases, spotting, wholes, carriers)
         session.feed(audio)
         return session.finish()
 
@@ -197,14 +194,15 @@ class VoskRecognizer(GrammarRecognizer):
         """Whether the word is in the model's vocabulary."""
         return self.model.vosk_model_find_word(word) != -1
 
-    def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = ()) -> Session:
+    def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = (),
+              carriers: Sequence[str] = ()) -> Session:
         """A session with a grammar of the usable phrases plus [unk] when the model has it."""
         grammar = list(self.usable(phrases))
         if not grammar:
             raise ValueError("none of the phrases can be recognized by this model")
-        carriers = [w for w in CARRIERS if self.knows(w) and w not in grammar] if spotting else []
-        judge = functools.partial(spotted, wholes=tuple(wholes)) if spotting else verdict
-        return VoskSession(self.model, grammar + carriers + ([UNK] if self.has_unk else []), grammar, judge)
+        fillers = [w for w in carriers if self.knows(w) and w not in grammar] if spotting else []
+        judge = functools.partial(spotted, wholes=tuple(wholes), carriers=tuple(carriers)) if spotting else verdict
+        return VoskSession(self.model, grammar + fillers + ([UNK] if self.has_unk else []), grammar, judge)
 
 
 class VoskSession:
@@ -322,7 +320,8 @@ class SphinxRecognizer(GrammarRecognizer):
         """Dictionary phones of a phrase."""
         return " ".join(self.decoder.lookup_word(w) or "" for w in phrase.split()).split()
 
-    def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = ()) -> Session:
+    def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = (),
+              carriers: Sequence[str] = ()) -> Session:
         """A session whose grammar is the usable phrases (compiled once per distinct phrase list)."""
         usable = self.usable(phrases)
         if not usable:
@@ -334,18 +333,21 @@ class SphinxRecognizer(GrammarRecognizer):
         # at all; then the answers alone (no control words) are tried as one phrase. Measured on places and
         # durations, 8 voices: clean 235 -> 347 of 456 understood, wrong accepted 28 -> 50 (read back anyway).
         answers = tuple(p for p in usable if p not in whole) or usable
-        return SphinxSession(self, self._search(usable, whole), usable, functools.partial(spotted, wholes=whole),
-                             self.spotter, fallback=self._search(answers))
+        fillers = tuple(w for w in carriers if self.knows(w))
+        judge = functools.partial(spotted, wholes=whole, carriers=tuple(carriers))
+        return SphinxSession(self, self._search(usable, whole, fillers), usable, judge, self.spotter,
+                             fallback=self._search(answers))
 
-    def _search(self, phrases: tuple[str, ...], wholes: tuple[str, ...] | None = None) -> str:
+    def _search(self, phrases: tuple[str, ...], wholes: tuple[str, ...] | None = None,
+                carriers: tuple[str, ...] = ()) -> str:
         """The name of a compiled grammar search: one phrase, or spotting (when `wholes` is given)."""
-        key = (phrases, wholes is not None, wholes or ())
+        key = (phrases, wholes is not None, wholes or (), carriers)
         if key not in self._searches:
             name = f"g{len(self._searches)}"
             if wholes is None:
                 self.decoder.add_jsgf_string(name, jsgf(phrases))
             else:
-                self.spotter.add_jsgf_string(name, jsgf(phrases, tuple(w for w in CARRIERS if self.knows(w)), wholes))
+                self.spotter.add_jsgf_string(name, jsgf(phrases, carriers, wholes))
             self._searches[key] = name
         return self._searches[key]
 

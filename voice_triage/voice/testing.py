@@ -150,7 +150,8 @@ class DialogExam:
     def ask(self, cls: str) -> Ask:
         """The Ask the dialog emits for this class's question."""
         q = self.questions[cls]
-        return Ask("?", q.id, (), vocabulary(self.interpreter, q), q.kind, tuple(self.interpreter.controls))
+        return Ask("?", q.id, (), vocabulary(self.interpreter, q), q.kind, tuple(self.interpreter.controls),
+                   self.interpreter.carriers)
 
     def grammar(self, cls: str) -> str:
         """Which question's grammar the class is heard with, and its size."""
