@@ -509,6 +509,26 @@ def test_a_read_back_rejected_three_times_moves_on_as_not_understood(make_dialog
     assert dialog.answers["age"] == "unknown" and events[-1].question == "location"
 
 
+def test_spoken_faint_age_is_read_back_and_stands_only_on_a_clear_yes(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    _to_symptoms(dialog, content)
+    events = dialog.hear(Heard("forty two", 0.3))  # the two noise reductions heard different numbers
+    assert events[-1].question == "confirm:age" and "42" in events[-1].text
+    events = dialog.hear(Heard("mmm", 0.2))  # an unclear check keeps a clearly heard age, not a faint one
+    assert events[-1].question == "age" and "age" not in dialog.answers
+    dialog.hear(Heard("forty two", 0.3))
+    dialog.hear(Heard("yes", 0.9))
+    assert dialog.answers["age"] == 42 and dialog.current.id == "location"
+
+
+def test_faint_age_is_asked_again_when_typed_or_when_nothing_was_understood(make_dialog, content):
+    for spoken, heard in ((False, Heard("forty two", 0.3)), (True, Heard("mumble", 0.3))):
+        dialog = make_dialog(spoken=spoken)
+        _to_symptoms(dialog, content)
+        events = dialog.hear(heard)
+        assert events[-1].question == "age" and "age" not in dialog.answers
+
+
 def _to_location(dialog, content):
     _to_symptoms(dialog, content)
     dialog.hear("forty")
