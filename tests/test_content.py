@@ -70,6 +70,7 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
     ("rules.toml", 'op = "includes"', 'op = "resembles"', "rules.toml: rule[4].when[2].op: unknown op 'resembles'"),
     ("advice.toml", 'suits = ["hip", "muscle"]', 'suits = ["elbow"]', "advice.toml: stretch[7].suits: unknown likely source 'elbow'"),
     ("vocabulary.toml", "[numbers]", "[numbers\n", "vocabulary.toml: syntax error"),
+    ("vocabulary.toml", 'yesno = ["yes", "yeah", "yep"', 'yesno = ["yes", "yeah", "yep", "perchance"', "vocabulary.toml: reask.yesno[3]: 'perchance' is not a phrase of [yesno]"),
     ("vocabulary.toml", "[carriers]", "[spoken_fillers]", "vocabulary.toml: carriers: missing required key"),
 ])
 def test_broken_content_names_file_and_key(content_copy, name, old, new, message):

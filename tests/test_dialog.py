@@ -509,6 +509,19 @@ def test_a_read_back_rejected_three_times_moves_on_as_not_understood(make_dialog
     assert dialog.answers["age"] == "unknown" and events[-1].question == "location"
 
 
+def test_spoken_yes_no_asked_again_listens_for_the_short_answers_it_offers(make_dialog, content):
+    spoken, typed = make_dialog(spoken=True), make_dialog()
+    for dialog in (spoken, typed):
+        dialog.start()
+        dialog.hear(Heard("mumble", 0.2))
+    short, full = spoken.current_ask, typed.current_ask
+    assert short.question == full.question == "rf_bladder" and short.text == full.text
+    assert {"yes", "no", "not sure", "repeat", "stop"} <= set(short.vocabulary) and "i think so" not in short.vocabulary
+    assert len(short.vocabulary) < 25 < len(full.vocabulary) and set(short.controls) <= set(short.vocabulary)
+    spoken.hear(Heard("nope", 0.9))
+    assert spoken.answers["rf_bladder"] == "no" and len(spoken.current_ask.vocabulary) == len(full.vocabulary)
+
+
 def test_spoken_faint_age_is_read_back_and_stands_only_on_a_clear_yes(make_dialog, content):
     dialog = make_dialog(spoken=True)
     _to_symptoms(dialog, content)

@@ -349,7 +349,7 @@ def load_content(folder: Path | None = None) -> Content:
     sources = raw["sources"]["source"]
     for name in FILES[1:]:
         _check_sources(f"{name}.toml", raw[name], sources)
-    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "list_done", "carriers", "negation", "control", "numbers", "duration"))
+    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "list_done", "reask", "carriers", "negation", "control", "numbers", "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "incomplete", "unclear_answers",
                                                    "likely_source", "feature"))
     _required_tables("advice.toml", raw["advice"], ("now", "explain", "self_care", "stretch", "stretches",
@@ -368,4 +368,13 @@ def load_content(folder: Path | None = None) -> Content:
         phrases=raw["dialog"], questions_by_id={q.id: q for q in red_flags + symptoms},
     )
     _check_references(content)
+    _check_reask(raw["vocabulary"])
     return content
+
+
+def _check_reask(vocab: dict[str, Any]) -> None:
+    """Every phrase of the short re-ask grammar must be understood as a yes/no answer."""
+    known = {p for phrases in vocab["yesno"].values() for p in phrases}
+    for i, phrase in enumerate(vocab["reask"].get("yesno", [])):
+        if phrase not in known:
+            raise ContentError(f"vocabulary.toml: reask.yesno[{i}]: {phrase!r} is not a phrase of [yesno]")

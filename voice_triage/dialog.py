@@ -13,7 +13,7 @@ from .advice import compose
 from .assessment import all_hold, assess, red_flag_findings, rule_findings, unheard_finding
 from .content import Content, Option, Question
 from .events import Adjust, Ask, End, Event, Heard, Say
-from .understand import Interpreter, vocabulary
+from .understand import Interpreter, reask_vocabulary, vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -515,8 +515,11 @@ class Dialog:
         if with_options:
             text = f"{text} {self._options_phrase(question)}"
         options = tuple(self.interpreter.options_for(question))
-        self._emit_ask(Ask(text, question.id, options, vocabulary(self.interpreter, question), question.kind,
-                           self.controls))
+        phrases, controls = vocabulary(self.interpreter, question), self.controls
+        if self.spoken and with_options and question.kind == "yesno":
+            # Asked again after a miss: listen for what the re-ask offers (docs/benchmarks-voice.md).
+            phrases, controls = reask_vocabulary(self.interpreter)
+        self._emit_ask(Ask(text, question.id, options, phrases, question.kind, controls))
 
     def _options_phrase(self, question: Question) -> str:
         """How to answer this kind of question."""

@@ -246,6 +246,13 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.lower() for p in phrases))
 
 
+def reask_vocabulary(interpreter: Interpreter) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(vocabulary, controls) for a yes/no question asked again by voice: the short answers and the first
+    phrase of each control, so the recognizer chooses among few phrases."""
+    controls = tuple(phrases[0] for phrases in interpreter.vocab["control"].values())
+    return tuple(dict.fromkeys((*controls, *interpreter.vocab["reask"]["yesno"]))), controls
+
+
 _UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
