@@ -26,6 +26,7 @@ LEVELS = ["emergency", "urgent", "gp", "self_care"]
 
 YES = ["yes", "yeah", "yes, I have", "I think so", "yep"]
 NO = ["no", "nope", "not really", "not that I've noticed", "no, I don't think so"]
+PLAIN = {True: ["yes", "yeah", "yep"], False: ["no", "nope"]}  # told "you can say yes, no, or not sure"
 
 PLACES = {"lower back": "my lower back", "buttock": "my buttock", "groin": "my groin",
           "front of thigh": "the front of my thigh", "outer hip": "the side of my hip",
@@ -137,8 +138,10 @@ class Patient:
         return self.random.choice(YES if right else NO)
 
     def yes_no(self, value: bool) -> str:
+        """A yes or no in one of several wordings; plainly when the question says how to answer."""
         self.meant = value
-        return self.random.choice(YES if value else NO)
+        plain = "you can say yes, no" in self.question.lower()
+        return self.random.choice(PLAIN[value] if plain else YES if value else NO)
 
     def duration(self) -> str:
         self.meant = ("days", int(self.facts.get("duration_days", 0)))

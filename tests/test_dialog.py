@@ -534,6 +534,15 @@ def test_spoken_faint_age_is_read_back_and_stands_only_on_a_clear_yes(make_dialo
     assert dialog.answers["age"] == 42 and dialog.current.id == "location"
 
 
+def test_spoken_age_read_back_with_an_unclear_check_is_asked_again_not_kept(make_dialog, content):
+    """There is no safe side to a misheard age: "five" kept on an unclear check made a gp case urgent."""
+    dialog = make_dialog(spoken=True)
+    _to_symptoms(dialog, content)
+    assert dialog.hear(Heard("five", 0.74))[-1].question == "confirm:age"
+    events = dialog.hear(Heard("nope", 0.46))
+    assert events[-1].question == "age" and "age" not in dialog.answers
+
+
 def test_faint_age_is_asked_again_when_typed_or_when_nothing_was_understood(make_dialog, content):
     for spoken, heard in ((False, Heard("forty two", 0.3)), (True, Heard("mumble", 0.3))):
         dialog = make_dialog(spoken=spoken)

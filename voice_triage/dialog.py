@@ -265,9 +265,11 @@ class Dialog:
     def _hear_confirmation(self, heard: Heard) -> None:
         """Keep or drop the answer being checked; when unsure, take the safe side.
 
-        A "yes" to an emergency flag, an age or a duration is kept unless the person clearly says no. A red-flag
-        "no" is kept only on a clear yes; otherwise the question is asked again, and after repeated tries
-        the answer counts as "not sure", which is triaged as a possible yes. A spoken "stop" ends the
+        A "yes" or "not sure" to an emergency flag is kept unless the person clearly says no. A red-flag "no" is
+        kept only on a clear yes; otherwise the question is asked again, and after repeated tries the answer
+        counts as "not sure", which is triaged as a possible yes. A read-back answer (age, duration, list, how it
+        started) has no safe side, so it too stands only on a clear yes: kept on an unclear check, an age of 42
+        misheard as 5 made a gp case urgent (scripts/bench_spoken.py, p-g2 at 20 dB). A spoken "stop" ends the
         conversation only on a clear yes (or "stop" again); otherwise the question is asked again.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
@@ -293,8 +295,9 @@ class Dialog:
                 self._record(question, value)
             else:
                 self._doubt_red_flag_no(question)
-        elif question.id in self.faint and not (understanding.value == "yes" and clear):
-            # A faint "yes" stands only on a clear "yes"; otherwise ask again, and in the end say what to do.
+        elif (question.id in self.faint or question.kind in CONFIRMED_KINDS) and not (understanding.value == "yes" and clear):
+            # A faint "yes" or a read-back stands only on a clear "yes"; otherwise ask again (a red flag in the
+            # end says what to do).
             self.faint.discard(question.id)
             self._read_back_rejected(question)
         elif understanding.value == "no" and clear:
@@ -304,7 +307,7 @@ class Dialog:
         self.answered()
 
     def _read_back_rejected(self, question: Question) -> None:
-        """A clear "no" to "I heard X": ask again; after repeated tries move on as if never understood."""
+        """No clear "yes" to "I heard X": ask again; after repeated tries move on as if never understood."""
         self.tries += 1
         if self.tries >= MAX_TRIES:
             self._give_up(question)
