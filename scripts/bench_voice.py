@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from voice_triage.dialog import SURE_NO  # noqa: E402
+from voice_triage.thresholds import SURE_NO  # noqa: E402
 from voice_triage.events import Ask  # noqa: E402
 from voice_triage.voice.audio import chunked  # noqa: E402
 from voice_triage.voice.listener import VoiceListener  # noqa: E402

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from transitions import Machine
@@ -13,6 +13,8 @@ from .advice import compose
 from .assessment import all_hold, assess, red_flag_findings, rule_findings, unheard_finding
 from .content import Content, Option, Question
 from .events import Adjust, Ask, End, Event, Heard, Say
+from .one_by_one import OneByOne, OptionByOption
+from .thresholds import MAX_TRIES, MIN_CONFIDENCE, SURE_NO
 from .understand import Interpreter, reask_vocabulary, vocabulary
 
 log = logging.getLogger(__name__)
@@ -39,8 +41,6 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "stopped", "source": ["welcome", *ACTIVE, "emergency", "advice"], "dest": "ended"},
 ]
 
-MAX_TRIES = 3
-MIN_CONFIDENCE = 0.5
 EMERGENCY_REPEAT = "emergency_repeat"
 # Spoken answers read back before they count: "forty" and "fourteen" are easily confused, and answers heard
 # through a spotting grammar (places, durations, what makes it worse) are the least reliable by voice
@@ -48,26 +48,12 @@ EMERGENCY_REPEAT = "emergency_repeat"
 # ("free") names a likely source's reason: on clean speech "after a long hill walk" was heard as "after long
 # journey", a strain read as sitting (scripts/bench_spoken.py, p-s2). "other" (no option named) is not read back.
 CONFIRMED_KINDS = ("number", "duration", "multi", "free")
-# A spoken "no" to a red flag below this confidence is checked: in noise, "yes" is sometimes heard as a
-# fairly confident "no" (benchmark, 10 dB: about 6 in 10 of those wrong answers score under 0.8).
-SURE_NO = 0.8
 # The pending "answer" while a spoken stop is checked: in the noisy-room benchmark (scripts/bench_spoken.py)
 # noise heard as "that's enough" once ended a public emergency case at gp.
 STOP = "stop"
 
 
-@dataclass
-class OneByOne:
-    """A list question asked option by option ("Does it hurt here: groin?"), and the answers so far."""
-
-    question: Question
-    remaining: list[Option]
-    chosen: list[str] = field(default_factory=list)
-    understood: bool = False  # at least one option got a clear yes or no
-    missed: bool = False  # the current option was not understood once already
-
-
-class Dialog:
+class Dialog(OptionByOption):
     """One triage conversation. Call `start()`, then `hear()` with each answer; both return events."""
 
     def __init__(self, content: Content, *, spoken: bool = False,
@@ -166,13 +152,6 @@ class Dialog:
             self.take_one_by_one()
         else:
             self._ask(question)
-
-    def on_enter_one_by_one(self) -> None:
-        """Start (or, after a cancelled stop, resume) asking the current list question option by option."""
-        if self.one is None or self.one.question is not self.current:
-            self.one = OneByOne(self.current, list(self.current.options))
-            self._say(self.phrases["one_by_one"])
-        self._ask_option()
 
     def on_enter_confirming(self) -> None:
         """Check a high-stakes spoken answer once: "I heard yes / no / 40 — is that right?"."""
@@ -361,57 +340,6 @@ class Dialog:
             return
         self._log(question, heard, None)
         self._give_up(question)
-        self.answered()
-
-    def _one_by_one_due(self, question: Question | None) -> bool:
-        """Spoken, a list question missed twice is asked option by option (sentence answers are the weakest
-        by voice: places 46% understood on clean speech, docs/benchmarks-voice.md; yes/no 99.6%)."""
-        return (self.spoken and question is not None and bool(question.one_by_one)
-                and question is self.current and self.tries >= MAX_TRIES - 1)
-
-    def _ask_option(self) -> None:
-        """Ask whether the next option applies, as a yes/no question."""
-        question, option = self.one.question, self.one.remaining[0]
-        self._emit_ask(Ask(question.one_by_one.format(option=option.label), f"{question.id}:{option.id}",
-                           ("yes", "no", self.list_done[0]), self.option_vocabulary, "yesno", self.controls))
-
-    def _hear_option(self, heard: Heard) -> None:
-        """Yes adds the option, no skips it; not understood twice skips it too (a symptom, not a warning sign).
-
-        "That's all" ends the list: the options not yet asked count as no.
-        """
-        understanding = self.interpreter.understand(self.yes_no, heard.text)
-        if understanding.control:
-            self._control(understanding.control)
-            return
-        one, option = self.one, self.one.remaining[0]
-        clear = heard.confidence >= MIN_CONFIDENCE
-        done = clear and self.interpreter.list_done(heard.text)
-        value = "done" if done else understanding.value if clear else None
-        self._log(one.question, heard, value, option)
-        if value is None and not one.missed:
-            one.missed = True
-            self._say(self._sorry(heard))
-            self._emit_ask(self.current_ask)
-            return
-        one.remaining = [] if done else one.remaining[1:]
-        one.missed, one.understood = False, one.understood or value is not None
-        if value == "yes":
-            one.chosen.append(option.id)
-        if one.remaining:
-            self._ask_option()
-        else:
-            self._finish_one_by_one()
-
-    def _finish_one_by_one(self) -> None:
-        """Record the options said yes to ("unknown" if no option was understood at all) and move on."""
-        one, self.one = self.one, None
-        value = one.chosen if one.understood else "unknown"
-        if value == "unknown":
-            self._say(self.phrases["give_up_symptom"])
-        else:
-            self._say(self.phrases["one_by_one_done"].format(answer=reporting.answer_text(one.question, value)))
-        self._record(one.question, value)
         self.answered()
 
     def _hint_noise(self) -> None:

@@ -1,0 +1,90 @@
+"""Lists asked one option at a time by voice ("Does it hurt here: groin?"): a sub-dialog of the triage.
+
+Spoken sentence answers are the weakest by voice (places 46% understood on clean speech) and yes/no the
+strongest (99.6%; docs/benchmarks-voice.md), so a list question missed twice becomes a row of yes/no questions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import report as reporting
+from .content import Option, Question
+from .events import Ask, Heard
+from .thresholds import MAX_TRIES, MIN_CONFIDENCE
+
+if TYPE_CHECKING:  # the mixin's host
+    from .dialog import Dialog
+
+
+@dataclass
+class OneByOne:
+    """A list question asked option by option ("Does it hurt here: groin?"), and the answers so far."""
+
+    question: Question
+    remaining: list[Option]
+    chosen: list[str] = field(default_factory=list)
+    understood: bool = False  # at least one option got a clear yes or no
+    missed: bool = False  # the current option was not understood once already
+
+
+class OptionByOption:
+    """The one-option-at-a-time part of `Dialog` (state `one_by_one`)."""
+
+    def on_enter_one_by_one(self: Dialog) -> None:
+        """Start (or, after a cancelled stop, resume) asking the current list question option by option."""
+        if self.one is None or self.one.question is not self.current:
+            self.one = OneByOne(self.current, list(self.current.options))
+            self._say(self.phrases["one_by_one"])
+        self._ask_option()
+
+    def _one_by_one_due(self: Dialog, question: Question | None) -> bool:
+        """Spoken, a list question missed twice is asked option by option (sentence answers are the weakest
+        by voice: places 46% understood on clean speech, docs/benchmarks-voice.md; yes/no 99.6%)."""
+        return (self.spoken and question is not None and bool(question.one_by_one)
+                and question is self.current and self.tries >= MAX_TRIES - 1)
+
+    def _ask_option(self: Dialog) -> None:
+        """Ask whether the next option applies, as a yes/no question."""
+        question, option = self.one.question, self.one.remaining[0]
+        self._emit_ask(Ask(question.one_by_one.format(option=option.label), f"{question.id}:{option.id}",
+                           ("yes", "no", self.list_done[0]), self.option_vocabulary, "yesno", self.controls))
+
+    def _hear_option(self: Dialog, heard: Heard) -> None:
+        """Yes adds the option, no skips it; not understood twice skips it too (a symptom, not a warning sign).
+
+        "That's all" ends the list: the options not yet asked count as no.
+        """
+        understanding = self.interpreter.understand(self.yes_no, heard.text)
+        if understanding.control:
+            self._control(understanding.control)
+            return
+        one, option = self.one, self.one.remaining[0]
+        clear = heard.confidence >= MIN_CONFIDENCE
+        done = clear and self.interpreter.list_done(heard.text)
+        value = "done" if done else understanding.value if clear else None
+        self._log(one.question, heard, value, option)
+        if value is None and not one.missed:
+            one.missed = True
+            self._say(self._sorry(heard))
+            self._emit_ask(self.current_ask)
+            return
+        one.remaining = [] if done else one.remaining[1:]
+        one.missed, one.understood = False, one.understood or value is not None
+        if value == "yes":
+            one.chosen.append(option.id)
+        if one.remaining:
+            self._ask_option()
+        else:
+            self._finish_one_by_one()
+
+    def _finish_one_by_one(self: Dialog) -> None:
+        """Record the options said yes to ("unknown" if no option was understood at all) and move on."""
+        one, self.one = self.one, None
+        value = one.chosen if one.understood else "unknown"
+        if value == "unknown":
+            self._say(self.phrases["give_up_symptom"])
+        else:
+            self._say(self.phrases["one_by_one_done"].format(answer=reporting.answer_text(one.question, value)))
+        self._record(one.question, value)
+        self.answered()
