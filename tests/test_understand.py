@@ -70,6 +70,9 @@ def test_option_phrasings(interpreter, content, question, text, value):
 @pytest.mark.parametrize("text, value", [
     ("64", 64), ("I'm sixty four", 64), ("forty-two years old", 42), ("seventy", 70), ("I am 19", 19),
     ("a hundred", 100), ("old enough", None), ("200", None),
+    ("a hundred and two", 102), ("one hundred and ten", 110), ("twenty one", 21),
+    # Several different numbers (noise heard as "five thirteen eight") are asked again, never the first taken.
+    ("five thirteen eight", None), ("five twelve", None), ("42, 43 next week", None),
 ])
 def test_ages(interpreter, content, text, value):
     assert understood(interpreter, content, "age", text).value == value
