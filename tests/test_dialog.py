@@ -522,6 +522,16 @@ def test_spoken_yes_no_asked_again_listens_for_the_short_answers_it_offers(make_
     assert spoken.answers["rf_bladder"] == "no" and len(spoken.current_ask.vocabulary) == len(full.vocabulary)
 
 
+def test_a_spoken_check_listens_for_the_short_answers_to_is_that_right(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    check = dialog.hear(Heard("yes", 0.9))[-1]
+    assert check.question == "confirm:rf_bladder"
+    assert {"yes", "no", "that's right", "stop", "repeat"} <= set(check.vocabulary) and len(check.vocabulary) < 30
+    dialog.hear(Heard("that's right", 0.9))
+    assert dialog.answers["rf_bladder"] == "yes"
+
+
 def test_spoken_faint_age_is_read_back_and_stands_only_on_a_clear_yes(make_dialog, content):
     dialog = make_dialog(spoken=True)
     _to_symptoms(dialog, content)

@@ -373,8 +373,9 @@ def load_content(folder: Path | None = None) -> Content:
 
 
 def _check_reask(vocab: dict[str, Any]) -> None:
-    """Every phrase of the short re-ask grammar must be understood as a yes/no answer."""
+    """Every phrase of the short re-ask and check grammars must be understood as a yes/no answer."""
     known = {p for phrases in vocab["yesno"].values() for p in phrases}
-    for i, phrase in enumerate(vocab["reask"].get("yesno", [])):
-        if phrase not in known:
-            raise ContentError(f"vocabulary.toml: reask.yesno[{i}]: {phrase!r} is not a phrase of [yesno]")
+    for key in ("yesno", "check"):
+        for i, phrase in enumerate(vocab["reask"].get(key, [])):
+            if phrase not in known:
+                raise ContentError(f"vocabulary.toml: reask.{key}[{i}]: {phrase!r} is not a phrase of [yesno]")

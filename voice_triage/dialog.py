@@ -162,8 +162,9 @@ class Dialog(OptionByOption):
             text = self.phrases[f"confirm_{value}"]
         else:
             text = self.phrases["confirm_value"].format(answer=reporting.answer_text(question, value))
-        self._emit_ask(Ask(text, f"confirm:{question.id}", ("yes", "no"),
-                           vocabulary(self.interpreter, self.yes_no), "yesno", self.controls))
+        # Checks happen only by voice: listen for the short answers to "Is that right?" (vocabulary.toml [reask]).
+        phrases, controls = reask_vocabulary(self.interpreter, "check")
+        self._emit_ask(Ask(text, f"confirm:{question.id}", ("yes", "no"), phrases, "yesno", controls))
 
     def on_enter_emergency(self) -> None:
         """Say what to do now, then offer to repeat it."""

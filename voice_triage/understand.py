@@ -267,11 +267,12 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.lower() for p in phrases))
 
 
-def reask_vocabulary(interpreter: Interpreter) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(vocabulary, controls) for a yes/no question asked again by voice: the short answers and the first
-    phrase of each control, so the recognizer chooses among few phrases."""
+def reask_vocabulary(interpreter: Interpreter, key: str = "yesno") -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(vocabulary, controls) for a yes/no question asked again by voice ("check": a read-back): the short
+    answers of vocabulary.toml [reask] and the first phrase of each control, so the recognizer chooses among
+    few phrases."""
     controls = tuple(phrases[0] for phrases in interpreter.vocab["control"].values())
-    return tuple(dict.fromkeys((*controls, *interpreter.vocab["reask"]["yesno"]))), controls
+    return tuple(dict.fromkeys((*controls, *interpreter.vocab["reask"][key]))), controls
 
 
 _UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
