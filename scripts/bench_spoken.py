@@ -62,7 +62,8 @@ def speak(case: dict, snr: float | None) -> tuple[dict, int]:
 
     def reply(event: dict) -> bytes:
         answer = patient.answer(event["text"])
-        n = tries[event["question"]] = tries.get(event["question"], -1) + 1
+        question = event.get("question", "wait")  # "say 'continue' when you are ready" has no question id
+        n = tries[question] = tries.get(question, -1) + 1
         voice = FLITE[n % len(FLITE)]  # asked again, the patient says it again (another voice)
         return noisy(pad(synthesize(answer, voice), 0.3, 1.5), snr, sigma, rng)
 

@@ -74,6 +74,7 @@ class Patient:
         # Order matters: the first pattern found in the question decides what it is about.
         self.rules: list[tuple[str, Callable[[], str]]] = [
             (r"is that right", self.confirm),
+            (r"say 'continue' when you are ready", lambda: "continue"),
             (r"^(does it hurt here|does it feel like this|does this make it worse|does this make it easier): ",
              self.one_thing),
             (r"repeat that", lambda: "no"),
@@ -111,7 +112,7 @@ class Patient:
         """What this patient says to a question."""
         lowered = question_text.lower()
         self.question = question_text
-        if "is that right" not in lowered:
+        if "is that right" not in lowered and "when you are ready" not in lowered:  # keep what a check is about
             self.meant: bool | int | tuple[str, int] | list[str] | Said | None = None
         for pattern, reply in self.rules:
             if re.search(pattern, lowered):

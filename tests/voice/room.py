@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from voice_triage.voice.listener import WAIT_TEXT
 from voice_triage.voice.testing import silence
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +79,10 @@ def converse(reply: Callable[[dict[str, Any]], bytes], max_asks: int = 150,
                 asks += 1
                 if asks > max_asks:
                     raise Stuck(f"stuck at {event['question']} after {max_asks} questions")
+                room.say(reply(event))
+            elif event["type"] == "say" and event["text"] == WAIT_TEXT:
+                # Nothing was heard twice, so the assistant waits for "continue" with no time limit: a person
+                # says it (in a 10 dB room the patient otherwise waited in silence for ever).
                 room.say(reply(event))
             elif event["type"] == "end":
                 report = event["report"]

@@ -31,8 +31,9 @@ def speak_case(case: dict[str, Any], synth, seed: int = 0) -> tuple[dict[str, An
 
     def reply(event: dict[str, Any]) -> bytes:
         answer = patient.answer(event["text"])
-        tries = sum(1 for q, _ in said[-len(FLITE):] if q == event["question"])
-        said.append((event["question"], answer))
+        question = event.get("question", "wait")  # "say 'continue' when you are ready" has no question id
+        tries = sum(1 for q, _ in said[-len(FLITE):] if q == question)
+        said.append((question, answer))
         # Asked again, a person says it more clearly: here another voice (flite slt says "walking"
         # so that it sounds like "again", a synthesis artefact, not a recognizer fault).
         return pad(synth(answer, FLITE[tries % len(FLITE)]), 0.3, 1.5)
