@@ -83,7 +83,7 @@ class Dialog(OptionByOption):
         self.tries = 0
         self.pending: tuple[Question, Any] | None = None
         self.doubted: set[str] = set()  # red flags whose unsure "no" could not be confirmed once already
-        self.faint: set[str] = set()  # questions whose pending answer was heard faintly: kept only on a clear yes
+        self.faint: set[str] = set()  # emergency flags whose pending "yes" was heard faintly: kept only on a clear yes
         self.one: OneByOne | None = None  # a list question being asked option by option (voice)
         self.ended_by = ""
         self.report: dict[str, Any] = {}
@@ -227,9 +227,9 @@ class Dialog(OptionByOption):
                      and (question.id not in self.doubted or heard.confidence < MIN_CONFIDENCE))
         read_back = question.kind in CONFIRMED_KINDS and value != "other"
         if self.spoken and (emergency_yes or unsure_no or read_back):
-            # A faint emergency "yes" or read-back answer is checked like a red-flag "no": it stands only on a
-            # clear "yes".
-            faint = heard.confidence < MIN_CONFIDENCE and (value == "yes" or read_back)
+            # A faint emergency "yes" is checked like a red-flag "no": it stands only on a clear "yes" (read-back
+            # answers always do).
+            faint = heard.confidence < MIN_CONFIDENCE and value == "yes"
             (self.faint.add if faint else self.faint.discard)(question.id)
             self.pending = (question, value)
         else:
