@@ -12,6 +12,7 @@ re-ask and confirmation counts), to show what noise costs in safety and in patie
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import time
@@ -29,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests" / "voice"))
 from patient import PUBLIC_VIGNETTES, Outcome, Patient, load_cases, play  # noqa: E402
 from room import Stuck, converse  # noqa: E402
 
-from voice_triage.voice.testing import FLITE, noise_sigma, pad, silence, synthesize  # noqa: E402
+from voice_triage.voice.testing import FLITE, at_level, pad, silence, speech_power, synthesize  # noqa: E402
 
 # A conversation still going after this many questions is counted as stuck (no report). In a 10 dB room the
 # read-backs and one-option-at-a-time lists make honest conversations pass 150 (p-e2), so the bar is higher.
@@ -44,12 +45,16 @@ def noisy(pcm: bytes, snr: float | None, sigma: float | None, rng: np.random.Gen
     return np.clip(x, -32768, 32767).round().astype("<i2").tobytes()
 
 
+def speaking_power() -> float:
+    """How loud the patient speaks: the active power of a typical answer in the first voice."""
+    return speech_power(np.frombuffer(synthesize("both sides of my lower back", FLITE[0]), dtype="<i2").astype(np.float64))
+
+
 def room_sigma(snr: float | None) -> float | None:
-    """Noise level for an SNR, measured against a typical answer of the voice used."""
+    """Noise level for an SNR, measured against how loud the patient speaks."""
     if snr is None:
         return None
-    x = np.frombuffer(synthesize("both sides of my lower back", FLITE[0]), dtype="<i2").astype(np.float64)
-    return noise_sigma(x, snr)
+    return math.sqrt(speaking_power() / 10 ** (snr / 10))
 
 
 def speak(case: dict, snr: float | None) -> tuple[dict, int]:
@@ -58,6 +63,7 @@ def speak(case: dict, snr: float | None) -> tuple[dict, int]:
     # cases) was the same trial repeated, and one unlucky hearing showed up as seven over-triaged cases.
     seed = zlib.crc32(case["id"].encode())
     patient, rng, sigma = Patient(case["facts"], seed), np.random.default_rng(seed), room_sigma(snr)
+    power = speaking_power()
     tries: dict[str, int] = {}
 
     def reply(event: dict) -> bytes:
@@ -65,7 +71,8 @@ def speak(case: dict, snr: float | None) -> tuple[dict, int]:
         question = event.get("question", "wait")  # "say 'continue' when you are ready" has no question id
         n = tries[question] = tries.get(question, -1) + 1
         voice = FLITE[n % len(FLITE)]  # asked again, the patient says it again (another voice)
-        return noisy(pad(synthesize(answer, voice), 0.3, 1.5), snr, sigma, rng)
+        # ... at the same loudness: flite's kal16 is 12 dB quieter than slt, which made "10 dB" re-asks -2 dB.
+        return noisy(pad(at_level(synthesize(answer, voice), power), 0.3, 1.5), snr, sigma, rng)
 
     def background(seconds: float) -> bytes:
         return noisy(silence(seconds), snr, sigma, rng)

@@ -108,6 +108,13 @@ def noise_sigma(speech: np.ndarray, snr_db: float) -> float:
     return math.sqrt(speech_power(speech) / 10 ** (snr_db / 10))
 
 
+def at_level(pcm: bytes, power: float) -> bytes:
+    """The same speech scaled to the given active power: synthetic voices differ by up to 12 dB in loudness."""
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    scaled = x * math.sqrt(power / speech_power(x))
+    return np.clip(scaled, -32768, 32767).round().astype("<i2").tobytes()
+
+
 def add_noise(pcm: bytes, snr_db: float | None, seed: int = 0) -> bytes:
     """White Gaussian noise over the whole signal at `snr_db` relative to the speech's active power."""
     if snr_db is None:
