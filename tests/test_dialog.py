@@ -259,6 +259,30 @@ def test_spoken_second_miss_suggests_a_quieter_place_once(make_dialog):
     assert tip[0] not in typed.hear("zzz") + typed.hear("zzz")
 
 
+def test_where_typing_works_the_noise_tip_says_so(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.can_type = True
+    dialog.start()
+    said = [e for e in dialog.hear(Heard("", 0.0)) + dialog.hear(Heard("", 0.0)) if isinstance(e, Say)]
+    assert Say(dialog.phrases["hard_to_hear_typing"]) in said and Say(dialog.phrases["hard_to_hear"]) not in said
+
+
+def test_answers_typed_in_a_spoken_session_are_taken_as_typed_and_spoken_ones_still_checked(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    events = dialog.hear(Heard("yes", typed=True))  # an emergency "yes" typed: no "I heard yes. Is that right?"
+    assert dialog.state == "emergency" and dialog.answers["rf_bladder"] == "yes"
+    assert not any(isinstance(e, Ask) and e.question.startswith("confirm:") for e in events)
+    spoken = make_dialog(spoken=True)
+    spoken.start()
+    assert spoken.hear(Heard("yes", 0.9))[-1].question == "confirm:rf_bladder"
+    assert spoken.hear(Heard("no", 0.9))[-1].question == "rf_bladder"  # a clear spoken "no" to the check
+    stopper = make_dialog(spoken=True)
+    stopper.start()
+    stopper.hear(Heard("stop", typed=True))  # typed "stop" ends at once, as in typed mode
+    assert stopper.finished
+
+
 def test_spoken_faint_red_flag_no_is_checked_and_stands_only_on_a_clear_yes(make_dialog):
     dialog = make_dialog(spoken=True)
     dialog.start()

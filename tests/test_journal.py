@@ -48,6 +48,18 @@ def test_resume_after_a_crash_gives_the_same_report(make_dialog, content, cut):
     assert journals.latest_unfinished() is None
 
 
+def test_a_typed_answer_in_a_spoken_session_replays_as_typed(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    journal = journals.Journal.create(dialog)
+    dialog.start()
+    for heard in (Heard("no", 0.9), Heard("yes", typed=True)):  # typed: no read-back, straight to emergency
+        journal.heard(heard)
+        dialog.hear(heard)
+    journal.handle.close()
+    resumed = journals.replay(content, journals.latest_unfinished())
+    assert resumed.state == dialog.state == "emergency" and resumed.answers == dialog.answers
+
+
 def test_a_half_written_last_line_is_ignored(make_dialog, content):
     dialog = make_dialog()
     journal = journals.Journal.create(dialog)

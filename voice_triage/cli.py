@@ -153,7 +153,7 @@ def _converse(args: argparse.Namespace) -> int:
     from .content import ContentError, load_content
     from .session import Channels, run
     from .settings import SettingsKeeper
-    from .textio import JsonlSpeaker, LineListener, TypedSpeaker
+    from .textio import JsonlSpeaker, KeyboardLines, LineListener, TypedSpeaker
 
     try:
         content = load_content(args.content)
@@ -162,17 +162,22 @@ def _converse(args: argparse.Namespace) -> int:
     _text_streams()
     prefs = _load_settings(args)
     captions = JsonlSpeaker(sys.stdout) if args.jsonl else TypedSpeaker(sys.stdout)
-    typed_listener = LineListener(sys.stdin)
     voice_wanted = args.audio_in is not None or not (args.text or args.jsonl or prefs.mode == "text")
     voice_io = _voice_io(args, prefs, captions) if voice_wanted else None
+    # Speaking, answers may also be typed at any time (read on a thread); with --audio-in - stdin is the audio.
+    keyboard = KeyboardLines(sys.stdin) if voice_io is not None and args.audio_in != "-" else None
+    typed_listener = LineListener(keyboard or sys.stdin)
+    if voice_io is not None and keyboard is not None:
+        voice_io[0].keyboard = keyboard.poll
     listener, speaker = voice_io or (typed_listener, captions)
-    # A failed microphone falls back to typed answers on stdin; with --audio-in - stdin is the audio.
+    # A failed microphone falls back to typed answers on stdin.
     fallback = None if args.audio_in == "-" else typed_listener
     channels = Channels(listener, SettingsKeeper(speaker, prefs, persist=not args.no_save), fallback, captions)
     try:
         dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None)
     except OSError as error:
         return _fail(f"cannot use the data folder: {error}. Set VOICE_TRIAGE_DATA or use --no-save.", EXIT_REPORT)
+    dialog.can_type = keyboard is not None and sys.stdin.isatty()  # only a person at a terminal is told to type
     report = run(dialog, channels, journal, first)
     targets = [args.report] if args.report else []
     if journal.report_path:

@@ -62,6 +62,8 @@ class Dialog(OptionByOption):
         self.phrases = content.phrases
         self.interpreter = Interpreter(content, today)
         self.spoken = spoken  # answers come from speech recognition: confirm the high-stakes ones
+        self.can_type = False  # a keyboard works too during this spoken session: the noise tip says so
+        self.by_voice = spoken  # the answer being handled was heard, not typed
         self.yes_no = Question("confirm", "yesno", "", "", "nice_ng59")
         self.controls = tuple(self.interpreter.controls)
         self.list_done = tuple(content.vocabulary["list_done"]["phrases"])  # "that's all", one option at a time
@@ -98,6 +100,7 @@ class Dialog(OptionByOption):
     def hear(self, heard: Heard | str) -> list[Event]:
         """Take one answer to the current question and return what to say or ask next."""
         heard = Heard(heard) if isinstance(heard, str) else heard
+        self.by_voice = self.spoken and not heard.typed
         if self.state == "ended":
             return []
         if self.state == "emergency":
@@ -226,7 +229,7 @@ class Dialog(OptionByOption):
         unsure_no = (question.is_red_flag and value == "no" and heard.confidence < SURE_NO
                      and (question.id not in self.doubted or heard.confidence < MIN_CONFIDENCE))
         read_back = question.kind in CONFIRMED_KINDS and value != "other"
-        if self.spoken and (emergency_yes or unsure_no or read_back):
+        if self.by_voice and (emergency_yes or unsure_no or read_back):
             # A faint emergency "yes" is checked like a red-flag "no": it stands only on a clear "yes" (read-back
             # answers always do).
             faint = heard.confidence < MIN_CONFIDENCE and value == "yes"
@@ -344,10 +347,10 @@ class Dialog(OptionByOption):
         self.answered()
 
     def _hint_noise(self) -> None:
-        """Spoken, a second miss on one question: once, suggest a closer microphone or a quieter place."""
+        """Spoken, a second miss on one question: once, suggest a closer microphone, a quieter place or typing."""
         if self.spoken and self.tries == MAX_TRIES - 1 and not self.hinted_noise:
             self.hinted_noise = True
-            self._say(self.phrases["hard_to_hear"])
+            self._say(self.phrases["hard_to_hear_typing" if self.can_type else "hard_to_hear"])
 
     def _give_up(self, question: Question) -> None:
         """No answer after repeated tries: a red flag says what to do now; a symptom is recorded unknown."""
@@ -403,7 +406,7 @@ class Dialog(OptionByOption):
 
     def _control_stop(self) -> None:
         """Typed "stop" ends at once; a spoken one is checked first (when not already checking something)."""
-        if self.spoken and self.state in ("red_flags", "symptoms", "one_by_one"):
+        if self.by_voice and self.state in ("red_flags", "symptoms", "one_by_one"):
             self.pending = (self.current, STOP)
             self.answered()
         else:

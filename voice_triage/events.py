@@ -60,6 +60,7 @@ class Heard:
     text: str
     confidence: float = 1.0
     alternatives: tuple[str, ...] = ()
+    typed: bool = False  # typed at the keyboard during a spoken session: as sure as typed mode, never read back
 
 
 class Listener(Protocol):

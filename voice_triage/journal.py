@@ -48,7 +48,8 @@ class Journal:
 
     def heard(self, heard: Heard) -> None:
         """Record one utterance exactly as the dialog will receive it."""
-        self.write({"type": "heard", "text": heard.text, "confidence": heard.confidence})
+        typed = {"typed": True} if heard.typed else {}
+        self.write({"type": "heard", "text": heard.text, "confidence": heard.confidence, **typed})
 
     def close(self, ended_by: str) -> None:
         """Mark the session over when it really ended (not when input was cut or the process stopped)."""
@@ -84,7 +85,8 @@ def read(path: Path) -> Saved:
             continue
     if not records or records[0].get("type") != "start":
         raise ValueError(f"{path.name} is not a voice-triage session")
-    heard = [Heard(r["text"], float(r.get("confidence", 1.0))) for r in records if r.get("type") == "heard"]
+    heard = [Heard(r["text"], float(r.get("confidence", 1.0)), typed=bool(r.get("typed")))
+             for r in records if r.get("type") == "heard"]
     return Saved(path, records[0], heard, any(r.get("type") == "end" for r in records))
 
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
+import queue
 import re
+import threading
 from typing import IO
 
 from .events import Adjust, Ask, End, Event, Heard, Say
@@ -17,9 +20,9 @@ def clean_line(line: str) -> str:
 
 
 class LineListener:
-    """Reads one answer per line; end of input returns None."""
+    """Reads one answer per line (from a text stream or KeyboardLines); end of input returns None."""
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str] | KeyboardLines) -> None:
         self.stream = stream
 
     def listen(self, ask: Ask) -> Heard | None:
@@ -28,6 +31,69 @@ class LineListener:
         if not line:
             return None
         return Heard(clean_line(line))
+
+
+class KeyboardLines:
+    """Lines typed while a spoken session listens, read on a thread so listening never waits on the keyboard.
+
+    `poll` hands over a typed answer without blocking (the voice listener asks between audio frames);
+    `readline` blocks, so a LineListener can read from it after the microphone fails.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self.closed = False
+        threading.Thread(target=self._read, args=(stream,), daemon=True, name="keyboard").start()
+
+    def _read(self, stream: IO[str]) -> None:
+        """Queue each line; None at end of input."""
+        try:
+            for line in _lines_of(stream):
+                self._lines.put(line)
+        except (OSError, ValueError):  # a closed or broken stdin ends typing, not the session
+            pass
+        self._lines.put(None)
+
+    def poll(self) -> str | None:
+        """The next non-empty typed line, or None when nothing has been typed."""
+        while not self.closed:
+            try:
+                line = self._lines.get_nowait()
+            except queue.Empty:
+                return None
+            if line is None:
+                self.closed = True
+            elif clean_line(line):
+                return clean_line(line)
+        return None
+
+    def readline(self) -> str:
+        """The next typed line, waiting for it; "" at end of input (like a file)."""
+        if self.closed:
+            return ""
+        line = self._lines.get()
+        if line is None:
+            self.closed = True
+            return ""
+        return line
+
+
+def _lines_of(stream: IO[str]):  # noqa: ANN202 - a generator of str
+    """Lines of a text stream; a real file descriptor is read unbuffered, so a reader thread blocked on it
+    never holds the buffer lock that interpreter shutdown needs ("could not acquire lock for <stdin>")."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield from iter(stream.readline, "")
+        return
+    pending = b""
+    while chunk := os.read(fd, 4096):
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            yield line.decode("utf-8", errors="replace") + "\n"
+    if pending:
+        yield pending.decode("utf-8", errors="replace")
 
 
 class ScriptedListener:

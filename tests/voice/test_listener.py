@@ -85,6 +85,34 @@ def test_out_of_vocabulary_words_give_zero_confidence(sphinx, synth) -> None:
     assert heard == Heard("", 0.0)
 
 
+def typed_after(frames: int, line: str):
+    """A keyboard on which `line` is typed once `frames` audio frames have gone by."""
+    polls = []
+
+    def poll() -> str | None:
+        polls.append(1)
+        return line if len(polls) == frames else None
+    return poll
+
+
+def test_a_line_typed_while_listening_is_the_answer_and_ends_a_long_wait(sphinx) -> None:
+    def room():  # a microphone in a quiet room: audio never ends
+        while True:
+            yield silence(0.03)
+
+    listener = VoiceListener(room(), sphinx, EndpointConfig(initial_silence_s=None))
+    listener.keyboard = typed_after(400, "no")  # 12 s in, longer than any silence timeout
+    assert listener.listen(YESNO) == Heard("no", 1.0, typed=True)
+    assert not listener.ended
+
+
+def test_typing_wins_over_speech_being_heard(sphinx, synth) -> None:
+    listener = listener_for(pad(synth("left side", SLT)) + pad(synth("yes", SLT)), sphinx)
+    listener.keyboard = typed_after(25, "right")  # typed while "left side" is still being said
+    assert listener.listen(SIDES) == Heard("right", 1.0, typed=True)
+    assert listener.listen(YESNO).text == "yes" and not listener.ended  # later answers are heard as usual
+
+
 def test_live_source_is_flushed_before_each_question(sphinx) -> None:
     flushed = []
     listener = VoiceListener(chunked(b""), sphinx, flush=lambda: flushed.append(1))

@@ -1,11 +1,17 @@
 """The microphone source, with only the physical device replaced (there is no sound card here)."""
 from __future__ import annotations
 
+import json
+import os
+import signal
 import sys
+import threading
+import time
 import types
 
 import pytest
 
+from voice_triage import cli
 from voice_triage.voice.audio import Microphone
 from voice_triage.voice.errors import VoiceUnavailable
 
@@ -81,3 +87,47 @@ def test_missing_portaudio_is_a_clear_voice_unavailable(monkeypatch) -> None:
     monkeypatch.setattr(sys, "meta_path", [Loader(), *sys.meta_path])
     with pytest.raises(VoiceUnavailable, match="libportaudio2"):
         Microphone()
+
+
+class LiveDevice(FakeDevice):
+    """A fake device whose stream delivers a quiet room in real time once started, like a real microphone."""
+
+    def RawInputStream(self, **kw):  # noqa: N802 - sounddevice's name
+        stream = super().RawInputStream(**kw)
+        running = threading.Event()
+
+        def feed() -> None:
+            while running.is_set():
+                kw["callback"](b"\x00\x00" * 480, 480, None, None)
+                time.sleep(0.03)
+
+        def start() -> None:
+            running.set()
+            threading.Thread(target=feed, daemon=True).start()
+
+        stream.start, stream.stop = start, running.clear
+        return stream
+
+
+def test_a_spoken_session_can_be_answered_at_the_keyboard(monkeypatch, capsys, tmp_path) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", LiveDevice())
+    read_fd, write_fd = os.pipe()
+    monkeypatch.setattr(sys, "stdin", os.fdopen(read_fd, "r", encoding="utf-8"))
+    os.write(write_fd, b"yes\nno\n")  # typed: "yes" to the first warning sign, "no" to hearing the advice again
+    os.close(write_fd)
+    report_path = tmp_path / "report.json"
+    handler = signal.getsignal(signal.SIGTERM)
+    # If typing were ignored, the microphone would wait for ever: the program's own SIGTERM handling ends it.
+    watchdog = threading.Timer(60, os.kill, (os.getpid(), signal.SIGTERM))
+    watchdog.start()
+    try:
+        code = cli.main(["--no-save", "--no-speak", "--recognizer", "pocketsphinx", "--report", str(report_path)])
+    finally:
+        watchdog.cancel()
+        signal.signal(signal.SIGTERM, handler)
+    report = json.loads(report_path.read_text())
+    assert code == 0 and report["disposition"] == "emergency"
+    assert [(t["question"], t["heard"]) for t in report["transcript"]][:1] == [("rf_bladder", "yes")]
+    captured = capsys.readouterr()
+    assert "typed mode" not in captured.err  # voice mode ran: the microphone was listening all along
+    assert "Is that right?" not in captured.out  # typed answers are not read back

@@ -38,7 +38,8 @@ class EndpointConfig:
 
 @dataclass(frozen=True)
 class Segment:
-    """One endpointed stretch of audio: `reason` is "pause", "max", "end" (stream ended) or "timeout"."""
+    """One endpointed stretch of audio: `reason` is "pause", "max", "end" (stream ended) or "timeout" (or
+    "typed": the listener took a typed line instead)."""
 
     audio: bytes
     reason: str

@@ -27,6 +27,9 @@ class VoiceListener:
         self._floor = NoiseFloor()  # background level carries over from question to question
         self._flush = flush  # live microphone: drop what was captured while we were speaking
         self.on_wait = on_wait or (lambda: None)  # e.g. say "continue when ready"
+        self.keyboard: Callable[[], str | None] = lambda: None  # a line typed meanwhile, if any (KeyboardLines.poll)
+        self._typed = ""
+        self._cut_short: Endpointer | None = None  # an answer being spoken when a typed one came in
         self._timeouts: dict[str, int] = {}
         self._spotting = False
         self._controls: set[str] = set()
@@ -57,7 +60,7 @@ class VoiceListener:
         return self._hear(ask.question, phrases)
 
     def _hear(self, question: str, phrases: Sequence[str]) -> Heard | None:
-        """Endpoint and recognize; after two silent tries on one question, wait without a time limit."""
+        """Endpoint and recognize (or take a typed line); after two silent tries, wait without a time limit."""
         config = self.config
         if self._timeouts.get(question, 0) >= 2:
             config = replace(config, initial_silence_s=None)
@@ -68,6 +71,8 @@ class VoiceListener:
         if seg.reason == "timeout":
             return self._timed_out(question, phrases)
         self._timeouts.pop(question, None)
+        if seg.reason == "typed":
+            return Heard(self._typed, 1.0, typed=True)
         if seg.reason == "end":
             self.ended = True  # the stream ended mid-answer: use what was said, then report the end
         return _heard(rec)
@@ -86,10 +91,15 @@ class VoiceListener:
 
     def _utterance(self, config: EndpointConfig, phrases: Sequence[str]) -> tuple[Segment | None, Recognition | None]:
         """Read frames until the endpointer decides; stream speech into a recognizer session meanwhile."""
+        self._let_cut_short_answer_end()
         ep = Endpointer(config, self._floor)
         session: Session | None = None
         fed = 0
         for frame in self._frames:
+            # A typed answer wins over whatever the microphone is hearing: someone chose the sure way.
+            if (typed := self.keyboard()) is not None:
+                self._typed, self._cut_short = typed, ep
+                return Segment(b"", "typed"), None
             seg = ep.push(frame)
             if ep.in_speech:
                 # Feed as it comes, but hold back a trailing pause: it would only slow the final decode.
@@ -101,6 +111,15 @@ class VoiceListener:
                 return seg, self._finish(session) if seg.reason != "timeout" else None
         seg = ep.flush()
         return seg, self._finish(session) if seg is not None else None
+
+    def _let_cut_short_answer_end(self) -> None:
+        """Skip the rest of an answer interrupted by typing, so its last words are not the next answer."""
+        ep, self._cut_short = self._cut_short, None
+        if ep is None or not ep.in_speech:
+            return
+        for frame in self._frames:
+            if ep.push(frame) is not None:
+                return
 
     def _finish(self, session: Session | None) -> Recognition | None:
         """Final recognition, timing how long the decision took after the end of the utterance."""
