@@ -72,6 +72,8 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
     ("vocabulary.toml", "[numbers]", "[numbers\n", "vocabulary.toml: syntax error"),
     ("vocabulary.toml", 'yesno = ["yes", "yeah", "yep"', 'yesno = ["yes", "yeah", "yep", "perchance"', "vocabulary.toml: reask.yesno[3]: 'perchance' is not a phrase of [yesno]"),
     ("vocabulary.toml", "[carriers]", "[spoken_fillers]", "vocabulary.toml: carriers: missing required key"),
+    ("vocabulary.toml", "[control_fillers]", "[fillers]", "vocabulary.toml: control_fillers: missing required key"),
+    ("vocabulary.toml", "\nunsure = [", "\nperhaps = [", "vocabulary.toml: yesno.unsure: missing required key"),
 ])
 def test_broken_content_names_file_and_key(content_copy, name, old, new, message):
     _edit(content_copy, name, old, new)

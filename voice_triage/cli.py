@@ -77,7 +77,7 @@ def _text_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
-def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any) -> tuple[Any, Any] | None:
+def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any, phrases: dict[str, Any]) -> tuple[Any, Any] | None:
     """Listener and speaker for voice mode, or None (with a one-line reason) when voice cannot run."""
     try:
         from .voice.errors import AudioFormatError
@@ -90,7 +90,8 @@ def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any) -> tuple[Any,
     options = VoiceOptions(model=args.model, audio_in=args.audio_in, pause=args.pause or prefs.pause,
                            rate=args.rate or prefs.rate, voice=args.voice or prefs.voice or None,
                            no_speak=args.no_speak, silence_timeout=args.silence_timeout or prefs.silence_timeout,
-                           max_utterance=args.max_utterance, recognizer=args.recognizer)
+                           max_utterance=args.max_utterance, recognizer=args.recognizer,
+                           wait_text=phrases["silence_wait"])
     try:
         return build_voice_io(options, captions)
     except AudioFormatError:
@@ -163,7 +164,7 @@ def _converse(args: argparse.Namespace) -> int:
     prefs = _load_settings(args)
     captions = JsonlSpeaker(sys.stdout) if args.jsonl else TypedSpeaker(sys.stdout)
     voice_wanted = args.audio_in is not None or not (args.text or args.jsonl or prefs.mode == "text")
-    voice_io = _voice_io(args, prefs, captions) if voice_wanted else None
+    voice_io = _voice_io(args, prefs, captions, content.phrases) if voice_wanted else None
     # Speaking, answers may also be typed at any time (read on a thread); with --audio-in - stdin is the audio.
     keyboard = KeyboardLines(sys.stdin) if voice_io is not None and args.audio_in != "-" else None
     typed_listener = LineListener(keyboard or sys.stdin)

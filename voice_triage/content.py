@@ -349,7 +349,8 @@ def load_content(folder: Path | None = None) -> Content:
     sources = raw["sources"]["source"]
     for name in FILES[1:]:
         _check_sources(f"{name}.toml", raw[name], sources)
-    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "list_done", "reask", "carriers", "negation", "control", "numbers", "duration"))
+    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "list_done", "reask", "carriers", "negation", "control_fillers", "control", "numbers",
+                                                     "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "incomplete", "unclear_answers",
                                                    "likely_source", "feature"))
     _required_tables("advice.toml", raw["advice"], ("now", "explain", "self_care", "stretch", "stretches",
@@ -373,7 +374,10 @@ def load_content(folder: Path | None = None) -> Content:
 
 
 def _check_reask(vocab: dict[str, Any]) -> None:
-    """Every phrase of the short re-ask and check grammars must be understood as a yes/no answer."""
+    """[yesno] has a phrase list per answer, and every re-ask and check phrase is one of its phrases."""
+    for value in ("yes", "no", "unsure"):
+        if not vocab["yesno"].get(value):
+            raise ContentError(f"vocabulary.toml: yesno.{value}: missing required key")
     known = {p for phrases in vocab["yesno"].values() for p in phrases}
     for key in ("yesno", "check"):
         for i, phrase in enumerate(vocab["reask"].get(key, [])):

@@ -8,9 +8,8 @@ from typing import Any
 
 from .content import Content, Question
 
-FILLERS = {"please", "um", "uh", "er", "erm", "ok", "okay", "so", "well", "can", "you", "could", "i", "want", "to",
-           "let's", "lets", "would", "like", "just", "oh"}
 NOT_UNDERSTOOD = None
+YESNO_VALUES = ("yes", "no", "unsure")  # a yes/no question's answer ids, in the order offered (typed "1" is yes)
 
 
 def tokens(text: str) -> list[str]:
@@ -54,6 +53,7 @@ class Interpreter:
         self.controls = {p: cid for cid, phrases in self.vocab["control"].items() for p in phrases}
         self.yesno = {p: value for value, phrases in self.vocab["yesno"].items() for p in phrases}
         self.numbers: dict[str, float] = dict(self.vocab["numbers"])
+        self.control_fillers = set(self.vocab["control_fillers"]["words"])
         self.carriers = tuple(self.vocab["carriers"]["words"])  # for spoken sentence answers (recognizer grammars)
 
     def list_done(self, text: str) -> bool:
@@ -63,7 +63,7 @@ class Interpreter:
     def control(self, text: str) -> str | None:
         """A control id when the whole answer is a control phrase ("go back", "please repeat")."""
         words = tokens(text)
-        for candidate in (words, [w for w in words if w not in FILLERS]):
+        for candidate in (words, [w for w in words if w not in self.control_fillers]):
             match = self.controls.get(" ".join(candidate))
             if match:
                 return match
@@ -86,7 +86,7 @@ class Interpreter:
     def options_for(self, question: Question) -> list[str]:
         """Canonical answers offered for a question (also what numbered answers pick from)."""
         if question.kind == "yesno":
-            return ["yes", "no", "not sure"]
+            return [self.vocab["yesno"][value][0] for value in YESNO_VALUES]  # "yes", "no", "not sure"
         return [option.label for option in question.options] if question.kind in ("choice", "multi") else []
 
     def _numbered_option(self, question: Question, words: list[str]) -> Any:
@@ -98,7 +98,7 @@ class Interpreter:
         if not all(1 <= p <= len(offered) for p in picks):
             return None
         if question.kind == "yesno":
-            return ["yes", "no", "unsure"][picks[0] - 1]
+            return YESNO_VALUES[picks[0] - 1]
         ids = [question.options[p - 1].id for p in picks]
         return sorted(set(ids), key=ids.index) if question.kind == "multi" else ids[0]
 

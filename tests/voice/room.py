@@ -10,10 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from voice_triage.voice.listener import WAIT_TEXT
+from voice_triage.content import load_content
 from voice_triage.voice.testing import silence
 
 ROOT = Path(__file__).resolve().parents[2]
+WAIT_TEXT = load_content().phrases["silence_wait"]  # "say continue when you are ready"
 COMMAND = [sys.executable, "-m", "voice_triage", "--jsonl", "--no-save", "--no-speak", "--audio-in", "-"]
 
 

@@ -10,7 +10,8 @@ from voice_triage.events import Adjust, Ask, End, Heard, Say
 from voice_triage.voice.audio import chunked
 from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
-from voice_triage.voice.listener import WAIT_TEXT, VoiceListener
+from voice_triage.content import load_content
+from voice_triage.voice.listener import VoiceListener
 from voice_triage.voice.setup import FALLBACK_NOTICE, VoiceOptions, build_voice_io
 from voice_triage.voice.speaker import VoiceSpeaker
 from voice_triage.voice.testing import FLITE, grammar_for, pad, silence
@@ -249,4 +250,4 @@ def test_wait_notice_is_spoken_through_the_speaker(sphinx, tmp_path) -> None:
                                               no_speak=True, silence_timeout=2.0), captions)
     assert listener.listen(YESNO) == Heard("", 0.0)
     assert listener.listen(YESNO) is None  # waited, then the audio ended
-    assert Say(WAIT_TEXT) in captions.events
+    assert Say(load_content().phrases["silence_wait"]) in captions.events

@@ -12,7 +12,6 @@ from voice_triage.voice.recognizers import Recognition, Recognizer, Session
 
 log = logging.getLogger(__name__)
 
-WAIT_TEXT = "Take your time. Say 'continue' when you are ready."
 SPOTTING_KINDS = {"multi", "free", "number", "duration"}  # answers that come in a sentence, maybe several
 
 

@@ -12,7 +12,8 @@ from voice_triage.events import Say, Speaker
 from voice_triage.voice.audio import Microphone, chunked, pcm_chunks, read_wav
 from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
-from voice_triage.voice.listener import WAIT_TEXT, VoiceListener
+from voice_triage.content import load_content
+from voice_triage.voice.listener import VoiceListener
 from voice_triage.voice.recognizers import GrammarRecognizer, SphinxRecognizer, VoskRecognizer, find_model
 from voice_triage.voice.speaker import VoiceSpeaker
 from voice_triage.voice.tts import Tts, playback_missing
@@ -36,6 +37,7 @@ class VoiceOptions:
     max_utterance: float = 15.0  # longest answer, seconds
     recognizer: str = "auto"  # --recognizer: auto, vosk or pocketsphinx
     tts_driver: str | None = None  # pyttsx3 driver; "dummy" in tests
+    wait_text: str = ""  # said when it waits for "continue" (dialog.toml silence_wait; read from content if empty)
 
 
 def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
@@ -48,7 +50,8 @@ def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
                             max_utterance_s=options.max_utterance)
     listener = VoiceListener(chunks, recognizer, config, flush=mic.flush if mic else None)
     speaker = VoiceSpeaker(caption_speaker, tts, on_speaking=_muter(mic), on_adjust=listener.adjust)
-    listener.on_wait = lambda: speaker.emit(Say(WAIT_TEXT))  # wired after both exist
+    wait_text = options.wait_text or load_content().phrases["silence_wait"]
+    listener.on_wait = lambda: speaker.emit(Say(wait_text))  # wired after both exist
     for notice in notices + ([tts_notice] if tts_notice else []):
         speaker.emit(Say(notice))
     return listener, speaker
