@@ -64,6 +64,9 @@ def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+
+
 class Patient:
     """Answers questions from one case's facts, choosing among natural phrasings."""
 
@@ -74,7 +77,9 @@ class Patient:
         # Order matters: the first pattern found in the question decides what it is about.
         self.rules: list[tuple[str, Callable[[], str]]] = [
             (r"is that right", self.confirm),
-            (r"say 'continue' when you are ready", lambda: "continue"),
+            (r"say '?continue'? when you are ready", lambda: "continue"),
+            (r"^are you (over|under) (\w+)", self.age_step),
+            (r"for more than (six|twelve) weeks", self.duration_step),
             (r"^(does it hurt here|does it feel like this|does this make it worse|does this make it easier): ",
              self.one_thing),
             (r"repeat that", lambda: "no"),
@@ -154,6 +159,17 @@ class Patient:
     def age(self) -> str:
         self.meant = int(self.facts.get("age", 40))
         return self.random.choice(["I'm {}", "{}", "{} years old"]).format(self.facts.get("age", 40))
+
+    def age_step(self) -> str:
+        """ "Are you over fifty?" / "Are you under twenty?" (an age narrowed down by yes/no questions)."""
+        side, word = re.search(r"^are you (over|under) (\w+)", self.question.lower()).groups()
+        age, line = int(self.facts.get("age", 40)), TENS[word]
+        return self.yes_no(age > line if side == "over" else age < line)
+
+    def duration_step(self) -> str:
+        """ "Have you had this pain for more than six weeks?" """
+        weeks = {"six": 6, "twelve": 12}[re.search(r"more than (six|twelve) weeks", self.question.lower()).group(1)]
+        return self.yes_no(int(self.facts.get("duration_days", 0)) > 7 * weeks)
 
     def location(self) -> str:
         keys = list(self.facts.get("location", [])) or ["lower back"]

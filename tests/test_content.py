@@ -73,6 +73,9 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
     ("vocabulary.toml", 'yesno = ["yes", "yeah", "yep"', 'yesno = ["yes", "yeah", "yep", "perchance"', "vocabulary.toml: reask.yesno[3]: 'perchance' is not a phrase of [yesno]"),
     ("vocabulary.toml", "[carriers]", "[spoken_fillers]", "vocabulary.toml: carriers: missing required key"),
     ("vocabulary.toml", "[control_fillers]", "[fillers]", "vocabulary.toml: control_fillers: missing required key"),
+    ("questions.toml", 'no = "under_twenty"', 'no = "under_thirty"', "questions.toml: question[0].step[0].no: unknown step 'under_thirty'"),
+    ("questions.toml", 'no = "under_forty"', 'no = "over_fifty"', "questions.toml: question[0].step[0].no: step 'over_fifty' loops back"),
+    ("questions.toml", 'yes = { value = 51, text = "over fifty" }', 'yes = { text = "over fifty" }', "questions.toml: question[0].step[0].yes.value: missing required key"),
     ("vocabulary.toml", "\nunsure = [", "\nperhaps = [", "vocabulary.toml: yesno.unsure: missing required key"),
 ])
 def test_broken_content_names_file_and_key(content_copy, name, old, new, message):

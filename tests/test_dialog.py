@@ -524,13 +524,42 @@ def test_spoken_onset_is_read_back_unless_no_option_was_named(make_dialog, conte
         assert dialog.answers["onset"] == value and dialog.finished
 
 
-def test_a_read_back_rejected_three_times_moves_on_as_not_understood(make_dialog, content):
+def test_an_age_missed_twice_is_narrowed_down_with_yes_no_steps(make_dialog, content):
     dialog = make_dialog(spoken=True)
     _to_symptoms(dialog, content)
-    for _ in range(3):
+    for _ in range(2):
         dialog.hear("fourteen")
-        events = dialog.hear("no")
-    assert dialog.answers["age"] == "unknown" and events[-1].question == "location"
+        events = dialog.hear("no")  # the read-back is rejected
+    assert Say(dialog.phrases["in_steps"]) in events and events[-1].question == "age:over_fifty"
+    assert dialog.hear("no")[-1].question == "age:under_twenty"
+    assert dialog.hear(Heard("mumble", 0.2))[-1].question == "age:under_twenty"  # missed once: asked again
+    assert dialog.hear("no")[-1].question == "age:under_forty"
+    events = dialog.hear("yes")
+    assert dialog.answers["age"] == {"value": 39, "text": "twenty to thirty-nine", "approximate": True}
+    assert Say(dialog.phrases["one_by_one_done"].format(answer="twenty to thirty-nine")) in events
+    assert events[-1].question == "location"
+
+
+def test_a_step_missed_twice_leaves_the_answer_not_understood(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    _to_symptoms(dialog, content)
+    for answer in ("fourteen", "no", "fourteen", "no", "yes"):  # over fifty: settled at once
+        events = dialog.hear(answer)
+    assert dialog.answers["age"]["text"] == "over fifty" and events[-1].question == "location"
+    other = make_dialog(spoken=True)
+    _to_symptoms(other, content)
+    for answer in ("fourteen", "no", "fourteen", "no"):
+        other.hear(answer)
+    other.hear(Heard("", 0.0))
+    events = other.hear(Heard("banana", 0.9))
+    assert other.answers["age"] == "unknown" and events[-1].question == "location"
+
+
+def test_a_stepped_duration_counts_as_its_band_in_the_rules(make_dialog, content):
+    from voice_triage.assessment import holds
+    from voice_triage.content import Condition
+    answers = {"duration": {"days": 85, "text": "more than twelve weeks", "approximate": True}}
+    assert holds(Condition("duration", "gt", 84), answers) and not holds(Condition("duration", "lt", 84), answers)
 
 
 def test_spoken_yes_no_asked_again_listens_for_the_short_answers_it_offers(make_dialog, content):

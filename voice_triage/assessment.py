@@ -20,8 +20,10 @@ def most_urgent(levels: list[str]) -> str:
 
 
 def _comparable(value: Any) -> Any:
-    """Durations compare by their days."""
-    return value["days"] if isinstance(value, dict) and "days" in value else value
+    """Durations compare by their days; a number narrowed down step by step by its value for the rules."""
+    if isinstance(value, dict):
+        return value.get("days", value.get("value"))
+    return value
 
 
 def holds(condition: Condition, answers: Answers) -> bool:

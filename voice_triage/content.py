@@ -37,6 +37,25 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Settled:
+    """Where a row of yes/no steps ends: the value the rules use, and the answer in words for the report."""
+
+    value: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One yes/no question that narrows a number down ("Are you over fifty?"); each answer leads to the next
+    step's id or to a Settled value."""
+
+    id: str
+    ask: str
+    yes: str | Settled
+    no: str | Settled
+
+
+@dataclass(frozen=True)
 class Question:
     """A question, red flag or symptom; red flags carry a level."""
 
@@ -53,6 +72,7 @@ class Question:
     because: str = ""
     sign: str = ""  # red flags: the sign in a few words, for "if that applies to you" when no answer was understood
     one_by_one: str = ""  # multi, spoken: "{option}" wording to ask each option as yes or no after two misses
+    steps: tuple[Step, ...] = ()  # number or duration, spoken: yes/no questions to narrow it after two misses
 
     @property
     def is_red_flag(self) -> bool:
@@ -216,11 +236,42 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
     one_by_one = item.get("one_by_one", "")
     if one_by_one and (kind != "multi" or "{option}" not in one_by_one):
         raise reader.fail(f"{where}.one_by_one", "only for multi questions, and must contain {option}")
+    steps = _steps(reader, item.get("step", []), f"{where}.step")
+    if steps and kind not in ("number", "duration"):
+        raise reader.fail(f"{where}.step", "only for number and duration questions")
     return Question(
         id=reader.get(item, "id", where), kind=kind, text=reader.get(item, "text", where),
         reask=reader.get(item, "reask", where), source=reader.get(item, "source", where), options=options,
-        ask_if=_conditions(reader, item.get("ask_if", []), f"{where}.ask_if"), one_by_one=one_by_one,
+        ask_if=_conditions(reader, item.get("ask_if", []), f"{where}.ask_if"), one_by_one=one_by_one, steps=steps,
     )
+
+
+def _steps(reader: _Reader, raw: list[dict[str, Any]], where: str) -> tuple[Step, ...]:
+    """Parse [[question.step]] tables; every path from the first step must end in a value, without loops."""
+    steps = tuple(Step(reader.get(item, "id", f"{where}[{i}]"), reader.get(item, "ask", f"{where}[{i}]"),
+                       _step_end(reader, item, "yes", f"{where}[{i}]"), _step_end(reader, item, "no", f"{where}[{i}]"))
+                  for i, item in enumerate(raw))
+    by_id = {step.id: step for step in steps}
+    for i, step in enumerate(steps):
+        for answer in ("yes", "no"):
+            seen, target = {step.id}, getattr(step, answer)
+            while isinstance(target, str):
+                if target not in by_id:
+                    raise reader.fail(f"{where}[{i}].{answer}", f"unknown step {target!r}")
+                if target in seen:
+                    raise reader.fail(f"{where}[{i}].{answer}", f"step {target!r} loops back")
+                seen.add(target)
+                target = by_id[target].yes if answer == "yes" else by_id[target].no
+    return steps
+
+
+def _step_end(reader: _Reader, item: dict[str, Any], answer: str, where: str) -> str | Settled:
+    """A step's "yes" or "no": the next step's id, or { value = N, text = "..." }."""
+    target = reader.get(item, answer, where, (str, dict))
+    if isinstance(target, str):
+        return target
+    value = reader.get(target, "value", f"{where}.{answer}", int)
+    return Settled(value, reader.get(target, "text", f"{where}.{answer}"))
 
 
 def _rule(reader: _Reader, item: dict[str, Any], where: str, modifier: bool) -> Rule:

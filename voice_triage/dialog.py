@@ -14,6 +14,7 @@ from .assessment import all_hold, assess, red_flag_findings, rule_findings, unhe
 from .content import Content, Option, Question
 from .events import Adjust, Ask, End, Event, Heard, Say
 from .one_by_one import OneByOne, OptionByOption
+from .steps import StepByStep, Stepping
 from .thresholds import MAX_TRIES, MIN_CONFIDENCE, SURE_NO
 from .understand import Interpreter, reask_vocabulary, vocabulary
 
@@ -53,7 +54,7 @@ CONFIRMED_KINDS = ("number", "duration", "multi", "free")
 STOP = "stop"
 
 
-class Dialog(OptionByOption):
+class Dialog(OptionByOption, StepByStep):
     """One triage conversation. Call `start()`, then `hear()` with each answer; both return events."""
 
     def __init__(self, content: Content, *, spoken: bool = False,
@@ -86,7 +87,7 @@ class Dialog(OptionByOption):
         self.pending: tuple[Question, Any] | None = None
         self.doubted: set[str] = set()  # red flags whose unsure "no" could not be confirmed once already
         self.faint: set[str] = set()  # emergency flags whose pending "yes" was heard faintly: kept only on a clear yes
-        self.one: OneByOne | None = None  # a list question being asked option by option (voice)
+        self.one: OneByOne | Stepping | None = None  # a question asked option by option or step by step (voice)
         self.ended_by = ""
         self.report: dict[str, Any] = {}
 
@@ -108,7 +109,7 @@ class Dialog(OptionByOption):
         elif self.state == "confirming":
             self._hear_confirmation(heard)
         elif self.state == "one_by_one":
-            self._hear_option(heard)
+            self._hear_step(heard) if isinstance(self.one, Stepping) else self._hear_option(heard)
         else:
             self._hear_answer(heard)
         return self._drain()
@@ -416,7 +417,7 @@ class Dialog(OptionByOption):
     def _stop(self, how: str) -> None:
         """End early; the report of what was gathered is still made, and the safe level is said."""
         self._settle_pending()
-        if self.one is not None and self.one.chosen:
+        if isinstance(self.one, OneByOne) and self.one.chosen:
             self._record(self.one.question, list(self.one.chosen))  # the options said yes to so far
         if self.state not in ("emergency", "advice"):
             self._finish_assessment(how)

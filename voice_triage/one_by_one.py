@@ -32,16 +32,21 @@ class OptionByOption:
     """The one-option-at-a-time part of `Dialog` (state `one_by_one`)."""
 
     def on_enter_one_by_one(self: Dialog) -> None:
-        """Start (or, after a cancelled stop, resume) asking the current list question option by option."""
-        if self.one is None or self.one.question is not self.current:
+        """Start (or, after a cancelled stop, resume) asking the current list question option by option (or a
+        number question step by step)."""
+        if self.current.steps:
+            self._start_steps()
+            return
+        if not isinstance(self.one, OneByOne) or self.one.question is not self.current:
             self.one = OneByOne(self.current, list(self.current.options))
             self._say(self.phrases["one_by_one"])
         self._ask_option()
 
     def _one_by_one_due(self: Dialog, question: Question | None) -> bool:
-        """Spoken, a list question missed twice is asked option by option (sentence answers are the weakest
-        by voice: places 46% understood on clean speech, docs/benchmarks-voice.md; yes/no 99.6%)."""
-        return (self.spoken and question is not None and bool(question.one_by_one)
+        """Spoken, a list question missed twice is asked option by option, and a number step by step (sentence
+        answers are the weakest by voice: places 46% understood on clean speech, docs/benchmarks-voice.md;
+        yes/no 99.6%)."""
+        return (self.spoken and question is not None and bool(question.one_by_one or question.steps)
                 and question is self.current and self.tries >= MAX_TRIES - 1)
 
     def _ask_option(self: Dialog) -> None:

@@ -19,6 +19,8 @@ def answer_text(question: Question, value: Any) -> str:
         return "not understood"
     if question.kind == "yesno":
         return {"yes": "yes", "no": "no", "unsure": "not sure"}.get(value, str(value))
+    if isinstance(value, dict) and value.get("approximate"):
+        return str(value["text"])  # narrowed down by yes/no questions: a band, not a number
     if question.kind == "duration":
         return f"{value['text']} (about {value['days']} days)"
     if question.kind == "multi":

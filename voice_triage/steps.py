@@ -1,0 +1,85 @@
+"""A number narrowed down by yes/no questions ("Are you over fifty?"): a sub-dialog of the triage.
+
+By voice, numbers are the weak point in noise (scripts/bench_spoken.py, 20 dB: a 30-year-old's "two days" was
+heard as "today" and "three days", and the conversation ended "see a GP" for want of a duration), while yes/no
+answers are understood far more often. The rules only compare ages and durations with a few lines, so a few
+yes/no questions (questions.toml [[question.step]]) settle as much as the number would.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import report as reporting
+from .content import Question, Settled, Step
+from .events import Ask, Heard
+from .thresholds import MIN_CONFIDENCE
+
+if TYPE_CHECKING:  # the mixin's host
+    from .dialog import Dialog
+
+
+@dataclass
+class Stepping:
+    """A number question being narrowed down, and the step asked now."""
+
+    question: Question
+    step: Step
+    missed: bool = False  # the current step was not understood once already
+
+
+def settled_value(question: Question, end: Settled) -> dict[str, Any]:
+    """The recorded answer: the value for the rules (days for a duration), the words, and that it is a band."""
+    key = "days" if question.kind == "duration" else "value"
+    return {key: end.value, "text": end.text, "approximate": True}
+
+
+class StepByStep:
+    """The yes/no narrowing part of `Dialog` (state `one_by_one`, with `self.one` a Stepping)."""
+
+    def _start_steps(self: Dialog) -> None:
+        """Begin (or, after a cancelled stop, resume) narrowing the current question down."""
+        if not (isinstance(self.one, Stepping) and self.one.question is self.current):
+            self.one = Stepping(self.current, self.current.steps[0])
+            self._say(self.phrases["in_steps"])
+        self._ask_step()
+
+    def _ask_step(self: Dialog) -> None:
+        """Ask the current step as a yes/no question."""
+        one = self.one
+        self._emit_ask(Ask(one.step.ask, f"{one.question.id}:{one.step.id}", ("yes", "no"), self.option_vocabulary,
+                           "yesno", self.controls))
+
+    def _hear_step(self: Dialog, heard: Heard) -> None:
+        """Yes or no leads to the next step or settles the answer; not understood twice, it is unknown."""
+        understanding = self.interpreter.understand(self.yes_no, heard.text)
+        if understanding.control:
+            self._control(understanding.control)
+            return
+        one = self.one
+        clear = heard.confidence >= MIN_CONFIDENCE and understanding.value in ("yes", "no")
+        self._log(one.question, heard, understanding.value if clear else None)
+        if not clear:
+            if one.missed:
+                self._finish_steps("unknown")
+                return
+            one.missed = True
+            self._say(self._sorry(heard))
+            self._emit_ask(self.current_ask)
+            return
+        target = one.step.yes if understanding.value == "yes" else one.step.no
+        if isinstance(target, Settled):
+            self._finish_steps(settled_value(one.question, target))
+            return
+        one.step, one.missed = next(s for s in one.question.steps if s.id == target), False
+        self._ask_step()
+
+    def _finish_steps(self: Dialog, value: Any) -> None:
+        """Record the band (or "unknown"), say what was noted, and move on."""
+        one, self.one = self.one, None
+        if value == "unknown":
+            self._say(self.phrases["give_up_symptom"])
+        else:
+            self._say(self.phrases["one_by_one_done"].format(answer=reporting.answer_text(one.question, value)))
+        self._record(one.question, value)
+        self.answered()
