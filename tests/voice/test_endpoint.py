@@ -126,3 +126,17 @@ def test_a_wrong_noise_floor_corrects_itself_after_the_maximum_length() -> None:
                          EndpointConfig(max_utterance_s=5.0, initial_silence_s=None)))
     assert segs[0].reason == "max"
     assert segs[-1].reason == "pause"  # after re-calibration the loud burst ends with a normal pause
+
+
+@pytest.mark.parametrize("swing_factor, heard", [(0.0, False), (1.0, True)])
+def test_a_swinging_background_is_not_taken_for_an_answer(synth, swing_factor, heard) -> None:
+    from voice_triage.voice.testing import FLITE, fluctuating_noise, pad, silence, speech_power
+
+    answer = synth("lower back", FLITE[0])
+    x = np.frombuffer(silence(3.0) + pad(answer, 0.3, 2.0), dtype="<i2").astype(np.float64)
+    sigma = np.sqrt(speech_power(np.frombuffer(answer, dtype="<i2").astype(np.float64)) / 10)  # 10 dB SNR
+    noisy = np.clip(x + fluctuating_noise(len(x), np.random.default_rng(4)) * sigma, -32768, 32767)
+    found = list(segments([noisy.astype("<i2").tobytes()], EndpointConfig(swing_factor=swing_factor)))
+    # Fixed margins start on the noise before the answer and never find the pause after it; following the
+    # swing, the answer (about half a second of speech) is the one segment found.
+    assert ([s.reason for s in found] == ["pause"] and 0.3 < found[0].speech_s < 1.0) is heard

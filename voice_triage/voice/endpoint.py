@@ -26,6 +26,10 @@ class EndpointConfig:
     keep_margin_db: float = 3.5  # above the noise floor to stay in speech (hysteresis)
     min_speech_db: float = -50.0  # never call anything quieter than this speech
     start_frames: int = 3  # consecutive loud frames to start: ignores clicks
+    # Add this much of the background's recent swing above its floor to both margins. A television or voices
+    # next door swing by several dB: with fixed margins they started an "answer" that ran to the maximum
+    # length, and no answer was heard (scripts/bench_endpoint.py: 0 % heard at 20 dB, 86-93 % with this).
+    swing_factor: float = 1.0
     preroll_s: float = 0.5  # audio kept from before the start: the first consonant, and context for the decoder
     tail_s: float = 0.3  # trailing silence handed to the recognizer (it likes a little)
 
@@ -68,13 +72,29 @@ def frames(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 class NoiseFloor:
-    """Tracks background level: follows quiet frames quickly, loud frames only slowly (speech must not raise it)."""
+    """Tracks background level: follows quiet frames quickly, loud frames only slowly (speech must not raise it);
+    and how far the background swings above that floor."""
+
+    SWING_FRAMES = 100  # the last 3 s of background
+    SWING_PERCENTILE = 90
+    STEADY_JITTER_DB = 1.0
 
     def __init__(self, db: float | None = None) -> None:
         self.db = db
+        self._recent: deque[float] = deque(maxlen=self.SWING_FRAMES)
+
+    @property
+    def swing(self) -> float:
+        """dB from the floor up to the 90th percentile of recent background, beyond steady jitter (0 until
+        there is enough background to tell)."""
+        if self.db is None or len(self._recent) < 10:
+            return 0.0
+        # Steady noise jitters by under a decibel from frame to frame: only a real swing raises the margins.
+        return max(0.0, float(np.percentile(self._recent, self.SWING_PERCENTILE)) - self.db - self.STEADY_JITTER_DB)
 
     def update(self, level: float) -> None:
         """Take in one non-speech frame's level."""
+        self._recent.append(level)
         if self.db is None:
             self.db = max(level, -75.0)
         elif level < self.db:
@@ -140,7 +160,7 @@ class Endpointer:
     def _is_loud(self, level: float, margin: float) -> bool:
         """Speech-like loudness: clearly above both the noise floor and an absolute minimum."""
         floor = self.floor.db if self.floor.db is not None else -75.0
-        return level >= max(floor + margin, self.config.min_speech_db)
+        return level >= max(floor + margin + self.config.swing_factor * self.floor.swing, self.config.min_speech_db)
 
     @property
     def committed(self) -> int:

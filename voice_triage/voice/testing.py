@@ -115,6 +115,23 @@ def at_level(pcm: bytes, power: float) -> bytes:
     return np.clip(scaled, -32768, 32767).round().astype("<i2").tobytes()
 
 
+def pink_noise(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Unit-variance 1/f noise with nothing below 60 Hz (like fans and traffic; rooms have no sub-audio wander)."""
+    freqs = np.fft.rfftfreq(n, 1 / 16000)
+    spectrum = rng.normal(size=len(freqs)) + 1j * rng.normal(size=len(freqs))
+    spectrum[1:] /= np.sqrt(freqs[1:])
+    spectrum[freqs < 60] = 0
+    x = np.fft.irfft(spectrum, n)
+    return x / x.std()
+
+
+def fluctuating_noise(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Pink noise whose level swings by up to +/-6 dB a few times a second (a television, voices next door)."""
+    t = np.arange(n) / 16000
+    envelope = 10 ** (6 * np.sin(2 * np.pi * 0.7 * t + rng.uniform(0, 6)) * np.sin(2 * np.pi * 2.3 * t) / 20)
+    return pink_noise(n, rng) * envelope / np.sqrt(np.mean(envelope ** 2))
+
+
 def add_noise(pcm: bytes, snr_db: float | None, seed: int = 0) -> bytes:
     """White Gaussian noise over the whole signal at `snr_db` relative to the speech's active power."""
     if snr_db is None:
