@@ -555,6 +555,25 @@ def test_a_step_missed_twice_leaves_the_answer_not_understood(make_dialog, conte
     assert other.answers["age"] == "unknown" and events[-1].question == "location"
 
 
+def test_a_step_heard_faintly_twice_alike_is_taken_and_unlike_is_not(make_dialog, content):
+    for second, expected in ((Heard("nope", 0.3), "over_six_weeks"), (Heard("yes", 0.3), None)):
+        dialog = make_dialog(spoken=True)
+        _to_symptoms(dialog, content)
+        dialog.hear("40")
+        dialog.hear("yes")  # the age stands
+        while dialog.current.id != "duration":
+            dialog.hear("no")
+        for _ in range(2):
+            dialog.hear("zzz")
+        assert dialog.current_ask.question == "duration:over_twelve_weeks"
+        dialog.hear(Heard("no", 0.3))
+        events = dialog.hear(second)
+        if expected:
+            assert events[-1].question == f"duration:{expected}"
+        else:
+            assert dialog.answers["duration"] == "unknown"
+
+
 def test_a_stepped_duration_counts_as_its_band_in_the_rules(make_dialog, content):
     from voice_triage.assessment import holds
     from voice_triage.content import Condition
