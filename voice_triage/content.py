@@ -53,6 +53,32 @@ class Step:
     ask: str
     yes: str | Settled
     no: str | Settled
+    yes_means: tuple[str, int]  # what "yes" says of the number, e.g. ("gt", 50): over fifty
+
+
+COMPARE = {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b}
+
+
+def bands(steps: tuple[Step, ...]) -> list[tuple[list[tuple[str, int, bool]], Settled]]:
+    """Every way through the steps: the (op, value, answer was yes) tests on the way, and where it ends."""
+    by_id = {step.id: step for step in steps}
+    found: list[tuple[list[tuple[str, int, bool]], Settled]] = []
+
+    def walk(step: Step, tests: list[tuple[str, int, bool]]) -> None:
+        for answer, target in ((True, step.yes), (False, step.no)):
+            here = [*tests, (*step.yes_means, answer)]
+            if isinstance(target, Settled):
+                found.append((here, target))
+            else:
+                walk(by_id[target], here)
+    if steps:
+        walk(steps[0], [])
+    return found
+
+
+def in_band(value: int, tests: list[tuple[str, int, bool]]) -> bool:
+    """Whether a number answers every step on a path the way the path went."""
+    return all(COMPARE[op](value, line) == answer for op, line, answer in tests)
 
 
 @dataclass(frozen=True)
@@ -249,7 +275,8 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
 def _steps(reader: _Reader, raw: list[dict[str, Any]], where: str) -> tuple[Step, ...]:
     """Parse [[question.step]] tables; every path from the first step must end in a value, without loops."""
     steps = tuple(Step(reader.get(item, "id", f"{where}[{i}]"), reader.get(item, "ask", f"{where}[{i}]"),
-                       _step_end(reader, item, "yes", f"{where}[{i}]"), _step_end(reader, item, "no", f"{where}[{i}]"))
+                       _step_end(reader, item, "yes", f"{where}[{i}]"), _step_end(reader, item, "no", f"{where}[{i}]"),
+                       _yes_means(reader, item, f"{where}[{i}]"))
                   for i, item in enumerate(raw))
     by_id = {step.id: step for step in steps}
     for i, step in enumerate(steps):
@@ -262,7 +289,19 @@ def _steps(reader: _Reader, raw: list[dict[str, Any]], where: str) -> tuple[Step
                     raise reader.fail(f"{where}[{i}].{answer}", f"step {target!r} loops back")
                 seen.add(target)
                 target = by_id[target].yes if answer == "yes" else by_id[target].no
+    for tests, end in bands(steps):
+        if not in_band(end.value, tests):  # e.g. "over fifty" recorded as 45
+            raise reader.fail(where, f"value {end.value} ({end.text!r}) does not answer the steps that lead to it")
     return steps
+
+
+def _yes_means(reader: _Reader, item: dict[str, Any], where: str) -> tuple[str, int]:
+    """A step's yes_means = { op = "gt", value = 50 }: what a "yes" says of the number."""
+    means = reader.get(item, "yes_means", where, dict)
+    op = reader.get(means, "op", f"{where}.yes_means")
+    if op not in COMPARE:
+        raise reader.fail(f"{where}.yes_means.op", f"unknown op {op!r}; use one of {', '.join(COMPARE)}")
+    return op, reader.get(means, "value", f"{where}.yes_means", int)
 
 
 def _step_end(reader: _Reader, item: dict[str, Any], answer: str, where: str) -> str | Settled:
