@@ -723,3 +723,36 @@ def test_symptom_answers_not_understood_raise_the_outcome_to_at_least_gp(make_di
     events = dialog.end_of_input()
     assert events[-1].report["disposition"] in ("gp", "urgent", "emergency")
     assert "unclear_answers" in [f["id"] for f in events[-1].report["findings"]]
+
+
+def test_a_faint_spoken_control_is_a_miss_not_a_control(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    events = dialog.hear(Heard("what", 0.3))  # "what" means repeat, but heard faintly
+    assert Say(dialog.phrases["not_understood"]) in events and dialog.tries == 1
+    assert dialog.hear(Heard("what", 0.9))[-1].text == dialog.current_ask.text and dialog.tries == 1
+
+
+def test_noise_heard_as_controls_cannot_keep_a_spoken_conversation_going(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    hears = 0
+    while not dialog.finished and hears < 2000:  # a person never answers; the noise says controls clearly
+        dialog.hear(Heard(["what", "previous", "start over", "repeat"][hears % 4], 0.9))
+        hears += 1
+    assert dialog.finished and hears < 400
+    assert all(dialog.answers[q.id] == "unknown" for q in content.red_flags)  # each sign: what to do if it applies
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(heard=st.lists(st.tuples(st.sampled_from(["what", "go back", "previous", "help", "slower", "start over",
+                                                 "stop", "repeat", "continue", "no", "yes", "zzz"]),
+                                st.sampled_from([0.3, 0.6, 0.9])), min_size=1, max_size=12))
+def test_any_spoken_noise_ends_the_conversation_in_bounded_time(make_dialog, heard):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    hears = 0
+    while not dialog.finished and hears < 5000:  # the same noise, over and over
+        dialog.hear(Heard(*heard[hears % len(heard)]))
+        hears += 1
+    assert dialog.finished, f"still going after {hears} answers"

@@ -15,7 +15,7 @@ from .content import Content, Option, Question
 from .events import Adjust, Ask, End, Event, Heard, Say
 from .one_by_one import OneByOne, OptionByOption
 from .steps import StepByStep, Stepping
-from .thresholds import MAX_TRIES, MIN_CONFIDENCE, SURE_NO
+from .thresholds import MAX_SPOKEN_CONTROLS, MAX_SPOKEN_UNDO, MAX_TRIES, MIN_CONFIDENCE, SURE_NO
 from .understand import Interpreter, reask_vocabulary, vocabulary
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,8 @@ class Dialog(OptionByOption, StepByStep):
         self.created = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
         self.outbox: list[Event] = []
         self.hinted_noise = False  # the "move closer to the microphone" tip is given once per conversation
+        # Asked question id -> spoken controls acted on there; kept through "start over", which noise can say too.
+        self.spoken_controls: dict[str, int] = {}
         self._reset()
         self.machine = Machine(model=self, states=STATES, transitions=TRANSITIONS, initial="welcome",
                                auto_transitions=False)
@@ -192,14 +194,29 @@ class Dialog(OptionByOption, StepByStep):
     def _hear_answer(self, heard: Heard) -> None:
         """Controls first, then the answer itself."""
         understanding = self.interpreter.understand(self.current, heard.text)
-        if understanding.control:
-            self._control(understanding.control)
+        if control := self._taken_control(understanding.control, heard):
+            self._control(control)
         elif self._faint_but_worth_checking(understanding.value, heard):
             self._accept(self.current, understanding.value, heard)
         elif heard.confidence < MIN_CONFIDENCE or understanding.value is None:
             self._not_understood(heard)
         else:
             self._accept(self.current, understanding.value, heard)
+
+    def _taken_control(self, control: str | None, heard: Heard) -> str | None:
+        """The control to act on. By voice, a control heard faintly is a miss, and so is any beyond the first
+        few on one question: noise heard as "what" (repeat) or "previous" (go back) otherwise re-asks for ever,
+        since a control is not a try (scripts/bench_spoken.py, p-g4 at 10 dB: 253 asks of the duration)."""
+        if control is None or not self.by_voice:
+            return control
+        if heard.confidence < MIN_CONFIDENCE:
+            return None
+        key = self.current_ask.question if self.current_ask is not None else self.state
+        count = self.spoken_controls[key] = self.spoken_controls.get(key, 0) + 1
+        undone = self.spoken_controls[control] = self.spoken_controls.get(control, 0) + 1
+        if count > MAX_SPOKEN_CONTROLS or undone > MAX_SPOKEN_UNDO.get(control, undone):
+            return None
+        return control
 
     def _faint_but_worth_checking(self, value: Any, heard: Heard) -> bool:
         """A spoken answer heard too faintly to take, but checked rather than dropped: a "yes" to an emergency
@@ -257,10 +274,11 @@ class Dialog(OptionByOption, StepByStep):
         conversation only on a clear yes (or "stop" again); otherwise the question is asked again.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
-        if understanding.control in ("repeat", "help", "slower", "faster", "more_time", "continue"):
+        control = self._taken_control(understanding.control, heard)
+        if control in ("repeat", "help", "slower", "faster", "more_time", "continue"):
             self._emit_ask(self.current_ask)
             return
-        if understanding.control == "stop":
+        if control == "stop":
             if self.pending[1] == STOP:
                 self._stop("stopped")  # "stop" again while checking a stop: it ends
             else:
@@ -325,7 +343,7 @@ class Dialog(OptionByOption, StepByStep):
     def _hear_emergency(self, heard: Heard) -> None:
         """After emergency advice: "yes" / "repeat" repeats it, anything else ends."""
         understanding = self.interpreter.understand(self.current, heard.text)
-        if understanding.control in ("repeat", "back", "help") or understanding.value == "yes":
+        if self._taken_control(understanding.control, heard) in ("repeat", "back", "help") or understanding.value == "yes":
             self._speak_advice()
             self._offer_emergency_repeat()
         else:

@@ -61,8 +61,8 @@ class OptionByOption:
         "That's all" ends the list: the options not yet asked count as no.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
-        if understanding.control:
-            self._control(understanding.control)
+        if control := self._taken_control(understanding.control, heard):
+            self._control(control)
             return
         one, option = self.one, self.one.remaining[0]
         clear = heard.confidence >= MIN_CONFIDENCE

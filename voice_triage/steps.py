@@ -54,8 +54,8 @@ class StepByStep:
     def _hear_step(self: Dialog, heard: Heard) -> None:
         """Yes or no leads to the next step or settles the answer; not understood twice, it is unknown."""
         understanding = self.interpreter.understand(self.yes_no, heard.text)
-        if understanding.control:
-            self._control(understanding.control)
+        if control := self._taken_control(understanding.control, heard):
+            self._control(control)
             return
         one = self.one
         value = understanding.value if understanding.value in ("yes", "no") and heard.confidence > 0 else None
