@@ -6,7 +6,7 @@ strongest (99.6%; docs/benchmarks-voice.md), so a list question missed twice bec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import report as reporting
 from .content import Option, Question
@@ -85,11 +85,14 @@ class OptionByOption:
 
     def _finish_one_by_one(self: Dialog) -> None:
         """Record the options said yes to ("unknown" if no option was understood at all) and move on."""
-        one, self.one = self.one, None
-        value = one.chosen if one.understood else "unknown"
+        self._settle_sub_dialog(self.one.question, self.one.chosen if self.one.understood else "unknown")
+
+    def _settle_sub_dialog(self: Dialog, question: Question, value: Any) -> None:
+        """End a one-at-a-time or step-by-step sub-dialog: say what was noted, record it, and move on."""
+        self.one = None
         if value == "unknown":
             self._say(self.phrases["give_up_symptom"])
         else:
-            self._say(self.phrases["one_by_one_done"].format(answer=reporting.answer_text(one.question, value)))
-        self._record(one.question, value)
+            self._say(self.phrases["one_by_one_done"].format(answer=reporting.answer_text(question, value)))
+        self._record(question, value)
         self.answered()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import report as reporting
 from .content import Question, Settled, Step
 from .events import Ask, Heard
 from .thresholds import MIN_CONFIDENCE
@@ -80,10 +79,4 @@ class StepByStep:
 
     def _finish_steps(self: Dialog, value: Any) -> None:
         """Record the band (or "unknown"), say what was noted, and move on."""
-        one, self.one = self.one, None
-        if value == "unknown":
-            self._say(self.phrases["give_up_symptom"])
-        else:
-            self._say(self.phrases["one_by_one_done"].format(answer=reporting.answer_text(one.question, value)))
-        self._record(one.question, value)
-        self.answered()
+        self._settle_sub_dialog(self.one.question, value)
