@@ -744,6 +744,19 @@ def test_noise_heard_as_controls_cannot_keep_a_spoken_conversation_going(make_di
     assert all(dialog.answers[q.id] == "unknown" for q in content.red_flags)  # each sign: what to do if it applies
 
 
+def test_noise_heard_as_yes_after_emergency_advice_repeats_it_only_a_few_times(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    dialog.hear(Heard("yes", 0.9))
+    dialog.hear(Heard("yes", 0.9))  # "I heard yes. Is that right?"
+    assert dialog.state == "emergency"
+    hears = 0
+    while not dialog.finished and hears < 100:
+        dialog.hear(Heard("yes", 0.9))
+        hears += 1
+    assert dialog.finished and hears == 6  # five repeats, then the sixth "yes" ends it
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(heard=st.lists(st.tuples(st.sampled_from(["what", "go back", "previous", "help", "slower", "start over",
                                                  "stop", "repeat", "continue", "no", "yes", "zzz"]),

@@ -343,7 +343,9 @@ class Dialog(OptionByOption, StepByStep):
     def _hear_emergency(self, heard: Heard) -> None:
         """After emergency advice: "yes" / "repeat" repeats it, anything else ends."""
         understanding = self.interpreter.understand(self.current, heard.text)
-        if self._taken_control(understanding.control, heard) in ("repeat", "back", "help") or understanding.value == "yes":
+        # "Yes" here asks for a repeat, and is limited like one: noise heard as "yes" must not repeat it for ever.
+        request = "repeat" if understanding.value == "yes" else understanding.control
+        if self._taken_control(request, heard) in ("repeat", "back", "help"):
             self._speak_advice()
             self._offer_emergency_repeat()
         else:
