@@ -72,8 +72,10 @@ class Dialog(OptionByOption, StepByStep):
         self.created = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
         self.outbox: list[Event] = []
         self.hinted_noise = False  # the "move closer to the microphone" tip is given once per conversation
-        # Asked question id -> spoken controls acted on there; kept through "start over", which noise can say too.
+        # Spoken controls heard per asked question id, and per control over the conversation; both kept through
+        # "start over", which noise can say too.
         self.spoken_controls: dict[str, int] = {}
+        self.spoken_control_totals: dict[str, int] = {}
         self._reset()
         self.machine = Machine(model=self, states=STATES, transitions=TRANSITIONS, initial="welcome",
                                auto_transitions=False)
@@ -213,7 +215,7 @@ class Dialog(OptionByOption, StepByStep):
             return None
         key = self.current_ask.question if self.current_ask is not None else self.state
         count = self.spoken_controls[key] = self.spoken_controls.get(key, 0) + 1
-        undone = self.spoken_controls[control] = self.spoken_controls.get(control, 0) + 1
+        undone = self.spoken_control_totals[control] = self.spoken_control_totals.get(control, 0) + 1
         if count > MAX_SPOKEN_CONTROLS or undone > MAX_SPOKEN_UNDO.get(control, undone):
             return None
         return control

@@ -63,8 +63,8 @@ class KeyboardLines:
                 return None
             if line is None:
                 self.closed = True
-            elif clean_line(line):
-                return clean_line(line)
+            elif cleaned := clean_line(line):
+                return cleaned
         return None
 
     def readline(self) -> str:

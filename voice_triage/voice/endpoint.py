@@ -28,7 +28,7 @@ class EndpointConfig:
     start_frames: int = 3  # consecutive loud frames to start: ignores clicks
     # Add this much of the background's recent swing above its floor to both margins. A television or voices
     # next door swing by several dB: with fixed margins they started an "answer" that ran to the maximum
-    # length, and no answer was heard (scripts/bench_endpoint.py: 0 % heard at 20 dB, 86-93 % with this).
+    # length, and no answer was heard (scripts/bench_endpoint.py: 0 % heard at 20 and 10 dB, 75 and 80 % with this).
     swing_factor: float = 1.0
     preroll_s: float = 0.5  # audio kept from before the start: the first consonant, and context for the decoder
     tail_s: float = 0.3  # trailing silence handed to the recognizer (it likes a little)

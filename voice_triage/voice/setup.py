@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from voice_triage.content import load_content
 from voice_triage.events import Say, Speaker
 from voice_triage.voice.audio import Microphone, chunked, pcm_chunks, read_wav
 from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
-from voice_triage.content import load_content
 from voice_triage.voice.listener import VoiceListener
 from voice_triage.voice.recognizers import GrammarRecognizer, SphinxRecognizer, VoskRecognizer, find_model
 from voice_triage.voice.speaker import VoiceSpeaker
