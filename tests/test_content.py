@@ -77,6 +77,12 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
     ("questions.toml", 'no = "under_forty"', 'no = "over_fifty"', "questions.toml: question[0].step[0].no: step 'over_fifty' loops back"),
     ("questions.toml", 'yes = { value = 51, text = "over fifty" }', 'yes = { text = "over fifty" }', "questions.toml: question[0].step[0].yes.value: missing required key"),
     ("vocabulary.toml", "\nunsure = [", "\nperhaps = [", "vocabulary.toml: yesno.unsure: missing required key"),
+    ("vocabulary.toml", "[number_speech]", "[number_words]", "vocabulary.toml: number_speech: missing required key"),
+    ("dialog.toml", "stretch_caution =", "caution =", "dialog.toml: stretch_caution: missing required key"),
+    ("vocabulary.toml", 'joiner = "and"', 'join = "and"', "vocabulary.toml: number_speech.joiner: missing required key"),
+    ("vocabulary.toml", "\nseventeen = 17", "", "vocabulary.toml: numbers: no word for 17"),
+    ("vocabulary.toml", 'fortnight = "fortnights"', 'moon = "moons"', "vocabulary.toml: duration.plurals.moon: not one of duration.units"),
+    ("vocabulary.toml", 'spoken_units = ["day"', 'spoken_units = ["hour"', "vocabulary.toml: duration.spoken_units: 'hour' has no entry"),
 ])
 def test_broken_content_names_file_and_key(content_copy, name, old, new, message):
     _edit(content_copy, name, old, new)
@@ -121,3 +127,21 @@ def test_content_paraphrases_the_seeds_and_copies_no_sentence():
             copied += [f"{path.name}: {' '.join(words[i:i + size])}" for i in range(len(words) - size + 1)
                        if tuple(words[i:i + size]) in seed_runs]
     assert copied == []
+
+
+def test_number_and_duration_words_come_from_content(content_copy):
+    """A reviewer can add a unit or change how numbers join without touching Python."""
+    from voice_triage.understand import Interpreter, vocabulary
+    _edit(content_copy, "vocabulary.toml", "units = { day = 1,", "units = { season = 91, day = 1,")
+    _edit(content_copy, "vocabulary.toml", "plurals = { day = ", 'plurals = { season = "seasons", day = ')
+    _edit(content_copy, "vocabulary.toml", 'spoken_units = ["day",', 'spoken_units = ["season", "day",')
+    _edit(content_copy, "vocabulary.toml", 'joiner = "and"', 'joiner = "plus"')
+    _edit(content_copy, "vocabulary.toml", 'hundred = "a hundred"', 'hundred = "one hundred"')
+    content = load_content(content_copy)
+    interpreter = Interpreter(content)
+    duration, age = content.questions_by_id["duration"], content.questions_by_id["age"]
+    assert interpreter.understand(duration, "two seasons").value["days"] == 182
+    assert interpreter.understand(duration, "for seasons").value["days"] == 182  # a bare plural counts as two
+    assert interpreter.understand(age, "a hundred plus two").value == 102
+    assert "three seasons" in vocabulary(interpreter, duration)
+    assert "one hundred plus five" in vocabulary(interpreter, age)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from voice_triage.events import Ask, End, Heard, Say
-from voice_triage.session import SPEECH_LOST, VOICE_LOST, Channels, run
+from voice_triage.session import Channels, run
 
 
 class Scripted:
@@ -33,14 +33,14 @@ def test_microphone_failure_switches_to_typed_and_keeps_answers(make_dialog):
     report = run(make_dialog(), Channels(voice, Recorder(), typed, captions))
     assert report["answers"]["rf_bladder"] == "no" and report["answers"]["rf_sexual"] == "yes"
     assert report["disposition"] == "emergency"
-    assert Say(VOICE_LOST) in captions.events
+    assert Say(make_dialog().phrases["voice_lost"]) in captions.events
     assert isinstance(captions.events[-1], End)
 
 
 def test_speech_failure_carries_on_with_captions(make_dialog):
     captions = Recorder()
     report = run(make_dialog(), Channels(Scripted(["no", "yes", "no"]), Recorder(fail_on=5), None, captions))
-    assert Say(SPEECH_LOST) in captions.events
+    assert Say(make_dialog().phrases["speech_lost"]) in captions.events
     assert report["disposition"] == "emergency" and report["answers"]["rf_bowel"] == "yes"
 
 

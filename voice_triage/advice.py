@@ -7,9 +7,9 @@ from .content import Content, Stretch
 SECTIONS = ("now", "why", "self_care", "stretches", "seek_help", "disclaimer")
 
 
-def _join(reasons: list[str]) -> str:
+def _join(reasons: list[str], last_joiner: str) -> str:
     """"a, b and c" for speech."""
-    return reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + " and " + reasons[-1]
+    return reasons[0] if len(reasons) == 1 else f"{', '.join(reasons[:-1])} {last_joiner} {reasons[-1]}"
 
 
 def now_lines(content: Content, result: Assessment) -> list[str]:
@@ -32,7 +32,7 @@ def why_lines(content: Content, result: Assessment) -> list[str]:
     if result.likely_source == "unclear":
         return [content.phrases["source_unclear"], explain]
     top = result.sources[0]
-    intro = content.phrases["source_intro"].format(label=top["label"], reasons=_join(top["reasons"][:3]))
+    intro = content.phrases["source_intro"].format(label=top["label"], reasons=_join(top["reasons"][:3], content.phrases["last_joiner"]))
     return [intro, explain]
 
 
@@ -56,9 +56,11 @@ def stretch_lines(content: Content, stretches: list[Stretch]) -> list[str]:
     """Each stretch spoken as name, how, and caution."""
     if not stretches:
         return []
+    phrases = content.phrases
     lines = [content.advice["stretches"]["intro"]]
     for stretch in stretches:
-        lines += [f"{stretch.name}. {stretch.how}", f"Caution: {stretch.caution}"]
+        lines += [phrases["stretch"].format(name=stretch.name, how=stretch.how),
+                  phrases["stretch_caution"].format(caution=stretch.caution)]
     return lines
 
 

@@ -12,6 +12,16 @@ LEVELS = ("emergency", "urgent", "gp", "self_care")
 SOURCE_IDS = ("hip", "spine", "sacroiliac", "muscle")
 KINDS = ("yesno", "number", "choice", "multi", "duration", "free")
 OPS = ("eq", "ne", "lt", "gt", "le", "ge", "in", "includes", "includes_any")
+# Every phrase of dialog.toml the program says (checked at start-up: a missing one would fail mid-conversation).
+PHRASE_KEYS = (
+    "welcome", "not_understood", "not_heard", "hard_to_hear", "hard_to_hear_typing", "options_yesno",
+    "options_list", "options_number", "options_duration", "options_free", "give_up_red_flag", "give_up_symptom",
+    "one_by_one", "one_by_one_done", "in_steps", "confirm_yes", "confirm_no", "confirm_unsure", "confirm_stop",
+    "not_stopping", "confirm_value", "help", "back_none", "back_done", "restart", "slower", "faster",
+    "more_time", "continue", "silence_wait", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
+    "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
+    "stretch", "stretch_caution", "last_joiner", "voice_lost", "speech_lost",
+)
 
 
 class ContentError(Exception):
@@ -440,7 +450,7 @@ def load_content(folder: Path | None = None) -> Content:
     for name in FILES[1:]:
         _check_sources(f"{name}.toml", raw[name], sources)
     _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "list_done", "reask", "carriers", "negation", "control_fillers", "control", "numbers",
-                                                     "duration"))
+                                                     "number_speech", "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "incomplete", "unclear_answers",
                                                    "likely_source", "feature"))
     _required_tables("advice.toml", raw["advice"], ("now", "explain", "self_care", "stretch", "stretches",
@@ -460,7 +470,33 @@ def load_content(folder: Path | None = None) -> Content:
     )
     _check_references(content)
     _check_reask(raw["vocabulary"])
+    _check_numbers(raw["vocabulary"])
+    _required_tables("dialog.toml", raw["dialog"], PHRASE_KEYS)
     return content
+
+
+def _check_numbers(vocab: dict[str, Any]) -> None:
+    """Number speech and duration units are complete enough to understand and to build grammars."""
+    reader = _Reader("vocabulary.toml")
+    for key in ("joiner", "hundred", "and_a_half"):
+        reader.get(vocab["number_speech"], key, "number_speech")
+    reader.get(vocab["number_speech"], "articles", "number_speech", list)
+    duration = vocab["duration"]
+    for key in ("units", "plurals", "phrases"):
+        reader.get(duration, key, "duration", dict)
+    for key in ("between", "weekdays", "spoken_counts", "spoken_units"):
+        reader.get(duration, key, "duration", list)
+    reader.get(duration, "spoken_since", "duration")
+    named = {value for value in vocab["numbers"].values()}
+    for value in (*range(1, 20), *range(20, 100, 10)):
+        if value not in named:
+            raise reader.fail("numbers", f"no word for {value} (recognizer grammars say every number 1-110)")
+    for unit in duration["plurals"]:
+        if unit not in duration["units"]:
+            raise reader.fail(f"duration.plurals.{unit}", "not one of duration.units")
+    for unit in duration["spoken_units"]:
+        if unit not in duration["plurals"]:
+            raise reader.fail("duration.spoken_units", f"{unit!r} has no entry in duration.plurals")
 
 
 def _check_reask(vocab: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .dialog import Dialog
@@ -11,8 +11,6 @@ from .journal import Journal
 
 log = logging.getLogger(__name__)
 
-VOICE_LOST = "Voice input stopped working, so let's carry on by typing. Your answers so far are kept."
-SPEECH_LOST = "Speech output stopped working; carrying on with text only."
 
 
 class Interrupted(Exception):
@@ -27,6 +25,7 @@ class Channels:
     speaker: Speaker
     fallback_listener: Listener | None = None
     fallback_speaker: Speaker | None = None
+    phrases: dict[str, Any] = field(default_factory=dict)  # what to say when a device fails; run() fills it
 
     def emit(self, event: Event) -> None:
         """Speak or print; if the speaker breaks, continue on the fallback (captions)."""
@@ -39,7 +38,7 @@ class Channels:
                 raise
             log.warning("speaker failed (%s); falling back to text", error)
             self.speaker = self.fallback_speaker
-            self.speaker.emit(Say(SPEECH_LOST))
+            self.speaker.emit(Say(self.phrases["speech_lost"]))
             self.speaker.emit(event)
 
     def listen(self, ask: Ask) -> Heard | None:
@@ -57,7 +56,7 @@ class Channels:
             self.listener = self.fallback_listener
             if self.fallback_speaker is not None:
                 self.speaker = self.fallback_speaker
-            self.emit(Say(VOICE_LOST))
+            self.emit(Say(self.phrases["voice_lost"]))
             self.emit(ask)
             return self.listener.listen(ask)
 
@@ -66,6 +65,7 @@ def run(dialog: Dialog, channels: Channels, journal: Journal | None = None,
         first_events: list[Event] | None = None) -> dict[str, Any]:
     """Drive the dialog to its end and return the report; an interruption still yields a report."""
     journal = journal or Journal(None)
+    channels.phrases = channels.phrases or dialog.phrases
     events = dialog.start() if first_events is None else first_events
     try:
         while True:

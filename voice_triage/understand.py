@@ -53,6 +53,17 @@ class Interpreter:
         self.controls = {p: cid for cid, phrases in self.vocab["control"].items() for p in phrases}
         self.yesno = {p: value for value, phrases in self.vocab["yesno"].items() for p in phrases}
         self.numbers: dict[str, float] = dict(self.vocab["numbers"])
+        speech = self.vocab["number_speech"]
+        self.joiner, self.articles = speech["joiner"], set(speech["articles"])
+        self.hundred = speech["hundred"]
+        self.number_names: dict[float, str] = {}  # value -> the first word listed for it, for grammars
+        for word, value in self.numbers.items():
+            self.number_names.setdefault(value, word)
+        self.and_a_half = tokens(speech["and_a_half"])
+        duration = self.vocab["duration"]
+        self.plurals = set(duration["plurals"].values())
+        self.unit_days = {**duration["units"], **{duration["plurals"][u]: duration["units"][u] for u in duration["plurals"]}}
+        self.between_number_and_unit = set(duration["between"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
         self.carriers = tuple(self.vocab["carriers"]["words"])  # for spoken sentence answers (recognizer grammars)
 
@@ -163,7 +174,7 @@ class Interpreter:
                 continue
             index, value = number
             if value == 100:  # "hundred and two", "hundred two"
-                after = index + 2 if words[index + 1:index + 2] == ["and"] else index + 1
+                after = index + 2 if words[index + 1:index + 2] == [self.joiner] else index + 1
                 rest = self._number_at(words, after)
                 if rest is not None and 1 <= rest[1] < 100:
                     index, value = rest[0], value + rest[1]
@@ -190,13 +201,21 @@ class Interpreter:
             return float(word)
         return self.numbers.get(word)
 
+    def spoken_number(self, n: int) -> str:
+        """1..199 in words, as a recognizer grammar needs them ("a hundred and two")."""
+        if n >= 100:
+            return self.hundred + (f" {self.joiner} {self.spoken_number(n - 100)}" if n > 100 else "")
+        if n in self.number_names:
+            return self.number_names[n]
+        return f"{self.number_names[n - n % 10]} {self.number_names[n % 10]}"
+
     def _parse_number(self, question: Question, words: list[str]) -> int | None:
         """A whole number between 1 and 120 (an age); several different numbers are not understood.
 
         By voice, noise turns an age into "five thirteen eight": taking the first number made a 42-year-old
         five (scripts/bench_spoken.py, p-g2 at 20 dB), so such an answer is asked again instead.
         """
-        values = {value for _, value in self.numbers_in([w for w in words if w not in ("a", "an")])}
+        values = {value for _, value in self.numbers_in([w for w in words if w not in self.articles])}
         if len(values) != 1:
             return None
         value = values.pop()
@@ -207,7 +226,7 @@ class Interpreter:
         settings = self.vocab["duration"]
         days = self._weekday_days(words, settings["weekdays"])
         if days is None:
-            days = self._unit_days(words, settings["units"])
+            days = self._unit_days(words)
         if days is None:
             matches = find_phrases(words, settings["phrases"])
             days = matches[0][2] if matches else None
@@ -223,30 +242,32 @@ class Interpreter:
                 return back or 7
         return None
 
-    def _unit_days(self, words: list[str], units: dict[str, float]) -> float | None:
+    def _unit_days(self, words: list[str]) -> float | None:
         """Sum of "<number> <unit>" pairs; a bare plural unit ("for weeks") counts as two."""
         numbers = dict(self.numbers_in(words))
+        half = self.and_a_half
         total, seen = 0.0, False
         for index, word in enumerate(words):
-            if word not in units:
+            if word not in self.unit_days:
                 continue
             count = self._count_before(words, index, numbers)
             if count is None:
-                count = 2.0 if word.endswith("s") else 1.0
-            if words[index + 1:index + 4] == ["and", "a", "half"]:
+                count = 2.0 if word in self.plurals else 1.0
+            if words[index + 1:index + 1 + len(half)] == half:
                 count += 0.5
-            total, seen = total + count * units[word], True
+            total, seen = total + count * self.unit_days[word], True
         return total if seen else None
 
     def _count_before(self, words: list[str], index: int, numbers: dict[int, float]) -> float | None:
         """The number just before a unit, skipping "of" ("a couple of months") and joining "sixty four"."""
+        half = self.and_a_half
         for back in range(index - 1, max(-1, index - 5), -1):
-            if words[back] == "half" and words[back - 2:back] == ["and", "a"] and (back - 3) in numbers:
-                return numbers[back - 3] + 0.5  # "two and a half weeks"
+            start = back - len(half) + 1
+            if words[start:back + 1] == half and (start - 1) in numbers:
+                return numbers[start - 1] + 0.5  # "two and a half weeks"
             if back in numbers:
                 return numbers[back]
-            if words[back] not in ("of", "and", "about", "around", "roughly", "nearly", "almost", "over", "past",
-                                   "the", "last", "for", "just"):
+            if words[back] not in self.between_number_and_unit:
                 return None
         return None
 
@@ -261,9 +282,9 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
         phrases += list(interpreter.option_phrases(question))
         phrases += list(vocab["none"]["phrases"]) if question.kind == "multi" else []
     elif question.kind == "number":
-        phrases += [_spoken_number(n) for n in range(1, 111)]
+        phrases += [interpreter.spoken_number(n) for n in range(1, 111)]
     elif question.kind == "duration":
-        phrases += _duration_phrases(vocab["duration"])
+        phrases += _duration_phrases(interpreter)
     return tuple(dict.fromkeys(p.lower() for p in phrases))
 
 
@@ -275,28 +296,12 @@ def reask_vocabulary(interpreter: Interpreter, key: str = "yesno") -> tuple[tupl
     return tuple(dict.fromkeys((*controls, *interpreter.vocab["reask"][key]))), controls
 
 
-_UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def _spoken_number(n: int) -> str:
-    """1..119 in words, as a recognizer grammar needs them."""
-    if n >= 100:
-        return "a hundred" + (" and " + _spoken_number(n - 100) if n > 100 else "")
-    if n < 10:
-        return _UNITS[n]
-    if n < 20:
-        return _TEENS[n - 10]
-    return (_TENS[n // 10] + " " + _UNITS[n % 10]).strip()
-
-
-def _duration_phrases(settings: dict[str, Any]) -> list[str]:
+def _duration_phrases(interpreter: Interpreter) -> list[str]:
     """Spoken durations: "three weeks", "a couple of months", "since tuesday" and fixed phrases."""
-    counts = ["a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-              "a couple of", "a few", "several"]
-    units = ["day", "week", "month", "year"]
-    phrases = [f"{c} {u}" if c in ("a", "one") else f"{c} {u}s" for c in counts for u in units]
-    phrases += [f"since {day}" for day in settings["weekdays"]] + list(settings["phrases"])
+    settings = interpreter.vocab["duration"]
+    phrases = [f"{count} {unit}" if interpreter.numbers.get(count) == 1 else f"{count} {settings['plurals'][unit]}"
+               for count in settings["spoken_counts"] for unit in settings["spoken_units"]]
+    phrases += [settings["spoken_since"].format(weekday=day) for day in settings["weekdays"]]
+    phrases += list(settings["phrases"])
     return phrases
 
