@@ -371,3 +371,43 @@ def test_committed_diagram_picture_shows_every_state_of_the_mermaid_text():
     for label in diagram_module().parse(mmd.read_text(encoding="utf-8")).states.values():
         if not label.startswith("__"):
             assert f">{label}</text>" in picture, f"{label} missing: run scripts/render_diagram.py"
+
+
+def test_the_summary_wording_comes_from_content(tmp_path):
+    """A reviewer changes a headline, a label and a symptom row in summary.toml; both pages follow."""
+    import shutil
+
+    from voice_triage.content import CONTENT_DIR, load_content
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    path = folder / "summary.toml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('gp = "SEE A DOCTOR SOON"', 'gp = "BOOK A VISIT"').replace('likely_source = "Likely source"',
+                                                                                  'likely_source = "Probable origin"')
+    path.write_text(text.replace('label = "Where it hurts"', 'label = "Painful places"'), encoding="utf-8")
+    words = load_content(folder).summary
+    report = load("gp_hip")
+    html, markdown = render_html(report, text=words), render_markdown(report, words)
+    for expected in ("BOOK A VISIT", "Probable origin", "Painful places"):
+        assert expected in html and expected in markdown, expected
+    assert "SEE A DOCTOR SOON" not in html + markdown
+
+
+def test_report_command_takes_wording_from_a_content_folder(tmp_path):
+    import shutil
+
+    from voice_triage.content import CONTENT_DIR
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    path = folder / "summary.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('title = "Back and hip pain: clinician summary"',
+                                                             'title = "Hip clinic summary"'), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = report_command([str(FIXTURES / "gp_hip.json"), "--markdown", str(tmp_path / "s.md"), "--content", str(folder)],
+                          out, err)
+    assert code == 0, err.getvalue()
+    assert (tmp_path / "s.md").read_text(encoding="utf-8").startswith("# Hip clinic summary")
+    (folder / "summary.toml").write_text("title = 3\n", encoding="utf-8")
+    code = report_command([str(FIXTURES / "gp_hip.json"), "--markdown", str(tmp_path / "t.md"), "--content", str(folder)],
+                          out, err)
+    assert code == 3 and "summary.toml: title: expected str" in err.getvalue() and "Traceback" not in err.getvalue()

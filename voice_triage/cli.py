@@ -101,11 +101,11 @@ def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any, phrases: dict
         return None
 
 
-def _write_report(report: dict[str, Any], path: Path) -> None:
+def _write_report(report: dict[str, Any], path: Path, content: Any) -> None:
     """The JSON report with its Markdown and HTML summaries."""
     from .report_files import write_report_files
 
-    for written in write_report_files(report, path):
+    for written in write_report_files(report, path, content.summary):
         log.info("wrote %s", written)
 
 
@@ -185,7 +185,7 @@ def _converse(args: argparse.Namespace) -> int:
         targets.append(journal.report_path)
     for target in targets:
         try:
-            _write_report(report, target)
+            _write_report(report, target, content)
         except OSError as error:
             return _fail(f"could not write the report to {target}: {error.strerror}", EXIT_REPORT)
     return EXIT_INTERRUPTED if report.get("ended_by") == "interrupted" else EXIT_OK

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .summary_text import SummaryText, SummaryTextError, read_summary_text
+
 CONTENT_DIR = Path(__file__).parent / "content"
-FILES = ("sources", "questions", "vocabulary", "rules", "advice", "dialog")
+FILES = ("sources", "questions", "vocabulary", "rules", "advice", "dialog", "summary")
 LEVELS = ("emergency", "urgent", "gp", "self_care")
 SOURCE_IDS = ("hip", "spine", "sacroiliac", "muscle")
 KINDS = ("yesno", "number", "choice", "multi", "duration", "free")
@@ -20,7 +22,8 @@ PHRASE_KEYS = (
     "not_stopping", "confirm_value", "help", "back_none", "back_done", "restart", "slower", "faster",
     "more_time", "continue", "silence_wait", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
     "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
-    "stretch", "stretch_caution", "last_joiner", "voice_lost", "speech_lost",
+    "stretch", "stretch_caution", "last_joiner", "voice_lost", "speech_lost", "answer_unknown", "answer_none",
+    "answer_duration",
 )
 
 
@@ -172,6 +175,7 @@ class Content:
     stretches: tuple[Stretch, ...]
     advice: dict[str, Any]
     phrases: dict[str, Any]
+    summary: SummaryText
     questions_by_id: dict[str, Question] = field(default_factory=dict)
 
     @property
@@ -466,12 +470,15 @@ def load_content(folder: Path | None = None) -> Content:
         levels=raw["rules"]["level"], rules=rules, modifiers=modifiers,
         features=_features(rules_reader, raw["rules"]["feature"]), rules_raw=raw["rules"],
         stretches=_stretches(_Reader("advice.toml"), raw["advice"]["stretch"]), advice=raw["advice"],
-        phrases=raw["dialog"], questions_by_id={q.id: q for q in red_flags + symptoms},
+        phrases=raw["dialog"], summary=_summary(raw), questions_by_id={q.id: q for q in red_flags + symptoms},
     )
     _check_references(content)
     _check_reask(raw["vocabulary"])
     _check_numbers(raw["vocabulary"])
     _required_tables("dialog.toml", raw["dialog"], PHRASE_KEYS)
+    for index, (question, _, _) in enumerate(content.summary.symptoms):
+        if question not in content.questions_by_id:
+            raise ContentError(f"summary.toml: symptom[{index}].question: unknown question {question!r}")
     return content
 
 
@@ -497,6 +504,15 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     for unit in duration["spoken_units"]:
         if unit not in duration["plurals"]:
             raise reader.fail("duration.spoken_units", f"{unit!r} has no entry in duration.plurals")
+
+
+def _summary(raw: dict[str, dict[str, Any]]) -> SummaryText:
+    """The clinician summary's wording, with the level meanings and disclaimer it shares with the dialog."""
+    try:
+        return read_summary_text(raw["summary"], raw["rules"]["level"], raw["advice"]["disclaimer"]["text"],
+                                 raw["dialog"].get("stretch_caution", ""))
+    except SummaryTextError as error:
+        raise ContentError(str(error)) from None
 
 
 def _check_reask(vocab: dict[str, Any]) -> None:

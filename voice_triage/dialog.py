@@ -169,7 +169,7 @@ class Dialog(OptionByOption, StepByStep):
         elif question.is_red_flag:
             text = self.phrases[f"confirm_{value}"]
         else:
-            text = self.phrases["confirm_value"].format(answer=reporting.answer_text(question, value))
+            text = self.phrases["confirm_value"].format(answer=reporting.answer_text(self.content, question, value))
         # Checks happen only by voice: listen for the short answers to "Is that right?" (vocabulary.toml [reask]).
         phrases, controls = reask_vocabulary(self.interpreter, "check")
         self._emit_ask(Ask(text, f"confirm:{question.id}", ("yes", "no"), phrases, "yesno", controls))

@@ -93,6 +93,6 @@ class OptionByOption:
         if value == "unknown":
             self._say(self.phrases["give_up_symptom"])
         else:
-            self._say(self.phrases["one_by_one_done"].format(answer=reporting.answer_text(question, value)))
+            self._say(self.phrases["one_by_one_done"].format(answer=reporting.answer_text(self.content, question, value)))
         self._record(question, value)
         self.answered()

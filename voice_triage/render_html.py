@@ -6,7 +6,8 @@ from html import escape
 from typing import Any, Iterable
 
 from .bodymap import BodyMap, load_bodymap, render_svg
-from .render_markdown import TITLE, Summary, summarize
+from .render_markdown import Summary, summarize
+from .summary_text import SummaryText
 
 log = logging.getLogger(__name__)
 
@@ -106,13 +107,13 @@ footer .made { font-weight: normal; font-size: .8em; color: var(--muted); margin
 """
 
 
-def render_html(report: dict[str, Any], bodymap: BodyMap | None = None) -> str:
+def render_html(report: dict[str, Any], bodymap: BodyMap | None = None, text: SummaryText | None = None) -> str:
     """The whole summary page for a report dictionary; every piece of report text is escaped."""
-    s = summarize(report)
+    s = summarize(report, text)
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(TITLE)} ({escape(s.when)})</title>", f"<style>{CSS}</style>",
+        f"<title>{escape(s.text.title)} ({escape(s.when)})</title>", f"<style>{CSS}</style>",
         f"<style>@media print {{ .sheet {{ zoom: {print_zoom(s):.3f}; }} }}</style>", "</head>",
         '<body><main class="sheet">',
         _header(s), _result(s),
@@ -133,7 +134,7 @@ def print_height(s: Summary) -> float:
     side = _lines([f"{a} {b}" for a, b in s.symptoms], 70, 14, 2) + 60
     side += _lines([" ".join(s.reasons + s.others)], 105, 14, 0)
     flags = (_lines([q for q, *_ in s.red_flags], 52, 12.5, 3) + 40) / 2 + 30
-    advice_lines = [line for _, lines in s.advice for line in _joined(lines)]
+    advice_lines = [line for _, lines in s.advice for line in _joined(lines, s.text.caution_prefix)]
     advice = (_lines(advice_lines, 44, 12.5, 2) + 16 * len(s.advice)) / 3 + 40
     return result + max(330, side) + flags + advice + 50
 
@@ -161,68 +162,73 @@ def _items(lines: Iterable[str], cls: str = "") -> str:
 
 def _header(s: Summary) -> str:
     """Title and the date and time of the session."""
-    return f'<header><h1>{_e(TITLE)}</h1><p class="when">{_e(s.when)}</p></header>'
+    return f'<header><h1>{_e(s.text.title)}</h1><p class="when">{_e(s.when)}</p></header>'
 
 
 def _result(s: Summary) -> str:
     """The disposition in plain words at the top, coloured, with why and how the interview ended."""
-    why = "; ".join(_capital(f) for f in s.findings if f)
-    return (f'<section class="result level-{_e(s.disposition)}" aria-label="Result">'
+    why, label = "; ".join(_capital(f) for f in s.findings if f), s.text.labels
+    return (f'<section class="result level-{_e(s.disposition)}" aria-label="{_e(label["result"])}">'
             f'<p class="headline">{_e(s.headline)}</p><p class="spoken">{_e(s.spoken or s.meaning)}</p>'
-            + (f'<p class="why"><strong>Why:</strong> {_e(why)}.</p>' if why else "")
+            + (f'<p class="why"><strong>{_e(label["why"])}:</strong> {_e(why)}.</p>' if why else "")
             + (f'<p class="status">{_e(s.status)}</p>' if s.status else "") + "</section>")
 
 
 def _map(s: Summary, bodymap: BodyMap) -> str:
     """The body map with the reported places highlighted on the reported side, and the same in words."""
-    svg = render_svg(s.locations, s.side, bodymap, caption=f"Body map: {s.where}")
-    key = ('<p class="key"><span class="swatch"></span> where it hurts. Front: the person\'s right is on '
-           "your left. L = left, R = right.</p>")
-    return (f'<section class="map"><h2>Where it hurts</h2>{svg}<p class="caption">{_e(_capital(s.where))}</p>'
+    label = s.text.labels
+    svg = render_svg(s.locations, s.side, bodymap, caption=f"{label['body_map']}: {s.where}")
+    key = f'<p class="key"><span class="swatch"></span> {_e(label["map_key"])}</p>'
+    return (f'<section class="map"><h2>{_e(label["where"])}</h2>{svg}<p class="caption">{_e(_capital(s.where))}</p>'
             f"{key}</section>")
 
 
 def _flags(s: Summary) -> str:
     """Every red-flag question with the answer given, "not asked" where the interview stopped first."""
-    items, kind = [], None
+    items, kind, label = [], None, s.text.labels
     for question, answer, answer_words, level in s.red_flags:
         if level != kind:
             kind = level
-            items.append(f'<h3>{_e(_capital(level or "other") + "s")}</h3>')
+            items.append(f'<h3>{_e(s.text.red_flag_groups[level or "other"])}</h3>')
         items.append(f'<div class="flag"><span class="q">{_e(question)}</span>'
                      f'<span class="ans ans-{_e(answer.replace(" ", "-"))}">{_e(answer_words)}</span></div>')
-    body = "".join(items) or "<p>No warning-sign questions were recorded.</p>"
-    return f'<section class="flags"><h2>Warning signs asked</h2><div class="cols">{body}</div></section>'
+    body = "".join(items) or f"<p>{_e(label['no_red_flags'])}</p>"
+    return f'<section class="flags"><h2>{_e(label["red_flags"])}</h2><div class="cols">{body}</div></section>'
 
 
 def _symptoms(s: Summary) -> str:
     """Pain description, duration, what worsens and eases it, and the other symptom answers."""
-    rows = "".join(f'<div><dt>{_e(label)}</dt><dd{MISSING if value == "not asked" else ""}>{_e(value)}</dd></div>'
+    missing = s.text.labels["not_asked"]
+    rows = "".join(f'<div><dt>{_e(label)}</dt><dd{MISSING if value == missing else ""}>{_e(value)}</dd></div>'
                    for label, value in s.symptoms)
-    return f'<section class="symptoms"><h2>The pain</h2><dl>{rows}</dl></section>'
+    return f'<section class="symptoms"><h2>{_e(s.text.labels["pain"])}</h2><dl>{rows}</dl></section>'
 
 
 def _source(s: Summary) -> str:
     """The likely source with the reasons, and the others considered."""
-    reasons = f", because: {_e('; '.join(s.reasons))}." if s.reasons else ""
-    others = f' <span class="others">Also considered: {_e("; ".join(s.others))}.</span>' if s.others else ""
-    return (f'<section class="source"><h2>Likely source</h2><p>Most likely: <strong>{_e(s.likely)}</strong>'
-            f"{reasons}{others}</p></section>")
+    label = s.text.labels
+    reasons = f", {_e(label['because'])}: {_e('; '.join(s.reasons))}." if s.reasons else ""
+    others = (f' <span class="others">{_e(label["also_considered"])}: {_e("; ".join(s.others))}.</span>'
+              if s.others else "")
+    return (f'<section class="source"><h2>{_e(label["likely_source"])}</h2><p>{_e(label["most_likely"])}: '
+            f"<strong>{_e(s.likely)}</strong>{reasons}{others}</p></section>")
 
 
 def _advice(s: Summary) -> str:
     """The advice as it was spoken, grouped under headings."""
-    groups = "".join(f'<div class="group"><h3>{_e(title)}</h3>{_items(_joined(lines))}</div>'
+    groups = "".join(f'<div class="group"><h3>{_e(title)}</h3>{_items(_joined(lines, s.text.caution_prefix))}</div>'
                      for title, lines in s.advice)
-    return (f'<section class="advice"><h2>Advice that was spoken</h2>'
-            f'<div class="cols">{groups or "<p>No advice was given.</p>"}</div></section>')
+    label = s.text.labels
+    groups = groups or f"<p>{_e(label['no_advice'])}</p>"
+    return f'<section class="advice"><h2>{_e(label["advice"])}</h2><div class="cols">{groups}</div></section>'
 
 
-def _joined(lines: list[str]) -> list[str]:
+def _joined(lines: list[str], caution_prefix: str) -> list[str]:
     """Spoken lines as printed bullets: a caution joins its stretch, a lower-case item joins its lead line."""
     out: list[str] = []
     for line in lines:
-        follows = out and (line.startswith("Caution:") or (line[:1].islower() and out[-1].rstrip()[-1:] in ":;"))
+        caution = bool(caution_prefix) and line.startswith(caution_prefix)
+        follows = out and (caution or (line[:1].islower() and out[-1].rstrip()[-1:] in ":;"))
         if follows:
             out[-1] = f"{out[-1]} {line}"
         else:
@@ -232,5 +238,4 @@ def _joined(lines: list[str]) -> list[str]:
 
 def _footer(s: Summary) -> str:
     """The not-a-diagnosis statement."""
-    return (f"<footer><p>{_e(s.disclaimer)}</p><p class=\"made\">Made by voice-triage, an offline self-help "
-            "triage aid, from the person's own answers.</p></footer>")
+    return f'<footer><p>{_e(s.disclaimer)}</p><p class="made">{_e(s.text.labels["made_by"])}</p></footer>'

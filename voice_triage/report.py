@@ -13,18 +13,20 @@ if TYPE_CHECKING:
 FORMAT = "voice-triage-report/1"
 
 
-def answer_text(question: Question, value: Any) -> str:
-    """An answer in plain words for summaries."""
+def answer_text(content: Content, question: Question, value: Any) -> str:
+    """An answer in plain words, for read-backs and summaries."""
+    phrases = content.phrases
     if value in ("unknown", None):
-        return "not understood"
+        return phrases["answer_unknown"]
     if question.kind == "yesno":
-        return {"yes": "yes", "no": "no", "unsure": "not sure"}.get(value, str(value))
+        said = content.vocabulary["yesno"].get(value)
+        return said[0] if said else str(value)  # the first phrase: "yes", "no", "not sure"
     if isinstance(value, dict) and value.get("approximate"):
         return str(value["text"])  # narrowed down by yes/no questions: a band, not a number
     if question.kind == "duration":
-        return f"{value['text']} (about {value['days']} days)"
+        return phrases["answer_duration"].format(text=value["text"], days=value["days"])
     if question.kind == "multi":
-        return ", ".join(question.option(v).label for v in value) if value else "none"
+        return ", ".join(question.option(v).label for v in value) if value else phrases["answer_none"]
     if question.kind in ("choice", "free") and question.options and value != "other":
         return question.option(value).label
     return str(value)
@@ -56,7 +58,7 @@ def build(dialog: "Dialog", result: Assessment, sections: dict[str, list[str]], 
         "red_flags_unsure": [q.id for q in flags if answers.get(q.id) in ("unsure", "unknown")],
         "red_flag_answers": red_flag_answers(content, answers),
         "answers": answers,
-        "answer_text": {qid: answer_text(q, answers[qid]) for qid, q in asked.items()},
+        "answer_text": {qid: answer_text(content, q, answers[qid]) for qid, q in asked.items()},
         "questions": {qid: q.text for qid, q in asked.items()},
         "advice": [line for lines in sections.values() for line in lines],
         "advice_sections": sections,

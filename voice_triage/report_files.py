@@ -8,27 +8,29 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
+from .content import ContentError, load_content
 from .render_html import render_html
 from .render_markdown import render_markdown
 from .storage import write_private
+from .summary_text import SummaryText
 
 log = logging.getLogger(__name__)
 
 REPORT_FORMAT = "voice-triage-report/1"
-EXIT_OK, EXIT_USAGE, EXIT_REPORT = 0, 2, 5
+EXIT_OK, EXIT_USAGE, EXIT_CONTENT, EXIT_REPORT = 0, 2, 3, 5
 
 
 class ReportFileError(ValueError):
     """A report file that cannot be read or is not a report; the message says which and why."""
 
 
-def write_report_files(report: dict[str, Any], json_path: Path) -> list[Path]:
+def write_report_files(report: dict[str, Any], json_path: Path, words: SummaryText | None = None) -> list[Path]:
     """Write the report JSON at `json_path` and its .md and .html summaries beside it, all mode 0600."""
     json_path = Path(json_path)
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     return [write_private(json_path, text),
-            write_private(json_path.with_suffix(".md"), render_markdown(report)),
-            write_private(json_path.with_suffix(".html"), render_html(report))]
+            write_private(json_path.with_suffix(".md"), render_markdown(report, words)),
+            write_private(json_path.with_suffix(".html"), render_html(report, text=words))]
 
 
 def load_report(path: Path) -> dict[str, Any]:
@@ -77,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="a report JSON (--report), or a --jsonl session ending in an end event")
     parser.add_argument("--html", type=Path, metavar="OUT.html", help="write the HTML summary here")
     parser.add_argument("--markdown", type=Path, metavar="OUT.md", help="write the Markdown summary here")
+    parser.add_argument("--content", type=Path, metavar="DIR", help="take the summary's wording from this content folder")
     return parser
 
 
@@ -91,8 +94,13 @@ def report_command(argv: Sequence[str], stdout: TextIO | None = None, stderr: Te
         err.write("voice-triage report: say where to write the summary with --html OUT.html or --markdown OUT.md\n")
         return EXIT_USAGE
     try:
+        words = load_content(args.content).summary
+    except ContentError as error:
+        err.write(f"voice-triage report: content problem: {error}. Fix that file or reinstall.\n")
+        return EXIT_CONTENT
+    try:
         report = load_report(args.source)
-        written = _write_summaries(report, args.html, args.markdown)
+        written = _write_summaries(report, args.html, args.markdown, words)
     except ReportFileError as error:
         err.write(f"voice-triage report: {error}\n")
         return EXIT_REPORT
@@ -103,11 +111,12 @@ def report_command(argv: Sequence[str], stdout: TextIO | None = None, stderr: Te
     return EXIT_OK
 
 
-def _write_summaries(report: dict[str, Any], html_path: Path | None, md_path: Path | None) -> list[Path]:
+def _write_summaries(report: dict[str, Any], html_path: Path | None, md_path: Path | None,
+                     words: SummaryText | None) -> list[Path]:
     """Write the requested summaries, owner-only."""
     written = []
     if html_path is not None:
-        written.append(write_private(html_path, render_html(report)))
+        written.append(write_private(html_path, render_html(report, text=words)))
     if md_path is not None:
-        written.append(write_private(md_path, render_markdown(report)))
+        written.append(write_private(md_path, render_markdown(report, words)))
     return written
