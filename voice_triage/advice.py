@@ -32,7 +32,8 @@ def why_lines(content: Content, result: Assessment) -> list[str]:
     if result.likely_source == "unclear":
         return [content.phrases["source_unclear"], explain]
     top = result.sources[0]
-    intro = content.phrases["source_intro"].format(label=top["label"], reasons=_join(top["reasons"][:3], content.phrases["last_joiner"]))
+    reasons = _join(top["reasons"][:3], content.phrases["last_joiner"])
+    intro = content.phrases["source_intro"].format(label=top["label"], reasons=reasons)
     return [intro, explain]
 
 

@@ -12,7 +12,6 @@ from .journal import Journal
 log = logging.getLogger(__name__)
 
 
-
 class Interrupted(Exception):
     """The process was asked to stop (SIGTERM)."""
 

@@ -62,7 +62,8 @@ class Interpreter:
         self.and_a_half = tokens(speech["and_a_half"])
         duration = self.vocab["duration"]
         self.plurals = set(duration["plurals"].values())
-        self.unit_days = {**duration["units"], **{duration["plurals"][u]: duration["units"][u] for u in duration["plurals"]}}
+        self.unit_days = {**duration["units"], **{plural: duration["units"][unit]
+                                                     for unit, plural in duration["plurals"].items()}}
         self.between_number_and_unit = set(duration["between"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
         self.carriers = tuple(self.vocab["carriers"]["words"])  # for spoken sentence answers (recognizer grammars)
