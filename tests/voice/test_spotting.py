@@ -59,3 +59,18 @@ def test_first_question_sentence_answer_is_not_rejected(sphinx, synth) -> None:
     listener = VoiceListener(chunked(pad(synth("it's in my lower back", FLITE[1]))), sphinx)
     heard = listener.listen(Ask("Where?", "location", (), PLACES + WHOLES, "multi", WHOLES, CARRIERS))
     assert "lower back" in heard.alternatives and heard.confidence >= 0.5
+
+
+def test_a_duration_with_more_than_is_not_heard_as_more_time(sphinx, synth) -> None:
+    """"more than three months" came out as the control "more time" for most flite voices."""
+    from voice_triage.understand import Interpreter, vocabulary
+
+    content = load_content()
+    interpreter = Interpreter(content)
+    question = content.questions_by_id["duration"]
+    ask = Ask("How long?", "duration", (), vocabulary(interpreter, question), "duration",
+              tuple(interpreter.controls), CARRIERS)
+    for voice in FLITE[1:]:  # rms, awb, kal16: the voices that heard "more time"
+        heard = VoiceListener(chunked(pad(synth("more than three months", voice))), sphinx).listen(ask)
+        assert interpreter.understand(question, heard.text).value["days"] == 90, (voice, heard)
+        assert heard.confidence >= 0.5, (voice, heard)
