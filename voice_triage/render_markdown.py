@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .content import load_content
 from .summary_text import SummaryText
 
 log = logging.getLogger(__name__)
@@ -18,8 +19,6 @@ NOT_ASKED = "not asked"  # a report's answer to a red flag the interview did not
 @functools.lru_cache(maxsize=1)
 def default_text() -> SummaryText:
     """The packaged content's summary wording (for reports rendered without a content folder)."""
-    from .content import load_content
-
     return load_content().summary
 
 
