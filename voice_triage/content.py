@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .summary_text import SummaryText, SummaryTextError, read_summary_text
+from .summary_text import SummaryText, read_summary_text
 
 CONTENT_DIR = Path(__file__).parent / "content"
 FILES = ("sources", "questions", "vocabulary", "rules", "advice", "dialog", "summary")
@@ -195,12 +195,13 @@ class _Reader:
         return ContentError(f"{self.file}: {key}: {message}")
 
     def get(self, table: dict[str, Any], key: str, where: str, kind: type | tuple = str) -> Any:
-        """A required key of the given type."""
+        """A required key of the given type (`where` "" for a top-level key)."""
+        name = f"{where}.{key}" if where else key
         if key not in table:
-            raise self.fail(f"{where}.{key}", "missing required key")
+            raise self.fail(name, "missing required key")
         value = table[key]
         if not isinstance(value, kind):
-            raise self.fail(f"{where}.{key}", f"expected {getattr(kind, '__name__', kind)}")
+            raise self.fail(name, f"expected {getattr(kind, '__name__', kind)}")
         return value
 
 
@@ -508,11 +509,8 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
 
 def _summary(raw: dict[str, dict[str, Any]]) -> SummaryText:
     """The clinician summary's wording, with the level meanings and disclaimer it shares with the dialog."""
-    try:
-        return read_summary_text(raw["summary"], raw["rules"]["level"], raw["advice"]["disclaimer"]["text"],
-                                 raw["dialog"].get("stretch_caution", ""))
-    except SummaryTextError as error:
-        raise ContentError(str(error)) from None
+    return read_summary_text(_Reader("summary.toml"), raw["summary"], raw["rules"]["level"],
+                             raw["advice"]["disclaimer"]["text"], raw["dialog"].get("stretch_caution", ""))
 
 
 def _check_reask(vocab: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 LEVEL_IDS = ("emergency", "urgent", "gp", "self_care")
 RED_FLAG_LEVELS = ("emergency", "urgent", "gp")
@@ -19,8 +19,14 @@ LABELS = (
 )
 
 
-class SummaryTextError(ValueError):
-    """summary.toml lacks a key the summary needs; the message names it."""
+class KeyReader(Protocol):
+    """Reads required keys and names the file and key in its errors (content.py's reader)."""
+
+    def get(self, table: dict[str, Any], key: str, where: str, kind: type | tuple = str) -> Any:
+        """A required key of the given type."""
+
+    def fail(self, key: str, message: str) -> Exception:
+        """An error naming the key at fault."""
 
 
 @dataclass(frozen=True)
@@ -42,52 +48,36 @@ class SummaryText:
     caution_prefix: str  # how a spoken stretch caution starts ("Caution:"), so the page keeps it with its stretch
 
 
-def read_summary_text(raw: dict[str, Any], levels: dict[str, Any], disclaimer: str, caution: str) -> SummaryText:
+def read_summary_text(reader: KeyReader, raw: dict[str, Any], levels: dict[str, Any], disclaimer: str,
+                      caution: str) -> SummaryText:
     """Check summary.toml and join it with the level meanings, the disclaimer and the caution phrase."""
     return SummaryText(
-        title=_text(raw, "title"),
-        headlines=_table(raw, "headline", (*LEVEL_IDS, "unknown")),
+        title=reader.get(raw, "title", ""),
+        headlines=_table(reader, raw, "headline", (*LEVEL_IDS, "unknown")),
         meanings={level: str(levels.get(level, {}).get("text", "")) for level in LEVEL_IDS},  # checked elsewhere
-        red_flag_kinds=_table(raw, "red_flag_kind", RED_FLAG_LEVELS),
-        red_flag_groups=_table(raw, "red_flag_group", (*RED_FLAG_LEVELS, "other")),
-        answers=_table(raw, "answer", ANSWER_IDS),
-        ended_by=_table(raw, "ended_by", ENDINGS),
-        symptoms=_symptoms(raw),
-        advice_headings=_table(raw, "advice_headings", ADVICE_SECTIONS),
-        source_names=_table(raw, "source_names", SOURCE_IDS),
-        labels=_table(raw, "labels", LABELS),
+        red_flag_kinds=_table(reader, raw, "red_flag_kind", RED_FLAG_LEVELS),
+        red_flag_groups=_table(reader, raw, "red_flag_group", (*RED_FLAG_LEVELS, "other")),
+        answers=_table(reader, raw, "answer", ANSWER_IDS),
+        ended_by=_table(reader, raw, "ended_by", ENDINGS),
+        symptoms=_symptoms(reader, raw),
+        advice_headings=_table(reader, raw, "advice_headings", ADVICE_SECTIONS),
+        source_names=_table(reader, raw, "source_names", SOURCE_IDS),
+        labels=_table(reader, raw, "labels", LABELS),
         disclaimer=disclaimer,
         caution_prefix=caution.split("{", 1)[0].strip(),
     )
 
 
-def _text(table: dict[str, Any], key: str, where: str = "") -> str:
-    """A required string."""
-    name = f"{where}.{key}" if where else key
-    if key not in table:
-        raise SummaryTextError(f"summary.toml: {name}: missing required key")
-    if not isinstance(table[key], str):
-        raise SummaryTextError(f"summary.toml: {name}: expected str")
-    return table[key]
-
-
-def _table(raw: dict[str, Any], name: str, keys: tuple[str, ...]) -> dict[str, str]:
+def _table(reader: KeyReader, raw: dict[str, Any], name: str, keys: tuple[str, ...]) -> dict[str, str]:
     """A required table with a string for each key, in the given order."""
-    table = raw.get(name)
-    if not isinstance(table, dict):
-        raise SummaryTextError(f"summary.toml: {name}: missing required table")
-    return {key: _text(table, key, name) for key in keys}
+    table = reader.get(raw, name, "", dict)
+    return {key: reader.get(table, key, name) for key in keys}
 
 
-def _symptoms(raw: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:
+def _symptoms(reader: KeyReader, raw: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:
     """The [[symptom]] rows as (question id, label, always shown)."""
-    rows = raw.get("symptom")
-    if not isinstance(rows, list) or not rows:
-        raise SummaryTextError("summary.toml: symptom: at least one [[symptom]] row is required")
-    out = []
-    for index, row in enumerate(rows):
-        where = f"symptom[{index}]"
-        if not isinstance(row.get("always"), bool):
-            raise SummaryTextError(f"summary.toml: {where}.always: expected true or false")
-        out.append((_text(row, "question", where), _text(row, "label", where), row["always"]))
-    return tuple(out)
+    rows = reader.get(raw, "symptom", "", list)
+    if not rows:
+        raise reader.fail("symptom", "at least one [[symptom]] row is required")
+    return tuple((reader.get(row, "question", f"symptom[{i}]"), reader.get(row, "label", f"symptom[{i}]"),
+                  reader.get(row, "always", f"symptom[{i}]", bool)) for i, row in enumerate(rows))
