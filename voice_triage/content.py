@@ -509,8 +509,10 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
 
 def _summary(raw: dict[str, dict[str, Any]]) -> SummaryText:
     """The clinician summary's wording, with the level meanings and disclaimer it shares with the dialog."""
-    return read_summary_text(_Reader("summary.toml"), raw["summary"], raw["rules"]["level"],
-                             raw["advice"]["disclaimer"]["text"], raw["dialog"].get("stretch_caution", ""))
+    levels = raw["rules"]["level"]  # each level's own keys are checked with the rules
+    meanings = {level: str(levels.get(level, {}).get("text", "")) for level in LEVELS}
+    return read_summary_text(_Reader("summary.toml"), raw["summary"], meanings, raw["advice"]["disclaimer"]["text"],
+                             raw["dialog"].get("stretch_caution", ""), (*SOURCE_IDS, "unclear"))
 
 
 def _check_reask(vocab: dict[str, Any]) -> None:

@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from .content import load_content
+from .report import NOT_ASKED
 from .summary_text import SummaryText
 
 log = logging.getLogger(__name__)
 
-NOT_ASKED = "not asked"  # a report's answer to a red flag the interview did not reach (docs/report-format.md)
 
 
 @functools.lru_cache(maxsize=1)

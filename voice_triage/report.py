@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from .dialog import Dialog
 
 FORMAT = "voice-triage-report/1"
+NOT_ASKED = "not asked"  # the answer to a red flag the interview did not reach (docs/report-format.md)
 
 
 def answer_text(content: Content, question: Question, value: Any) -> str:
@@ -34,7 +35,7 @@ def answer_text(content: Content, question: Question, value: Any) -> str:
 
 def red_flag_answers(content: Content, answers: dict[str, Any]) -> list[dict[str, Any]]:
     """Every red-flag question with its answer, "not asked" where the interview ended first."""
-    return [{"id": q.id, "question": q.text, "answer": answers.get(q.id, "not asked"), "level": q.level}
+    return [{"id": q.id, "question": q.text, "answer": answers.get(q.id, NOT_ASKED), "level": q.level}
             for q in content.red_flags]
 
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-LEVEL_IDS = ("emergency", "urgent", "gp", "self_care")
-RED_FLAG_LEVELS = ("emergency", "urgent", "gp")
 ANSWER_IDS = ("yes", "no", "unsure", "unknown", "not_asked")
 ENDINGS = ("emergency", "stopped", "end_of_input", "interrupted")
 ADVICE_SECTIONS = ("now", "why", "self_care", "stretches", "seek_help")
-SOURCE_IDS = ("hip", "spine", "sacroiliac", "muscle", "unclear")
 LABELS = (
     "date", "date_not_recorded", "result", "no_result", "why", "complete", "incomplete", "red_flags", "question",
     "answer", "kind", "no_red_flags", "question_not_recorded", "where_and_how", "where", "pain", "body_map",
@@ -48,20 +45,22 @@ class SummaryText:
     caution_prefix: str  # how a spoken stretch caution starts ("Caution:"), so the page keeps it with its stretch
 
 
-def read_summary_text(reader: KeyReader, raw: dict[str, Any], levels: dict[str, Any], disclaimer: str,
-                      caution: str) -> SummaryText:
-    """Check summary.toml and join it with the level meanings, the disclaimer and the caution phrase."""
+def read_summary_text(reader: KeyReader, raw: dict[str, Any], meanings: dict[str, str], disclaimer: str,
+                      caution: str, source_ids: tuple[str, ...]) -> SummaryText:
+    """Check summary.toml and join it with the level meanings (most urgent first), the disclaimer and the
+    caution phrase; a red flag is one of the levels but the last."""
+    levels = tuple(meanings)
     return SummaryText(
         title=reader.get(raw, "title", ""),
-        headlines=_table(reader, raw, "headline", (*LEVEL_IDS, "unknown")),
-        meanings={level: str(levels.get(level, {}).get("text", "")) for level in LEVEL_IDS},  # checked elsewhere
-        red_flag_kinds=_table(reader, raw, "red_flag_kind", RED_FLAG_LEVELS),
-        red_flag_groups=_table(reader, raw, "red_flag_group", (*RED_FLAG_LEVELS, "other")),
+        headlines=_table(reader, raw, "headline", (*levels, "unknown")),
+        meanings=meanings,
+        red_flag_kinds=_table(reader, raw, "red_flag_kind", levels[:-1]),
+        red_flag_groups=_table(reader, raw, "red_flag_group", (*levels[:-1], "other")),
         answers=_table(reader, raw, "answer", ANSWER_IDS),
         ended_by=_table(reader, raw, "ended_by", ENDINGS),
         symptoms=_symptoms(reader, raw),
         advice_headings=_table(reader, raw, "advice_headings", ADVICE_SECTIONS),
-        source_names=_table(reader, raw, "source_names", SOURCE_IDS),
+        source_names=_table(reader, raw, "source_names", source_ids),
         labels=_table(reader, raw, "labels", LABELS),
         disclaimer=disclaimer,
         caution_prefix=caution.split("{", 1)[0].strip(),
