@@ -393,6 +393,26 @@ def test_the_summary_wording_comes_from_content(tmp_path):
     assert "SEE A DOCTOR SOON" not in html + markdown
 
 
+def test_the_date_is_written_with_the_contents_words(tmp_path):
+    """Day and month names and the date's layout come from summary.toml, not from the machine's locale."""
+    import shutil
+
+    from voice_triage.content import CONTENT_DIR, load_content
+    from voice_triage.render_markdown import when
+    assert when({"created": "2026-03-01T07:05:09+05:30"}, load_content().summary) == "Sunday 1 March 2026, 07:05 (UTC+05:30)"
+    assert when({"created": "2026-12-31T23:59:00"}, load_content().summary) == "Thursday 31 December 2026, 23:59"
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    path = folder / "summary.toml"
+    text = path.read_text(encoding="utf-8").replace('"Sunday"]', '"dimanche"]').replace('"March"', '"mars"')
+    path.write_text(text.replace('format = "{weekday} {day} {month} {year}, {time}{zone}"',
+                                 'format = "{weekday} {day} {month} {year} à {time}"'), encoding="utf-8")
+    words = load_content(folder).summary
+    report = dict(load("gp_hip"), created="2026-03-01T07:05:09+05:30")
+    for page in (render_html(report, text=words), render_markdown(report, words)):
+        assert "dimanche 1 mars 2026 à 07:05" in page
+
+
 def test_report_command_takes_wording_from_a_content_folder(tmp_path):
     import shutil
 

@@ -82,9 +82,7 @@ def when(report: dict[str, Any], text: SummaryText) -> str:
         stamp = datetime.fromisoformat(raw)
     except ValueError:
         return raw
-    zone = stamp.strftime(" (UTC%z)") if stamp.tzinfo else ""
-    zone = f"{zone[:-3]}:{zone[-3:]}" if zone else ""
-    return f"{stamp.strftime('%A')} {stamp.day} {stamp.strftime('%B %Y, %H:%M')}{zone}"
+    return text.date.write(stamp)
 
 
 def status(report: dict[str, Any], text: SummaryText) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 ANSWER_IDS = ("yes", "no", "unsure", "unknown", "not_asked")
@@ -27,6 +28,23 @@ class KeyReader(Protocol):
 
 
 @dataclass(frozen=True)
+class DateWords:
+    """How a date and time are written: a format with named fields, and the names of days and months."""
+
+    format: str
+    weekdays: tuple[str, ...]  # Monday first
+    months: tuple[str, ...]  # January first
+
+    def write(self, stamp: datetime) -> str:
+        """The date and time in words; the UTC offset only when the time has a zone."""
+        offset = stamp.strftime("%z") if stamp.tzinfo else ""
+        zone = f" (UTC{offset[:-2]}:{offset[-2:]})" if offset else ""
+        return self.format.format(weekday=self.weekdays[stamp.weekday()], day=stamp.day,
+                                  month=self.months[stamp.month - 1], year=stamp.year,
+                                  time=f"{stamp.hour:02d}:{stamp.minute:02d}", zone=zone)
+
+
+@dataclass(frozen=True)
 class SummaryText:
     """Every word the clinician summary prints, keyed by the ids the report uses."""
 
@@ -43,6 +61,7 @@ class SummaryText:
     labels: dict[str, str]
     disclaimer: str
     caution_prefix: str  # how a spoken stretch caution starts ("Caution:"), so the page keeps it with its stretch
+    date: DateWords
 
 
 def read_summary_text(reader: KeyReader, raw: dict[str, Any], meanings: dict[str, str], disclaimer: str,
@@ -64,7 +83,25 @@ def read_summary_text(reader: KeyReader, raw: dict[str, Any], meanings: dict[str
         labels=_table(reader, raw, "labels", LABELS),
         disclaimer=disclaimer,
         caution_prefix=caution.split("{", 1)[0].strip(),
+        date=_date_words(reader, raw),
     )
+
+
+def _date_words(reader: KeyReader, raw: dict[str, Any]) -> DateWords:
+    """The [date] table: seven day names, twelve month names, and a format that uses only known fields."""
+    table = reader.get(raw, "date", "", dict)
+    names = {}
+    for key, count in (("weekdays", 7), ("months", 12)):
+        values = reader.get(table, key, "date", list)
+        if len(values) != count or not all(isinstance(v, str) and v for v in values):
+            raise reader.fail(f"date.{key}", f"expected a list of {count} names")
+        names[key] = tuple(values)
+    words = DateWords(reader.get(table, "format", "date"), names["weekdays"], names["months"])
+    try:
+        words.write(datetime(2000, 1, 1))
+    except (KeyError, IndexError, ValueError) as error:
+        raise reader.fail("date.format", f"unknown field or bad braces ({error})") from None
+    return words
 
 
 def _table(reader: KeyReader, raw: dict[str, Any], name: str, keys: tuple[str, ...]) -> dict[str, str]:
