@@ -175,3 +175,10 @@ def test_unreadable_file_names_the_file(tmp_path):
 
 def test_the_shipped_file_loads(raw):
     assert BodyMap.from_dict(raw).regions.keys() == set(LOCATION_IDS)
+
+
+def test_svg_is_labelled_by_its_caption_or_hidden_from_screen_readers(bodymap):
+    labelled = render_svg(["groin"], "left", bodymap, caption="Body map: groin")
+    assert 'role="img" aria-label="Body map: groin"><title>Body map: groin</title>' in labelled
+    bare = render_svg(["groin"], "left", bodymap)
+    assert 'aria-hidden="true"' in bare and "<title>" not in bare and "aria-label" not in bare

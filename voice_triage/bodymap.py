@@ -321,10 +321,11 @@ def render_svg(locations: Iterable[str], side: str | None, bodymap: BodyMap | No
 
 
 def _svg_open(bm: BodyMap, caption: str) -> str:
-    """Opening tag with an accessible title."""
+    """Opening tag with an accessible title; without a caption the picture is left out for screen readers."""
+    label = (f'role="img" aria-label="{escape(caption)}"><title>{escape(caption)}</title>' if caption
+             else 'aria-hidden="true">')
     return (f'<svg class="bodymap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(bm.width)} '
-            f'{_num(bm.height)}" width="{_num(bm.width)}" height="{_num(bm.height)}" role="img" '
-            f'aria-label="{escape(caption or "Body map")}"><title>{escape(caption or "Body map")}</title>')
+            f'{_num(bm.height)}" width="{_num(bm.width)}" height="{_num(bm.height)}" {label}')
 
 
 def _svg_background(bm: BodyMap) -> str:
