@@ -98,6 +98,13 @@ NOTES = """## Reading these numbers
   asked again after a miss listens only for the short answers the re-ask offers (vocabulary.toml [reask]) and
   one phrase per control: measured separately on the six yes/no answers, 8 voices x 3 rates, 20 dB: 87 ->
   102 of 144 understood, wrong 2 -> 0; 10 dB: 75 -> 78, wrong 5 -> 3.
+- pocketsphinx keeps front-end state from one answer to the next, so the same audio can be heard
+  differently after different earlier answers (92 of 112 answers at 10 dB scored differently after two
+  different earlier utterances), and runs of this benchmark differ by about a point. Resetting the front end
+  before each answer (`Decoder.reinit_feat()`, resetting the cepstral mean alone does not do it) made
+  decoding repeatable but was worse on 2026-11-24: all voices clean 91.9% -> 90.8% understood, wrong
+  accepted at 10 dB 10.8% -> 13.6% and at 5 dB 11.1% -> 14.9%. What carries over seems to help in a room
+  whose sound stays the same, so it is kept.
 - Off-topic speech during a yes/no question is rejected only 37 to 68% of the time (last column); the
   rest is taken as some answer or control word, one more reason for the confirmations above.
 - The Korean Vosk rows check the Vosk code path only; its peak RSS is for the 83 MB Korean model.
