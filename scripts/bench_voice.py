@@ -65,8 +65,15 @@ NOTES = """## Reading these numbers
   most of all for places and durations.
 - How pocketsphinx hears an answer: a grammar of the question's phrases decodes the audio; in a noisy room
   the audio is first cleaned by spectral subtraction, and a second, different cleaning (log-MMSE) must
-  decode to the same phrase; a free phone loop then checks the phrase (exact phones and broad phone classes).
+  decode to the same answer; a free phone loop then checks the phrase (exact phones and broad phone classes).
   Below 0.5 the dialog asks again.
+- "The same answer" means phrases the question understands alike ("no", "nope", "not really"; the dialog
+  hands the recognizer these synonym groups with each question). Until 2026-11-24 the two cleanings had to
+  give the same words, and in noise they often chose different words for one answer: of the yes/no answers
+  whose two decodes differed, 46 of 48 at 20 dB and 48 of 65 at 10 dB differed only in wording. Against
+  the run before it (bf4447e): yes/no understood 75.0% -> 89.8% at 20 dB and 70.1% -> 86.0% at 10 dB;
+  all answers at 10 dB 45.7% -> 51.2%; wrong accepted at 10 dB 10.8% -> 12.0% (yes heard as a faint no:
+  one more of 264), clean unchanged. Sentence answers (spotting) still need the same words (see below).
 - One-phrase answers are the strong part: yes/no 99.6% clean, sides 94.6%. Answers that may come as a
   sentence (where it hurts, how long, what makes it worse) are heard with a spotting grammar (the answer
   phrases among the carrier words of vocabulary.toml [carriers], such as "my", "it's", "about") and are

@@ -121,3 +121,18 @@ def test_any_text_is_understood_or_rejected_without_error(interpreter, content, 
     for question in content.questions:
         interpreter.understand(question, text)
     assert all(" " not in word for word in tokens(text))
+
+
+def test_synonym_groups_hold_phrases_understood_alike(interpreter, content):
+    """Recognizers get groups of phrases that mean one answer; no group mixes two answers."""
+    from voice_triage.understand import vocabulary
+    for qid in ("rf_bladder", "side", "location"):
+        question = content.questions_by_id[qid]
+        phrases = vocabulary(interpreter, question)
+        groups = interpreter.synonyms(question, phrases)
+        assert groups and all(len(group) > 1 for group in groups)
+        for group in groups:
+            meanings = {repr(interpreter.understand(question, p)) for p in group}
+            assert len(meanings) == 1, group
+    groups = interpreter.synonyms(content.questions_by_id["rf_bladder"], ("no", "nope", "yes", "yeah", "repeat"))
+    assert set(map(frozenset, groups)) == {frozenset({"no", "nope"}), frozenset({"yes", "yeah"})}

@@ -488,7 +488,10 @@ class Dialog(OptionByOption, StepByStep):
         return self.phrases[f"options_{question.kind}"]
 
     def _emit_ask(self, ask: Ask) -> None:
-        self.current_ask = replace(ask, carriers=self.interpreter.carriers)
+        # Checks, steps and single options are yes/no questions of their own, not in questions.toml.
+        question = self.content.questions_by_id.get(ask.question, self.yes_no)
+        synonyms = self.interpreter.synonyms(question, ask.vocabulary) if self.spoken else ()  # for recognizers
+        self.current_ask = replace(ask, carriers=self.interpreter.carriers, synonyms=synonyms)
         self.outbox.append(self.current_ask)
 
     def _offer_emergency_repeat(self) -> None:

@@ -19,7 +19,8 @@ class Ask:
     `options` are the canonical answers to offer; `vocabulary` is every phrase that can be
     understood here (answers, synonyms and control words) for a grammar-based recognizer;
     `controls` are the control phrases among them, which count only as a whole answer; `carriers` are
-    neutral words a spoken sentence answer may wrap around its answer phrases ("mostly in my groin").
+    neutral words a spoken sentence answer may wrap around its answer phrases ("mostly in my groin");
+    `synonyms` are groups of vocabulary phrases that mean the same answer ("no", "nope", "not really").
     """
 
     text: str
@@ -29,6 +30,7 @@ class Ask:
     kind: str = "yesno"
     controls: tuple[str, ...] = ()
     carriers: tuple[str, ...] = ()
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from .content import Content, Question
@@ -122,6 +123,15 @@ class Interpreter:
         if len(found) == 1:
             return found.pop()
         return None
+
+    def synonyms(self, question: Question, phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+        """Groups of `phrases` that this question understands as the same answer ("no", "nope", "not really")."""
+        groups: dict[tuple[Any, str], list[str]] = {}
+        for phrase in phrases:
+            got = self.understand(question, phrase)
+            if got.control is not None or got.value is not None:
+                groups.setdefault((got.control, repr(got.value)), []).append(phrase)
+        return tuple(tuple(group) for group in groups.values() if len(group) > 1)
 
     def option_phrases(self, question: Question) -> dict[str, str]:
         """Every phrase that names an option: id, label and synonyms."""

@@ -33,6 +33,7 @@ class VoiceListener:
         self._spotting = False
         self._controls: set[str] = set()
         self._carriers: tuple[str, ...] = ()
+        self._synonyms: tuple[tuple[str, ...], ...] = ()
         self.ended = False
         self.last_latency_s = 0.0  # end of utterance to answer, for benchmarks
 
@@ -56,6 +57,7 @@ class VoiceListener:
         # Control words (repeat, stop, bye...) count only as the whole answer, never inside a sentence.
         self._controls = set(ask.controls)
         self._carriers = ask.carriers
+        self._synonyms = ask.synonyms
         return self._hear(ask.question, phrases)
 
     def _hear(self, question: str, phrases: Sequence[str]) -> Heard | None:
@@ -103,7 +105,7 @@ class VoiceListener:
             if ep.in_speech:
                 # Feed as it comes, but hold back a trailing pause: it would only slow the final decode.
                 session = session or self.recognizer.start(phrases, self._spotting, self._wholes(phrases),
-                                                               self._carriers)
+                                                               self._carriers, self._synonyms)
                 session.feed(b"".join(ep.speech_frames[fed:ep.committed]))
                 fed = max(fed, ep.committed)
             if seg is not None:

@@ -54,10 +54,11 @@ class Recognizer(Protocol):
     def usable(self, phrases: Sequence[str]) -> tuple[str, ...]: ...
 
     def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = (),
-              carriers: Sequence[str] = ()) -> Session: ...
+              carriers: Sequence[str] = (), synonyms: Sequence[Sequence[str]] = ()) -> Session: ...
 
     def recognize(self, audio: bytes, phrases: Sequence[str], spotting: bool = False,
-                  wholes: Sequence[str] = (), carriers: Sequence[str] = ()) -> Recognition: ...
+                  wholes: Sequence[str] = (), carriers: Sequence[str] = (),
+                  synonyms: Sequence[Sequence[str]] = ()) -> Recognition: ...
 
 
 def normalize(phrase: str) -> str:
@@ -111,9 +112,9 @@ class GrammarRecognizer:
         raise NotImplementedError
 
     def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = (),
-              carriers: Sequence[str] = ()) -> Session:
+              carriers: Sequence[str] = (), synonyms: Sequence[Sequence[str]] = ()) -> Session:
         """Open a session for one utterance limited to `phrases` (spotting: several, with `carriers` around
-        them; `wholes` only as the entire answer)."""
+        them; `wholes` only as the entire answer; `synonyms`: groups of phrases that mean the same answer)."""
         raise NotImplementedError
 
     def usable(self, phrases: Sequence[str]) -> tuple[str, ...]:
@@ -130,9 +131,10 @@ class GrammarRecognizer:
         return tuple(keep)
 
     def recognize(self, audio: bytes, phrases: Sequence[str], spotting: bool = False,
-                  wholes: Sequence[str] = (), carriers: Sequence[str] = ()) -> Recognition:
+                  wholes: Sequence[str] = (), carriers: Sequence[str] = (),
+                  synonyms: Sequence[Sequence[str]] = ()) -> Recognition:
         """Recognize one complete utterance."""
-        session = self.start(phrases, spotting, wholes, carriers)
+        session = self.start(phrases, spotting, wholes, carriers, synonyms)
         session.feed(audio)
         return session.finish()
 
@@ -195,8 +197,9 @@ class VoskRecognizer(GrammarRecognizer):
         return self.model.vosk_model_find_word(word) != -1
 
     def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = (),
-              carriers: Sequence[str] = ()) -> Session:
-        """A session with a grammar of the usable phrases plus [unk] when the model has it."""
+              carriers: Sequence[str] = (), synonyms: Sequence[Sequence[str]] = ()) -> Session:
+        """A session with a grammar of the usable phrases plus [unk] when the model has it (one decode, so
+        `synonyms` are not needed)."""
         grammar = list(self.usable(phrases))
         if not grammar:
             raise ValueError("none of the phrases can be recognized by this model")
@@ -321,14 +324,14 @@ class SphinxRecognizer(GrammarRecognizer):
         return " ".join(self.decoder.lookup_word(w) or "" for w in phrase.split()).split()
 
     def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = (),
-              carriers: Sequence[str] = ()) -> Session:
+              carriers: Sequence[str] = (), synonyms: Sequence[Sequence[str]] = ()) -> Session:
         """A session whose grammar is the usable phrases (compiled once per distinct phrase list)."""
         usable = self.usable(phrases)
         if not usable:
             raise ValueError("none of the phrases can be recognized by this model")
         whole = tuple(p for p in usable if p in set(wholes)) if spotting else ()
         if not spotting:
-            return SphinxSession(self, self._search(usable), usable, verdict, self.decoder)
+            return SphinxSession(self, self._search(usable), usable, verdict, self.decoder, synonyms=synonyms)
         # The spotting decoder's strong insertion penalty leaves short robotic answers ("hip") with no path
         # at all; then the answers alone (no control words) are tried as one phrase. Measured on places and
         # durations, 8 voices: clean 235 -> 347 of 456 understood, wrong accepted 28 -> 50 (read back anyway).
@@ -373,9 +376,10 @@ class SphinxSession:
 
     def __init__(self, owner: SphinxRecognizer, search: str, phrases: tuple[str, ...],
                  judge: Callable[[str, float, Sequence[str]], Recognition], decoder: Any,
-                 fallback: str | None = None) -> None:
+                 fallback: str | None = None, synonyms: Sequence[Sequence[str]] = ()) -> None:
         self._owner, self._search, self._phrases = owner, search, phrases
         self._judge, self._decoder, self._fallback = judge, decoder, fallback
+        self._meaning = {normalize(p): i for i, group in enumerate(synonyms) for p in group}
         self._audio = bytearray()
 
     def feed(self, pcm: bytes) -> None:
@@ -397,10 +401,20 @@ class SphinxSession:
             return Recognition("", 0.0)
         # In noise the phone loop hears more on the cleaned audio (10 dB: 53% -> 62% understood).
         conf = phone_agreement(self._owner.pronounce(raw), self._decode_phones(cleaned))
-        if noisy and self._decode_grammar(log_mmse(audio)) != raw:
-            # A second, different noise reduction hears another phrase: not sure enough to act on.
+        if noisy and not self._same_answer(self._decode_grammar(log_mmse(audio)), raw):
+            # A second, different noise reduction hears another answer: not sure enough to act on.
             conf = min(conf, DISAGREE_CAP)
         return self._judge(raw, conf, self._phrases)
+
+    def _same_answer(self, one: str, other: str) -> bool:
+        """The same phrase, or two that mean the same answer ("nope" and "not really").
+
+        In noise the two noise reductions often pick different words for the same answer (yes/no answers at
+        10 dB: 48 of 65 disagreements, 44 of those right). Sentence answers (spotting) still need the same
+        words: comparing only the answers found there accepted more wrong ones (scripts/bench_voice.py notes).
+        """
+        meaning = self._meaning.get(normalize(one))
+        return one == other or (meaning is not None and meaning == self._meaning.get(normalize(other)))
 
     def _decode_grammar(self, audio: bytes) -> str:
         """Best grammar phrase; when the spotting grammar finds no path at all, the one-phrase fallback's."""

@@ -174,8 +174,9 @@ class DialogExam:
     def ask(self, cls: str) -> Ask:
         """The Ask the dialog emits for this class's question."""
         q = self.questions[cls]
-        return Ask("?", q.id, (), vocabulary(self.interpreter, q), q.kind, tuple(self.interpreter.controls),
-                   self.interpreter.carriers)
+        phrases = vocabulary(self.interpreter, q)
+        return Ask("?", q.id, (), phrases, q.kind, tuple(self.interpreter.controls), self.interpreter.carriers,
+                   self.interpreter.synonyms(q, phrases))
 
     def grammar(self, cls: str) -> str:
         """Which question's grammar the class is heard with, and its size."""
