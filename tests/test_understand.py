@@ -136,3 +136,15 @@ def test_synonym_groups_hold_phrases_understood_alike(interpreter, content):
             assert len(meanings) == 1, group
     groups = interpreter.synonyms(content.questions_by_id["rf_bladder"], ("no", "nope", "yes", "yeah", "repeat"))
     assert set(map(frozenset, groups)) == {frozenset({"no", "nope"}), frozenset({"yes", "yeah"})}
+
+
+def test_thats_all_is_never_grouped_with_no(interpreter, content):
+    """A list asked one option at a time takes "no others" as the end of the list, "nope" as this option's no:
+    a recognizer must not treat them as one answer (at 10 dB a "yes" heard as "no others" ended a list)."""
+    from voice_triage.content import Question
+    yes_no = Question("confirm", "yesno", "", "", "nice_ng59")
+    phrases = (*interpreter.yesno, *interpreter.vocab["list_done"]["phrases"])
+    groups = interpreter.synonyms(yes_no, phrases)
+    done = set(interpreter.vocab["list_done"]["phrases"])
+    assert done in [set(group) for group in groups]
+    assert not any(done & set(group) and "nope" in group for group in groups)

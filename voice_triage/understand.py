@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .content import Content, Question
@@ -125,12 +125,17 @@ class Interpreter:
         return None
 
     def synonyms(self, question: Question, phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
-        """Groups of `phrases` that this question understands as the same answer ("no", "nope", "not really")."""
+        """Groups of `phrases` that this question understands as the same answer ("no", "nope", "not really").
+
+        "That's all" is an answer of its own wherever it may be said (a list asked one option at a time takes
+        it before yes or no), so "no others" never joins "nope".
+        """
         groups: dict[tuple[Any, str], list[str]] = {}
         for phrase in phrases:
             got = self.understand(question, phrase)
-            if got.control is not None or got.value is not None:
-                groups.setdefault((got.control, repr(got.value)), []).append(phrase)
+            key = ("list_done", "") if got.control is None and self.list_done(phrase) else (got.control, repr(got.value))
+            if key != (None, repr(None)):
+                groups.setdefault(key, []).append(phrase)
         return tuple(tuple(group) for group in groups.values() if len(group) > 1)
 
     def option_phrases(self, question: Question) -> dict[str, str]:
