@@ -676,6 +676,19 @@ def test_thats_all_ends_a_list_asked_one_by_one(make_dialog, content):
     assert Say("Thank you. I have noted: buttock.") in events
 
 
+def test_thats_all_with_nothing_chosen_yet_must_be_heard_twice(make_dialog, content):
+    """By voice, "that's all" before any option was chosen would end the list empty: it is asked again once."""
+    dialog = make_dialog(spoken=True)
+    _to_location(dialog, content)
+    dialog.hear(Heard("", 0.0))
+    dialog.hear(Heard("", 0.0))
+    assert dialog.current_ask.question == "location:lower_back"
+    assert dialog.hear(Heard("no others", 1.0))[-1].question == "location:lower_back"  # asked again
+    assert "location" not in dialog.answers
+    dialog.hear(Heard("that's all", 0.9))
+    assert dialog.answers["location"] == [] and dialog.current.id == "side"
+
+
 def test_one_by_one_starts_after_two_rejected_read_backs_and_controls_still_work(make_dialog, content):
     dialog = make_dialog(spoken=True)
     _to_location(dialog, content)
