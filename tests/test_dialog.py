@@ -683,6 +683,7 @@ def test_thats_all_with_nothing_chosen_yet_must_be_heard_twice(make_dialog, cont
     dialog.hear(Heard("", 0.0))
     dialog.hear(Heard("", 0.0))
     assert dialog.current_ask.question == "location:lower_back"
+    assert dialog.hear(Heard("mumble", 0.2))[-1].question == "location:lower_back"  # a miss first (as traced)
     assert dialog.hear(Heard("no others", 1.0))[-1].question == "location:lower_back"  # asked again
     assert "location" not in dialog.answers
     dialog.hear(Heard("that's all", 0.9))

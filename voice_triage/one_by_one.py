@@ -26,6 +26,7 @@ class OneByOne:
     chosen: list[str] = field(default_factory=list)
     understood: bool = False  # at least one option got a clear yes or no
     missed: bool = False  # the current option was not understood once already
+    end_heard: bool = False  # "that's all" was heard once with nothing chosen yet
 
 
 class OptionByOption:
@@ -68,12 +69,13 @@ class OptionByOption:
         clear = heard.confidence >= MIN_CONFIDENCE
         done = clear and self.interpreter.list_done(heard.text)
         value = "done" if done else understanding.value if clear else None
-        if value == "done" and self.by_voice and not one.chosen and not one.missed:
-            # Ending with nothing chosen must be heard twice: at 10 dB a "yes" to the first option was heard as
-            # "no others" at confidence 1.0 and emptied the list (scripts/bench_spoken.py, p-s3 trace).
-            value = None
+        # Ending with nothing chosen must be heard twice: at 10 dB a "yes" to the first option was heard as
+        # "no others" at confidence 1.0 and emptied the list (scripts/bench_spoken.py, p-s3 trace).
+        unconfirmed_end = value == "done" and self.by_voice and not one.chosen and not one.end_heard
+        one.end_heard = one.end_heard or unconfirmed_end
+        value = None if unconfirmed_end else value
         self._log(one.question, heard, value, option)
-        if value is None and not one.missed:
+        if unconfirmed_end or (value is None and not one.missed):
             one.missed = True
             self._say(self._sorry(heard))
             self._emit_ask(self.current_ask)
