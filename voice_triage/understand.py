@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +67,7 @@ class Interpreter:
         self.between_number_and_unit = set(duration["between"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
         self.carriers = tuple(self.vocab["carriers"]["words"])  # for spoken sentence answers (recognizer grammars)
+        self._synonyms: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], ...]] = {}
 
     def list_done(self, text: str) -> bool:
         """The answer says "that's all": no more options apply (lists asked one option at a time)."""
@@ -124,18 +124,26 @@ class Interpreter:
             return found.pop()
         return None
 
-    def synonyms(self, question: Question, phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    def synonyms(self, question: Question, phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         """Groups of `phrases` that this question understands as the same answer ("no", "nope", "not really").
 
         "That's all" is an answer of its own wherever it may be said (a list asked one option at a time takes
         it before yes or no), so "no others" never joins "nope".
         """
+        key = (question.id, phrases)  # every re-ask hands the same again: about 28 ms for a yes/no vocabulary
+        if key not in self._synonyms:
+            self._synonyms[key] = self._group_synonyms(question, phrases)
+        return self._synonyms[key]
+
+    def _group_synonyms(self, question: Question, phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """The groups themselves, computed by understanding each phrase."""
         groups: dict[tuple[Any, str], list[str]] = {}
         for phrase in phrases:
             got = self.understand(question, phrase)
-            key = ("list_done", "") if got.control is None and self.list_done(phrase) else (got.control, repr(got.value))
-            if key != (None, repr(None)):
-                groups.setdefault(key, []).append(phrase)
+            if got.control is None and self.list_done(phrase):
+                groups.setdefault(("list_done", ""), []).append(phrase)
+            elif got.control is not None or got.value is not NOT_UNDERSTOOD:
+                groups.setdefault((got.control, repr(got.value)), []).append(phrase)
         return tuple(tuple(group) for group in groups.values() if len(group) > 1)
 
     def option_phrases(self, question: Question) -> dict[str, str]:
