@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from voice_triage.voice.accents import british
 from voice_triage.voice.audio import SAMPLE_RATE
 from voice_triage.voice.denoise import comfort_noise, denoise, log_mmse
 from voice_triage.voice.errors import ModelError, VoiceUnavailable
@@ -314,14 +315,26 @@ class SphinxRecognizer(GrammarRecognizer):
                               lw=2.0, beam=1e-20, pbeam=1e-20)
         self.denoise = True  # spectral subtraction before the grammar decoder (see denoise.py)
         self._searches: dict[tuple, str] = {}
+        self._accented: set[str] = set()  # words whose British pronunciation has been added
 
     def knows(self, word: str) -> bool:
         """Whether the word is in the pronouncing dictionary."""
         return self.decoder.lookup_word(word) is not None
 
-    def pronounce(self, phrase: str) -> list[str]:
-        """Dictionary phones of a phrase."""
-        return " ".join(self.decoder.lookup_word(w) or "" for w in phrase.split()).split()
+    def pronunciations(self, phrase: str) -> set[tuple[str, ...]]:
+        """Dictionary phones of a phrase, said the US way and the British way (one speaker, one accent)."""
+        words = [(self.decoder.lookup_word(word) or "").split() for word in phrase.split()]
+        return {tuple(phone for us in words for phone in us), tuple(phone for us in words for phone in british(us))}
+
+    def _add_british(self, words: set[str]) -> None:
+        """Give each word its British pronunciation too, as a dictionary alternate in both grammar decoders."""
+        for word in words - self._accented:
+            us = (self.decoder.lookup_word(word) or "").split()
+            uk = british(us)
+            if us and uk != tuple(us):
+                for decoder in (self.decoder, self.spotter):
+                    decoder.add_word(_free_alternate(decoder, word), " ".join(uk), True)
+            self._accented.add(word)
 
     def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = (),
               carriers: Sequence[str] = (), synonyms: Sequence[Sequence[str]] = ()) -> Session:
@@ -346,6 +359,7 @@ class SphinxRecognizer(GrammarRecognizer):
         """The name of a compiled grammar search: one phrase, or spotting (when `wholes` is given)."""
         key = (phrases, wholes is not None, wholes or (), carriers)
         if key not in self._searches:
+            self._add_british({word for phrase in phrases + carriers for word in phrase.split()})
             name = f"g{len(self._searches)}"
             if wholes is None:
                 self.decoder.add_jsgf_string(name, jsgf(phrases))
@@ -353,6 +367,14 @@ class SphinxRecognizer(GrammarRecognizer):
                 self.spotter.add_jsgf_string(name, jsgf(phrases, carriers, wholes))
             self._searches[key] = name
         return self._searches[key]
+
+
+def _free_alternate(decoder: Any, word: str) -> str:
+    """The first unused dictionary name for another pronunciation of `word` ("either(3)" after "either(2)")."""
+    n = 2
+    while decoder.lookup_word(f"{word}({n})") is not None:
+        n += 1
+    return f"{word}({n})"
 
 
 def jsgf(phrases: Sequence[str], carriers: Sequence[str] = (), wholes: Sequence[str] = ()) -> str:
@@ -400,7 +422,8 @@ class SphinxSession:
         if not raw:
             return Recognition("", 0.0)
         # In noise the phone loop hears more on the cleaned audio (10 dB: 53% -> 62% understood).
-        conf = phone_agreement(self._owner.pronounce(raw), self._decode_phones(cleaned))
+        heard = self._decode_phones(cleaned)
+        conf = max(phone_agreement(said, heard) for said in self._owner.pronunciations(raw))
         if noisy and not self._same_answer(self._decode_grammar(log_mmse(audio)), raw):
             # A second, different noise reduction hears another answer: not sure enough to act on.
             conf = min(conf, DISAGREE_CAP)
