@@ -440,11 +440,15 @@ class SphinxSession:
         return one == other or (meaning is not None and meaning == self._meaning.get(normalize(other)))
 
     def _decode_grammar(self, audio: bytes) -> str:
-        """Best grammar phrase; when the spotting grammar finds no path at all, the one-phrase fallback's."""
+        """Best grammar phrase; when the spotting grammar finds no path at all, the one-phrase fallback's.
+
+        The fallback is a one-phrase grammar, so it gets comfort noise like one (clean places 135 -> 144 of 168
+        understood, espeak-ng's "back of thigh" had no path at all; durations 138 -> 135; wrong accepted 22
+        both; no change in noise)."""
         found = _decode(self._decoder, self._search, audio)
         if found or self._fallback is None:
             return found
-        return _decode(self._owner.decoder, self._fallback, audio)
+        return _decode(self._owner.decoder, self._fallback, comfort_noise(audio))
 
     def _decode_phones(self, audio: bytes) -> list[str]:
         """Free phone-loop transcript of the same audio, leaving out phones "heard" in near-silence."""
