@@ -85,7 +85,7 @@ NOTES = """## Reading these numbers
 - One-phrase answers are the strong part: yes/no 99.6% clean, sides 94.6%. Answers that may come as a
   sentence (where it hurts, how long, what makes it worse) are heard with a spotting grammar (the answer
   phrases among the carrier words of vocabulary.toml [carriers], such as "my", "it's", "about") and are
-  weaker, most of all in noise: places 80% and durations 96% clean, 15% and 26% at 10 dB. So by voice the
+  weaker, most of all in noise: places 86% and durations 94% clean, 15% and 26% at 10 dB. So by voice the
   dialog reads every age, duration, list and "how it started" back ("I heard lower back, buttock. Is that
   right?"); it stands only on a clear "yes". A list missed twice is asked one option at a time as yes/no;
   other answers move on after three failed tries and keep the outcome at least "see a GP"
@@ -95,6 +95,10 @@ NOTES = """## Reading these numbers
   one-phrase grammar without control words. Before (2026-11-23): places 46% and durations 62% clean, 11%
   and 35% at 20 dB, p95 latency 1135 ms. The price is more wrong answers accepted (all voices, clean:
   3.3% -> 4.8%; 10 dB: 8.2% -> 10.8%), all of them read back before they count.
+  That one-phrase retry gets the faint comfort noise other one-phrase grammars get (espeak-ng's exact digital
+  silence left "back of thigh" with no path at all): on 2026-11-24 clean places 80.4% -> 86.3%, durations
+  95.8% -> 93.8% ("about a week" heard as "a couple of weeks", read back), all voices 93.2% -> 94.0%, wrong
+  accepted 4.0% -> 3.9%; every noisy condition identical.
 - Tried on the spotting path and not kept (5 voices, 20 place and duration answers with sentences, clean /
   20 / 10 dB): judging the two noise reductions by the answer phrases they find instead of the whole
   decoded string raised understood at 20 dB from 21 to 33 of 100 but wrong accepted from 7 to 12; always
