@@ -323,8 +323,10 @@ class SphinxRecognizer(GrammarRecognizer):
 
     def pronunciations(self, phrase: str) -> set[tuple[str, ...]]:
         """Dictionary phones of a phrase, said the US way and the British way (one speaker, one accent)."""
-        words = [(self.decoder.lookup_word(word) or "").split() for word in phrase.split()]
-        return {tuple(phone for us in words for phone in us), tuple(phone for us in words for phone in british(us))}
+        by_word = [(self.decoder.lookup_word(word) or "").split() for word in phrase.split()]
+        us = tuple(phone for phones in by_word for phone in phones)
+        uk = tuple(phone for phones in by_word for phone in british(phones))
+        return {us, uk}
 
     def _add_british(self, words: set[str]) -> None:
         """Give each word its British pronunciation too, as a dictionary alternate in both grammar decoders."""
