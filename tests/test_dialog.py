@@ -574,6 +574,29 @@ def test_a_step_heard_faintly_twice_alike_is_taken_and_unlike_is_not(make_dialog
             assert dialog.answers["duration"] == "unknown"
 
 
+def test_a_step_heard_short_of_sure_is_asked_again_before_it_decides_a_line(make_dialog, content):
+    """At 10 dB a "yes" to "more than six weeks?" came back as "nope" at 0.5 and was taken: p-g2 ended at self-care
+    instead of a GP. A step decides a line the rules use, so a less than sure answer is heard twice."""
+    def at_duration_steps():
+        dialog = make_dialog(spoken=True)
+        _to_symptoms(dialog, content)
+        dialog.hear("40")
+        dialog.hear("yes")  # the age stands
+        while dialog.current.id != "duration":
+            dialog.hear("no")
+        for _ in range(2):
+            dialog.hear("zzz")
+        assert dialog.current_ask.question == "duration:over_twelve_weeks"
+        return dialog
+
+    dialog = at_duration_steps()
+    assert dialog.hear(Heard("nope", 0.79))[-1].question == "duration:over_twelve_weeks"  # not yet taken
+    assert dialog.hear(Heard("yes", 0.79))[-1].question != "duration:over_six_weeks"
+    assert dialog.answers["duration"] == "unknown"  # heard two ways: not understood (at least a GP)
+    dialog = at_duration_steps()
+    assert dialog.hear(Heard("nope", 0.8))[-1].question == "duration:over_six_weeks"  # sure: taken at once
+
+
 def test_a_stepped_duration_counts_as_its_band_in_the_rules(make_dialog, content):
     from voice_triage.assessment import holds
     from voice_triage.content import Condition

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .content import Question, Settled, Step
 from .events import Ask, Heard
-from .thresholds import MIN_CONFIDENCE
+from .thresholds import SURE_NO
 
 if TYPE_CHECKING:  # the mixin's host
     from .dialog import Dialog
@@ -58,9 +58,12 @@ class StepByStep:
             return
         one = self.one
         value = understanding.value if understanding.value in ("yes", "no") and heard.confidence > 0 else None
-        # Two faint hearings of the same answer agree: at 20 dB most answers come back at confidence 0.3, and
-        # a "no" heard twice that way left a duration unknown (scripts/bench_spoken.py, p-s1).
-        taken = value if heard.confidence >= MIN_CONFIDENCE or (value and value == one.faint) else None
+        # A step decides a line the rules use (six weeks, fifty years), so it is taken at once only when heard
+        # clearly; a fainter answer is asked again, and two hearings of the same answer agree, however faint (at
+        # 20 dB most answers come back at confidence 0.3: a "no" heard twice that way left p-s1's duration
+        # unknown). At 10 dB a "yes" to "more than six weeks?" was heard as "nope" at 0.5 and taken: p-g2 ended
+        # at self-care instead of a GP (scripts/bench_spoken.py). Heard differently twice, it stays unknown.
+        taken = value if heard.confidence >= SURE_NO or (value and value == one.faint) else None
         self._log(one.question, heard, taken)
         if taken is None:
             if one.missed:

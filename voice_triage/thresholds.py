@@ -5,6 +5,8 @@ MIN_CONFIDENCE = 0.5  # a heard answer below this is asked again (or, when it ma
 # A spoken "no" to a red flag below this confidence is checked: in noise, "yes" is sometimes heard as a
 # fairly confident "no" (benchmark, 10 dB: about 6 in 10 of those wrong answers score under 0.8).
 SURE_NO = 0.8
+# The same line takes a spoken answer to a step ("Has it been more than six weeks?") at the first hearing; below
+# it the step is asked again and two hearings must agree (steps.py).
 # Spoken controls ("repeat", "go back"...) acted on per question asked; more are misses. In the 10 dB benchmark
 # "a year" was heard as "what" (repeat) or "previous" (go back) again and again: 253 asks of one question.
 MAX_SPOKEN_CONTROLS = 5
