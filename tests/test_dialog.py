@@ -694,7 +694,8 @@ def test_thats_all_ends_a_list_asked_one_by_one(make_dialog, content):
     dialog.hear(Heard("yes", 0.9))
     assert dialog.current_ask.question == "location:groin"
     assert dialog.hear(Heard("that's all", 0.3))[-1].question == "location:groin"  # faint: asked again
-    events = dialog.hear(Heard("that's all", 0.9))
+    assert dialog.hear(Heard("that's all", 0.9))[-1].question == "location:groin"  # by voice: heard twice
+    events = dialog.hear(Heard("no more", 0.9))
     assert dialog.answers["location"] == ["buttock"] and dialog.current.id == "side"
     assert Say("Thank you. I have noted: buttock.") in events
 
@@ -711,6 +712,21 @@ def test_thats_all_with_nothing_chosen_yet_must_be_heard_twice(make_dialog, cont
     assert "location" not in dialog.answers
     dialog.hear(Heard("that's all", 0.9))
     assert dialog.answers["location"] == [] and dialog.current.id == "side"
+
+
+def test_thats_all_after_a_chosen_option_must_be_heard_twice_in_a_row(make_dialog, content):
+    """At 10 dB p-g2's "yes" to its second place was heard as "no others" at 0.94 and the list ended there, losing
+    the back of the thigh and below the knee. Each ending is heard twice in a row; an answer between resets it."""
+    dialog = make_dialog(spoken=True)
+    _to_location(dialog, content)
+    dialog.hear(Heard("", 0.0))
+    dialog.hear(Heard("", 0.0))
+    dialog.hear(Heard("yes", 0.9))  # lower back
+    assert dialog.hear(Heard("no others", 0.94))[-1].question == "location:buttock"  # asked again
+    dialog.hear(Heard("yes", 0.9))  # buttock: the patient meant yes
+    assert dialog.hear(Heard("that's all", 0.9))[-1].question == "location:groin"  # a new option: twice again
+    dialog.hear(Heard("that's all", 0.9))
+    assert dialog.answers["location"] == ["lower_back", "buttock"] and dialog.current.id == "side"
 
 
 def test_one_by_one_starts_after_two_rejected_read_backs_and_controls_still_work(make_dialog, content):

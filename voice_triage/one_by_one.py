@@ -26,7 +26,7 @@ class OneByOne:
     chosen: list[str] = field(default_factory=list)
     understood: bool = False  # at least one option got a clear yes or no
     missed: bool = False  # the current option was not understood once already
-    end_heard: bool = False  # "that's all" was heard once with nothing chosen yet
+    end_heard: bool = False  # "that's all" was heard once for the current option
 
 
 class OptionByOption:
@@ -59,7 +59,7 @@ class OptionByOption:
     def _hear_option(self: Dialog, heard: Heard) -> None:
         """Yes adds the option, no skips it; not understood twice skips it too (a symptom, not a warning sign).
 
-        "That's all" ends the list: the options not yet asked count as no.
+        "That's all" ends the list: the options not yet asked count as no. By voice it must be heard twice in a row.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
         if control := self._taken_control(understanding.control, heard):
@@ -69,9 +69,10 @@ class OptionByOption:
         clear = heard.confidence >= MIN_CONFIDENCE
         done = clear and self.interpreter.list_done(heard.text)
         value = "done" if done else understanding.value if clear else None
-        # Ending with nothing chosen must be heard twice: at 10 dB a "yes" to the first option was heard as
-        # "no others" at confidence 1.0 and emptied the list (scripts/bench_spoken.py, p-s3 trace).
-        unconfirmed_end = value == "done" and self.by_voice and not one.chosen and not one.end_heard
+        # Ending a list must be heard twice: at 10 dB a "yes" was heard as "no others" at confidence 1.0 and
+        # emptied p-s3's location list, and at 0.94 cut p-g2's after its first place (scripts/bench_spoken.py
+        # traces); the places cut off (back of the thigh, below the knee) are what some rules look for.
+        unconfirmed_end = value == "done" and self.by_voice and not one.end_heard
         one.end_heard = one.end_heard or unconfirmed_end
         value = None if unconfirmed_end else value
         self._log(one.question, heard, value, option)
@@ -81,7 +82,7 @@ class OptionByOption:
             self._emit_ask(self.current_ask)
             return
         one.remaining = [] if done else one.remaining[1:]
-        one.missed, one.understood = False, one.understood or value is not None
+        one.missed, one.end_heard, one.understood = False, False, one.understood or value is not None
         if value == "yes":
             one.chosen.append(option.id)
         if one.remaining:
