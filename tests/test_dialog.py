@@ -555,17 +555,23 @@ def test_a_step_missed_twice_leaves_the_answer_not_understood(make_dialog, conte
     assert other.answers["age"] == "unknown" and events[-1].question == "location"
 
 
+def _at_duration_steps(make_dialog, content):
+    """A spoken dialog whose duration was missed twice, now asking its first step."""
+    dialog = make_dialog(spoken=True)
+    _to_symptoms(dialog, content)
+    dialog.hear("40")
+    dialog.hear("yes")  # the age stands
+    while dialog.current.id != "duration":
+        dialog.hear("no")
+    for _ in range(2):
+        dialog.hear("zzz")
+    assert dialog.current_ask.question == "duration:over_twelve_weeks"
+    return dialog
+
+
 def test_a_step_heard_faintly_twice_alike_is_taken_and_unlike_is_not(make_dialog, content):
     for second, expected in ((Heard("nope", 0.3), "over_six_weeks"), (Heard("yes", 0.3), None)):
-        dialog = make_dialog(spoken=True)
-        _to_symptoms(dialog, content)
-        dialog.hear("40")
-        dialog.hear("yes")  # the age stands
-        while dialog.current.id != "duration":
-            dialog.hear("no")
-        for _ in range(2):
-            dialog.hear("zzz")
-        assert dialog.current_ask.question == "duration:over_twelve_weeks"
+        dialog = _at_duration_steps(make_dialog, content)
         dialog.hear(Heard("no", 0.3))
         events = dialog.hear(second)
         if expected:
@@ -577,23 +583,11 @@ def test_a_step_heard_faintly_twice_alike_is_taken_and_unlike_is_not(make_dialog
 def test_a_step_heard_short_of_sure_is_asked_again_before_it_decides_a_line(make_dialog, content):
     """At 10 dB a "yes" to "more than six weeks?" came back as "nope" at 0.5 and was taken: p-g2 ended at self-care
     instead of a GP. A step decides a line the rules use, so a less than sure answer is heard twice."""
-    def at_duration_steps():
-        dialog = make_dialog(spoken=True)
-        _to_symptoms(dialog, content)
-        dialog.hear("40")
-        dialog.hear("yes")  # the age stands
-        while dialog.current.id != "duration":
-            dialog.hear("no")
-        for _ in range(2):
-            dialog.hear("zzz")
-        assert dialog.current_ask.question == "duration:over_twelve_weeks"
-        return dialog
-
-    dialog = at_duration_steps()
+    dialog = _at_duration_steps(make_dialog, content)
     assert dialog.hear(Heard("nope", 0.79))[-1].question == "duration:over_twelve_weeks"  # not yet taken
     assert dialog.hear(Heard("yes", 0.79))[-1].question != "duration:over_six_weeks"
     assert dialog.answers["duration"] == "unknown"  # heard two ways: not understood (at least a GP)
-    dialog = at_duration_steps()
+    dialog = _at_duration_steps(make_dialog, content)
     assert dialog.hear(Heard("nope", 0.8))[-1].question == "duration:over_six_weeks"  # sure: taken at once
 
 
