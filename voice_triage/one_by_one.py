@@ -1,7 +1,8 @@
 """Lists asked one option at a time by voice ("Does it hurt here: groin?"): a sub-dialog of the triage.
 
-Spoken sentence answers are the weakest by voice (places 46% understood on clean speech) and yes/no the
-strongest (99.6%; docs/benchmarks-voice.md), so a list question missed twice becomes a row of yes/no questions.
+Spoken sentence answers are the weakest by voice (places 86% understood clean, 15% at 10 dB) and yes/no the
+strongest (99.6% and 86%; docs/benchmarks-voice.md), so a list question missed twice becomes a row of yes/no
+questions.
 """
 from __future__ import annotations
 
@@ -45,8 +46,7 @@ class OptionByOption:
 
     def _one_by_one_due(self: Dialog, question: Question | None) -> bool:
         """Spoken, a list question missed twice is asked option by option, and a number step by step (sentence
-        answers are the weakest by voice: places 46% understood on clean speech, docs/benchmarks-voice.md;
-        yes/no 99.6%)."""
+        answers are the weakest by voice: places 15% understood at 10 dB, yes/no 86%; docs/benchmarks-voice.md)."""
         return (self.spoken and question is not None and bool(question.one_by_one or question.steps)
                 and question is self.current and self.tries >= MAX_TRIES - 1)
 
