@@ -178,7 +178,9 @@ class Patient:
         return self.random.choice(["mostly in {}", "{}", "it's in {}"]).format(_listing(places))
 
     def side(self) -> str:
-        return SIDES.get(self.facts.get("side", "middle"), "in the middle")
+        said = SIDES.get(self.facts.get("side", "middle"), "in the middle")
+        self.meant = Said(self.question, said)
+        return said
 
     def quality(self) -> str:
         self.meant = list(self.facts.get("quality", []))

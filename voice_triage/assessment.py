@@ -51,6 +51,32 @@ def all_hold(conditions: tuple[Condition, ...], answers: Answers) -> bool:
     return all(holds(condition, answers) for condition in conditions)
 
 
+def _may_hold(condition: Condition, answers: Answers) -> bool:
+    """Whether a condition holds, or still might: its question has not been answered yet."""
+    return condition.question not in answers or holds(condition, answers)
+
+
+def reachable_level(content: Content, answers: Answers, question_id: str, value: Any) -> str:
+    """The most urgent level a rule or modifier on this question could still reach if it were answered `value`.
+
+    Questions not answered yet count as possibly satisfied, and a modifier as if its flag were present: this
+    decides which answers are checked, so it errs towards checking.
+    """
+    trial = {**answers, question_id: value}
+    return most_urgent([rule.level for rule in (*content.rules, *content.modifiers)
+                        if any(c.question == question_id for c in rule.when)
+                        and all(_may_hold(c, trial) for c in rule.when)])
+
+
+def blocks_a_rule(content: Content, answers: Answers, question: Question, value: Any, values: tuple[Any, ...]) -> bool:
+    """Whether another of `values` could still make the outcome more urgent than `value` does (tingling "no"
+    with pain down one leg: "yes" would mean see a doctor)."""
+    floor = rank(most_urgent([reachable_level(content, answers, question.id, value),
+                              assess(content, answers).disposition]))
+    return any(rank(reachable_level(content, answers, question.id, other)) < floor
+               for other in values if other != value)
+
+
 @dataclass(frozen=True)
 class Finding:
     """A red flag or rule that set a level, with why in plain words."""

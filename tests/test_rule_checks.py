@@ -1,0 +1,81 @@
+"""By voice, a symptom answer that alone keeps a more urgent rule from applying is read back, whatever its confidence."""
+from __future__ import annotations
+
+import pytest
+
+from voice_triage.assessment import blocks_a_rule
+from voice_triage.events import Heard
+from voice_triage.understand import YESNO_VALUES
+
+SIDES = ("left", "right", "both", "middle")
+ONE_LEG = {"age": 45, "location": ["buttock", "back_thigh"], "side": "left", "duration": {"days": 21, "text": "3 weeks"}}
+
+
+def _blocks(content, answers, question_id, value):
+    question = next(q for q in content.symptoms if q.id == question_id)
+    values = YESNO_VALUES if question.kind == "yesno" else SIDES
+    return blocks_a_rule(content, {**answers}, question, value, values)
+
+
+@pytest.mark.parametrize(("answers", "question", "value", "expected"), [
+    (ONE_LEG, "tingling", "no", True),  # "yes" would mean an irritated nerve in one leg: see a doctor
+    (ONE_LEG, "tingling", "unsure", True),
+    (ONE_LEG, "tingling", "yes", False),  # the more urgent answer is never the one checked
+    ({**ONE_LEG, "side": "middle"}, "tingling", "no", False),  # no rule left for tingling to reach
+    ({**ONE_LEG, "rf_weight_loss": "yes"}, "tingling", "no", False),  # already "see a doctor": no change
+    ({"location": ["lower_back"]}, "side", "left", False),  # both sides cannot reach the leg-nerve emergency
+    ({"location": ["lower_back"]}, "side", "middle", True),  # "left" could still mean one irritated nerve
+    ({"location": ["lower_back", "below_knee"]}, "side", "left", True),  # "both" could still be an emergency
+    ({"location": ["lower_back", "below_knee"]}, "side", "both", False),
+    ({"duration": {"days": 50, "text": "7 weeks"}}, "improving", "yes", True),  # "no": not improving after 6 weeks
+    ({"duration": {"days": 50, "text": "7 weeks"}}, "improving", "no", False),
+])
+def test_an_answer_blocks_a_rule_only_where_another_answer_would_be_more_urgent(content, answers, question, value,
+                                                                                expected):
+    assert _blocks(content, answers, question, value) is expected
+
+
+def _at_tingling(make_dialog, content, side="left"):
+    """A spoken dialog asking about tingling; every earlier answer typed, so none of them is read back."""
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    typed = {"age": "45", "location": "buttock and back of thigh", "side": side, "duration": "three weeks",
+             "quality": "shooting"}
+    while dialog.current.id != "tingling":
+        dialog.hear(Heard(typed.get(dialog.current.id, "no"), typed=True))
+    return dialog
+
+
+def test_a_sure_spoken_no_to_tingling_down_one_leg_is_read_back_and_stands_only_on_a_clear_yes(make_dialog, content):
+    dialog = _at_tingling(make_dialog, content)
+    events = dialog.hear(Heard("nope", 0.95))
+    assert events[-1].question == "confirm:tingling" and events[-1].text == "I heard no. Is that right?"
+    dialog.hear(Heard("mmm", 0.2))  # an unclear check: asked again, nothing recorded
+    assert dialog.current_ask.question == "tingling" and "tingling" not in dialog.answers
+    dialog.hear(Heard("no", 0.95))
+    dialog.hear(Heard("yes", 0.9))
+    assert dialog.answers["tingling"] == "no"
+
+
+def test_a_rule_raising_answer_and_answers_that_change_nothing_are_not_read_back(make_dialog, content):
+    raised = _at_tingling(make_dialog, content)
+    assert raised.hear(Heard("yes", 0.95))[-1].question == "worse" and raised.answers["tingling"] == "yes"
+    central = _at_tingling(make_dialog, content, side="in the middle")  # tingling cannot reach a rule here
+    assert central.hear(Heard("no", 0.95))[-1].question == "worse" and central.answers["tingling"] == "no"
+    typed = _at_tingling(make_dialog, content)
+    assert typed.hear(Heard("no", typed=True))[-1].question == "worse"
+
+
+def test_a_misheard_no_denied_three_times_leaves_tingling_not_understood_and_the_outcome_at_least_a_gp(
+        make_dialog, content):
+    dialog = _at_tingling(make_dialog, content)
+    for _ in range(3):
+        dialog.hear(Heard("no", 0.95))
+        dialog.hear(Heard("no", 0.95))  # "I heard no. Is that right?" "No."
+    assert dialog.answers["tingling"] == "unknown"
+    events = []
+    while not dialog.finished:  # the rest typed, as a self-care case would answer
+        events = dialog.hear(Heard("nothing" if dialog.current.kind == "multi" else "no", typed=True))
+    report = events[-1].report
+    assert report["complete"] and report["disposition"] == "gp"
+    assert "unclear_answers" in {finding["id"] for finding in report["findings"]}
