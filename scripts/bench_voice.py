@@ -113,6 +113,8 @@ NOTES = """## Reading these numbers
   every spoken red-flag "no" below 0.8 confidence (a faint one too, below 0.5, instead of dropping it) and
   every spoken emergency "yes" or "not sure" (in noise "I think so" can be heard as "I don't know"), and a red
   flag never understood is recorded as not understood with the instruction for that sign said at once.
+  "Wrong and sure" cannot be caught by confidence at all, so a symptom answer that alone keeps a more urgent
+  rule from applying (tingling "no" with pain down one leg) is read back by voice whatever its confidence.
 - This benchmark hears every answer with the question's full grammar, as at the first ask. A yes/no question
   asked again after a miss listens only for the short answers the re-ask offers (vocabulary.toml [reask]) and
   one phrase per control: measured separately on the six yes/no answers, 8 voices x 3 rates, 20 dB: 87 ->
