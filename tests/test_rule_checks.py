@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from voice_triage.assessment import blocks_a_rule
-from voice_triage.events import Heard
+from voice_triage.events import Heard, Say
 from voice_triage.understand import YESNO_VALUES
 
 SIDES = ("left", "right", "both", "middle")
@@ -12,9 +12,8 @@ ONE_LEG = {"age": 45, "location": ["buttock", "back_thigh"], "side": "left", "du
 
 
 def _blocks(content, answers, question_id, value):
-    question = next(q for q in content.symptoms if q.id == question_id)
-    values = YESNO_VALUES if question.kind == "yesno" else SIDES
-    return blocks_a_rule(content, {**answers}, question, value, values)
+    values = YESNO_VALUES if question_id != "side" else SIDES
+    return blocks_a_rule(content, answers, question_id, [value], [other for other in values if other != value])
 
 
 @pytest.mark.parametrize(("answers", "question", "value", "expected"), [
@@ -35,15 +34,19 @@ def test_an_answer_blocks_a_rule_only_where_another_answer_would_be_more_urgent(
     assert _blocks(content, answers, question, value) is expected
 
 
-def _at_tingling(make_dialog, content, side="left"):
-    """A spoken dialog asking about tingling; every earlier answer typed, so none of them is read back."""
+def _at(make_dialog, content, question_id, side="left"):
+    """A spoken dialog asking `question_id`; every earlier answer typed, so none of them is read back."""
     dialog = make_dialog(spoken=True)
     dialog.start()
     typed = {"age": "45", "location": "buttock and back of thigh", "side": side, "duration": "three weeks",
              "quality": "shooting"}
-    while dialog.current.id != "tingling":
+    while dialog.current.id != question_id:
         dialog.hear(Heard(typed.get(dialog.current.id, "no"), typed=True))
     return dialog
+
+
+def _at_tingling(make_dialog, content, side="left"):
+    return _at(make_dialog, content, "tingling", side)
 
 
 def test_a_sure_spoken_no_to_tingling_down_one_leg_is_read_back_and_stands_only_on_a_clear_yes(make_dialog, content):
@@ -79,3 +82,43 @@ def test_a_misheard_no_denied_three_times_leaves_tingling_not_understood_and_the
     report = events[-1].report
     assert report["complete"] and report["disposition"] == "gp"
     assert "unclear_answers" in {finding["id"] for finding in report["findings"]}
+
+
+def _at_duration_steps(make_dialog, content):
+    """A spoken dialog, pain down one leg, whose duration was missed twice: now asking its first step."""
+    dialog = _at(make_dialog, content, "duration")
+    for _ in range(2):
+        dialog.hear(Heard("zzz", 0.9))
+    assert dialog.current_ask.question == "duration:over_twelve_weeks"
+    return dialog
+
+
+def test_a_clear_step_answer_that_could_drop_a_rule_is_asked_twice_and_one_that_keeps_them_is_not(make_dialog,
+                                                                                                  content):
+    dialog = _at_duration_steps(make_dialog, content)
+    events = dialog.hear(Heard("no", 0.95))  # "more than twelve weeks?" "No": long-term pain would be lost
+    assert Say(dialog.phrases["step_again"]) in events and events[-1].question == "duration:over_twelve_weeks"
+    assert dialog.hear(Heard("nope", 0.95))[-1].question == "duration:over_six_weeks"  # two hearings agree
+    dialog.hear(Heard("no", 0.95))
+    assert dialog.hear(Heard("no", 0.95))[-1].question != "duration:over_six_weeks"
+    assert dialog.answers["duration"]["text"] == "six weeks or less"
+    sure = _at_duration_steps(make_dialog, content)
+    sure.hear(Heard("yes", 0.95))  # "yes" keeps every rule it could: taken at once
+    assert sure.answers["duration"]["text"] == "more than twelve weeks"
+
+
+def test_a_clear_step_answer_heard_the_other_way_the_second_time_leaves_the_duration_not_understood(
+        make_dialog, content):
+    dialog = _at_duration_steps(make_dialog, content)
+    dialog.hear(Heard("no", 0.95))
+    dialog.hear(Heard("yes", 0.6))  # not sure enough to stand alone, and not what was heard first
+    assert dialog.answers["duration"] == "unknown"
+
+
+@pytest.mark.parametrize(("answers", "expected"), [
+    ({}, True),  # under fifty (but over nineteen) loses "new pain after fifty", which over fifty keeps
+    ({"duration": {"days": 200, "text": "200 days"}}, False),  # not new pain: no age rule is left to lose
+])
+def test_a_step_answer_stands_for_every_value_it_leads_to(content, answers, expected):
+    under_fifty = [{"value": 19}, {"value": 39}, {"value": 44}]
+    assert blocks_a_rule(content, answers, "age", under_fifty, [{"value": 51}]) is expected

@@ -1,10 +1,11 @@
 """Turn answers into a disposition and a ranked likely source, with the reasons for each."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content import LEVELS, SOURCE_IDS, Condition, Content, Question
+from .content import LEVELS, SOURCE_IDS, Condition, Content, Question, Rule
 
 Answers = dict[str, Any]
 
@@ -56,25 +57,34 @@ def _may_hold(condition: Condition, answers: Answers) -> bool:
     return condition.question not in answers or holds(condition, answers)
 
 
+def _may_apply(rule: Rule, answers: Answers) -> bool:
+    """Whether every condition of a rule holds or still might."""
+    return all(_may_hold(condition, answers) for condition in rule.when)
+
+
 def reachable_level(content: Content, answers: Answers, question_id: str, value: Any) -> str:
-    """The most urgent level a rule or modifier on this question could still reach if it were answered `value`.
-
-    Questions not answered yet count as possibly satisfied, and a modifier as if its flag were present: this
-    decides which answers are checked, so it errs towards checking.
-    """
+    """The most urgent level a rule or modifier on this question could still reach if it were answered `value`
+    (questions not answered yet count as possibly satisfied)."""
     trial = {**answers, question_id: value}
-    return most_urgent([rule.level for rule in (*content.rules, *content.modifiers)
-                        if any(c.question == question_id for c in rule.when)
-                        and all(_may_hold(c, trial) for c in rule.when)])
+    rules = [rule for rule in content.rules if _may_apply(rule, trial)]
+    # A modifier raises a finding of its `raises` level: one already there, or a rule that may still apply.
+    raisable = {finding.level for finding in red_flag_findings(content, trial)} | {rule.level for rule in rules}
+    rules += [m for m in content.modifiers if m.raises in raisable and _may_apply(m, trial)]
+    return most_urgent([rule.level for rule in rules if any(c.question == question_id for c in rule.when)])
 
 
-def blocks_a_rule(content: Content, answers: Answers, question: Question, value: Any, values: tuple[Any, ...]) -> bool:
-    """Whether another of `values` could still make the outcome more urgent than `value` does (tingling "no"
-    with pain down one leg: "yes" would mean see a doctor)."""
-    floor = rank(most_urgent([reachable_level(content, answers, question.id, value),
-                              assess(content, answers).disposition]))
-    return any(rank(reachable_level(content, answers, question.id, other)) < floor
-               for other in values if other != value)
+def blocks_a_rule(content: Content, answers: Answers, question_id: str, chosen: Iterable[Any],
+                  others: Iterable[Any]) -> bool:
+    """Whether an answer could leave the outcome less urgent than another answer could make it, given the answers
+    so far (tingling "no" with pain down one leg: "yes" would mean see a doctor).
+
+    `chosen` and `others` are groups of values: a yes/no step stands for every value it can still lead to, so a
+    "no" to "Are you over fifty?" blocks if any age it leads to misses a level "yes" would reach.
+    """
+    least = max((reachable_level(content, answers, question_id, value) for value in chosen), key=rank)
+    floor = most_urgent([least, assess(content, answers).disposition])
+    reach = most_urgent([reachable_level(content, answers, question_id, value) for value in others])
+    return rank(reach) < rank(floor)
 
 
 @dataclass(frozen=True)

@@ -269,7 +269,7 @@ class Dialog(OptionByOption, StepByStep):
         if question.is_red_flag or question.kind in CONFIRMED_KINDS:
             return False
         values = YESNO_VALUES if question.kind == "yesno" else tuple(option.id for option in question.options)
-        return blocks_a_rule(self.content, self.answers, question, value, values)
+        return blocks_a_rule(self.content, self.answers, question.id, [value], [v for v in values if v != value])
 
     def _record(self, question: Question, value: Any) -> None:
         """Store an answer and remember the order for "go back"."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .assessment import blocks_a_rule
 from .content import Question, Settled, Step
 from .events import Ask, Heard
 from .thresholds import SURE_NO
@@ -32,6 +33,14 @@ def settled_value(question: Question, end: Settled) -> dict[str, Any]:
     """The recorded answer: the value for the rules (days for a duration), the words, and that it is a band."""
     key = "days" if question.kind == "duration" else "value"
     return {key: end.value, "text": end.text, "approximate": True}
+
+
+def ends_after(question: Question, target: str | Settled) -> list[Settled]:
+    """Every value an answer to a step can still lead to."""
+    if isinstance(target, Settled):
+        return [target]
+    step = next(s for s in question.steps if s.id == target)
+    return ends_after(question, step.yes) + ends_after(question, step.no)
 
 
 class StepByStep:
@@ -63,14 +72,18 @@ class StepByStep:
         # 20 dB most answers come back at confidence 0.3: a "no" heard twice that way left p-s1's duration
         # unknown). At 10 dB a "yes" to "more than six weeks?" was heard as "nope" at 0.5 and taken: p-g2 ended
         # at self-care instead of a GP (scripts/bench_spoken.py). Heard differently twice, it stays unknown.
-        taken = value if heard.confidence >= SURE_NO or (value and value == one.faint) else None
+        # An answer that alone keeps a more urgent rule from applying is asked twice however sure it sounds:
+        # confidence cannot catch a sure mishearing (the same reason as Dialog._keeps_a_rule_off).
+        to_be_sure = bool(value) and heard.confidence >= SURE_NO and self._step_keeps_a_rule_off(value)
+        taken = value if (heard.confidence >= SURE_NO and not to_be_sure) or (value and value == one.faint) else None
         self._log(one.question, heard, taken)
         if taken is None:
-            if one.missed:
+            # Missed, or heard two ways: unknown. A clear answer heard after one miss still gets its second hearing.
+            if one.missed and not (to_be_sure and one.faint is None):
                 self._finish_steps("unknown")
                 return
             one.missed, one.faint = True, value
-            self._say(self._sorry(heard))
+            self._say(self.phrases["step_again"] if to_be_sure else self._sorry(heard))
             self._emit_ask(self.current_ask)
             return
         target = one.step.yes if taken == "yes" else one.step.no
@@ -79,6 +92,14 @@ class StepByStep:
             return
         one.step, one.missed, one.faint = next(s for s in one.question.steps if s.id == target), False, None
         self._ask_step()
+
+    def _step_keeps_a_rule_off(self: Dialog, value: str) -> bool:
+        """Whether every value this step's answer leads to stays short of a level the other answer could reach."""
+        step, question = self.one.step, self.one.question
+        ends = {answer: [settled_value(question, end) for end in ends_after(question, target)]
+                for answer, target in (("yes", step.yes), ("no", step.no))}
+        other = "no" if value == "yes" else "yes"
+        return blocks_a_rule(self.content, self.answers, question.id, ends[value], ends[other])
 
     def _finish_steps(self: Dialog, value: Any) -> None:
         """Record the band (or "unknown"), say what was noted, and move on."""
