@@ -18,8 +18,8 @@ OPS = ("eq", "ne", "lt", "gt", "le", "ge", "in", "includes", "includes_any")
 PHRASE_KEYS = (
     "welcome", "not_understood", "not_heard", "hard_to_hear", "hard_to_hear_typing", "options_yesno",
     "options_list", "options_number", "options_duration", "options_free", "give_up_red_flag", "give_up_symptom",
-    "one_by_one", "one_by_one_done", "in_steps", "step_again", "confirm_yes", "confirm_no", "confirm_unsure", "confirm_stop",
-    "not_stopping", "confirm_value", "help", "back_none", "back_done", "restart", "slower", "faster",
+    "one_by_one", "one_by_one_done", "in_steps", "step_again", "confirm_yes", "confirm_no", "confirm_unsure",
+    "confirm_stop", "not_stopping", "confirm_value", "help", "back_none", "back_done", "restart", "slower", "faster",
     "more_time", "continue", "silence_wait", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
     "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
     "stretch", "stretch_caution", "last_joiner", "voice_lost", "speech_lost", "answer_unknown", "answer_none",
@@ -72,8 +72,9 @@ class Step:
 COMPARE = {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b}
 
 
-def bands(steps: tuple[Step, ...]) -> list[tuple[list[tuple[str, int, bool]], Settled]]:
-    """Every way through the steps: the (op, value, answer was yes) tests on the way, and where it ends."""
+def bands(steps: tuple[Step, ...], start: Step | None = None) -> list[tuple[list[tuple[str, int, bool]], Settled]]:
+    """Every way through the steps (from the first, or from `start`): the (op, value, answer was yes) tests on the
+    way, and where it ends."""
     by_id = {step.id: step for step in steps}
     found: list[tuple[list[tuple[str, int, bool]], Settled]] = []
 
@@ -85,7 +86,7 @@ def bands(steps: tuple[Step, ...]) -> list[tuple[list[tuple[str, int, bool]], Se
             else:
                 walk(by_id[target], here)
     if steps:
-        walk(steps[0], [])
+        walk(start or steps[0], [])
     return found
 
 

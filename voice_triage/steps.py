@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .assessment import blocks_a_rule
-from .content import Question, Settled, Step
+from .content import Question, Settled, Step, bands
 from .events import Ask, Heard
 from .thresholds import SURE_NO
 
@@ -33,14 +33,6 @@ def settled_value(question: Question, end: Settled) -> dict[str, Any]:
     """The recorded answer: the value for the rules (days for a duration), the words, and that it is a band."""
     key = "days" if question.kind == "duration" else "value"
     return {key: end.value, "text": end.text, "approximate": True}
-
-
-def ends_after(question: Question, target: str | Settled) -> list[Settled]:
-    """Every value an answer to a step can still lead to."""
-    if isinstance(target, Settled):
-        return [target]
-    step = next(s for s in question.steps if s.id == target)
-    return ends_after(question, step.yes) + ends_after(question, step.no)
 
 
 class StepByStep:
@@ -94,12 +86,12 @@ class StepByStep:
         self._ask_step()
 
     def _step_keeps_a_rule_off(self: Dialog, value: str) -> bool:
-        """Whether every value this step's answer leads to stays short of a level the other answer could reach."""
-        step, question = self.one.step, self.one.question
-        ends = {answer: [settled_value(question, end) for end in ends_after(question, target)]
-                for answer, target in (("yes", step.yes), ("no", step.no))}
-        other = "no" if value == "yes" else "yes"
-        return blocks_a_rule(self.content, self.answers, question.id, ends[value], ends[other])
+        """Whether some value this step's answer leads to stays short of a level the other answer could reach."""
+        question = self.one.question
+        ends: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+        for tests, end in bands(question.steps, start=self.one.step):
+            ends[tests[0][2]].append(settled_value(question, end))  # tests[0]: the answer to this step
+        return blocks_a_rule(self.content, self.answers, question.id, ends[value == "yes"], ends[value != "yes"])
 
     def _finish_steps(self: Dialog, value: Any) -> None:
         """Record the band (or "unknown"), say what was noted, and move on."""
