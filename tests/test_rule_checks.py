@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from voice_triage.assessment import blocks_a_rule
 from voice_triage.events import Heard, Say
@@ -122,3 +123,29 @@ def test_a_clear_step_answer_heard_the_other_way_the_second_time_leaves_the_dura
 def test_a_step_answer_stands_for_every_value_it_leads_to(content, answers, expected):
     under_fifty = [{"value": 19}, {"value": 39}, {"value": 44}]
     assert blocks_a_rule(content, answers, "age", under_fifty, [{"value": 51}]) is expected
+
+
+SPOKEN_POOL = ["yes", "no", "nope", "not sure", "yeah", "45", "sixty", "buttock and back of thigh", "lower back",
+               "below the knee", "left", "both sides", "in the middle", "three weeks", "ten weeks", "a year",
+               "shooting", "sitting", "walking", "nothing", "after lifting", "go back", "repeat", "zzz"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(said=st.lists(st.tuples(st.sampled_from(SPOKEN_POOL), st.sampled_from([0.55, 0.85, 0.99])), max_size=60))
+def test_by_voice_no_answer_that_keeps_a_rule_off_is_recorded_without_a_check(make_dialog, content, said):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    for _ in content.red_flags:  # typed, to spend the examples on the symptom questions
+        dialog.hear(Heard("no", typed=True))
+    for text, confidence in said:
+        if dialog.finished:
+            break
+        before, asked = dict(dialog.answers), dialog.current_ask
+        dialog.hear(Heard(text, confidence))
+        for question_id in dialog.answers.keys() - before.keys():
+            question, value = content.questions_by_id[question_id], dialog.answers[question_id]
+            if question.is_red_flag or question.kind not in ("yesno", "choice") or value == "unknown":
+                continue
+            values = YESNO_VALUES if question.kind == "yesno" else tuple(o.id for o in question.options)
+            if blocks_a_rule(content, before, question_id, [value], [v for v in values if v != value]):
+                assert asked.question == f"confirm:{question_id}", f"{question_id}={value} taken unchecked"

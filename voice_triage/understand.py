@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +20,15 @@ def tokens(text: str) -> list[str]:
     return [word.strip("'") for word in text.split() if word.strip("'")]
 
 
+@functools.lru_cache(maxsize=8192)
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """A vocabulary phrase's words, remembered: every answer is matched against a few hundred phrases."""
+    return tuple(tokens(phrase))
+
+
 def find_phrases(words: list[str], phrases: dict[str, Any]) -> list[tuple[int, int, Any]]:
     """Leftmost-longest, non-overlapping phrase matches as (start, end, value)."""
-    table = {tuple(tokens(phrase)): value for phrase, value in phrases.items() if tokens(phrase)}
+    table = {key: value for phrase, value in phrases.items() if (key := phrase_key(phrase))}
     longest = max((len(key) for key in table), default=0)
     found, index = [], 0
     while index < len(words):
