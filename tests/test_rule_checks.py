@@ -98,7 +98,7 @@ def test_a_clear_step_answer_that_could_drop_a_rule_is_asked_twice_and_one_that_
                                                                                                   content):
     dialog = _at_duration_steps(make_dialog, content)
     events = dialog.hear(Heard("no", 0.95))  # "more than twelve weeks?" "No": long-term pain would be lost
-    assert Say(dialog.phrases["step_again"]) in events and events[-1].question == "duration:over_twelve_weeks"
+    assert Say(dialog.phrases["to_be_sure"]) in events and events[-1].question == "duration:over_twelve_weeks"
     assert dialog.hear(Heard("nope", 0.95))[-1].question == "duration:over_six_weeks"  # two hearings agree
     dialog.hear(Heard("no", 0.95))
     assert dialog.hear(Heard("no", 0.95))[-1].question != "duration:over_six_weeks"
@@ -149,3 +149,25 @@ def test_by_voice_no_answer_that_keeps_a_rule_off_is_recorded_without_a_check(ma
             values = YESNO_VALUES if question.kind == "yesno" else tuple(o.id for o in question.options)
             if blocks_a_rule(content, before, question_id, [value], [v for v in values if v != value]):
                 assert asked.question == f"confirm:{question_id}", f"{question_id}={value} taken unchecked"
+
+
+def _location_one_by_one(make_dialog, content):
+    """A spoken dialog whose location was missed twice: now asking it one place at a time."""
+    dialog = _at(make_dialog, content, "location")
+    dialog.hear(Heard("", 0.0))
+    dialog.hear(Heard("mumble", 0.2))
+    assert dialog.current_ask.question == "location:lower_back"
+    return dialog
+
+
+def test_one_place_at_a_time_a_no_that_could_keep_a_rule_off_is_heard_twice(make_dialog, content):
+    dialog = _location_one_by_one(make_dialog, content)
+    while dialog.current_ask.question != "location:back_thigh":
+        dialog.hear(Heard("yes" if dialog.current_ask.question == "location:lower_back" else "no", 0.9))
+    # No leg place yet: "no" to the back of the thigh could keep "numbness in both legs" (an emergency) off.
+    events = dialog.hear(Heard("no", 0.95))
+    assert Say(dialog.phrases["to_be_sure"]) in events and events[-1].question == "location:back_thigh"
+    assert dialog.hear(Heard("yes", 0.95))[-1].question == "location:below_knee"  # heard otherwise: yes wins
+    assert dialog.hear(Heard("no", 0.95))[-1].question == "location:foot"  # a leg place is in: no rule to lose
+    dialog.hear(Heard("no", 0.95))
+    assert dialog.answers["location"] == ["lower_back", "back_thigh"]

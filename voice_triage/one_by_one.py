@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import report as reporting
+from .assessment import blocks_a_rule
 from .content import Option, Question
 from .events import Ask, Heard
 from .thresholds import MAX_TRIES, MIN_CONFIDENCE
@@ -28,6 +29,7 @@ class OneByOne:
     understood: bool = False  # at least one option got a clear yes or no
     missed: bool = False  # the current option was not understood once already
     end_heard: bool = False  # "that's all" was heard once for the current option
+    no_heard: bool = False  # a "no" that could keep a rule off was heard once for the current option
 
 
 class OptionByOption:
@@ -74,21 +76,35 @@ class OptionByOption:
         # traces); the places cut off (back of the thigh, below the knee) are what some rules look for.
         unconfirmed_end = value == "done" and self.by_voice and not one.end_heard
         one.end_heard = one.end_heard or unconfirmed_end
-        value = None if unconfirmed_end else value
+        # So must a "no" that could keep a rule off ("below the knee?" while numbness in both legs is possible).
+        unconfirmed_no = value == "no" and self.by_voice and not one.no_heard and self._option_keeps_a_rule_off()
+        one.no_heard = one.no_heard or unconfirmed_no
+        value = None if unconfirmed_end or unconfirmed_no else value
         self._log(one.question, heard, value, option)
+        if unconfirmed_no:
+            self._say(self.phrases["to_be_sure"])
+            self._emit_ask(self.current_ask)
+            return
         if unconfirmed_end or (value is None and not one.missed):
             one.missed = True
             self._say(self._sorry(heard))
             self._emit_ask(self.current_ask)
             return
         one.remaining = [] if done else one.remaining[1:]
-        one.missed, one.end_heard, one.understood = False, False, one.understood or value is not None
+        one.missed, one.end_heard, one.no_heard = False, False, False
+        one.understood = one.understood or value is not None
         if value == "yes":
             one.chosen.append(option.id)
         if one.remaining:
             self._ask_option()
         else:
             self._finish_one_by_one()
+
+    def _option_keeps_a_rule_off(self: Dialog) -> bool:
+        """Whether leaving the current option out could keep a rule off that naming it would leave possible."""
+        one = self.one
+        return blocks_a_rule(self.content, self.answers, one.question.id, [one.chosen],
+                             [[*one.chosen, one.remaining[0].id]])
 
     def _finish_one_by_one(self: Dialog) -> None:
         """Record the options said yes to ("unknown" if no option was understood at all) and move on."""

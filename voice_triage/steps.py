@@ -75,7 +75,7 @@ class StepByStep:
                 self._finish_steps("unknown")
                 return
             one.missed, one.faint = True, value
-            self._say(self.phrases["step_again"] if to_be_sure else self._sorry(heard))
+            self._say(self.phrases["to_be_sure"] if to_be_sure else self._sorry(heard))
             self._emit_ask(self.current_ask)
             return
         target = one.step.yes if taken == "yes" else one.step.no
