@@ -160,13 +160,14 @@ def rank_sources(content: Content, answers: Answers) -> list[dict[str, Any]]:
     return sorted(scores.values(), key=lambda entry: -entry["score"])
 
 
-def assess(content: Content, answers: Answers, complete: bool = True) -> Assessment:
-    """The most urgent level reached; an unfinished interview, or one with answers not understood, is at least a floor level."""
+def assess(content: Content, answers: Answers, complete: bool = True, partly_unclear: bool = False) -> Assessment:
+    """The most urgent level reached; an unfinished interview, or one with answers (or, `partly_unclear`, parts
+    of a list answer) not understood, is at least a floor level."""
     findings = red_flag_findings(content, answers) + rule_findings(content, answers)
     if not complete:
         floor = content.rules_raw["incomplete"]
         findings.append(Finding("incomplete", floor["level"], floor["finding"], floor["source"]))
-    if any(answer == "unknown" for answer in answers.values()):  # given up on after repeated tries
+    if partly_unclear or any(answer == "unknown" for answer in answers.values()):  # given up on after repeated tries
         floor = content.rules_raw["unclear_answers"]
         findings.append(Finding("unclear_answers", floor["level"], floor["finding"], floor["source"]))
     ranked = rank_sources(content, answers)

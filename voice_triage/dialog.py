@@ -91,6 +91,7 @@ class Dialog(OptionByOption, StepByStep):
         self.pending: tuple[Question, Any] | None = None
         self.doubted: set[str] = set()  # red flags whose unsure "no" could not be confirmed once already
         self.faint: set[str] = set()  # emergency flags whose pending "yes" was heard faintly: kept only on a clear yes
+        self.partly_unclear: set[str] = set()  # lists with a part never understood that a rule looks for
         self.one: OneByOne | Stepping | None = None  # a question asked option by option or step by step (voice)
         self.ended_by = ""
         self.report: dict[str, Any] = {}
@@ -274,6 +275,7 @@ class Dialog(OptionByOption, StepByStep):
     def _record(self, question: Question, value: Any) -> None:
         """Store an answer and remember the order for "go back"."""
         self.answers[question.id] = value
+        self.partly_unclear.discard(question.id)
         self.history.append(question.id)
         self.tries = 0
 
@@ -430,6 +432,7 @@ class Dialog(OptionByOption, StepByStep):
             return
         last = self.history.pop()
         self.answers.pop(last, None)
+        self.partly_unclear.discard(last)
         self.tries, self.one = 0, None
         self._say(self.phrases["back_done"])
         self.went_back()
@@ -534,7 +537,7 @@ class Dialog(OptionByOption, StepByStep):
         """Assess what was gathered and build the report."""
         self.ended_by = how
         complete = how in ("finished", "emergency")
-        result = assess(self.content, self.answers, complete=complete)
+        result = assess(self.content, self.answers, complete=complete, partly_unclear=bool(self.partly_unclear))
         sections = compose(self.content, result, self.answers)
         self.report = reporting.build(self, result, sections, complete)
 

@@ -30,6 +30,7 @@ class OneByOne:
     missed: bool = False  # the current option was not understood once already
     end_heard: bool = False  # "that's all" was heard once for the current option
     no_heard: bool = False  # a "no" that could keep a rule off was heard once for the current option
+    skipped: list[str] = field(default_factory=list)  # options never understood (counted as not said)
 
 
 class OptionByOption:
@@ -90,6 +91,8 @@ class OptionByOption:
             self._say(self._sorry(heard))
             self._emit_ask(self.current_ask)
             return
+        if value is None:
+            one.skipped.append(option.id)
         one.remaining = [] if done else one.remaining[1:]
         one.missed, one.end_heard, one.no_heard = False, False, False
         one.understood = one.understood or value is not None
@@ -100,17 +103,23 @@ class OptionByOption:
         else:
             self._finish_one_by_one()
 
-    def _option_keeps_a_rule_off(self: Dialog) -> bool:
-        """Whether leaving the current option out could keep a rule off that naming it would leave possible."""
+    def _option_keeps_a_rule_off(self: Dialog, option_id: str | None = None) -> bool:
+        """Whether leaving an option (the current one) out could keep a rule off that naming it would leave possible."""
         one = self.one
-        return blocks_a_rule(self.content, self.answers, one.question.id, [one.chosen],
-                             [[*one.chosen, one.remaining[0].id]])
+        option_id = option_id or one.remaining[0].id
+        return blocks_a_rule(self.content, self.answers, one.question.id, [one.chosen], [[*one.chosen, option_id]])
 
     def _finish_one_by_one(self: Dialog) -> None:
-        """Record the options said yes to ("unknown" if no option was understood at all) and move on."""
-        self._settle_sub_dialog(self.one.question, self.one.chosen if self.one.understood else "unknown")
+        """Record the options said yes to ("unknown" if no option was understood at all) and move on.
 
-    def _settle_sub_dialog(self: Dialog, question: Question, value: Any) -> None:
+        An option never understood counts as not said; where it could have kept a rule off, the list is marked
+        partly unclear, which keeps the outcome at least at the [unclear_answers] level.
+        """
+        one = self.one
+        unclear = one.understood and any(self._option_keeps_a_rule_off(option) for option in one.skipped)
+        self._settle_sub_dialog(one.question, one.chosen if one.understood else "unknown", unclear)
+
+    def _settle_sub_dialog(self: Dialog, question: Question, value: Any, unclear: bool = False) -> None:
         """End a one-at-a-time or step-by-step sub-dialog: say what was noted, record it, and move on."""
         self.one = None
         if value == "unknown":
@@ -118,4 +127,6 @@ class OptionByOption:
         else:
             self._say(self.phrases["one_by_one_done"].format(answer=reporting.answer_text(self.content, question, value)))
         self._record(question, value)
+        if unclear:
+            self.partly_unclear.add(question.id)
         self.answered()
