@@ -60,7 +60,8 @@ class OptionByOption:
                            ("yes", "no", self.list_done[0]), self.option_vocabulary, "yesno", self.controls))
 
     def _hear_option(self: Dialog, heard: Heard) -> None:
-        """Yes adds the option, no skips it; not understood twice skips it too (a symptom, not a warning sign).
+        """Yes adds the option, no skips it; not understood twice skips it too (a symptom, not a warning sign),
+        though a skipped option a rule looks for keeps the outcome at least GP (`_finish_one_by_one`).
 
         "That's all" ends the list: the options not yet asked count as no. By voice it must be heard twice in a row.
         """
