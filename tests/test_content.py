@@ -63,6 +63,8 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
     ("questions.toml", 'sign = "new trouble passing urine, or leaking"\n', '', "questions.toml: red_flag[0].sign: missing required key"),
     ("rules.toml", '[unheard]\ncap = "urgent"', '[unheard]\ncap = "asap"', "rules.toml: unheard.cap: unknown level 'asap'"),
     ("rules.toml", 'action.gp = "book an appointment with a doctor"\n', '', "rules.toml: unheard.action.gp: missing required key"),
+    ("questions.toml", 'sign = "tingling or numbness in a leg"\n', '', "questions.toml: tingling: a question a rule looks at needs a `sign`"),
+    ("rules.toml", 'so to be safe I am counting this: {finding}"\nunheard', 'so to be safe I am counting this"\nunheard', "rules.toml: uncertain_rule.unsure: must contain {sign} and {finding}"),
     ("questions.toml", 'kind = "multi"', 'kind = "essay"', "questions.toml: question[1].kind: unknown kind 'essay'"),
     ("questions.toml", '{ question = "age", op = "lt", value = 45 }', '{ question = "shoe_size", op = "lt", value = 45 }', "questions.toml: morning_stiffness.ask_if: unknown question 'shoe_size'"),
     ("rules.toml", 'value = "groin"', 'value = "elbow"', "rules.toml: feature[0]: 'elbow' is not an option of question 'location'"),

@@ -19,7 +19,9 @@ def _blocks(content, answers, question_id, value):
 
 @pytest.mark.parametrize(("answers", "question", "value", "expected"), [
     (ONE_LEG, "tingling", "no", True),  # "yes" would mean an irritated nerve in one leg: see a doctor
-    (ONE_LEG, "tingling", "unsure", True),
+    (ONE_LEG, "tingling", "unsure", False),  # "not sure" counts as possibly yes ([uncertain_rule]): the same level
+    ({**ONE_LEG, "location": ["below_knee"], "side": "both", "duration": {"days": 10, "text": "10 days"}},
+     "tingling", "unsure", True),  # "not sure" is capped at urgent; "yes" would be an emergency
     (ONE_LEG, "tingling", "yes", False),  # the more urgent answer is never the one checked
     ({**ONE_LEG, "side": "middle"}, "tingling", "no", False),  # no rule left for tingling to reach
     ({**ONE_LEG, "rf_weight_loss": "yes"}, "tingling", "no", False),  # already "see a doctor": no change

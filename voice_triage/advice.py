@@ -1,7 +1,7 @@
 """Compose the spoken advice from an assessment: what to do now, why, self-care, stretches, safety net."""
 from __future__ import annotations
 
-from .assessment import Answers, Assessment, holds, rank
+from .assessment import Answers, Assessment, may_hold, rank
 from .content import Content, Stretch
 
 SECTIONS = ("now", "why", "self_care", "stretches", "seek_help", "disclaimer")
@@ -49,7 +49,7 @@ def choose_stretches(content: Content, result: Assessment, answers: Answers) -> 
         return []
     wanted = result.likely_source
     suitable = [s for s in content.stretches
-                if (wanted == "unclear" or wanted in s.suits) and not any(holds(c, answers) for c in s.avoid_if)]
+                if (wanted == "unclear" or wanted in s.suits) and not any(may_hold(c, answers) for c in s.avoid_if)]
     return suitable[: settings["max"]]
 
 

@@ -52,25 +52,47 @@ def all_hold(conditions: tuple[Condition, ...], answers: Answers) -> bool:
     return all(holds(condition, answers) for condition in conditions)
 
 
-def _may_hold(condition: Condition, answers: Answers) -> bool:
-    """Whether a condition holds, or still might: its question has not been answered yet."""
-    return condition.question not in answers or holds(condition, answers)
+UNCERTAIN = {"unsure": "unsure", "unknown": "unheard"}  # an uncertain answer and the rules.toml table with its cap
 
 
-def _may_apply(rule: Rule, answers: Answers) -> bool:
-    """Whether every condition of a rule holds or still might."""
-    return all(_may_hold(condition, answers) for condition in rule.when)
+def possible_level(content: Content, rule: Rule, answers: Answers,
+                   open_questions: bool = False) -> tuple[str, Condition | None] | None:
+    """The level a rule could set, with the first uncertain condition it hangs on; None when an answer rules it out.
+
+    A condition whose answer is "not sure" or was never understood may hold, and makes the rule no more urgent than
+    that answer's cap ([unsure] or [unheard]); with `open_questions`, so may one whose question is not answered yet.
+    """
+    level, hangs_on = rule.level, None
+    for condition in rule.when:
+        if holds(condition, answers) or (open_questions and condition.question not in answers):
+            continue
+        if not may_hold(condition, answers):
+            return None
+        level = max(level, content.rules_raw[UNCERTAIN[answers[condition.question]]]["cap"], key=rank)
+        hangs_on = hangs_on or condition
+    return level, hangs_on
+
+
+def may_hold(condition: Condition, answers: Answers) -> bool:
+    """Whether a condition holds, or might: its answer was "not sure" or never understood."""
+    answer = answers.get(condition.question)
+    return holds(condition, answers) or (isinstance(answer, str) and answer in UNCERTAIN)
 
 
 def reachable_level(content: Content, answers: Answers, question_id: str, value: Any) -> str:
     """The most urgent level a rule or modifier on this question could still reach if it were answered `value`
     (questions not answered yet count as possibly satisfied)."""
     trial = {**answers, question_id: value}
-    rules = [rule for rule in content.rules if _may_apply(rule, trial)]
+    reached = []
+    for rule in content.rules:
+        possible = possible_level(content, rule, trial, open_questions=True)
+        reached += [(rule, possible[0])] if possible else []
     # A modifier raises a finding of its `raises` level: one already there, or a rule that may still apply.
-    raisable = {finding.level for finding in red_flag_findings(content, trial)} | {rule.level for rule in rules}
-    rules += [m for m in content.modifiers if m.raises in raisable and _may_apply(m, trial)]
-    return most_urgent([rule.level for rule in rules if any(c.question == question_id for c in rule.when)])
+    raisable = {finding.level for finding in red_flag_findings(content, trial)} | {level for _, level in reached}
+    for modifier in content.modifiers:
+        possible = possible_level(content, modifier, trial, open_questions=True)
+        reached += [(modifier, possible[0])] if possible and modifier.raises in raisable else []
+    return most_urgent([level for rule, level in reached if any(c.question == question_id for c in rule.when)])
 
 
 def blocks_a_rule(content: Content, answers: Answers, question_id: str, chosen: Iterable[Any],
@@ -131,15 +153,29 @@ def unheard_finding(content: Content, flag: Question) -> Finding:
 
 
 def rule_findings(content: Content, answers: Answers) -> list[Finding]:
-    """Findings from symptom patterns, then modifiers that raise other flags one step."""
-    findings = [Finding(r.id, r.level, r.finding, r.source) for r in content.rules if all_hold(r.when, answers)]
+    """Findings from symptom patterns, then modifiers that raise other flags one step; a pattern that may hold
+    because an answer is uncertain counts too, up to that answer's cap (the safe side)."""
+    findings = [f for f in (_rule_finding(content, rule, answers) for rule in content.rules) if f]
     flags = red_flag_findings(content, answers)
     raised = []
     for modifier in content.modifiers:
-        targets = [f for f in flags + findings if f.level == modifier.raises]
-        if targets and all_hold(modifier.when, answers):
-            raised.append(Finding(modifier.id, modifier.level, modifier.finding, modifier.source))
+        if any(f.level == modifier.raises for f in flags + findings):
+            raised += [f for f in [_rule_finding(content, modifier, answers)] if f]
     return findings + raised
+
+
+def _rule_finding(content: Content, rule: Rule, answers: Answers) -> Finding | None:
+    """A rule's finding when it holds; when it may hold only because of an uncertain answer, said so and capped."""
+    possible = possible_level(content, rule, answers)
+    if possible is None:
+        return None
+    level, hangs_on = possible
+    if hangs_on is None:
+        return Finding(rule.id, rule.level, rule.finding, rule.source)
+    uncertain = content.rules_raw["uncertain_rule"]
+    template = uncertain[UNCERTAIN[answers[hangs_on.question]]]
+    sign = content.questions_by_id[hangs_on.question].sign
+    return Finding(rule.id, level, template.format(sign=sign, finding=rule.finding), rule.source)
 
 
 def rank_sources(content: Content, answers: Answers) -> list[dict[str, Any]]:

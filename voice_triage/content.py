@@ -110,7 +110,7 @@ class Question:
     finding: str = ""
     suggests: str | None = None
     because: str = ""
-    sign: str = ""  # red flags: the sign in a few words, for "if that applies to you" when no answer was understood
+    sign: str = ""  # in a few words, for "I could not understand your answer about <sign>" (red flags, rule questions)
     one_by_one: str = ""  # multi, spoken: "{option}" wording to ask each option as yes or no after two misses
     steps: tuple[Step, ...] = ()  # number or duration, spoken: yes/no questions to narrow it after two misses
 
@@ -285,6 +285,7 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         id=reader.get(item, "id", where), kind=kind, text=reader.get(item, "text", where),
         reask=reader.get(item, "reask", where), source=reader.get(item, "source", where), options=options,
         ask_if=_conditions(reader, item.get("ask_if", []), f"{where}.ask_if"), one_by_one=one_by_one, steps=steps,
+        sign=item.get("sign", ""),
     )
 
 
@@ -418,6 +419,8 @@ def _check_references(content: Content) -> None:
                 raise ContentError(f"rules.toml: {rule.id}: unknown level {level!r}")
         for condition in rule.when:
             _check_condition("rules.toml", f"{rule.id}.when", condition, questions)
+            if not questions[condition.question].sign:  # named when that answer is uncertain ([uncertain_rule])
+                raise ContentError(f"questions.toml: {condition.question}: a question a rule looks at needs a `sign`")
     for index, feature in enumerate(content.features):
         _check_condition("rules.toml", f"feature[{index}]", feature.condition, questions)
     for stretch in content.stretches:
@@ -427,6 +430,16 @@ def _check_references(content: Content) -> None:
         if level not in content.levels:
             raise ContentError(f"rules.toml: level.{level}: missing required table")
     _check_unheard(content)
+    _check_uncertain_rule(content)
+
+
+def _check_uncertain_rule(content: Content) -> None:
+    """[uncertain_rule]: a wording for a rule that hangs on a "not sure" answer and one never understood."""
+    reader, uncertain = _Reader("rules.toml"), content.rules_raw["uncertain_rule"]
+    for key in ("unsure", "unheard"):
+        text = reader.get(uncertain, key, "uncertain_rule")
+        if "{finding}" not in text or "{sign}" not in text:
+            raise reader.fail(f"uncertain_rule.{key}", "must contain {sign} and {finding}")
 
 
 def _check_unheard(content: Content) -> None:
@@ -457,8 +470,8 @@ def load_content(folder: Path | None = None) -> Content:
         _check_sources(f"{name}.toml", raw[name], sources)
     _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "list_done", "reask", "carriers", "negation", "control_fillers", "control", "numbers",
                                                      "number_speech", "duration"))
-    _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "incomplete", "unclear_answers",
-                                                   "likely_source", "feature"))
+    _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "uncertain_rule", "incomplete",
+                                                   "unclear_answers", "likely_source", "feature"))
     _required_tables("advice.toml", raw["advice"], ("now", "explain", "self_care", "stretch", "stretches",
                                                     "seek_help", "ces_warning", "disclaimer"))
     questions_reader, rules_reader = _Reader("questions.toml"), _Reader("rules.toml")
