@@ -1,9 +1,16 @@
 """A rule that hangs on an answer given as "not sure", or never understood, counts as possibly holding, up to a cap."""
 from __future__ import annotations
 
-import pytest
+import itertools
 
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from voice_triage.assessment import _findings_as_answered, assess, most_urgent, rank, rule_findings
+from voice_triage.possible_answers import telling_values
+from voice_triage.content import load_content
 from voice_triage.events import Heard
+from voice_triage.understand import YESNO_VALUES
 
 ONE_LEG = {"age": "45", "location": "buttock and back of thigh", "side": "left", "duration": "three weeks",
            "quality": "shooting"}
@@ -83,3 +90,74 @@ def test_a_stretch_whose_caution_hangs_on_an_answer_not_sure_is_left_out(make_di
     report = _typed_report(make_dialog, {**ONE_LEG, "side": "in the middle", "tingling": tingling})
     stretches = " ".join(report["advice_sections"]["stretches"])
     assert ("Child's pose" not in stretches) is left_out  # its caution: leave it out with pins and needles
+
+
+CONTENT = load_content()
+RULE_QUESTIONS = sorted({c.question for rule in CONTENT.rules + CONTENT.modifiers for c in rule.when})
+UNCERTAIN_CAP = max(CONTENT.rules_raw["unsure"]["cap"], CONTENT.rules_raw["unheard"]["cap"], key=rank)
+
+
+def _definite_values(question_id):
+    """Every kind of clear answer a question can have, as the dialog records it (numbers: a spread of values)."""
+    question = CONTENT.questions_by_id[question_id]
+    options = [option.id for option in question.options]
+    if question.kind == "multi":
+        return st.lists(st.sampled_from(options), unique=True, max_size=3)
+    if question.kind == "duration":
+        return st.sampled_from([1, 10, 41, 42, 43, 60, 84, 85, 400]).map(lambda days: {"days": days, "text": ""})
+    return {"yesno": st.sampled_from(YESNO_VALUES[:2]), "choice": st.sampled_from(options),
+            "number": st.sampled_from([15, 19, 20, 39, 40, 45, 50, 51, 80])}[question.kind]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), flags=st.dictionaries(st.sampled_from([f.id for f in CONTENT.red_flags]),
+                                             st.sampled_from(["no", "yes", "unsure"]), max_size=2))
+def test_an_uncertain_answer_is_never_less_urgent_than_a_clear_answer_would_be_up_to_the_cap(data, flags):
+    answers = {**{flag.id: "no" for flag in CONTENT.red_flags}, **flags}
+    for question_id in RULE_QUESTIONS:
+        answers[question_id] = data.draw(_definite_values(question_id), label=question_id)
+    question_id = data.draw(st.sampled_from(RULE_QUESTIONS), label="uncertain")
+    clear = data.draw(_definite_values(question_id), label="clear")
+    uncertain = data.draw(st.sampled_from(["unsure", "unknown"] if question_id in YESNO_RULES else ["unknown"]))
+    with_clear = assess(CONTENT, {**answers, question_id: clear}).disposition
+    with_uncertain = assess(CONTENT, {**answers, question_id: uncertain}).disposition
+    # Whatever the clear answer would have set, the uncertain one reaches it, or at least the cap.
+    assert rank(with_uncertain) <= max(rank(with_clear), rank(UNCERTAIN_CAP))
+
+
+YESNO_RULES = {q for q in RULE_QUESTIONS if CONTENT.questions_by_id[q].kind == "yesno"}
+
+
+def _level(findings):
+    return most_urgent([finding.level for finding in findings])
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), flags=st.dictionaries(st.sampled_from([f.id for f in CONTENT.red_flags]),
+                                             st.sampled_from(["no", "yes", "unsure"]), max_size=2))
+def test_uncertain_answers_reach_exactly_the_most_urgent_way_they_could_have_gone_up_to_the_cap(data, flags):
+    """Checked against every mix of clear answers the uncertain ones could have been (brute force)."""
+    answers = {**{flag.id: "no" for flag in CONTENT.red_flags}, **flags}
+    uncertain = data.draw(st.lists(st.sampled_from(RULE_QUESTIONS), unique=True, min_size=1, max_size=3))
+    for question_id in RULE_QUESTIONS:
+        answers[question_id] = data.draw(_definite_values(question_id), label=question_id)
+    for question_id in uncertain:
+        answers[question_id] = data.draw(st.sampled_from(["unsure", "unknown"] if question_id in YESNO_RULES
+                                                         else ["unknown"]), label=f"{question_id} uncertain")
+    worlds = [{**answers, **dict(zip(uncertain, values))}
+              for values in itertools.product(*(telling_values(CONTENT, q) for q in uncertain))]
+    worst = most_urgent([_level(_findings_as_answered(CONTENT, world)) for world in worlds])
+    expected = most_urgent([_level(_findings_as_answered(CONTENT, answers)), max(worst, UNCERTAIN_CAP, key=rank)])
+    assert _level(rule_findings(CONTENT, answers)) == expected
+
+
+def test_a_question_asked_only_for_some_answers_is_asked_when_that_answer_was_never_understood(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    asked = []
+    while not dialog.finished:
+        asked.append(dialog.current.id)
+        typed = {**ONE_LEG, "duration": "zzz"}  # "Is it getting better?" is only for six to twelve weeks
+        dialog.hear(Heard(typed.get(dialog.current.id, "nothing" if dialog.current.kind == "multi" else "no"),
+                          typed=True))
+    assert dialog.answers["duration"] == "unknown" and "improving" in asked

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .content import LEVELS, SOURCE_IDS, Condition, Content, Question, Rule
+from .possible_answers import UNCERTAIN, is_uncertain, telling_values, uncertain_cap
 
 Answers = dict[str, Any]
 
@@ -52,31 +53,22 @@ def all_hold(conditions: tuple[Condition, ...], answers: Answers) -> bool:
     return all(holds(condition, answers) for condition in conditions)
 
 
-UNCERTAIN = {"unsure": "unsure", "unknown": "unheard"}  # an uncertain answer and the rules.toml table with its cap
-
-
-def possible_level(content: Content, rule: Rule, answers: Answers,
-                   open_questions: bool = False) -> tuple[str, Condition | None] | None:
-    """The level a rule could set, with the first uncertain condition it hangs on; None when an answer rules it out.
-
-    A condition whose answer is "not sure" or was never understood may hold, and makes the rule no more urgent than
-    that answer's cap ([unsure] or [unheard]); with `open_questions`, so may one whose question is not answered yet.
-    """
-    level, hangs_on = rule.level, None
+def possible_level(content: Content, rule: Rule, answers: Answers) -> str | None:
+    """The level a rule could still set, or None when an answer rules it out: a question not answered yet may
+    hold, and so may one answered "not sure" or never understood, which makes it no more urgent than its cap."""
+    level = rule.level
     for condition in rule.when:
-        if holds(condition, answers) or (open_questions and condition.question not in answers):
+        if holds(condition, answers) or condition.question not in answers:
             continue
         if not may_hold(condition, answers):
             return None
         level = max(level, content.rules_raw[UNCERTAIN[answers[condition.question]]]["cap"], key=rank)
-        hangs_on = hangs_on or condition
-    return level, hangs_on
+    return level
 
 
 def may_hold(condition: Condition, answers: Answers) -> bool:
     """Whether a condition holds, or might: its answer was "not sure" or never understood."""
-    answer = answers.get(condition.question)
-    return holds(condition, answers) or (isinstance(answer, str) and answer in UNCERTAIN)
+    return holds(condition, answers) or is_uncertain(answers.get(condition.question))
 
 
 def reachable_level(content: Content, answers: Answers, question_id: str, value: Any) -> str:
@@ -85,13 +77,13 @@ def reachable_level(content: Content, answers: Answers, question_id: str, value:
     trial = {**answers, question_id: value}
     reached = []
     for rule in content.rules:
-        possible = possible_level(content, rule, trial, open_questions=True)
-        reached += [(rule, possible[0])] if possible else []
+        level = possible_level(content, rule, trial)
+        reached += [(rule, level)] if level else []
     # A modifier raises a finding of its `raises` level: one already there, or a rule that may still apply.
     raisable = {finding.level for finding in red_flag_findings(content, trial)} | {level for _, level in reached}
     for modifier in content.modifiers:
-        possible = possible_level(content, modifier, trial, open_questions=True)
-        reached += [(modifier, possible[0])] if possible and modifier.raises in raisable else []
+        level = possible_level(content, modifier, trial)
+        reached += [(modifier, level)] if level and modifier.raises in raisable else []
     return most_urgent([level for rule, level in reached if any(c.question == question_id for c in rule.when)])
 
 
@@ -153,29 +145,64 @@ def unheard_finding(content: Content, flag: Question) -> Finding:
 
 
 def rule_findings(content: Content, answers: Answers) -> list[Finding]:
-    """Findings from symptom patterns, then modifiers that raise other flags one step; a pattern that may hold
-    because an answer is uncertain counts too, up to that answer's cap (the safe side)."""
-    findings = [f for f in (_rule_finding(content, rule, answers) for rule in content.rules) if f]
+    """Findings from symptom patterns and modifiers; where an answer they look at is uncertain, also those of the
+    most urgent clear answer it could have been, no more urgent than its cap and saying why (the safe side)."""
+    certain = _findings_as_answered(content, answers)
+    known = {finding.id for finding in certain}
+    patterns = [p for p in _possible_patterns(content, answers) if any(rule.id not in known for rule in p)]
+    if not patterns:
+        return certain
+    worst = min(patterns, key=lambda pattern: rank(pattern[-1].level))  # ties keep the content's order
+    return certain + [_uncertain_finding(content, rule, answers) for rule in worst if rule.id not in known]
+
+
+def _possible_patterns(content: Content, answers: Answers) -> list[list[Rule]]:
+    """Each rule that could hold with one clear answer to each uncertain question, and each modifier with the
+    finding it raises: a red flag, or a rule that could hold together with it."""
+    patterns = [[rule] for rule in content.rules if can_all_hold(content, rule.when, answers)]
+    flag_levels = {finding.level for finding in red_flag_findings(content, answers)}
+    for modifier in content.modifiers:
+        if modifier.raises in flag_levels and can_all_hold(content, modifier.when, answers):
+            patterns.append([modifier])
+        patterns += [[rule, modifier] for rule in content.rules
+                     if rule.level == modifier.raises and can_all_hold(content, rule.when + modifier.when, answers)]
+    return patterns
+
+
+def can_all_hold(content: Content, conditions: tuple[Condition, ...], answers: Answers) -> bool:
+    """Whether these conditions hold together, given the clear answers and one clear value for each uncertain one."""
+    for question_id in {condition.question for condition in conditions}:
+        on_it = [condition for condition in conditions if condition.question == question_id]
+        if not is_uncertain(answers.get(question_id)):
+            if not all(holds(condition, answers) for condition in on_it):
+                return False
+        elif not any(all(holds(c, {question_id: value}) for c in on_it)
+                     for value in telling_values(content, question_id)):
+            return False
+    return True
+
+
+def _findings_as_answered(content: Content, answers: Answers) -> list[Finding]:
+    """Findings from symptom patterns that hold, then modifiers that raise other flags one step."""
+    findings = [Finding(r.id, r.level, r.finding, r.source) for r in content.rules if all_hold(r.when, answers)]
     flags = red_flag_findings(content, answers)
     raised = []
     for modifier in content.modifiers:
-        if any(f.level == modifier.raises for f in flags + findings):
-            raised += [f for f in [_rule_finding(content, modifier, answers)] if f]
+        targets = [f for f in flags + findings if f.level == modifier.raises]
+        if targets and all_hold(modifier.when, answers):
+            raised.append(Finding(modifier.id, modifier.level, modifier.finding, modifier.source))
     return findings + raised
 
 
-def _rule_finding(content: Content, rule: Rule, answers: Answers) -> Finding | None:
-    """A rule's finding when it holds; when it may hold only because of an uncertain answer, said so and capped."""
-    possible = possible_level(content, rule, answers)
-    if possible is None:
-        return None
-    level, hangs_on = possible
-    if hangs_on is None:
-        return Finding(rule.id, rule.level, rule.finding, rule.source)
-    uncertain = content.rules_raw["uncertain_rule"]
-    template = uncertain[UNCERTAIN[answers[hangs_on.question]]]
-    sign = content.questions_by_id[hangs_on.question].sign
-    return Finding(rule.id, level, template.format(sign=sign, finding=rule.finding), rule.source)
+def _uncertain_finding(content: Content, rule: Rule, answers: Answers) -> Finding:
+    """A finding that holds only if an uncertain answer went one way: capped, and naming that answer."""
+    level = max(rule.level, uncertain_cap(content, answers), key=rank)
+    hangs_on = next((c.question for c in rule.when if is_uncertain(answers.get(c.question))), None)
+    if hangs_on is None:  # a modifier raising a finding that is itself uncertain
+        return Finding(rule.id, level, rule.finding, rule.source)
+    template = content.rules_raw["uncertain_rule"][UNCERTAIN[answers[hangs_on]]]
+    text = template.format(sign=content.questions_by_id[hangs_on].sign, finding=rule.finding)
+    return Finding(rule.id, level, text, rule.source)
 
 
 def rank_sources(content: Content, answers: Answers) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from transitions import Machine
 
 from . import report as reporting
 from .advice import compose
-from .assessment import all_hold, assess, blocks_a_rule, red_flag_findings, rule_findings, unheard_finding
+from .assessment import assess, blocks_a_rule, may_hold, red_flag_findings, rule_findings, unheard_finding
 from .content import Content, Option, Question
 from .events import Adjust, Ask, End, Event, Heard, Say
 from .one_by_one import OneByOne, OptionByOption
@@ -479,8 +479,9 @@ class Dialog(OptionByOption, StepByStep):
         return next((q for q in self.content.red_flags if q.id not in self.answers), None)
 
     def _next_symptom(self) -> Question | None:
+        # A question whose condition hangs on an uncertain answer is asked too: when in doubt, ask.
         return next((q for q in self.content.symptoms
-                     if q.id not in self.answers and all_hold(q.ask_if, self.answers)), None)
+                     if q.id not in self.answers and all(may_hold(c, self.answers) for c in q.ask_if)), None)
 
     def _ask(self, question: Question, short: bool = False, with_options: bool = False) -> None:
         """Ask a question, in full or in its short re-ask wording."""
