@@ -103,19 +103,27 @@ def document(rows: list[tuple], snr_args: list[str], took_s: float, planned: int
              "|---|---|---|---|---|---|"]
     for snr in dict.fromkeys(r[0] for r in rows):
         sel = [r for r in rows if r[0] == snr]
-        exact = sum(o.exact for _, o, _, _ in sel)
-        under = [o.case_id for _, o, _, ok in sel if ok and o.under_triaged]
-        missing = sum(not ok for *_, ok in sel)
-        source = sum(o.source_ok for _, o, _, _ in sel)
+        exact = sum(o.exact for _, o, *_ in sel)
+        under = [o.case_id for _, o, _, ok, _ in sel if ok and o.under_triaged]
+        missing = sum(not ok for *_, ok, _ in sel)
+        source = sum(o.source_ok for _, o, *_ in sel)
         lines.append(f"| {label(snr)} | {exact}/{len(sel)} | {len(under)}/{len(sel)}"
                      f"{' (' + ', '.join(under) + ')' if under else ''} | {source}/{len(sel)} | {missing} | "
-                     f"{statistics.median(o.questions for _, o, _, _ in sel):.0f} "
-                     f"({statistics.median(t for *_, t, _ in sel):.0f}) |")
-    lines += ["", "Per case:", "", "| noise | case | gold | got | likely source (acceptable) | questions (typed) |",
-              "|---|---|---|---|---|---|"]
+                     f"{statistics.median(o.questions for _, o, *_ in sel):.0f} "
+                     f"({statistics.median(t for _, _, t, *_ in sel):.0f}) |")
+    lines += ["", "Per case (why: the findings that set the outcome; not understood: answers given up on or \"not "
+              "sure\"):", "", "| noise | case | gold | got | likely source (acceptable) | questions (typed) | why | "
+              "not understood |", "|---|---|---|---|---|---|---|---|"]
     lines += [f"| {label(snr)} | {o.case_id} | {o.gold} | {o.got} | {o.source_got} ({', '.join(o.source_gold)}) | "
-              f"{o.questions} ({t}) |" for snr, o, t, _ in rows]
+              f"{o.questions} ({t}) | {why} |" for snr, o, t, _, why in rows]
     return "\n".join(lines) + "\n"
+
+
+def why(report: dict) -> str:
+    """The findings behind an outcome (id and level) and the answers not understood, for the per-case table."""
+    findings = ", ".join(f"{f['id']} {f['level']}" for f in report.get("findings", [])) or "none"
+    unclear = [question for question, answer in report.get("answers", {}).items() if answer in ("unknown", "unsure")]
+    return f"{findings} | {', '.join(unclear) or 'none'}"
 
 
 def main() -> int:
@@ -136,7 +144,7 @@ def main() -> int:
             outcome = Outcome(case["id"], case["disposition"], report.get("disposition", "none"),
                               list(case.get("acceptable", [case["disposition"]])), list(case.get("source", ["any"])),
                               report.get("likely_source", "none"), asks)
-            rows.append((snr, outcome, typed_asks[case["id"]], bool(report)))
+            rows.append((snr, outcome, typed_asks[case["id"]], bool(report), why(report)))
             print(f"{label(snr)} {case['id']}: {outcome.got} (gold {outcome.gold}), source {outcome.source_got}, "
                   f"{asks} asks", file=sys.stderr)
             # Rewritten after every case: a run stopped early (noisy cases are slow) still leaves its table.
