@@ -110,11 +110,30 @@ def test_a_clear_step_answer_that_could_drop_a_rule_is_asked_twice_and_one_that_
     assert sure.answers["duration"]["text"] == "more than twelve weeks"
 
 
-def test_a_clear_step_answer_heard_the_other_way_the_second_time_leaves_the_duration_not_understood(
-        make_dialog, content):
+@pytest.mark.parametrize(("hearings", "duration"), [
+    # "No" to "more than twelve weeks?" would drop long-term pain: it needs two more hearings than "yes".
+    ([("no", 0.95), ("yes", 0.6), ("yes", 0.6)], 85),  # "yes" keeps the rule: heard twice, it is taken
+    ([("no", 0.95), ("yes", 0.6), ("no", 0.95), ("no", 0.95)], None),  # three to one: "no" stands, next step
+    ([("zzz", 0.9), ("no", 0.95), ("zzz", 0.9)], "unknown"),  # missed twice: not understood
+])
+def test_a_step_heard_two_ways_is_asked_again_until_its_hearings_settle_it(make_dialog, content, hearings,
+                                                                           duration):
     dialog = _at_duration_steps(make_dialog, content)
-    dialog.hear(Heard("no", 0.95))
-    dialog.hear(Heard("yes", 0.6))  # not sure enough to stand alone, and not what was heard first
+    for text, confidence in hearings:
+        events = dialog.hear(Heard(text, confidence))
+    if duration is None:
+        assert events[-1].question == "duration:over_six_weeks" and "duration" not in dialog.answers
+    else:
+        assert dialog.answers["duration"] in (duration, {"days": duration, "text": "more than twelve weeks",
+                                                         "approximate": True})
+
+
+def test_a_step_never_settled_in_four_hearings_is_not_understood(make_dialog, content):
+    dialog = _at_duration_steps(make_dialog, content)
+    for text, confidence in [("no", 0.95), ("yes", 0.6), ("no", 0.95)]:
+        dialog.hear(Heard(text, confidence))
+    assert "duration" not in dialog.answers  # "no" leads by one: asked a fourth time
+    dialog.hear(Heard("zzz", 0.9))
     assert dialog.answers["duration"] == "unknown"
 
 

@@ -7,13 +7,13 @@ yes/no questions (questions.toml [[question.step]]) settle as much as the number
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .assessment import blocks_a_rule
 from .content import Question, Settled, Step, bands
 from .events import Ask, Heard
-from .thresholds import SURE_NO
+from .thresholds import MAX_STEP_HEARINGS, SURE_NO
 
 if TYPE_CHECKING:  # the mixin's host
     from .dialog import Dialog
@@ -25,8 +25,7 @@ class Stepping:
 
     question: Question
     step: Step
-    missed: bool = False  # the current step was not understood once already
-    faint: str | None = None  # "yes" or "no" heard too faintly to take at the first try of this step
+    heard: list[str | None] = field(default_factory=list)  # this step's hearings: "yes", "no", or None (missed)
 
 
 def settled_value(question: Question, end: Settled) -> dict[str, Any]:
@@ -52,38 +51,49 @@ class StepByStep:
                            "yesno", self.controls))
 
     def _hear_step(self: Dialog, heard: Heard) -> None:
-        """Yes or no leads to the next step or settles the answer; not understood twice, it is unknown."""
+        """Yes or no leads to the next step or settles the answer; missed twice, or never settled, it is unknown."""
         understanding = self.interpreter.understand(self.yes_no, heard.text)
         if control := self._taken_control(understanding.control, heard):
             self._control(control)
             return
         one = self.one
         value = understanding.value if understanding.value in ("yes", "no") and heard.confidence > 0 else None
-        # A step decides a line the rules use (six weeks, fifty years), so it is taken at once only when heard
-        # clearly; a fainter answer is asked again, and two hearings of the same answer agree, however faint (at
-        # 20 dB most answers come back at confidence 0.3: a "no" heard twice that way left p-s1's duration
-        # unknown). At 10 dB a "yes" to "more than six weeks?" was heard as "nope" at 0.5 and taken: p-g2 ended
-        # at self-care instead of a GP (scripts/bench_spoken.py). Heard differently twice, it stays unknown.
-        # An answer that alone keeps a more urgent rule from applying is asked twice however sure it sounds:
-        # confidence cannot catch a sure mishearing (the same reason as Dialog._keeps_a_rule_off).
-        to_be_sure = bool(value) and heard.confidence >= SURE_NO and self._step_keeps_a_rule_off(value)
-        taken = value if (heard.confidence >= SURE_NO and not to_be_sure) or (value and value == one.faint) else None
+        one.heard.append(value)
+        taken = self._step_answer(value, heard.confidence)
         self._log(one.question, heard, taken)
         if taken is None:
-            # Missed, or heard two ways: unknown. A clear answer heard after one miss still gets its second hearing.
-            if one.missed and not (to_be_sure and one.faint is None):
+            if one.heard.count(None) >= 2 or len(one.heard) >= MAX_STEP_HEARINGS:
                 self._finish_steps("unknown")
                 return
-            one.missed, one.faint = True, value
-            self._say(self.phrases["to_be_sure"] if to_be_sure else self._sorry(heard))
+            sure = value is not None and heard.confidence >= SURE_NO
+            self._say(self.phrases["to_be_sure"] if sure else self._sorry(heard))
             self._emit_ask(self.current_ask)
             return
         target = one.step.yes if taken == "yes" else one.step.no
         if isinstance(target, Settled):
             self._finish_steps(settled_value(one.question, target))
             return
-        one.step, one.missed, one.faint = next(s for s in one.question.steps if s.id == target), False, None
+        one.step, one.heard = next(s for s in one.question.steps if s.id == target), []
         self._ask_step()
+
+    def _step_answer(self: Dialog, value: str | None, confidence: float) -> str | None:
+        """The step's answer once its hearings settle it, else None.
+
+        A step decides a line the rules use (six weeks, fifty years). An answer that keeps every rule the other
+        answer could reach is taken at once when heard clearly, or when heard twice however faint (at 20 dB most
+        answers come back at confidence 0.3: a "no" heard twice that way left p-s1's duration unknown). An answer
+        that alone keeps a more urgent rule from applying must be heard twice more than the other answer, however
+        sure it sounds: at 10 dB a "yes" to "more than six weeks?" was heard as "nope" at 0.5 and taken, and p-g2
+        ended at self-care instead of a GP (scripts/bench_spoken.py); confidence cannot catch a sure mishearing.
+        Heard two ways, it is asked again (up to MAX_STEP_HEARINGS) rather than given up on at once.
+        """
+        if value is None:
+            return None
+        heard = self.one.heard
+        other = "no" if value == "yes" else "yes"
+        if self._step_keeps_a_rule_off(value):
+            return value if heard.count(value) - heard.count(other) >= 2 else None
+        return value if confidence >= SURE_NO or heard.count(value) >= 2 else None
 
     def _step_keeps_a_rule_off(self: Dialog, value: str) -> bool:
         """Whether some value this step's answer leads to stays short of a level the other answer could reach."""
