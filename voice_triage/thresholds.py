@@ -6,7 +6,7 @@ MIN_CONFIDENCE = 0.5  # a heard answer below this is asked again (or, when it ma
 # fairly confident "no" (benchmark, 10 dB: about 6 in 10 of those wrong answers score under 0.8).
 SURE_NO = 0.8
 # The same line takes a spoken answer to a step ("Has it been more than six weeks?") at the first hearing; below
-# it the step is asked again and two hearings must agree (steps.py).
+# it the step is asked again and taken once heard twice (steps.py).
 # A step heard two ways is asked again up to this many hearings in all before it is "not understood": at 10 dB the
 # age was not understood in 7 of 12 conversations, and an age not understood counts as possibly over fifty.
 MAX_STEP_HEARINGS = 4
