@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .content import LEVELS, SOURCE_IDS, Condition, Content, Question, Rule
-from .possible_answers import UNCERTAIN, is_uncertain, telling_values, uncertain_cap
+from .possible_answers import UNCERTAIN, is_uncertain, rule_questions, telling_values, uncertain_cap
 
 Answers = dict[str, Any]
 
@@ -56,14 +56,11 @@ def all_hold(conditions: tuple[Condition, ...], answers: Answers) -> bool:
 def possible_level(content: Content, rule: Rule, answers: Answers) -> str | None:
     """The level a rule could still set, or None when an answer rules it out: a question not answered yet may
     hold, and so may one answered "not sure" or never understood, which makes it no more urgent than its cap."""
-    level = rule.level
-    for condition in rule.when:
-        if holds(condition, answers) or condition.question not in answers:
-            continue
-        if not may_hold(condition, answers):
-            return None
-        level = max(level, content.rules_raw[UNCERTAIN[answers[condition.question]]]["cap"], key=rank)
-    return level
+    answered = tuple(condition for condition in rule.when if condition.question in answers)
+    if not can_all_hold(content, answered, answers):
+        return None
+    caps = [content.rules_raw[UNCERTAIN[answers[c.question]]]["cap"] for c in answered if not holds(c, answers)]
+    return max([rule.level, *caps], key=rank)
 
 
 def may_hold(condition: Condition, answers: Answers) -> bool:
@@ -148,6 +145,8 @@ def rule_findings(content: Content, answers: Answers) -> list[Finding]:
     """Findings from symptom patterns and modifiers; where an answer they look at is uncertain, also those of the
     most urgent clear answer it could have been, no more urgent than its cap and saying why (the safe side)."""
     certain = _findings_as_answered(content, answers)
+    if not any(is_uncertain(answers.get(question)) for question in rule_questions(content)):
+        return certain  # the usual case, on every answer: nothing to weigh
     known = {finding.id for finding in certain}
     patterns = [p for p in _possible_patterns(content, answers) if any(rule.id not in known for rule in p)]
     if not patterns:
