@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from voice_triage.assessment import _findings_as_answered, assess, most_urgent, rank, rule_findings
-from voice_triage.possible_answers import telling_values
 from voice_triage.content import load_content
 from voice_triage.events import Heard
+from voice_triage.possible_answers import telling_values
 from voice_triage.understand import YESNO_VALUES
 
 ONE_LEG = {"age": "45", "location": "buttock and back of thigh", "side": "left", "duration": "three weeks",

@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .content import LEVELS, SOURCE_IDS, Condition, Content, Question, Rule
-from .possible_answers import UNCERTAIN, is_uncertain, rule_questions, telling_values, uncertain_cap
-
-Answers = dict[str, Any]
+from .possible_answers import UNCERTAIN, Answers, is_uncertain, rule_questions, telling_values, uncertain_cap
 
 
 def rank(level: str) -> int:
