@@ -28,9 +28,10 @@ class OneByOne:
     chosen: list[str] = field(default_factory=list)
     understood: bool = False  # at least one option got a clear yes or no
     missed: bool = False  # the current option was not understood once already
-    end_heard: bool = False  # "that's all" was heard once for the current option
+    end_heard: bool = False  # "that's all" was heard once, and no other answer understood since
     no_heard: bool = False  # a "no" that could keep a rule off was heard once for the current option
     skipped: list[str] = field(default_factory=list)  # options never understood (counted as not said)
+    skipped_after_end: list[str] = field(default_factory=list)  # ... since that "that's all": no, if it is heard again
 
 
 class OptionByOption:
@@ -63,7 +64,9 @@ class OptionByOption:
         """Yes adds the option, no skips it; not understood twice skips it too (a symptom, not a warning sign),
         though a skipped option a rule looks for keeps the outcome at least GP (`_finish_one_by_one`).
 
-        "That's all" ends the list: the options not yet asked count as no. By voice it must be heard twice in a row.
+        "That's all" ends the list: the options not yet asked count as no. By voice it must be heard twice, with
+        no other answer understood between (a miss between does not count, and the second may come on a later
+        option); options missed between the two count as no, since the person had said that was all.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
         if control := self._taken_control(understanding.control, heard):
@@ -75,8 +78,15 @@ class OptionByOption:
         value = "done" if done else understanding.value if clear else None
         # Ending a list must be heard twice: at 10 dB a "yes" was heard as "no others" at confidence 1.0 and
         # emptied p-s3's location list, and at 0.94 cut p-g2's after its first place (scripts/bench_spoken.py
-        # traces); the places cut off (back of the thigh, below the knee) are what some rules look for.
+        # traces); the places cut off (back of the thigh, below the knee) are what some rules look for. A miss
+        # between the two does not undo the first: at 10 dB "that's all" is understood about two times in five,
+        # so "twice in a row" rarely came and each later option was asked about twice more.
         unconfirmed_end = value == "done" and self.by_voice and not one.end_heard
+        if value not in (None, "done"):  # another answer understood: the person was not done after all
+            one.skipped += one.skipped_after_end
+            one.end_heard, one.skipped_after_end = False, []
+        elif done and not unconfirmed_end:  # the second "that's all": what was missed since the first is a no
+            one.skipped_after_end = []
         one.end_heard = one.end_heard or unconfirmed_end
         # So must a "no" that could keep a rule off ("below the knee?" while numbness in both legs is possible).
         unconfirmed_no = value == "no" and self.by_voice and not one.no_heard and self._option_keeps_a_rule_off()
@@ -93,9 +103,9 @@ class OptionByOption:
             self._emit_ask(self.current_ask)
             return
         if value is None:
-            one.skipped.append(option.id)
+            (one.skipped_after_end if one.end_heard else one.skipped).append(option.id)
         one.remaining = [] if done else one.remaining[1:]
-        one.missed, one.end_heard, one.no_heard = False, False, False
+        one.missed, one.no_heard = False, False
         one.understood = one.understood or value is not None
         if value == "yes":
             one.chosen.append(option.id)
@@ -117,7 +127,8 @@ class OptionByOption:
         partly unclear, which keeps the outcome at least at the [unclear_answers] level.
         """
         one = self.one
-        unclear = one.understood and any(self._option_keeps_a_rule_off(option) for option in one.skipped)
+        missed = one.skipped + one.skipped_after_end
+        unclear = one.understood and any(self._option_keeps_a_rule_off(option) for option in missed)
         self._settle_sub_dialog(one.question, one.chosen if one.understood else "unknown", unclear)
 
     def _settle_sub_dialog(self: Dialog, question: Question, value: Any, unclear: bool = False) -> None:
