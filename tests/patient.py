@@ -64,6 +64,12 @@ def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _one_by_one_pattern() -> str:
+    """A regular expression for the questions that ask one option at a time ("does it hurt here: ")."""
+    starts = [q.one_by_one.split("{option}")[0].lower() for q in _content().symptoms if q.one_by_one]
+    return "^(" + "|".join(re.escape(start) for start in starts) + ")"
+
+
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
 
 
@@ -80,8 +86,7 @@ class Patient:
             (r"say '?continue'? when you are ready", lambda: "continue"),
             (r"^are you (over|under) (\w+)", self.age_step),
             (r"for more than (six|twelve) weeks", self.duration_step),
-            (r"^(does it hurt here|does it feel like this|does this make it worse|does this make it easier): ",
-             self.one_thing),
+            (_one_by_one_pattern(), self.one_thing),  # "Does it hurt here: groin?", from the content's wordings
             (r"repeat that", lambda: "no"),
             (r"urine|bladder", lambda: self.flag("bladder_bowel")),
             (r"bowel", lambda: self.flag("bladder_bowel")),
@@ -197,11 +202,12 @@ class Patient:
                      if q.one_by_one and self.question.startswith(q.one_by_one.split("{option}")[0]))
         thing = self.question[len(asked.one_by_one.split("{option}")[0]):].rstrip("?")
         wording = {"location": PLACES, "worse": WORSE, "better": BETTER}.get(asked.id, {})
-        own = [wording.get(fact, fact) for fact in self.facts.get(asked.id, [])]
+        facts = self.facts.get(asked.id, [])
+        own = [facts] if isinstance(facts, str) else [wording.get(fact, fact) for fact in facts]  # "how it started"
         interpreter = _interpreter()
-        meant = set(interpreter.understand(asked, _listing(own)).value or []) if own else set()
+        meant = _as_set(interpreter.understand(asked, _listing(own)).value) if own else set()
         said_yes = self.said_yes.setdefault(asked.id, set())
-        option = set(interpreter.understand(asked, thing).value or ["?"])
+        option = _as_set(interpreter.understand(asked, thing).value) or {"?"}
         if meant <= said_yes and not option <= said_yes:  # all said already (asked again: says yes again)
             self.meant = None
             return self.random.choice(["that's all", "no more", "that's it"])
@@ -218,6 +224,13 @@ class Patient:
         items = [wording[w] for w in self.facts.get(fact, [])]
         self.meant = list(self.facts.get(fact, [])) + items
         return _listing(items) if items else self.random.choice(["nothing really", "nothing"])
+
+
+def _as_set(value: Any) -> set[str]:
+    """Options an answer names: a list's items, or a single option ("strain"); none for "other" or nothing."""
+    if isinstance(value, list):
+        return set(value)
+    return {value} if isinstance(value, str) and value != "other" else set()
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
     ("questions.toml", 'sign = "tingling or numbness in a leg"\n', '', "questions.toml: tingling: a question a rule looks at needs a `sign`"),
     ("rules.toml", 'so to be safe I am counting this: {finding}"\nunheard', 'so to be safe I am counting this"\nunheard', "rules.toml: uncertain_rule.unsure: must contain {sign} and {finding}"),
     ("questions.toml", 'kind = "multi"', 'kind = "essay"', "questions.toml: question[1].kind: unknown kind 'essay'"),
+    ("questions.toml", 'sign = "which side hurts"\n', 'sign = "which side hurts"\none_by_one = "Is it here: {option}?"\n', "questions.toml: question[2].one_by_one: only for multi and free questions"),
+    ("questions.toml", 'one_by_one = "Did it start like this: {option}?"', 'one_by_one = "Did it start like this?"', "questions.toml: question[11].one_by_one: only for multi and free questions, and must contain {option}"),
     ("questions.toml", '{ question = "age", op = "lt", value = 45 }', '{ question = "shoe_size", op = "lt", value = 45 }', "questions.toml: morning_stiffness.ask_if: unknown question 'shoe_size'"),
     ("rules.toml", 'value = "groin"', 'value = "elbow"', "rules.toml: feature[0]: 'elbow' is not an option of question 'location'"),
     ("rules.toml", 'level = "gp"\nwhen = [{ question = "tingling"', 'level = "soonish"\nwhen = [{ question = "tingling"', "rules.toml: one_leg_nerve: unknown level 'soonish'"),

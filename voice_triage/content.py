@@ -18,7 +18,7 @@ OPS = ("eq", "ne", "lt", "gt", "le", "ge", "in", "includes", "includes_any")
 PHRASE_KEYS = (
     "welcome", "not_understood", "not_heard", "hard_to_hear", "hard_to_hear_typing", "options_yesno",
     "options_list", "options_number", "options_duration", "options_free", "give_up_red_flag", "give_up_symptom",
-    "one_by_one", "one_by_one_done", "in_steps", "to_be_sure", "confirm_yes", "confirm_no", "confirm_unsure",
+    "one_by_one", "one_by_one_single", "one_by_one_done", "in_steps", "to_be_sure", "confirm_yes", "confirm_no", "confirm_unsure",
     "confirm_stop", "not_stopping", "confirm_value", "help", "back_none", "back_done", "restart", "slower", "faster",
     "more_time", "continue", "silence_wait", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
     "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
@@ -111,7 +111,7 @@ class Question:
     suggests: str | None = None
     because: str = ""
     sign: str = ""  # in a few words, for "I could not understand your answer about <sign>" (red flags, rule questions)
-    one_by_one: str = ""  # multi, spoken: "{option}" wording to ask each option as yes or no after two misses
+    one_by_one: str = ""  # multi or free, spoken: "{option}" wording to ask each option as yes or no after two misses
     steps: tuple[Step, ...] = ()  # number or duration, spoken: yes/no questions to narrow it after two misses
 
     @property
@@ -276,8 +276,8 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
     if kind in ("choice", "multi") and not options:
         raise reader.fail(f"{where}.option", f"a {kind} question needs options")
     one_by_one = item.get("one_by_one", "")
-    if one_by_one and (kind != "multi" or "{option}" not in one_by_one):
-        raise reader.fail(f"{where}.one_by_one", "only for multi questions, and must contain {option}")
+    if one_by_one and (kind not in ("multi", "free") or "{option}" not in one_by_one):
+        raise reader.fail(f"{where}.one_by_one", "only for multi and free questions, and must contain {option}")
     steps = _steps(reader, item.get("step", []), f"{where}.step")
     if steps and kind not in ("number", "duration"):
         raise reader.fail(f"{where}.step", "only for number and duration questions")

@@ -2,7 +2,8 @@
 
 Spoken sentence answers are the weakest by voice (places 86% understood clean, 15% at 10 dB) and yes/no the
 strongest (99.6% and 86%; docs/benchmarks-voice.md), so a list question missed twice becomes a row of yes/no
-questions.
+questions. A free question with options ("How did it start?") is asked the same way, and its first "yes" is the
+answer.
 """
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ class OneByOne:
     skipped: list[str] = field(default_factory=list)  # options never understood (counted as not said)
     skipped_after_end: list[str] = field(default_factory=list)  # ... since that "that's all": no, if it is heard again
 
+    @property
+    def single(self) -> bool:
+        """One answer only (a free question): the first "yes" ends it."""
+        return self.question.kind != "multi"
+
 
 class OptionByOption:
     """The one-option-at-a-time part of `Dialog` (state `one_by_one`)."""
@@ -45,7 +51,7 @@ class OptionByOption:
             return
         if not isinstance(self.one, OneByOne) or self.one.question is not self.current:
             self.one = OneByOne(self.current, list(self.current.options))
-            self._say(self.phrases["one_by_one"])
+            self._say(self.phrases["one_by_one_single" if self.one.single else "one_by_one"])
         self._ask_option()
 
     def _one_by_one_due(self: Dialog, question: Question | None) -> bool:
@@ -57,8 +63,9 @@ class OptionByOption:
     def _ask_option(self: Dialog) -> None:
         """Ask whether the next option applies, as a yes/no question."""
         question, option = self.one.question, self.one.remaining[0]
+        offered = ("yes", "no") if self.one.single else ("yes", "no", self.list_done[0])
         self._emit_ask(Ask(question.one_by_one.format(option=option.label), f"{question.id}:{option.id}",
-                           ("yes", "no", self.list_done[0]), self.option_vocabulary, "yesno", self.controls))
+                           offered, self.option_vocabulary, "yesno", self.controls))
 
     def _hear_option(self: Dialog, heard: Heard) -> None:
         """Yes adds the option, no skips it; not understood twice skips it too (a symptom, not a warning sign),
@@ -109,6 +116,7 @@ class OptionByOption:
         one.understood = one.understood or value is not None
         if value == "yes":
             one.chosen.append(option.id)
+            one.remaining = [] if one.single else one.remaining
         if one.remaining:
             self._ask_option()
         else:
@@ -118,16 +126,24 @@ class OptionByOption:
         """Whether leaving an option (the current one) out could keep a rule off that naming it would leave possible."""
         one = self.one
         option_id = option_id or one.remaining[0].id
+        if one.single:  # "no" leaves the other options (or "other"); "yes" would be this one
+            others = [option.id for option in one.question.options if option.id != option_id]
+            return blocks_a_rule(self.content, self.answers, one.question.id, [*others, "other"], [option_id])
         return blocks_a_rule(self.content, self.answers, one.question.id, [one.chosen], [[*one.chosen, option_id]])
 
     def _finish_one_by_one(self: Dialog) -> None:
         """Record the options said yes to ("unknown" if no option was understood at all) and move on.
 
         An option never understood counts as not said; where it could have kept a rule off, the list is marked
-        partly unclear, which keeps the outcome at least at the [unclear_answers] level.
+        partly unclear, which keeps the outcome at least at the [unclear_answers] level. A single answer is the
+        option said yes to, "other" when every option was a clear no, and "unknown" when one was missed.
         """
         one = self.one
         missed = one.skipped + one.skipped_after_end
+        if one.single:
+            value = one.chosen[0] if one.chosen else "unknown" if missed or not one.understood else "other"
+            self._settle_sub_dialog(one.question, value)
+            return
         unclear = one.understood and any(self._option_keeps_a_rule_off(option) for option in missed)
         self._settle_sub_dialog(one.question, one.chosen if one.understood else "unknown", unclear)
 
