@@ -87,9 +87,9 @@ NOTES = """## Reading these numbers
   phrases among the carrier words of vocabulary.toml [carriers], such as "my", "it's", "about") and are
   weaker, most of all in noise: places 86% and durations 94% clean, 15% and 26% at 10 dB. So by voice the
   dialog reads every age, duration, list and "how it started" back ("I heard lower back, buttock. Is that
-  right?"); it stands only on a clear "yes". A list missed twice is asked one option at a time as yes/no;
-  other answers move on after three failed tries and keep the outcome at least "see a GP"
-  (rules.toml [unclear_answers]).
+  right?"); it stands only on a clear "yes". A list or "how it started" missed twice is asked one option at a
+  time as yes/no, an age or duration in yes/no steps; other answers move on after three failed tries and keep
+  the outcome at least "see a GP" (rules.toml [unclear_answers]).
 - The spotting decoder runs without the lattice best-path pass, and when its strong word-insertion penalty
   leaves no path at all (short robotic answers such as "hip"), the answers are tried once more as a
   one-phrase grammar without control words. Before (2026-11-23): places 46% and durations 62% clean, 11%
