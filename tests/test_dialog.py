@@ -479,6 +479,48 @@ def _to_symptoms(dialog, content):
     return events
 
 
+def _to_side_with_a_leg_place(dialog, content):
+    """By voice up to the side, with pain below the knee (so "right" keeps the both-legs rule off: read back)."""
+    _to_location(dialog, content)
+    dialog.hear(Heard("my lower back and below the knee", 0.9))
+    dialog.hear(Heard("yes", 0.9))
+    assert dialog.current.id == "side"
+
+
+def test_a_side_heard_the_same_twice_with_unclear_checks_stands(make_dialog, content):
+    """At 10 dB p-g2's "the right side" was heard as "right" three times and each "yep" to the read-back was
+    missed, so the side ended "not understood" (and the outcome at least GP). Two hearings that agree stand."""
+    dialog = make_dialog(spoken=True)
+    _to_side_with_a_leg_place(dialog, content)
+    assert dialog.hear(Heard("right", 0.9))[-1].text == "I heard right. Is that right?"
+    assert dialog.hear(Heard("mumble", 0.2))[-1].question == "side" and "side" not in dialog.answers
+    assert dialog.hear(Heard("the right side", 0.9))[-1].text == "I heard right. Is that right?"
+    dialog.hear(Heard("yep", 0.3))  # faint again
+    assert dialog.answers["side"] == "right" and dialog.current.id != "side"
+
+
+def test_a_side_with_a_clear_no_or_not_sure_check_or_heard_differently_is_asked_again(make_dialog, content):
+    for first_check, second_answer in ((Heard("no", 0.9), "right"), (Heard("not sure", 0.9), "right"),
+                                       (Heard("mumble", 0.2), "left")):
+        dialog = make_dialog(spoken=True)
+        _to_side_with_a_leg_place(dialog, content)
+        dialog.hear(Heard("right", 0.9))
+        dialog.hear(first_check)
+        dialog.hear(Heard(second_answer, 0.9))
+        events = dialog.hear(Heard("mumble", 0.2))
+        assert events[-1].question == "side" and "side" not in dialog.answers
+
+
+def test_an_age_heard_the_same_twice_with_unclear_checks_still_needs_a_clear_yes(make_dialog, content):
+    """ "Forty" was heard as "fourteen" twice in a row at 10 dB (p-g2): numbers do not stand on agreement."""
+    dialog = make_dialog(spoken=True)
+    _to_symptoms(dialog, content)
+    for _ in range(2):
+        assert dialog.hear(Heard("fourteen", 0.9))[-1].text == "I heard 14. Is that right?"
+        dialog.hear(Heard("mumble", 0.2))
+    assert "age" not in dialog.answers
+
+
 def test_spoken_age_and_duration_are_confirmed_and_a_no_asks_again(make_dialog, content):
     dialog = make_dialog(spoken=True)
     assert _to_symptoms(dialog, content)[-1].question == "age"

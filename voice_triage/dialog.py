@@ -49,6 +49,11 @@ EMERGENCY_REPEAT = "emergency_repeat"
 # ("free") names a likely source's reason: on clean speech "after a long hill walk" was heard as "after long
 # journey", a strain read as sitting (scripts/bench_spoken.py, p-s2). "other" (no option named) is not read back.
 CONFIRMED_KINDS = ("number", "duration", "multi", "free")
+# A read-back of one of these kinds whose check was unclear twice stands when both hearings gave the same answer
+# (as a red-flag "no" heard twice does): in the 10 dB benchmark "the right side" was heard as "right" three times
+# and every "yep" to the read-back missed, so the side ended "not understood". Not for numbers and durations:
+# "forty" was heard as "fourteen" twice in a row (p-g2), so those still need a clear "yes".
+AGREEING_KINDS = ("choice", "free")
 # The pending "answer" while a spoken stop is checked: in the noisy-room benchmark (scripts/bench_spoken.py)
 # noise heard as "that's enough" once ended a public emergency case at gp.
 STOP = "stop"
@@ -91,6 +96,7 @@ class Dialog(OptionByOption, StepByStep):
         self.pending: tuple[Question, Any] | None = None
         self.doubted: set[str] = set()  # red flags whose unsure "no" could not be confirmed once already
         self.faint: set[str] = set()  # emergency flags whose pending "yes" was heard faintly: kept only on a clear yes
+        self.unchecked: dict[str, Any] = {}  # read-back answers whose check was unclear, by question id
         self.partly_unclear: set[str] = set()  # lists with a part never understood that a rule looks for
         self.one: OneByOne | Stepping | None = None  # a question asked option by option or step by step (voice)
         self.ended_by = ""
@@ -276,6 +282,7 @@ class Dialog(OptionByOption, StepByStep):
         """Store an answer and remember the order for "go back"."""
         self.answers[question.id] = value
         self.partly_unclear.discard(question.id)
+        self.unchecked.pop(question.id, None)
         self.history.append(question.id)
         self.tries = 0
 
@@ -286,7 +293,8 @@ class Dialog(OptionByOption, StepByStep):
         kept only on a clear yes; otherwise the question is asked again, and after repeated tries the answer
         counts as "not sure", which is triaged as a possible yes. A read-back answer (age, duration, list, how it
         started) has no safe side, so it too stands only on a clear yes: kept on an unclear check, an age of 42
-        misheard as 5 made a gp case urgent (scripts/bench_spoken.py, p-g2 at 20 dB). A spoken "stop" ends the
+        misheard as 5 made a gp case urgent (scripts/bench_spoken.py, p-g2 at 20 dB); a side or how it started
+        stands also when heard the same twice and neither check was a clear "no" (AGREEING_KINDS). A spoken "stop" ends the
         conversation only on a clear yes (or "stop" again); otherwise the question is asked again.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
@@ -315,10 +323,16 @@ class Dialog(OptionByOption, StepByStep):
                 self._doubt_red_flag_no(question)
         elif ((question.id in self.faint or question.kind in CONFIRMED_KINDS or self._keeps_a_rule_off(question, value))
               and not (understanding.value == "yes" and clear)):
-            # A faint "yes", a read-back or an answer that keeps a rule off stands only on a clear "yes";
-            # otherwise ask again (a red flag in the end says what to do).
+            # A faint "yes", a read-back or an answer that keeps a rule off stands only on a clear "yes", or on
+            # the same answer heard again with an unclear check (AGREEING_KINDS); otherwise ask again (a red
+            # flag in the end says what to do).
             self.faint.discard(question.id)
-            self._read_back_rejected(question)
+            unclear_check = not clear or understanding.value not in ("no", "unsure")
+            if unclear_check and question.kind in AGREEING_KINDS and self.unchecked.get(question.id) == value:
+                self._record(question, value)
+            else:
+                self.unchecked[question.id] = value if unclear_check else None
+                self._read_back_rejected(question)
         elif understanding.value == "no" and clear:
             self._read_back_rejected(question)
         else:
@@ -433,6 +447,7 @@ class Dialog(OptionByOption, StepByStep):
         last = self.history.pop()
         self.answers.pop(last, None)
         self.partly_unclear.discard(last)
+        self.unchecked.pop(last, None)
         self.tries, self.one = 0, None
         self._say(self.phrases["back_done"])
         self.went_back()
