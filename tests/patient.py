@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from voice_triage.content import Content, load_content
+from voice_triage.content import Content, Question, load_content
 from voice_triage.understand import Interpreter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,9 +64,14 @@ def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _one_by_one_start(question: Question) -> str:
+    """What a question asked one option at a time says before the option ("Does it hurt here: ")."""
+    return question.one_by_one.split("{option}")[0]
+
+
 def _one_by_one_pattern() -> str:
     """A regular expression for the questions that ask one option at a time ("does it hurt here: ")."""
-    starts = [q.one_by_one.split("{option}")[0].lower() for q in _content().symptoms if q.one_by_one]
+    starts = [_one_by_one_start(q).lower() for q in _content().symptoms if q.one_by_one]
     return "^(" + "|".join(re.escape(start) for start in starts) + ")"
 
 
@@ -199,8 +204,8 @@ class Patient:
         Judged by meaning, as typed text would be understood: "deep ache" is a yes to "a dull ache".
         """
         asked = next(q for q in _content().symptoms
-                     if q.one_by_one and self.question.startswith(q.one_by_one.split("{option}")[0]))
-        thing = self.question[len(asked.one_by_one.split("{option}")[0]):].rstrip("?")
+                     if q.one_by_one and self.question.startswith(_one_by_one_start(q)))
+        thing = self.question[len(_one_by_one_start(asked)):].rstrip("?")
         wording = {"location": PLACES, "worse": WORSE, "better": BETTER}.get(asked.id, {})
         facts = self.facts.get(asked.id, [])
         own = [facts] if isinstance(facts, str) else [wording.get(fact, fact) for fact in facts]  # "how it started"

@@ -116,7 +116,8 @@ class OptionByOption:
         one.understood = one.understood or value is not None
         if value == "yes":
             one.chosen.append(option.id)
-            one.remaining = [] if one.single else one.remaining
+            if one.single:
+                one.remaining = []
         if one.remaining:
             self._ask_option()
         else:
