@@ -70,9 +70,16 @@ def test_a_half_written_last_line_is_ignored(make_dialog, content):
     assert [h.text for h in saved.heard] == ["no"]
 
 
+def _default_sigint() -> None:
+    """A job started in the background by a non-interactive shell inherits SIGINT ignored, and Python then
+    never raises KeyboardInterrupt: give the child the default, as a terminal would."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def cli(*args):
     return subprocess.Popen([sys.executable, "-m", "voice_triage", "--jsonl", *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            preexec_fn=_default_sigint)
 
 
 def converse(process, answers, stop_after=None):
