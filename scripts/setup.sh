@@ -27,9 +27,13 @@ fi
 python="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 stamp=".venv/.setup-stamp-$mode"
-want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+want="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing Python packages ($extras)" >&2
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]" >&2
+  # RNNoise for pocketsphinx in noisy rooms (voice_triage/voice/neural_denoise.py). Only its library is used;
+  # --no-deps skips the wrapper's audio and plotting packages. Optional: voice works without it.
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps "pyrnnoise==0.4.5" >&2 \
+    || echo "setup: pyrnnoise could not be installed; noisy rooms get classical noise reduction only" >&2
   echo "$want" > "$stamp"
 fi

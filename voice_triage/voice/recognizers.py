@@ -17,6 +17,7 @@ import numpy as np
 
 from voice_triage.voice.accents import british
 from voice_triage.voice.audio import SAMPLE_RATE
+from voice_triage.voice import neural_denoise
 from voice_triage.voice.denoise import comfort_noise, denoise, log_mmse
 from voice_triage.voice.errors import ModelError, VoiceUnavailable
 
@@ -293,7 +294,9 @@ class SphinxRecognizer(GrammarRecognizer):
     """pocketsphinx with its bundled US-English model and a JSGF grammar per question.
 
     The grammar decoder always answers with some phrase, so a second, free phone-loop decoder checks it:
-    confidence is how well the two agree (out-of-grammar speech and noise disagree).
+    confidence is how well the two agree (out-of-grammar speech and noise disagree). In a noisy room the
+    audio is cleaned first: by RNNoise when it is installed (neural_denoise.py), else by spectral
+    subtraction, and a different cleaning must hear the same answer.
     """
 
     name = "pocketsphinx"
@@ -314,6 +317,8 @@ class SphinxRecognizer(GrammarRecognizer):
         self.phones = Decoder(lm=None, allphone=get_model_path("en-us/en-us-phone.lm.bin"), loglevel="FATAL",
                               lw=2.0, beam=1e-20, pbeam=1e-20)
         self.denoise = True  # spectral subtraction before the grammar decoder (see denoise.py)
+        # RNNoise, when installed, cleans noisy answers for the decoder instead (SphinxSession.finish).
+        self.neural = neural_denoise.available()
         self._searches: dict[tuple, str] = {}
         self._accented: set[str] = set()  # words whose British pronunciation has been added
 
@@ -405,10 +410,14 @@ class SphinxSession:
         self._judge, self._decoder, self._fallback = judge, decoder, fallback
         self._meaning = {normalize(p): i for i, group in enumerate(synonyms) for p in group}
         self._audio = bytearray()
+        # Cleaned while the person speaks, so the answer is not kept waiting (about 23 ms per second of audio).
+        self._neural = neural_denoise.RNNoiseStream() if owner.neural and owner.denoise else None
 
     def feed(self, pcm: bytes) -> None:
-        """Keep the audio until the end of the utterance."""
+        """Keep the audio until the end of the utterance (RNNoise cleans it as it comes)."""
         self._audio += pcm
+        if self._neural is not None:
+            self._neural.feed(pcm)
 
     def finish(self) -> Recognition:
         """Decode with the grammar, verify against the phone loop, re-match to the phrases."""
@@ -419,6 +428,9 @@ class SphinxSession:
             audio = comfort_noise(audio)
         cleaned = denoise(audio) if self._owner.denoise else audio
         noisy = cleaned is not audio  # denoise hands back its input untouched in a quiet room
+        neural = self._neural.finish() if self._neural is not None else None
+        if noisy and neural is not None:
+            return self._finish_neural(audio, neural, cleaned)
         # Heavy subtraction can leave too little for any phrase to fit: then the original is decoded.
         raw = self._decode_grammar(cleaned) or (self._decode_grammar(audio) if noisy else "")
         if not raw:
@@ -428,6 +440,24 @@ class SphinxSession:
         conf = max(phone_agreement(said, heard) for said in self._owner.pronunciations(raw))
         if noisy and not self._same_answer(self._decode_grammar(log_mmse(audio)), raw):
             # A second, different noise reduction hears another answer: not sure enough to act on.
+            conf = min(conf, DISAGREE_CAP)
+        return self._judge(raw, conf, self._phrases)
+
+    def _finish_neural(self, audio: bytes, neural: bytes, subtracted: bytes) -> Recognition:
+        """Decode RNNoise's cleaning; the answer stands only if a classical cleaning hears the same answer.
+
+        Measured at 10 dB SNR, 8 voices x 3 rates, 960 answers, against the classical pair: wrong answers
+        accepted 114 -> 30, understood 503 -> 483; at 20 dB wrong 70 -> 24, understood 662 -> 656. With no
+        check at all RNNoise's answer was understood 658 times but 250 wrong ones were taken; checked against
+        itself on audio shifted by 7.5 ms, 117 wrong: its errors repeat, while the classical cleanings' differ.
+        Agreement with log-MMSE alone: 444 understood, 29 wrong (scripts/bench_voice.py notes).
+        """
+        raw = self._decode_grammar(neural)
+        if not raw:
+            return Recognition("", 0.0)
+        heard = self._decode_phones(neural)
+        conf = max(phone_agreement(said, heard) for said in self._owner.pronunciations(raw))
+        if not any(self._same_answer(self._decode_grammar(other), raw) for other in (log_mmse(audio), subtracted)):
             conf = min(conf, DISAGREE_CAP)
         return self._judge(raw, conf, self._phrases)
 
