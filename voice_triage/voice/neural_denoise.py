@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from voice_triage.voice.audio import _lowpass
+
 log = logging.getLogger(__name__)
 
 NETWORK_RATE = 48000  # RNNoise works on 48 kHz audio in 10 ms frames
@@ -117,11 +119,8 @@ def rnnoise(pcm: bytes, rate: int = 16000) -> bytes:
 
 
 def _interpolation_filter(up: int, per_phase: int = 20) -> np.ndarray:
-    """Windowed-sinc low-pass for upsampling by `up` (cut just below the old Nyquist; gain `up`)."""
-    n = np.arange(2 * per_phase * up + 1) - per_phase * up
-    cutoff = 0.9 * 0.5 / up  # a fraction of the new rate
-    h = 2 * cutoff * np.sinc(2 * cutoff * n) * np.hamming(len(n))
-    return h / h.sum() * up
+    """The audio module's windowed-sinc low-pass, cut just below the old Nyquist, with gain `up` for upsampling."""
+    return _lowpass(0.5 / up, taps=2 * per_phase * up + 1) * up
 
 
 def _resample(x: np.ndarray, n_out: int) -> np.ndarray:
