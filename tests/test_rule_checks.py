@@ -56,7 +56,8 @@ def test_a_sure_spoken_no_to_tingling_down_one_leg_is_read_back_and_stands_only_
     dialog = _at_tingling(make_dialog, content)
     events = dialog.hear(Heard("nope", 0.95))
     assert events[-1].question == "confirm:tingling" and events[-1].text == "I heard no. Is that right?"
-    dialog.hear(Heard("mmm", 0.2))  # an unclear check: asked again, nothing recorded
+    assert dialog.hear(Heard("mmm", 0.2))[-1].question == "confirm:tingling"  # an unclear check: checked again
+    dialog.hear(Heard("mmm", 0.2))  # unclear twice: the question is asked again, nothing recorded
     assert dialog.current_ask.question == "tingling" and "tingling" not in dialog.answers
     dialog.hear(Heard("no", 0.95))
     dialog.hear(Heard("yes", 0.9))
