@@ -295,7 +295,8 @@ class Dialog(OptionByOption, StepByStep):
         counts as "not sure", which is triaged as a possible yes. A read-back answer (age, duration, list, how it
         started) has no safe side, so it too stands only on a clear yes: kept on an unclear check, an age of 42
         misheard as 5 made a gp case urgent (scripts/bench_spoken.py, p-g2 at 20 dB); a side or how it started
-        stands also when heard the same twice and neither check was a clear "no" (AGREEING_KINDS). A spoken
+        stands also when heard the same twice and neither check was a clear "no" (AGREEING_KINDS). Such a check
+        heard unclearly is asked once more before the question itself (`_check_again`). A spoken
         "stop" ends the conversation only on a clear yes (or "stop" again); otherwise the question is asked again.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
