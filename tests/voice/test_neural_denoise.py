@@ -90,3 +90,25 @@ def test_an_answer_only_rnnoise_hears_is_not_taken(synth, sphinx, monkeypatch):
     monkeypatch.setattr(recognizers, "denoise", lambda audio: no)
     heard = sphinx.recognize(yes, phrases, synonyms=ask.synonyms)
     assert exam.same("yesno", heard.text, "yes") and heard.confidence <= DISAGREE_CAP
+
+
+def test_rnnoise_waits_in_a_quiet_room_and_a_noisy_answer_is_still_cleaned(synth, sphinx, monkeypatch):
+    """After a quiet answer RNNoise is not run while the next one is spoken; if that one is noisy, the whole
+    utterance is cleaned when it ends, to the same audio streaming would have given."""
+    from voice_triage.voice.recognizers import SphinxSession
+    ask = DialogExam().ask("yesno")
+    phrases = sphinx.usable(ask.vocabulary)
+    sphinx.recognize(pad(synth("no", ESPEAK[0]), 0.5, 1.5), phrases, synonyms=ask.synonyms)
+    assert sphinx.quiet_room
+    session = sphinx.start(phrases, synonyms=ask.synonyms)
+    assert session._neural is None
+    cleaned_for_decoding = []
+    original = SphinxSession._finish_neural
+    monkeypatch.setattr(SphinxSession, "_finish_neural", lambda self, audio, neural, subtracted: (
+        cleaned_for_decoding.append(neural) or original(self, audio, neural, subtracted)))
+    noisy = add_noise(pad(synth("yes", ESPEAK[0]), 0.5, 1.5), 10.0, seed=1)
+    for start in range(0, len(noisy), CHUNK_BYTES):
+        session.feed(noisy[start:start + CHUNK_BYTES])
+    session.finish()
+    assert cleaned_for_decoding == [neural_denoise.rnnoise(noisy)] and not sphinx.quiet_room
+    assert sphinx.start(phrases, synonyms=ask.synonyms)._neural is not None  # noise heard: streaming again
