@@ -6,7 +6,8 @@ import pytest
 
 from voice_triage.voice import neural_denoise
 from voice_triage.voice.audio import CHUNK_BYTES
-from voice_triage.voice.recognizers import DISAGREE_CAP, SphinxRecognizer
+from voice_triage.voice.noisy_room import DISAGREE_CAP
+from voice_triage.voice.recognizers import SphinxRecognizer
 from voice_triage.voice.testing import ESPEAK, FLITE, DialogExam, add_noise, pad
 
 
@@ -69,7 +70,7 @@ def test_without_the_library_the_recognizer_uses_the_classical_cleanings(monkeyp
         assert not neural_denoise.available()
         with pytest.raises(RuntimeError):
             neural_denoise.RNNoiseStream()
-        assert SphinxRecognizer().neural is False
+        assert SphinxRecognizer().room.neural is False
     finally:
         neural_denoise._library.cache_clear()
 
@@ -77,17 +78,17 @@ def test_without_the_library_the_recognizer_uses_the_classical_cleanings(monkeyp
 def test_an_answer_only_rnnoise_hears_is_not_taken(synth, sphinx, monkeypatch):
     """RNNoise's errors repeat themselves, so its answer stands only when a classical cleaning of the same audio
     decodes to the same answer (10 dB, 8 voices: wrong answers accepted 114 -> 30 of 960)."""
-    from voice_triage.voice import recognizers
+    from voice_triage.voice import noisy_room
     exam = DialogExam()
     ask = exam.ask("yesno")
     phrases = sphinx.usable(ask.vocabulary)
     yes = add_noise(pad(synth("yes", ESPEAK[0]), 0.5, 1.5), 20.0, seed=1)
     heard = sphinx.recognize(yes, phrases, synonyms=ask.synonyms)
-    assert sphinx.neural and exam.same("yesno", heard.text, "yes") and heard.confidence >= 0.5
+    assert sphinx.room.neural and exam.same("yesno", heard.text, "yes") and heard.confidence >= 0.5
     # Both classical cleanings now hand the decoder a noisy "no" instead: they no longer agree with RNNoise.
     no = add_noise(pad(synth("no", ESPEAK[0]), 0.5, 1.5), 20.0, seed=1)
-    monkeypatch.setattr(recognizers, "log_mmse", lambda audio: no)
-    monkeypatch.setattr(recognizers, "denoise", lambda audio: no)
+    monkeypatch.setattr(noisy_room, "log_mmse", lambda audio: no)
+    monkeypatch.setattr(noisy_room, "denoise", lambda audio: no)
     heard = sphinx.recognize(yes, phrases, synonyms=ask.synonyms)
     assert exam.same("yesno", heard.text, "yes") and heard.confidence <= DISAGREE_CAP
 
@@ -95,20 +96,25 @@ def test_an_answer_only_rnnoise_hears_is_not_taken(synth, sphinx, monkeypatch):
 def test_rnnoise_waits_in_a_quiet_room_and_a_noisy_answer_is_still_cleaned(synth, sphinx, monkeypatch):
     """After a quiet answer RNNoise is not run while the next one is spoken; if that one is noisy, the whole
     utterance is cleaned when it ends, to the same audio streaming would have given."""
-    from voice_triage.voice.recognizers import SphinxSession
+    from voice_triage.voice.noisy_room import Room
     ask = DialogExam().ask("yesno")
     phrases = sphinx.usable(ask.vocabulary)
     sphinx.recognize(pad(synth("no", ESPEAK[0]), 0.5, 1.5), phrases, synonyms=ask.synonyms)
-    assert sphinx.quiet_room
+    assert sphinx.room.quiet
     session = sphinx.start(phrases, synonyms=ask.synonyms)
-    assert session._neural is None
+    assert session._utterance._neural is None
     cleaned_for_decoding = []
-    original = SphinxSession._finish_neural
-    monkeypatch.setattr(SphinxSession, "_finish_neural", lambda self, audio, neural, subtracted: (
-        cleaned_for_decoding.append(neural) or original(self, audio, neural, subtracted)))
+    original = Room.cleanings
+
+    def spy(self, utterance, audio=None):
+        found = original(self, utterance, audio)
+        cleaned_for_decoding.append(found.heard if found else None)
+        return found
+
+    monkeypatch.setattr(Room, "cleanings", spy)
     noisy = add_noise(pad(synth("yes", ESPEAK[0]), 0.5, 1.5), 10.0, seed=1)
     for start in range(0, len(noisy), CHUNK_BYTES):
         session.feed(noisy[start:start + CHUNK_BYTES])
     session.finish()
-    assert cleaned_for_decoding == [neural_denoise.rnnoise(noisy)] and not sphinx.quiet_room
-    assert sphinx.start(phrases, synonyms=ask.synonyms)._neural is not None  # noise heard: streaming again
+    assert cleaned_for_decoding == [neural_denoise.rnnoise(noisy)] and not sphinx.room.quiet
+    assert sphinx.start(phrases, synonyms=ask.synonyms)._utterance._neural is not None  # noise heard: streaming again

@@ -143,14 +143,14 @@ def test_snap_to_the_nearest_phrase(text: str, expected: str) -> None:
 def classical_sphinx():
     """pocketsphinx with the classical noise reductions only, as where RNNoise is not installed."""
     recognizer = SphinxRecognizer()
-    recognizer.neural = False
+    recognizer.room.neural = False
     return recognizer
 
 
 def test_two_noise_reductions_choosing_different_words_for_one_answer_still_agree(classical_sphinx, synth):
     """In noise "no" comes out as "no" after one noise reduction and "nope" after the other. Those mean the
     same answer, so it is not the disagreement that caps confidence (yes/no at 10 dB: 70% -> 86% understood)."""
-    from voice_triage.voice.recognizers import DISAGREE_CAP
+    from voice_triage.voice.noisy_room import DISAGREE_CAP
     from voice_triage.voice.testing import DialogExam
     sphinx = classical_sphinx
     exam = DialogExam()

@@ -16,10 +16,10 @@ from typing import Any, Protocol
 import numpy as np
 
 from voice_triage.voice.accents import british
-from voice_triage.voice.audio import SAMPLE_RATE
-from voice_triage.voice import neural_denoise
-from voice_triage.voice.denoise import comfort_noise, denoise, log_mmse
+from voice_triage.voice.audio import SAMPLE_RATE, chunked
+from voice_triage.voice.denoise import comfort_noise
 from voice_triage.voice.errors import ModelError, VoiceUnavailable
+from voice_triage.voice.noisy_room import DISAGREE_CAP, Room
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,23 @@ def snap(text: str, phrases: Sequence[str]) -> tuple[str, float]:
     scored = [(difflib.SequenceMatcher(None, words, normalize(p).split()).ratio(), p) for p in phrases]
     best_score, best = max(scored, default=(0.0, ""))
     return (best, best_score) if best_score >= MIN_SNAP else ("", 0.0)
+
+
+class Meanings:
+    """Which phrases mean the same answer ("no", "nope", "not really"), from the question's synonym groups."""
+
+    def __init__(self, synonyms: Sequence[Sequence[str]] = ()) -> None:
+        self._group = {normalize(p): i for i, group in enumerate(synonyms) for p in group}
+
+    def same(self, one: str, other: str) -> bool:
+        """The same phrase, or two that mean the same answer.
+
+        In noise the two cleanings often pick different words for the same answer (yes/no answers at 10 dB:
+        48 of 65 disagreements, 44 of those right). Sentence answers (spotting) still need the same words:
+        comparing only the answers found there accepted more wrong ones (scripts/bench_voice.py notes).
+        """
+        group = self._group.get(normalize(one))
+        return one == other or (group is not None and group == self._group.get(normalize(other)))
 
 
 def verdict(raw: str, confidence: float, phrases: Sequence[str]) -> Recognition:
@@ -183,7 +200,8 @@ def has_runtime_grammar(path: str | Path) -> bool:
 
 
 class VoskRecognizer(GrammarRecognizer):
-    """Vosk with a runtime grammar per question; a fresh KaldiRecognizer per utterance."""
+    """Vosk with a runtime grammar per question; a fresh KaldiRecognizer per utterance; in a noisy room the answer
+    is cleaned and checked as for pocketsphinx (noisy_room.py)."""
 
     name = "vosk"
 
@@ -193,6 +211,7 @@ class VoskRecognizer(GrammarRecognizer):
         if not has_runtime_grammar(self.path):
             log.warning("vosk model %s has no graph/HCLr.fst + Gr.fst: grammars are ignored", self.path)
         self.has_unk = self.knows(UNK)
+        self.room = Room()  # noisy answers are cleaned and checked as for pocketsphinx (noisy_room.py)
 
     def knows(self, word: str) -> bool:
         """Whether the word is in the model's vocabulary."""
@@ -200,42 +219,76 @@ class VoskRecognizer(GrammarRecognizer):
 
     def start(self, phrases: Sequence[str], spotting: bool = False, wholes: Sequence[str] = (),
               carriers: Sequence[str] = (), synonyms: Sequence[Sequence[str]] = ()) -> Session:
-        """A session with a grammar of the usable phrases plus [unk] when the model has it (one decode, so
-        `synonyms` are not needed)."""
+        """A session with a grammar of the usable phrases plus [unk] when the model has it (`synonyms`: groups of
+        phrases that mean the same answer, for the check in a noisy room)."""
         grammar = list(self.usable(phrases))
         if not grammar:
             raise ValueError("none of the phrases can be recognized by this model")
         fillers = [w for w in carriers if self.knows(w) and w not in grammar] if spotting else []
         judge = functools.partial(spotted, wholes=tuple(wholes), carriers=tuple(carriers)) if spotting else verdict
-        return VoskSession(self.model, grammar + fillers + ([UNK] if self.has_unk else []), grammar, judge)
+        return VoskSession(self, grammar + fillers + ([UNK] if self.has_unk else []), grammar, judge, synonyms)
 
 
 class VoskSession:
-    """One KaldiRecognizer for one utterance; collects results at Vosk's own endpoints too."""
+    """One utterance: a KaldiRecognizer hears it as it comes; in a noisy room its cleanings are heard at the end.
 
-    def __init__(self, model: Any, grammar: list[str], phrases: list[str],
-                 judge: Callable[[str, float, Sequence[str]], Recognition] = None) -> None:  # type: ignore[assignment]
+    Vosk's grammar decoder takes noise for answers, often with full confidence: on the Korean model, espeak-ng
+    answers at 10 dB SNR, 142 of 288 were understood and 95 wrong ones taken. Decoding RNNoise's cleaning and
+    keeping the answer only if a classical cleaning hears it too (as pocketsphinx does): 192 understood, none
+    wrong (scripts/bench_voice.py notes).
+    """
+
+    def __init__(self, owner: VoskRecognizer, grammar: list[str], phrases: list[str],
+                 judge: Callable[[str, float, Sequence[str]], Recognition] = verdict,
+                 synonyms: Sequence[Sequence[str]] = ()) -> None:
+        # ensure_ascii=False: vosk looks words up as UTF-8 text, escaped non-ASCII words would all be "missing"
+        self._model, self._grammar = owner.model, json.dumps(grammar, ensure_ascii=False)
+        self._room, self._utterance = owner.room, owner.room.utterance()
+        self._phrases, self._judge, self._meanings = phrases, judge, Meanings(synonyms)
+        self._rec = self._recognizer()
+        self._words: list[dict[str, Any]] = []
+
+    def _recognizer(self) -> Any:
+        """A fresh KaldiRecognizer with this question's grammar and word confidences."""
         import vosk
 
-        # ensure_ascii=False: vosk looks words up as UTF-8 text, escaped non-ASCII words would all be "missing"
-        self._rec = vosk.KaldiRecognizer(model, SAMPLE_RATE, json.dumps(grammar, ensure_ascii=False))
-        self._rec.SetWords(True)
-        self._phrases = phrases
-        self._judge = judge or verdict
-        self._words: list[dict[str, Any]] = []
+        rec = vosk.KaldiRecognizer(self._model, SAMPLE_RATE, self._grammar)
+        rec.SetWords(True)
+        return rec
 
     def feed(self, pcm: bytes) -> None:
         """Pass audio on; when Vosk finds its own endpoint, keep that part's words."""
+        self._utterance.feed(pcm)
         if pcm and self._rec.AcceptWaveform(pcm):
             self._words += json.loads(self._rec.Result()).get("result", [])
 
     def finish(self) -> Recognition:
-        """Final words, confidence = mean word confidence, re-matched to the phrases."""
+        """What was heard; in a noisy room what RNNoise's cleaning gives, if a classical cleaning agrees."""
         self._words += json.loads(self._rec.FinalResult()).get("result", [])
-        words = [w for w in self._words if w.get("word") != UNK]
+        noisy = self._room.cleanings(self._utterance)
+        if noisy is None:
+            return self._judged(self._words)
+        heard = self._decode(noisy.heard)
+        if not heard.text and noisy.fallback is not None:
+            heard = self._judged(self._words)  # what was heard before cleaning
+        if heard.text and not any(self._meanings.same(self._decode(check).text, heard.text) for check in noisy.checks):
+            heard = Recognition(heard.text, min(heard.confidence, DISAGREE_CAP), heard.alternatives, heard.raw)
+        return heard
+
+    def _decode(self, audio: bytes) -> Recognition:
+        """A whole utterance through a fresh recognizer, in the chunks a listener would pass."""
+        rec, words = self._recognizer(), []
+        for chunk in chunked(audio):
+            if rec.AcceptWaveform(chunk):
+                words += json.loads(rec.Result()).get("result", [])
+        return self._judged(words + json.loads(rec.FinalResult()).get("result", []))
+
+    def _judged(self, all_words: list[dict[str, Any]]) -> Recognition:
+        """Confidence = mean word confidence, less for [unk] words; re-matched to the phrases."""
+        words = [w for w in all_words if w.get("word") != UNK]
         if not words:
-            return Recognition("", 0.0, (), " ".join(w.get("word", "") for w in self._words))
-        penalty = len(words) / len(self._words)  # part of it was [unk]: less sure of the rest
+            return Recognition("", 0.0, (), " ".join(w.get("word", "") for w in all_words))
+        penalty = len(words) / len(all_words)  # part of it was [unk]: less sure of the rest
         result = self._judge(_text(words), _mean_conf(words) * penalty, self._phrases)
         sure = [w for w in words if float(w.get("conf", 0.0)) >= SURE_WORD]
         if not result.text and sure and len(sure) < len(words):
@@ -270,7 +323,6 @@ _BROAD = {phone: i for i, group in enumerate(_BROAD_CLASSES) for phone in group.
 # rejected: 50% -> 45%).
 NEAR_SILENCE_DB = 45.0
 FRAME_SAMPLES = SAMPLE_RATE // 100  # pocketsphinx's 100 frames per second
-DISAGREE_CAP = 0.3  # confidence when the two noise reductions decode to different phrases
 TALK_RATIO = 1.8  # this many times the answer's phones is talk around or instead of it (off-topic talk rejected: 42% -> 50%)
 
 
@@ -295,8 +347,7 @@ class SphinxRecognizer(GrammarRecognizer):
 
     The grammar decoder always answers with some phrase, so a second, free phone-loop decoder checks it:
     confidence is how well the two agree (out-of-grammar speech and noise disagree). In a noisy room the
-    audio is cleaned first: by RNNoise when it is installed (neural_denoise.py), else by spectral
-    subtraction, and a different cleaning must hear the same answer.
+    audio is cleaned first and a different cleaning must hear the same answer (noisy_room.py).
     """
 
     name = "pocketsphinx"
@@ -316,12 +367,7 @@ class SphinxRecognizer(GrammarRecognizer):
         # Phone-loop settings suggested for allphone decoding: low LM weight, wide beams.
         self.phones = Decoder(lm=None, allphone=get_model_path("en-us/en-us-phone.lm.bin"), loglevel="FATAL",
                               lw=2.0, beam=1e-20, pbeam=1e-20)
-        self.denoise = True  # spectral subtraction before the grammar decoder (see denoise.py)
-        # RNNoise, when installed, cleans noisy answers for the decoder instead (SphinxSession.finish).
-        self.neural = neural_denoise.available()
-        # The last answer came from a quiet room: RNNoise is not run while the next one is spoken (about 23 ms of
-        # CPU per second of audio saved); if that one is noisy after all, it is cleaned whole when it ends.
-        self.quiet_room = False
+        self.room = Room()  # noisy answers are cleaned for the decoder (noisy_room.py)
         self._searches: dict[tuple, str] = {}
         self._accented: set[str] = set()  # words whose British pronunciation has been added
 
@@ -411,71 +457,38 @@ class SphinxSession:
                  fallback: str | None = None, synonyms: Sequence[Sequence[str]] = ()) -> None:
         self._owner, self._search, self._phrases = owner, search, phrases
         self._judge, self._decoder, self._fallback = judge, decoder, fallback
-        self._meaning = {normalize(p): i for i, group in enumerate(synonyms) for p in group}
-        self._audio = bytearray()
-        # Cleaned while the person speaks, so the answer is not kept waiting (about 23 ms per second of audio).
-        streaming = owner.neural and owner.denoise and not owner.quiet_room
-        self._neural = neural_denoise.RNNoiseStream() if streaming else None
+        self._meanings = Meanings(synonyms)
+        self._utterance = owner.room.utterance()
 
     def feed(self, pcm: bytes) -> None:
         """Keep the audio until the end of the utterance (RNNoise cleans it as it comes)."""
-        self._audio += pcm
-        if self._neural is not None:
-            self._neural.feed(pcm)
+        self._utterance.feed(pcm)
 
     def finish(self) -> Recognition:
-        """Decode with the grammar, verify against the phone loop, re-match to the phrases."""
-        audio = bytes(self._audio)
+        """Decode with the grammar (in noise, a cleaning of it), verify against the phone loop, re-match.
+
+        RNNoise against the classical pair (spectral subtraction decoded, log-MMSE must agree), at 10 dB SNR,
+        8 voices x 3 rates, 960 answers: wrong answers accepted 114 -> 30, understood 503 -> 483; at 20 dB wrong
+        70 -> 24, understood 662 -> 656. With no check at all RNNoise's answer was understood 658 times but 250
+        wrong ones were taken; checked against itself on audio shifted by 7.5 ms, 117 wrong: its errors repeat,
+        while the classical cleanings' differ. Agreement with log-MMSE alone: 444 understood, 29 wrong.
+        """
+        audio = self._utterance.audio
         if self._judge is verdict:
             # Single-phrase grammars: faint noise fixes digital silence (espeak-ng 24/36 -> 34/36). Not for
             # spotting grammars: there it turned "forty" into "fourteen" in spoken vignettes.
             audio = comfort_noise(audio)
-        cleaned = denoise(audio) if self._owner.denoise else audio
-        noisy = cleaned is not audio  # denoise hands back its input untouched in a quiet room
-        self._owner.quiet_room = not noisy
-        if noisy and self._owner.neural:
-            # Streaming and cleaning the whole utterance give identical audio (tests/voice/test_neural_denoise.py).
-            neural = self._neural.finish() if self._neural is not None else neural_denoise.rnnoise(bytes(self._audio))
-            return self._finish_neural(audio, neural, cleaned)
-        # Heavy subtraction can leave too little for any phrase to fit: then the original is decoded.
-        raw = self._decode_grammar(cleaned) or (self._decode_grammar(audio) if noisy else "")
+        noisy = self._owner.room.cleanings(self._utterance, audio)
+        heard = noisy.heard if noisy else audio
+        raw = self._decode_grammar(heard) or (self._decode_grammar(noisy.fallback) if noisy and noisy.fallback else "")
         if not raw:
             return Recognition("", 0.0)
         # In noise the phone loop hears more on the cleaned audio (10 dB: 53% -> 62% understood).
-        heard = self._decode_phones(cleaned)
-        conf = max(phone_agreement(said, heard) for said in self._owner.pronunciations(raw))
-        if noisy and not self._same_answer(self._decode_grammar(log_mmse(audio)), raw):
-            # A second, different noise reduction hears another answer: not sure enough to act on.
-            conf = min(conf, DISAGREE_CAP)
+        phones = self._decode_phones(heard)
+        conf = max(phone_agreement(said, phones) for said in self._owner.pronunciations(raw))
+        if noisy and not any(self._meanings.same(self._decode_grammar(check), raw) for check in noisy.checks):
+            conf = min(conf, DISAGREE_CAP)  # a different cleaning hears another answer: not sure enough to act on
         return self._judge(raw, conf, self._phrases)
-
-    def _finish_neural(self, audio: bytes, neural: bytes, subtracted: bytes) -> Recognition:
-        """Decode RNNoise's cleaning; the answer stands only if a classical cleaning hears the same answer.
-
-        Measured at 10 dB SNR, 8 voices x 3 rates, 960 answers, against the classical pair: wrong answers
-        accepted 114 -> 30, understood 503 -> 483; at 20 dB wrong 70 -> 24, understood 662 -> 656. With no
-        check at all RNNoise's answer was understood 658 times but 250 wrong ones were taken; checked against
-        itself on audio shifted by 7.5 ms, 117 wrong: its errors repeat, while the classical cleanings' differ.
-        Agreement with log-MMSE alone: 444 understood, 29 wrong (scripts/bench_voice.py notes).
-        """
-        raw = self._decode_grammar(neural)
-        if not raw:
-            return Recognition("", 0.0)
-        heard = self._decode_phones(neural)
-        conf = max(phone_agreement(said, heard) for said in self._owner.pronunciations(raw))
-        if not any(self._same_answer(self._decode_grammar(other), raw) for other in (log_mmse(audio), subtracted)):
-            conf = min(conf, DISAGREE_CAP)
-        return self._judge(raw, conf, self._phrases)
-
-    def _same_answer(self, one: str, other: str) -> bool:
-        """The same phrase, or two that mean the same answer ("nope" and "not really").
-
-        In noise the two noise reductions often pick different words for the same answer (yes/no answers at
-        10 dB: 48 of 65 disagreements, 44 of those right). Sentence answers (spotting) still need the same
-        words: comparing only the answers found there accepted more wrong ones (scripts/bench_voice.py notes).
-        """
-        meaning = self._meaning.get(normalize(one))
-        return one == other or (meaning is not None and meaning == self._meaning.get(normalize(other)))
 
     def _decode_grammar(self, audio: bytes) -> str:
         """Best grammar phrase; when the spotting grammar finds no path at all, the one-phrase fallback's.
