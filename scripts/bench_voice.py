@@ -144,6 +144,25 @@ NOTES = """## Reading these numbers
   whose sound stays the same, so it is kept.
 - Off-topic speech during a yes/no question is rejected only 37 to 70% of the time (last column); the
   rest is taken as some answer or control word, one more reason for the confirmations above.
+- Vosk in a noisy room (2026-11-25, 164db2d). Its grammar decoder takes noise for answers, often with full
+  confidence, and until then it decoded every answer as heard. On the Korean rows (4 espeak-ng variants, run
+  once with the code before, 8a41fe8): wrong answers accepted at 20 / 10 / 5 dB 5 / 29 / 36 of 96 (wrong and
+  sure 3 / 16 / 15), understood 84 / 54 / 11, off-topic talk rejected 29 / 29 / 20 of 36. Now a noisy answer
+  is heard as pocketsphinx hears it (RNNoise's cleaning decoded, a classical cleaning must agree; the code is
+  shared, voice_triage/voice/noisy_room.py): wrong accepted 0 / 0 / 0, understood 64 / 65 / 37, off-topic
+  rejected 32 / 33 / 36. Clean: 94 of 96 understood both times. The price is in quieter rooms, which still
+  count as noisy: a throwaway run of the recognizer with three noise draws per answer (288 answers, 108
+  off-topic phrases) gave at 40 dB understood 274 -> 246, wrong 10 -> 6, off-topic taken 21 -> 8; at 30 dB
+  252 -> 217, wrong 16 -> 5 (sure 11 -> 3), off-topic taken 27 -> 11. Median latency 5 -> 49 ms (three more
+  decodes and two classical cleanings when the answer ends). Options compared first on the same kind of run
+  at 10 dB (understood / wrong accepted of 288): as heard 142 / 95; RNNoise alone 211 / 62; log-MMSE alone
+  240 / 20; spectral subtraction checked by log-MMSE 229 / 10; any two of the four decodes agreeing 261 / 15,
+  three agreeing 210 / 8; RNNoise checked by either classical cleaning 192 / 0 (kept: 0 wrong at 20 and 5 dB
+  too). Checking with a free decode (the model's own language model, no grammar) was useless here: on clean
+  speech it agreed with the grammar's right answer 11 times in 96. Like pocketsphinx, Vosk hears the same
+  audio differently after different earlier answers (one clean off-topic sentence, heard twice in a row by the
+  old code, gave two answers), so 6 clean rows differ between the two runs: three off-topic sentences taken
+  before are rejected now, and no answer changed whether it was understood.
 - The Korean Vosk rows check the Vosk code path only; its peak RSS is for the 83 MB Korean model.
 - The whole spoken conversation (12 public vignettes spoken into `--audio-in -`) is a test, not part of
   this benchmark: `tests/voice/test_spoken_vignettes.py`; in noise: `scripts/bench_spoken.py`.
