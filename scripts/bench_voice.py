@@ -210,7 +210,7 @@ def bench(recognizer, voices: list[Voice], exam, cache: Path) -> dict:
 def child(kind: str, quick: bool, cache: Path) -> dict:
     """Run one recognizer's benchmark in this process and return JSON-able results."""
     if kind == "pocketsphinx":
-        from voice_triage.voice.recognizers import SphinxRecognizer
+        from voice_triage.voice.sphinx_recognizer import SphinxRecognizer
         start = time.perf_counter()
         rec = SphinxRecognizer()
         load_s = time.perf_counter() - start
@@ -218,7 +218,7 @@ def child(kind: str, quick: bool, cache: Path) -> dict:
         exam = DialogExam()
     else:
         import importlib.util
-        from voice_triage.voice.recognizers import VoskRecognizer
+        from voice_triage.voice.vosk_recognizer import VoskRecognizer
         path = Path(importlib.util.find_spec(KO_MODEL).origin).parent / "model"
         start = time.perf_counter()
         rec = VoskRecognizer(path)

@@ -57,7 +57,7 @@ _RECOGNIZER = []
 def recognizer():
     """One recognizer for the whole process, as in the program (the model loads once)."""
     if not _RECOGNIZER:
-        from voice_triage.voice.recognizers import SphinxRecognizer
+        from voice_triage.voice.sphinx_recognizer import SphinxRecognizer
         _RECOGNIZER.append(SphinxRecognizer())
     return _RECOGNIZER[0]
 

@@ -33,7 +33,7 @@ def synth(synth_cache: Path) -> SynthFn:
 @pytest.fixture(scope="session")
 def sphinx():
     """The real pocketsphinx recognizer with its bundled English model."""
-    from voice_triage.voice.recognizers import SphinxRecognizer
+    from voice_triage.voice.sphinx_recognizer import SphinxRecognizer
     return SphinxRecognizer()
 
 
@@ -49,7 +49,7 @@ def ko_model_path() -> Path:
 @pytest.fixture(scope="session")
 def vosk_ko(ko_model_path: Path):
     """A VoskRecognizer on the real Korean model (loaded once: ~2 s)."""
-    from voice_triage.voice.recognizers import VoskRecognizer
+    from voice_triage.voice.vosk_recognizer import VoskRecognizer
     return VoskRecognizer(ko_model_path)
 
 

@@ -44,7 +44,7 @@ def test_british_speaker_saying_faster_and_slower(synth) -> None:
     """espeak-ng's British voice says "faster" and "slower" without the final r; with the US dictionary alone
     "faster" was heard as "positive" at every rate (docs/benchmarks-voice.md). Heard with a red flag's whole
     grammar by a fresh recognizer, so earlier tests' audio does not change the result."""
-    from voice_triage.voice.recognizers import SphinxRecognizer
+    from voice_triage.voice.sphinx_recognizer import SphinxRecognizer
     sphinx, exam = SphinxRecognizer(), DialogExam()
     ask = exam.ask("controls")
     understood = []

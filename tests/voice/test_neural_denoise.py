@@ -7,7 +7,7 @@ import pytest
 from voice_triage.voice import neural_denoise
 from voice_triage.voice.audio import CHUNK_BYTES
 from voice_triage.voice.noisy_room import DISAGREE_CAP
-from voice_triage.voice.recognizers import SphinxRecognizer
+from voice_triage.voice.sphinx_recognizer import SphinxRecognizer
 from voice_triage.voice.testing import ESPEAK, FLITE, DialogExam, add_noise, pad
 
 

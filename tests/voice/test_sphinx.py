@@ -12,7 +12,8 @@ import pytest
 from voice_triage.events import Ask
 from voice_triage.voice.audio import chunked
 from voice_triage.voice.listener import VoiceListener
-from voice_triage.voice.recognizers import SphinxRecognizer, jsgf, snap
+from voice_triage.voice.recognizers import snap
+from voice_triage.voice.sphinx_recognizer import SphinxRecognizer, jsgf
 from voice_triage.voice.testing import (CLASSES, ESPEAK, FESTIVAL, FLITE, OUT_OF_GRAMMAR, Voice, add_noise,
                                         grammar_for, pad, same_answer)
 

@@ -5,7 +5,8 @@ from voice_triage.content import load_content
 from voice_triage.events import Ask
 from voice_triage.voice.audio import chunked
 from voice_triage.voice.listener import VoiceListener
-from voice_triage.voice.recognizers import jsgf, spotted
+from voice_triage.voice.recognizers import spotted
+from voice_triage.voice.sphinx_recognizer import jsgf
 from voice_triage.voice.testing import CONTROLS, FLITE, pad
 
 PLACES = ("lower back", "buttock", "groin", "front of thigh", "front of my thigh", "outer hip", "side of my hip",
@@ -80,7 +81,7 @@ def test_when_spotting_finds_no_path_the_one_phrase_retry_hears_through_digital_
     """espeak-ng's "back of thigh" (and the pauses around it) is exact digital silence around the speech: the
     spotting grammar found no path, and neither did the one-phrase retry until it got the comfort noise that
     one-phrase grammars get. A fresh recognizer, so earlier tests' audio does not change the result."""
-    from voice_triage.voice.recognizers import SphinxRecognizer
+    from voice_triage.voice.sphinx_recognizer import SphinxRecognizer
     from voice_triage.voice.testing import ESPEAK, DialogExam
 
     exam = DialogExam()

@@ -10,7 +10,7 @@ from voice_triage.events import Ask
 from voice_triage.voice.audio import chunked
 from voice_triage.voice.errors import ModelError
 from voice_triage.voice.listener import VoiceListener
-from voice_triage.voice.recognizers import VoskRecognizer, find_model, load_vosk_model
+from voice_triage.voice.vosk_recognizer import VoskRecognizer, find_model, load_vosk_model
 from voice_triage.voice.testing import Voice, add_noise, pad, silence
 
 KO = Voice("espeak-ng", "ko")

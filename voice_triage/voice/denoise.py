@@ -25,7 +25,7 @@ def log_mmse(pcm: bytes, noise_s: float = 0.15, rate: int = 16000, smoothing: fl
     """Ephraim-Malah log-spectral amplitude estimator with a decision-directed a-priori SNR.
 
     Its errors differ from spectral subtraction's (smooth gains, no "musical" noise), so when both
-    cleaned versions decode to the same phrase the answer is more likely right (see recognizers.py).
+    cleaned versions decode to the same phrase the answer is more likely right (see noisy_room.py).
     """
     x, spectra, power, noise_power = _analyse(pcm, noise_s, rate)
     if noise_power is None:

@@ -14,7 +14,9 @@ from voice_triage.voice.audio import Microphone, chunked, pcm_chunks, read_wav
 from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
 from voice_triage.voice.listener import VoiceListener
-from voice_triage.voice.recognizers import GrammarRecognizer, SphinxRecognizer, VoskRecognizer, find_model
+from voice_triage.voice.recognizers import GrammarRecognizer
+from voice_triage.voice.sphinx_recognizer import SphinxRecognizer
+from voice_triage.voice.vosk_recognizer import VoskRecognizer, find_model
 from voice_triage.voice.speaker import VoiceSpeaker
 from voice_triage.voice.tts import Tts, playback_missing
 
