@@ -6,6 +6,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,7 @@ class VoskSession:
         if not heard.text and noisy.fallback is not None:
             heard = self._judged(self._words)  # what was heard before cleaning
         if heard.text and not any(self._meanings.same(self._decode(check).text, heard.text) for check in noisy.checks):
-            heard = Recognition(heard.text, min(heard.confidence, DISAGREE_CAP), heard.alternatives, heard.raw)
+            heard = replace(heard, confidence=min(heard.confidence, DISAGREE_CAP))  # the dialog asks again
         return heard
 
     def _decode(self, audio: bytes) -> Recognition:
