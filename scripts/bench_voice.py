@@ -163,6 +163,13 @@ NOTES = """## Reading these numbers
   audio differently after different earlier answers (one clean off-topic sentence, heard twice in a row by the
   old code, gave two answers), so 6 clean rows differ between the two runs: three off-topic sentences taken
   before are rejected now, and no answer changed whether it was understood.
+- Quieter rooms (2026-11-25, fa1bcdf; a throwaway run of `bench_voice.bench` at 40 and 30 dB, 8 voices x 3
+  rates, 960 answers and 96 off-topic phrases each, with the room cleaning on as in the program or off): white
+  noise 30 or 40 dB below the speech still counts as a noisy room, and there the cleaning costs answers but
+  saves wrong ones. pocketsphinx at 40 dB: understood 889 as heard -> 787 cleaned, wrong accepted 43 -> 22
+  (wrong and sure 25 -> 14), off-topic rejected 28 -> 50; at 30 dB: understood 845 -> 728, wrong 90 -> 24
+  (sure 45 -> 15), off-topic rejected 28 -> 42. Clean speech is not cleaned (902 understood, 37 wrong). Vosk
+  shows the same trade (note above). A room this quiet may deserve a lighter check; nothing was tried yet.
 - The Korean Vosk rows check the Vosk code path only; its peak RSS is for the 83 MB Korean model.
 - The whole spoken conversation (12 public vignettes spoken into `--audio-in -`) is a test, not part of
   this benchmark: `tests/voice/test_spoken_vignettes.py`; in noise: `scripts/bench_spoken.py`.
