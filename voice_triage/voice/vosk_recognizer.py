@@ -121,12 +121,12 @@ class VoskSession:
     def feed(self, pcm: bytes) -> None:
         """Pass audio on; when Vosk finds its own endpoint, keep that part's words."""
         self._utterance.feed(pcm)
-        if pcm and self._rec.AcceptWaveform(pcm):
-            self._words += json.loads(self._rec.Result()).get("result", [])
+        if pcm:
+            self._words += _accepted(self._rec, pcm)
 
     def finish(self) -> Recognition:
         """What was heard; in a noisy room what RNNoise's cleaning gives, if a classical cleaning agrees."""
-        self._words += json.loads(self._rec.FinalResult()).get("result", [])
+        self._words += _final(self._rec)
         noisy = self._room.cleanings(self._utterance)
         if noisy is None:
             return self._judged(self._words)
@@ -139,11 +139,9 @@ class VoskSession:
 
     def _decode(self, audio: bytes) -> Recognition:
         """A whole utterance through a fresh recognizer, in the chunks a listener would pass."""
-        rec, words = self._recognizer(), []
-        for chunk in chunked(audio):
-            if rec.AcceptWaveform(chunk):
-                words += json.loads(rec.Result()).get("result", [])
-        return self._judged(words + json.loads(rec.FinalResult()).get("result", []))
+        rec = self._recognizer()
+        words = [word for chunk in chunked(audio) for word in _accepted(rec, chunk)]
+        return self._judged(words + _final(rec))
 
     def _judged(self, all_words: list[dict[str, Any]]) -> Recognition:
         """Confidence = mean word confidence, less for [unk] words; re-matched to the phrases."""
@@ -159,6 +157,16 @@ class VoskSession:
             retry = self._judge(_text(sure), _mean_conf(sure) * penalty * 0.9, self._phrases)
             result = Recognition(retry.text, retry.confidence, (), result.raw) if retry.text else result
         return result
+
+
+def _accepted(rec: Any, pcm: bytes) -> list[dict[str, Any]]:
+    """Pass audio to a KaldiRecognizer; the words of the part it ends when it finds its own endpoint there."""
+    return json.loads(rec.Result()).get("result", []) if rec.AcceptWaveform(pcm) else []
+
+
+def _final(rec: Any) -> list[dict[str, Any]]:
+    """The words of what is left at the end of the utterance."""
+    return json.loads(rec.FinalResult()).get("result", [])
 
 
 def _text(words: list[dict[str, Any]]) -> str:
