@@ -57,8 +57,9 @@ def room_sigma(snr: float | None) -> float | None:
     return math.sqrt(speaking_power() / 10 ** (snr / 10))
 
 
-def speak(case: dict, snr: float | None) -> tuple[dict, int]:
-    """One spoken conversation; returns (report, questions asked); an empty report if it got stuck."""
+def speak(case: dict, snr: float | None) -> tuple[dict, int, int]:
+    """One spoken conversation: (report, questions asked, wrong answers said back that the patient undid with
+    "go back"); an empty report if it got stuck."""
     # Each case its own noise and wording: with one shared seed the red-flag section (all "no" in most
     # cases) was the same trial repeated, and one unlucky hearing showed up as seven over-triaged cases.
     seed = zlib.crc32(case["id"].encode())
@@ -78,9 +79,10 @@ def speak(case: dict, snr: float | None) -> tuple[dict, int]:
         return noisy(silence(seconds), snr, sigma, rng)
 
     try:
-        return converse(reply, MAX_ASKS, background)
+        report, asks = converse(reply, MAX_ASKS, background, notice=patient.notice)
     except Stuck:
-        return {}, MAX_ASKS
+        report, asks = {}, MAX_ASKS
+    return report, asks, patient.undone
 
 
 def label(snr: float | None) -> str:
@@ -104,18 +106,19 @@ def document(rows: list[tuple], snr_args: list[str], took_s: float, planned: int
     for snr in dict.fromkeys(r[0] for r in rows):
         sel = [r for r in rows if r[0] == snr]
         exact = sum(o.exact for _, o, *_ in sel)
-        under = [o.case_id for _, o, _, ok, _ in sel if ok and o.under_triaged]
-        missing = sum(not ok for *_, ok, _ in sel)
+        under = [o.case_id for _, o, _, ok, *_ in sel if ok and o.under_triaged]
+        missing = sum(not ok for _, _, _, ok, *_ in sel)
         source = sum(o.source_ok for _, o, *_ in sel)
         lines.append(f"| {label(snr)} | {exact}/{len(sel)} | {len(under)}/{len(sel)}"
                      f"{' (' + ', '.join(under) + ')' if under else ''} | {source}/{len(sel)} | {missing} | "
                      f"{statistics.median(o.questions for _, o, *_ in sel):.0f} "
                      f"({statistics.median(t for _, _, t, *_ in sel):.0f}) |")
     lines += ["", "Per case (why: the findings that set the outcome; not understood: answers given up on or \"not "
-              "sure\"):", "", "| noise | case | gold | got | likely source (acceptable) | questions (typed) | why | "
-              "not understood |", "|---|---|---|---|---|---|---|---|"]
+              "sure\"; undone: answers said back wrongly (\"Noted: no.\") that the patient undid with \"go back\"):", "",
+              "| noise | case | gold | got | likely source (acceptable) | questions (typed) | undone | why | "
+              "not understood |", "|---|---|---|---|---|---|---|---|---|"]
     lines += [f"| {label(snr)} | {o.case_id} | {o.gold} | {o.got} | {o.source_got} ({', '.join(o.source_gold)}) | "
-              f"{o.questions} ({t}) | {why} |" for snr, o, t, _, why in rows]
+              f"{o.questions} ({t}) | {undone} | {why} |" for snr, o, t, _, why, undone in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -140,13 +143,13 @@ def main() -> int:
     rows: list[tuple] = []
     for snr in snrs:
         for case in cases:
-            report, asks = speak(case, snr)
+            report, asks, undone = speak(case, snr)
             outcome = Outcome(case["id"], case["disposition"], report.get("disposition", "none"),
                               list(case.get("acceptable", [case["disposition"]])), list(case.get("source", ["any"])),
                               report.get("likely_source", "none"), asks)
-            rows.append((snr, outcome, typed_asks[case["id"]], bool(report), why(report)))
+            rows.append((snr, outcome, typed_asks[case["id"]], bool(report), why(report), undone))
             print(f"{label(snr)} {case['id']}: {outcome.got} (gold {outcome.gold}), source {outcome.source_got}, "
-                  f"{asks} asks", file=sys.stderr)
+                  f"{asks} asks, {undone} undone", file=sys.stderr)
             # Rewritten after every case: a run stopped early (noisy cases are slow) still leaves its table.
             args.out.write_text(document(rows, args.snr, time.perf_counter() - started, len(snrs) * len(cases)))
     print(f"wrote {args.out}", file=sys.stderr)

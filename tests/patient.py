@@ -75,6 +75,13 @@ def _one_by_one_pattern() -> str:
     return "^(" + "|".join(re.escape(start) for start in starts) + ")"
 
 
+@functools.cache
+def _noted_pattern() -> re.Pattern[str]:
+    """A regular expression for an answer said back ("Noted: no."), from the content's wording; group 1 the answer."""
+    before, after = _content().phrases["noted"].split("{answer}")
+    return re.compile("^" + re.escape(before) + "(.+)" + re.escape(after) + "$", re.IGNORECASE)
+
+
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
 
 
@@ -85,6 +92,8 @@ class Patient:
         self.facts = facts
         self.random = random.Random(seed)
         self.said_yes: dict[str, set[str]] = {}  # list question asked one option at a time -> options said yes to
+        self.undo = False  # the assistant said back a wrong answer: say "go back" at the next question
+        self.undone = 0  # how many times this patient said "go back" for that
         # Order matters: the first pattern found in the question decides what it is about.
         self.rules: list[tuple[str, Callable[[], str]]] = [
             (r"is that right", self.confirm),
@@ -124,7 +133,10 @@ class Patient:
         ]
 
     def answer(self, question_text: str) -> str:
-        """What this patient says to a question."""
+        """What this patient says to a question ("go back" first if the last answer was said back wrongly)."""
+        if self.undo:
+            self.undo, self.undone = False, self.undone + 1
+            return "go back"
         lowered = question_text.lower()
         self.question = question_text
         if "is that right" not in lowered and "when you are ready" not in lowered:  # keep what a check is about
@@ -137,21 +149,27 @@ class Patient:
     def confirm(self) -> str:
         """ "I heard X. Is that right?": yes only if X is what this patient meant by the last answer."""
         heard = self.question.lower()
-        if "heard stop" in heard:
-            right = False  # this patient never asks to stop
-        elif said := re.search(r"heard (yes|no|not sure)\.", heard):
-            right = self.meant is None or self.meant == {"yes": True, "no": False}.get(said.group(1))
-        elif (days := re.search(r"about (\d+) days", heard)) and isinstance(self.meant, tuple):
-            right = abs(int(days.group(1)) - self.meant[1]) <= 0.3 * self.meant[1]  # "two months" for nine weeks is fine
-        elif (number := re.search(r"heard (\d+)\.", heard)) and isinstance(self.meant, int) and self.meant is not True:
-            right = int(number.group(1)) == self.meant
-        elif isinstance(self.meant, Said):
-            right = self.meant.same_as(re.sub(r"^i heard |\. is that right\?$", "", heard.strip()))
-        elif isinstance(self.meant, list):
-            right = _only_what_was_meant(heard, self.meant)
-        else:
-            right = True
-        return self.random.choice(YES if right else NO)
+        right = "heard stop" not in heard and self._agrees(re.sub(r"^i heard |\. is that right\?$", "", heard.strip()))
+        return self.random.choice(YES if right else NO)  # this patient never asks to stop
+
+    def notice(self, said: str) -> None:
+        """Something the assistant says: an answer said back wrongly ("Noted: no." after a yes) is undone next."""
+        if (noted := _noted_pattern().match(said)) and self.meant is not None:
+            self.undo = not self._agrees(noted.group(1).lower())
+
+    def _agrees(self, answer: str) -> bool:
+        """Whether an answer read or said back ("no", "about 14 days", "42", "lower back, foot") is what was meant."""
+        if answer in ("yes", "no", "not sure"):
+            return self.meant is None or self.meant == {"yes": True, "no": False}.get(answer)
+        if (days := re.search(r"about (\d+) days", answer)) and isinstance(self.meant, tuple):
+            return abs(int(days.group(1)) - self.meant[1]) <= 0.3 * self.meant[1]  # "two months" for nine weeks is fine
+        if answer.isdigit() and isinstance(self.meant, int) and self.meant is not True:
+            return int(answer) == self.meant
+        if isinstance(self.meant, Said):
+            return self.meant.same_as(answer)
+        if isinstance(self.meant, list):
+            return _only_what_was_meant(answer, self.meant)
+        return True
 
     def yes_no(self, value: bool) -> str:
         """A yes or no in one of several wordings; plainly when the question says how to answer."""

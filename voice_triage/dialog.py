@@ -107,6 +107,8 @@ class Dialog(OptionByOption, StepByStep):
     def start(self) -> list[Event]:
         """Greet and ask the first red-flag question."""
         self._say(*self.phrases["welcome"])
+        if self.spoken:
+            self._say(self.phrases["welcome_spoken"])
         self.begin()
         return self._drain()
 
@@ -265,7 +267,18 @@ class Dialog(OptionByOption, StepByStep):
             self.pending, self.rechecked = (question, value), False
         else:
             self._record(question, value)
+            if self.by_voice:
+                self._say_noted(question, value)
         self.answered()
+
+    def _say_noted(self, question: Question, value: Any) -> None:
+        """Say back a spoken answer taken without a check, so that a mishearing can be undone with "go back".
+
+        Confidence cannot catch a sure mishearing: pocketsphinx hears "banana pudding" as a red-flag "no" with
+        confidence 1.0 (tests/voice/test_said_back_by_voice.py), and it rejects only 37 to 70% of off-topic talk
+        (docs/benchmarks-voice.md). Answers checked with "Is that right?" are not said back again.
+        """
+        self._say(self.phrases["noted"].format(answer=reporting.answer_text(self.content, question, value)))
 
     def _keeps_a_rule_off(self, question: Question, value: Any) -> bool:
         """A symptom answer (not read back anyway) that is all that keeps a more urgent rule from applying.

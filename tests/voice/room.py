@@ -66,8 +66,10 @@ class Room:
 
 
 def converse(reply: Callable[[dict[str, Any]], bytes], max_asks: int = 150,
-             background: Callable[[float], bytes] = silence) -> tuple[dict[str, Any], int]:
-    """Run the CLI over a pipe; `reply(ask_event)` gives the audio to send. Returns (report, asks seen)."""
+             background: Callable[[float], bytes] = silence,
+             notice: Callable[[str], None] = lambda said: None) -> tuple[dict[str, Any], int]:
+    """Run the CLI over a pipe; `reply(ask_event)` gives the audio to send, `notice(text)` hears what is said.
+    Returns (report, asks seen)."""
     proc = subprocess.Popen(COMMAND, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
     room = Room(proc.stdin, background)
@@ -85,6 +87,8 @@ def converse(reply: Callable[[dict[str, Any]], bytes], max_asks: int = 150,
                 # Nothing was heard twice, so the assistant waits for "continue" with no time limit: a person
                 # says it (in a 10 dB room the patient otherwise waited in silence for ever).
                 room.say(reply(event))
+            elif event["type"] == "say":
+                notice(event["text"])  # "Noted: no.": the patient undoes a wrong answer at the next question
             elif event["type"] == "end":
                 report = event["report"]
                 break

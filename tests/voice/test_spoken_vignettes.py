@@ -38,7 +38,7 @@ def speak_case(case: dict[str, Any], synth, seed: int = 0) -> tuple[dict[str, An
         # so that it sounds like "again", a synthesis artefact, not a recognizer fault).
         return pad(synth(answer, FLITE[tries % len(FLITE)]), 0.3, 1.5)
 
-    report, _ = converse(reply, MAX_ASKS)
+    report, _ = converse(reply, MAX_ASKS, notice=patient.notice)
     return report, said
 
 

@@ -1,0 +1,70 @@
+"""By voice, an answer taken without a check is said back ("Noted: no."), so a mishearing can be undone."""
+from __future__ import annotations
+
+from voice_triage.events import Ask, Heard, Say
+
+
+def noted(dialog, answer: str) -> Say:
+    """The content's wording of an answer said back."""
+    return Say(dialog.phrases["noted"].format(answer=answer))
+
+
+def says(events) -> list[str]:
+    return [e.text for e in events if isinstance(e, Say)]
+
+
+def test_voice_mode_says_at_the_start_that_answers_are_said_back_and_typed_mode_does_not(make_dialog):
+    spoken, typed = make_dialog(spoken=True), make_dialog()
+    assert spoken.phrases["welcome_spoken"] in says(spoken.start())
+    assert spoken.phrases["welcome_spoken"] not in says(typed.start())
+
+
+def test_a_sure_spoken_red_flag_no_is_said_back_before_the_next_question(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    events = dialog.hear(Heard("negative", 1.0))
+    assert events[0] == noted(dialog, "no")
+    assert isinstance(events[-1], Ask) and events[-1].question == "rf_bowel"
+    assert dialog.answers == {"rf_bladder": "no"}
+
+
+def test_typed_answers_are_not_said_back_in_either_mode(make_dialog):
+    typed = make_dialog()
+    typed.start()
+    assert says(typed.hear("no")) == []
+    spoken = make_dialog(spoken=True)
+    spoken.start()
+    assert says(spoken.hear(Heard("no", typed=True))) == []  # typed at the keyboard during a spoken session
+
+
+def test_go_back_after_an_answer_said_back_wrongly_asks_that_question_again(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    dialog.hear(Heard("no", 0.95))  # the person had said something else
+    events = dialog.hear(Heard("go back", 0.9))
+    assert dialog.phrases["back_done"] in says(events)
+    assert events[-1].question == "rf_bladder" and "rf_bladder" not in dialog.answers
+
+
+def test_checked_answers_are_not_said_back_again(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    dialog.hear(Heard("no", 0.6))  # unsure red-flag "no": "I heard no. Is that right?"
+    events = dialog.hear(Heard("yes", 0.9))
+    assert dialog.answers == {"rf_bladder": "no"} and says(events) == []
+    assert events[-1].question == "rf_bowel"
+
+
+def test_a_choice_is_said_back_by_its_label(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    while dialog.current.is_red_flag:
+        dialog.hear(Heard("no", 0.95))
+    dialog.hear(Heard("42", 0.95))
+    dialog.hear(Heard("yes", 0.95))  # "I heard 42. Is that right?"
+    dialog.hear(Heard("my lower back", 0.95))
+    dialog.hear(Heard("yes", 0.95))  # "I heard lower back. Is that right?"
+    assert dialog.current.id == "side"
+    events = dialog.hear(Heard("the left side", 0.95))
+    label = content.questions_by_id["side"].option("left").label
+    assert events[0] == noted(dialog, label) and dialog.answers["side"] == "left"
