@@ -2,12 +2,14 @@
 """Whole spoken conversations in a noisy room: do the public vignettes still reach the typed outcome?
 
 Usage: .venv/bin/python scripts/bench_spoken.py [--snr clean 20 10] [--out docs/benchmarks-spoken.md] [--cases ID...]
+                                               [--chatty P]
 
 The standardized patient (tests/patient.py) answers every question in a flite voice; its answers and the
 pauses between them carry white noise at the given SNR (relative to the speech's active power), and are
 streamed into `voice-triage --jsonl --audio-in -`. Per case and noise level it records the disposition,
 whether it is exact or under-triaged against the gold standard, and how many questions were asked (each
-re-ask and confirmation counts), to show what noise costs in safety and in patience.
+re-ask and confirmation counts), to show what noise costs in safety and in patience. With --chatty, the
+patient first answers that share of warning-sign questions with an off-topic remark ("my dog is barking").
 """
 from __future__ import annotations
 
@@ -57,13 +59,13 @@ def room_sigma(snr: float | None) -> float | None:
     return math.sqrt(speaking_power() / 10 ** (snr / 10))
 
 
-def speak(case: dict, snr: float | None) -> tuple[dict, int, int]:
-    """One spoken conversation: (report, questions asked, wrong answers said back that the patient undid with
-    "go back"); an empty report if it got stuck."""
+def speak(case: dict, snr: float | None, chatty: float = 0.0) -> tuple[dict, int, str]:
+    """One spoken conversation: (report, questions asked, "answers said back / those the patient undid with
+    'go back'"); an empty report if it got stuck."""
     # Each case its own noise and wording: with one shared seed the red-flag section (all "no" in most
     # cases) was the same trial repeated, and one unlucky hearing showed up as seven over-triaged cases.
     seed = zlib.crc32(case["id"].encode())
-    patient, rng, sigma = Patient(case["facts"], seed), np.random.default_rng(seed), room_sigma(snr)
+    patient, rng, sigma = Patient(case["facts"], seed, chatty), np.random.default_rng(seed), room_sigma(snr)
     power = speaking_power()
     tries: dict[str, int] = {}
 
@@ -82,7 +84,7 @@ def speak(case: dict, snr: float | None) -> tuple[dict, int, int]:
         report, asks = converse(reply, MAX_ASKS, background, notice=patient.notice)
     except Stuck:
         report, asks = {}, MAX_ASKS
-    return report, asks, patient.undone
+    return report, asks, f"{patient.said_back} / {patient.undone}"
 
 
 def label(snr: float | None) -> str:
@@ -90,12 +92,13 @@ def label(snr: float | None) -> str:
     return "clean" if snr is None else f"{snr:g} dB"
 
 
-def document(rows: list[tuple], snr_args: list[str], took_s: float, planned: int) -> str:
+def document(rows: list[tuple], args: argparse.Namespace, took_s: float, planned: int) -> str:
     """The Markdown report of the conversations run so far."""
     done = "" if len(rows) == planned else f" Partial: {len(rows)} of {planned} conversations so far."
     lines = ["# Spoken conversations in noise", "",
              f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Command: "
-             f"`.venv/bin/python scripts/bench_spoken.py --snr {' '.join(snr_args)}` "
+             f"`.venv/bin/python scripts/bench_spoken.py --snr {' '.join(args.snr)}"
+             f"{f' --chatty {args.chatty:g}' if args.chatty else ''}` "
              f"(took {took_s:.0f} s). Recognizer: pocketsphinx (no Vosk model installed).{done}", "",
              "Each public vignette is spoken by the standardized patient (flite voices) into `--audio-in -`, "
              "with white noise at the given SNR over the answers and the pauses; each case has its own noise "
@@ -114,11 +117,12 @@ def document(rows: list[tuple], snr_args: list[str], took_s: float, planned: int
                      f"{statistics.median(o.questions for _, o, *_ in sel):.0f} "
                      f"({statistics.median(t for _, _, t, *_ in sel):.0f}) |")
     lines += ["", "Per case (why: the findings that set the outcome; not understood: answers given up on or \"not "
-              "sure\"; undone: answers said back wrongly (\"Noted: no.\") that the patient undid with \"go back\"):", "",
-              "| noise | case | gold | got | likely source (acceptable) | questions (typed) | undone | why | "
+              "sure\"; said back / undone: answers said back (\"Noted: no.\"), and those wrong ones the patient undid "
+              "with \"go back\"):", "",
+              "| noise | case | gold | got | likely source (acceptable) | questions (typed) | said back / undone | why | "
               "not understood |", "|---|---|---|---|---|---|---|---|---|"]
     lines += [f"| {label(snr)} | {o.case_id} | {o.gold} | {o.got} | {o.source_got} ({', '.join(o.source_gold)}) | "
-              f"{o.questions} ({t}) | {undone} | {why} |" for snr, o, t, _, why, undone in rows]
+              f"{o.questions} ({t}) | {said_back} | {why} |" for snr, o, t, _, why, said_back in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -135,6 +139,8 @@ def main() -> int:
     p.add_argument("--snr", nargs="+", default=["clean", "20", "10"])
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-spoken.md")
     p.add_argument("--cases", nargs="+", help="only these case ids (e.g. to split a slow run over two processes)")
+    p.add_argument("--chatty", type=float, default=0.0, metavar="P",
+                   help="share of warning-sign questions the patient first answers with an off-topic remark")
     args = p.parse_args()
     snrs = [None if s == "clean" else float(s) for s in args.snr]
     cases, started = load_cases(PUBLIC_VIGNETTES), time.perf_counter()
@@ -143,15 +149,15 @@ def main() -> int:
     rows: list[tuple] = []
     for snr in snrs:
         for case in cases:
-            report, asks, undone = speak(case, snr)
+            report, asks, said_back = speak(case, snr, args.chatty)
             outcome = Outcome(case["id"], case["disposition"], report.get("disposition", "none"),
                               list(case.get("acceptable", [case["disposition"]])), list(case.get("source", ["any"])),
                               report.get("likely_source", "none"), asks)
-            rows.append((snr, outcome, typed_asks[case["id"]], bool(report), why(report), undone))
+            rows.append((snr, outcome, typed_asks[case["id"]], bool(report), why(report), said_back))
             print(f"{label(snr)} {case['id']}: {outcome.got} (gold {outcome.gold}), source {outcome.source_got}, "
-                  f"{asks} asks, {undone} undone", file=sys.stderr)
+                  f"{asks} asks, said back / undone {said_back}", file=sys.stderr)
             # Rewritten after every case: a run stopped early (noisy cases are slow) still leaves its table.
-            args.out.write_text(document(rows, args.snr, time.perf_counter() - started, len(snrs) * len(cases)))
+            args.out.write_text(document(rows, args, time.perf_counter() - started, len(snrs) * len(cases)))
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

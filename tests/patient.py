@@ -27,6 +27,9 @@ LEVELS = ["emergency", "urgent", "gp", "self_care"]
 YES = ["yes", "yeah", "yes, I have", "I think so", "yep"]
 NO = ["no", "nope", "not really", "not that I've noticed", "no, I don't think so"]
 PLAIN = {True: ["yes", "yeah", "yep"], False: ["no", "nope"]}  # told "you can say yes, no, or not sure"
+# Said instead of an answer by a chatty patient (people at home talk to others, or think aloud).
+REMARKS = ["my dog is barking", "my daughter is here", "what time is it", "where are my glasses",
+           "the kettle is boiling", "somebody is at the door", "it is raining outside", "i need a cup of tea"]
 
 PLACES = {"lower back": "my lower back", "buttock": "my buttock", "groin": "my groin",
           "front of thigh": "the front of my thigh", "outer hip": "the side of my hip",
@@ -88,12 +91,16 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 class Patient:
     """Answers questions from one case's facts, choosing among natural phrasings."""
 
-    def __init__(self, facts: dict[str, Any], seed: int = 0) -> None:
+    def __init__(self, facts: dict[str, Any], seed: int = 0, chatty: float = 0.0) -> None:
         self.facts = facts
+        # Share of warning-sign questions answered first with a remark, and those so answered; with its own random
+        # numbers, so that a chatty patient words its answers exactly as a quiet one does.
+        self.chatty, self.chatter = chatty, random.Random(seed)
+        self.remarked: set[str] = set()
         self.random = random.Random(seed)
         self.said_yes: dict[str, set[str]] = {}  # list question asked one option at a time -> options said yes to
         self.undo = False  # the assistant said back a wrong answer: say "go back" at the next question
-        self.undone = 0  # how many times this patient said "go back" for that
+        self.said_back = self.undone = 0  # answers said back to this patient, and those it undid with "go back"
         # Order matters: the first pattern found in the question decides what it is about.
         self.rules: list[tuple[str, Callable[[], str]]] = [
             (r"is that right", self.confirm),
@@ -141,10 +148,21 @@ class Patient:
         self.question = question_text
         if "is that right" not in lowered and "when you are ready" not in lowered:  # keep what a check is about
             self.meant: bool | int | tuple[str, int] | list[str] | Said | None = None
-        for pattern, reply in self.rules:
-            if re.search(pattern, lowered):
-                return reply()
-        return "I don't know"
+        wording = self.random.getstate()
+        said = next((reply() for pattern, reply in self.rules if re.search(pattern, lowered)), "I don't know")
+        if remark := self._remark(question_text):
+            self.random.setstate(wording)  # the answer comes at the next ask, worded as if there had been no remark
+            return remark
+        return said
+
+    def _remark(self, question_text: str) -> str | None:
+        """Now and then (`chatty`), something off-topic instead of the answer to a warning-sign question, once per
+        question; the answer it stands for is still what was meant, so a wrong "Noted: ..." is undone."""
+        flag = next((q.id for q in _content().red_flags if question_text.startswith((q.text, q.reask))), None)
+        if not self.chatty or flag is None or flag in self.remarked or self.chatter.random() >= self.chatty:
+            return None
+        self.remarked.add(flag)
+        return self.chatter.choice(REMARKS)
 
     def confirm(self) -> str:
         """ "I heard X. Is that right?": yes only if X is what this patient meant by the last answer."""
@@ -154,8 +172,9 @@ class Patient:
 
     def notice(self, said: str) -> None:
         """Something the assistant says: an answer said back wrongly ("Noted: no." after a yes) is undone next."""
-        if (noted := _noted_pattern().match(said)) and self.meant is not None:
-            self.undo = not self._agrees(noted.group(1).lower())
+        if noted := _noted_pattern().match(said):
+            self.said_back += 1
+            self.undo = self.meant is not None and not self._agrees(noted.group(1).lower())
 
     def _agrees(self, answer: str) -> bool:
         """Whether an answer read or said back ("no", "about 14 days", "42", "lower back, foot") is what was meant."""

@@ -1,6 +1,8 @@
 """By voice, an answer taken without a check is said back ("Noted: no."), so a mishearing can be undone."""
 from __future__ import annotations
 
+from patient import REMARKS, Patient
+
 from voice_triage.events import Ask, Heard, Say
 
 
@@ -68,3 +70,23 @@ def test_a_choice_is_said_back_by_its_label(make_dialog, content):
     events = dialog.hear(Heard("the left side", 0.95))
     label = content.questions_by_id["side"].option("left").label
     assert events[0] == noted(dialog, label) and dialog.answers["side"] == "left"
+
+
+def test_the_standardized_patient_says_go_back_only_when_its_answer_is_said_back_wrongly(make_dialog):
+    patient = Patient({"leg_weakness": True})
+    dialog = make_dialog(spoken=True)
+    weakness = next(q for q in dialog.content.red_flags if q.id == "rf_leg_weakness")
+    assert patient.answer(weakness.text) in ("yes", "yeah", "yes, I have", "I think so", "yep")
+    patient.notice(dialog.phrases["noted"].format(answer="yes"))
+    assert patient.answer(weakness.text) != "go back"
+    patient.notice(dialog.phrases["noted"].format(answer="no"))  # heard "no": wrong
+    assert patient.answer("Have you lost feeling in one or both legs?") == "go back"
+    assert (patient.said_back, patient.undone) == (2, 1)
+
+
+def test_a_chatty_patient_remarks_once_per_warning_sign_and_means_its_answer_all_the_same(make_dialog):
+    bladder = make_dialog().content.red_flags[0]
+    chatty, quiet = Patient({"bladder_bowel": True}, seed=3, chatty=1.0), Patient({"bladder_bowel": True}, seed=3)
+    assert chatty.answer(bladder.text) in REMARKS and chatty.meant is True
+    assert chatty.answer(bladder.reask) == quiet.answer(bladder.text)  # then answers, worded as a quiet patient
+    assert Patient({}, chatty=1.0).answer("How old are you?") not in REMARKS  # warning signs only
