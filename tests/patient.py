@@ -167,8 +167,9 @@ class Patient:
     def confirm(self) -> str:
         """ "I heard X. Is that right?": yes only if X is what this patient meant by the last answer."""
         heard = self.question.lower()
+        # "I heard stop. Do you want to stop now?": this patient never asks to stop.
         right = "heard stop" not in heard and self._agrees(re.sub(r"^i heard |\. is that right\?$", "", heard.strip()))
-        return self.random.choice(YES if right else NO)  # this patient never asks to stop
+        return self.random.choice(YES if right else NO)
 
     def notice(self, said: str) -> None:
         """Something the assistant says: an answer said back wrongly ("Noted: no." after a yes) is undone next."""
