@@ -1,9 +1,11 @@
 """By voice, an answer taken without a check is said back ("Noted: no."), so a mishearing can be undone."""
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings, strategies as st
 from patient import REMARKS, Patient
 
 from voice_triage.events import Ask, Heard, Say
+from voice_triage.report import answer_text
 
 
 def noted(dialog, answer: str) -> Say:
@@ -90,3 +92,37 @@ def test_a_chatty_patient_remarks_once_per_warning_sign_and_means_its_answer_all
     assert chatty.answer(bladder.text) in REMARKS and chatty.meant is True
     assert chatty.answer(bladder.reask) == quiet.answer(bladder.text)  # then answers, worded as a quiet patient
     assert Patient({}, chatty=1.0).answer("How old are you?") not in REMARKS  # warning signs only
+
+
+POOL = ["yes", "no", "not sure", "yeah", "nope", "definitely", "zzz garbage", "repeat", "go back", "help",
+        "start over", "64", "lower back", "left", "both sides", "three weeks", "a year", "dull ache", "walking",
+        "nothing", "after lifting", "that's all"]
+
+
+HEARD = st.lists(st.tuples(st.sampled_from(POOL), st.sampled_from([0.3, 0.6, 0.85, 1.0])), max_size=40)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(early=HEARD, late=HEARD)
+def test_by_voice_no_answer_is_taken_without_the_person_hearing_it(make_dialog, content, early, late):
+    """Every spoken answer that counts was either checked ("I heard X. Is that right?", answered just now) or is
+    said back as it is taken ("Noted: X.", or "I have noted: X." after one option at a time).
+
+    Between two runs of random answers, clear answers take the conversation past the warning signs, the age and
+    where it hurts, to the questions answered in a word (which side, is it getting better...).
+    """
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    past_the_read_backs = [("no", 1.0)] * len(content.red_flags) + [("64", 1.0), ("yes", 1.0), ("lower back", 1.0),
+                                                                    ("yes", 1.0)]
+    for text, confidence in early + past_the_read_backs + late:
+        if dialog.finished:
+            break
+        before, state = dict(dialog.answers), dialog.state
+        events = dialog.hear(Heard(text, confidence))
+        taken = {qid: value for qid, value in dialog.answers.items()
+                 if value != "unknown" and (qid not in before or before[qid] != value)}
+        said = " ".join(says(events))
+        for qid, value in taken.items():
+            answer = answer_text(content, content.questions_by_id[qid], value)
+            assert state == "confirming" or f"noted: {answer}." in said.lower(), (qid, value, said)
