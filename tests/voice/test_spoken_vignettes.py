@@ -24,9 +24,10 @@ MAX_ASKS = 150  # a conversation stuck re-asking fails instead of hanging
 CASES = load_cases(PUBLIC) if PUBLIC.exists() else []
 
 
-def speak_case(case: dict[str, Any], synth, seed: int = 0) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def speak_case(case: dict[str, Any], synth, seed: int = 0,
+               chatty: float = 0.0) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Run the CLI over a pipe; answer each ask with synthesized speech and 1.5 s of silence."""
-    patient = Patient(case["facts"], seed)
+    patient = Patient(case["facts"], seed, chatty)
     said: list[tuple[str, str]] = []
 
     def reply(event: dict[str, Any]) -> bytes:
@@ -74,3 +75,14 @@ def test_spoken_likely_source_mostly_matches_typed(synth) -> None:
     same = [report.get("likely_source") == typed.source_got for typed, report, _ in runs]
     assert sum(same) >= 0.8 * len(runs), [(c["id"], r.get("likely_source"), t.source_got)
                                            for c, (t, r, _), ok in zip(CASES, runs, same) if not ok]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CASES, reason=f"public vignettes not found at {PUBLIC}")
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_a_chatty_patient_reaches_the_typed_disposition_too(case: dict[str, Any], synth) -> None:
+    """An off-topic remark before every warning sign ("my dog is barking"). Before answers were said back
+    (d9e4452), p-s1, p-s2 and p-s3 ended at GP: a remark heard as "definitely" was taken as a "yes"."""
+    typed, _, _ = conversation(case, synth)
+    report, said = speak_case(case, synth, chatty=1.0)
+    assert report.get("disposition") == typed.got, said
