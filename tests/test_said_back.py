@@ -96,7 +96,7 @@ def test_a_chatty_patient_remarks_once_per_warning_sign_and_means_its_answer_all
 
 POOL = ["yes", "no", "not sure", "yeah", "nope", "definitely", "zzz garbage", "repeat", "go back", "help",
         "start over", "64", "lower back", "left", "both sides", "three weeks", "a year", "dull ache", "walking",
-        "nothing", "after lifting", "that's all"]
+        "nothing", "after lifting", "that's all", "that's wrong"]
 
 
 HEARD = st.lists(st.tuples(st.sampled_from(POOL), st.sampled_from([0.3, 0.6, 0.85, 1.0])), max_size=40)
@@ -126,3 +126,26 @@ def test_by_voice_no_answer_is_taken_without_the_person_hearing_it(make_dialog, 
         for qid, value in taken.items():
             answer = answer_text(content, content.questions_by_id[qid], value)
             assert state == "confirming" or f"noted: {answer}." in said.lower(), (qid, value, said)
+
+
+def test_right_after_an_answer_is_said_back_thats_wrong_means_go_back(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    ask = dialog.hear(Heard("no", 0.95))[-1]
+    assert "that's wrong" in ask.vocabulary and "that's wrong" in ask.controls  # the recognizer listens for it
+    events = dialog.hear(Heard("that's wrong", 0.9))
+    assert dialog.phrases["back_done"] in says(events)
+    assert events[-1].question == "rf_bladder" and dialog.answers == {}
+
+
+def test_thats_wrong_is_an_answer_where_nothing_was_just_said_back(make_dialog):
+    dialog = make_dialog(spoken=True)
+    ask = dialog.start()[-1]
+    assert "that's wrong" not in ask.controls
+    dialog.hear(Heard("that's wrong", 0.9))  # to the first question: nothing was said back, so it is a "no"
+    assert dialog.answers == {"rf_bladder": "no"}
+    typed = make_dialog(spoken=True)
+    typed.start()
+    typed.hear(Heard("no", typed=True))  # typed answers are not said back
+    typed.hear(Heard("that's wrong", typed=True))
+    assert typed.answers == {"rf_bladder": "no", "rf_bowel": "no"}

@@ -468,8 +468,9 @@ def load_content(folder: Path | None = None) -> Content:
     sources = raw["sources"]["source"]
     for name in FILES[1:]:
         _check_sources(f"{name}.toml", raw[name], sources)
-    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "list_done", "reask", "carriers", "negation", "control_fillers", "control", "numbers",
-                                                     "number_speech", "duration"))
+    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "list_done", "reask", "said_back",
+                                                         "carriers", "negation", "control_fillers", "control",
+                                                         "numbers", "number_speech", "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "uncertain_rule", "incomplete",
                                                    "unclear_answers", "likely_source", "feature"))
     _required_tables("advice.toml", raw["advice"], ("now", "explain", "self_care", "stretch", "stretches",

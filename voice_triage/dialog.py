@@ -100,6 +100,7 @@ class Dialog(OptionByOption, StepByStep):
         self.unchecked: dict[str, Any] = {}  # read-back answers whose check was unclear, by question id
         self.partly_unclear: set[str] = set()  # lists with a part never understood that a rule looks for
         self.one: OneByOne | Stepping | None = None  # a question asked option by option or step by step (voice)
+        self.said_back = False  # the last answer was just said back: "that's wrong" may follow (vocabulary.toml)
         self.ended_by = ""
         self.report: dict[str, Any] = {}
 
@@ -116,6 +117,7 @@ class Dialog(OptionByOption, StepByStep):
         """Take one answer to the current question and return what to say or ask next."""
         heard = Heard(heard) if isinstance(heard, str) else heard
         self.by_voice = self.spoken and not heard.typed
+        after_said_back, self.said_back = self.said_back, False
         if self.state == "ended":
             return []
         if self.state == "emergency":
@@ -125,7 +127,7 @@ class Dialog(OptionByOption, StepByStep):
         elif self.state == "one_by_one":
             self._hear_step(heard) if isinstance(self.one, Stepping) else self._hear_option(heard)
         else:
-            self._hear_answer(heard)
+            self._hear_answer(heard, after_said_back)
         return self._drain()
 
     def end_of_input(self, how: str = "end_of_input") -> list[Event]:
@@ -203,10 +205,11 @@ class Dialog(OptionByOption, StepByStep):
         self.outbox.append(End(self.phrases[closing], self.report))
 
     # ------------------------------------------------------------------ hearing
-    def _hear_answer(self, heard: Heard) -> None:
-        """Controls first, then the answer itself."""
+    def _hear_answer(self, heard: Heard, after_said_back: bool = False) -> None:
+        """Controls first (right after an answer was said back, "that's wrong" is "go back"), then the answer."""
         understanding = self.interpreter.understand(self.current, heard.text)
-        if control := self._taken_control(understanding.control, heard):
+        correction = self.interpreter.correction(heard.text) if after_said_back and self.by_voice else None
+        if control := self._taken_control(correction or understanding.control, heard):
             self._control(control)
         elif self._faint_but_worth_checking(understanding.value, heard):
             self._accept(self.current, understanding.value, heard)
@@ -279,6 +282,7 @@ class Dialog(OptionByOption, StepByStep):
         (docs/benchmarks-voice.md). Answers checked with "Is that right?" are not said back again.
         """
         self._say(self.phrases["noted"].format(answer=reporting.answer_text(self.content, question, value)))
+        self.said_back = True
 
     def _keeps_a_rule_off(self, question: Question, value: Any) -> bool:
         """A symptom answer (not read back anyway) that is all that keeps a more urgent rule from applying.
@@ -536,6 +540,9 @@ class Dialog(OptionByOption, StepByStep):
             text = f"{text} {self._options_phrase(question)}"
         options = tuple(self.interpreter.options_for(question))
         phrases, controls = vocabulary(self.interpreter, question), self.controls
+        if self.said_back:  # the recognizer listens for "that's wrong" too, as a whole answer like a control
+            controls += tuple(self.interpreter.corrections)
+            phrases = tuple(dict.fromkeys(phrases + controls))
         if self.spoken and with_options and question.kind == "yesno":
             # Asked again after a miss: listen for what the re-ask offers (docs/benchmarks-voice.md).
             phrases, controls = reask_vocabulary(self.interpreter)

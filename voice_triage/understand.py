@@ -58,6 +58,7 @@ class Interpreter:
         self.vocab = content.vocabulary
         self.today = today or dt.date.today()
         self.controls = {p: cid for cid, phrases in self.vocab["control"].items() for p in phrases}
+        self.corrections = {p: "back" for p in self.vocab["said_back"]["corrections"]}
         self.yesno = {p: value for value, phrases in self.vocab["yesno"].items() for p in phrases}
         self.numbers: dict[str, float] = dict(self.vocab["numbers"])
         speech = self.vocab["number_speech"]
@@ -82,9 +83,17 @@ class Interpreter:
 
     def control(self, text: str) -> str | None:
         """A control id when the whole answer is a control phrase ("go back", "please repeat")."""
+        return self._whole(text, self.controls)
+
+    def correction(self, text: str) -> str | None:
+        """ "back" when the whole answer says the answer just said back was heard wrong ("that's wrong")."""
+        return self._whole(text, self.corrections)
+
+    def _whole(self, text: str, phrases: dict[str, str]) -> str | None:
+        """What the whole answer means among `phrases`, with or without the control fillers ("please", "um")."""
         words = tokens(text)
         for candidate in (words, [w for w in words if w not in self.control_fillers]):
-            match = self.controls.get(" ".join(candidate))
+            match = phrases.get(" ".join(candidate))
             if match:
                 return match
         return None

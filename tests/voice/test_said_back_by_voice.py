@@ -3,17 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from room import converse
 
 from voice_triage.content import load_content
 from voice_triage.voice.testing import FLITE, pad
 
 
-def test_a_red_flag_no_misheard_from_off_topic_talk_is_said_back_and_undone_by_go_back(synth) -> None:
+@pytest.mark.parametrize("undo", ["go back", "that's wrong"])
+def test_a_red_flag_no_misheard_from_off_topic_talk_is_said_back_and_undone(synth, undo: str) -> None:
     """pocketsphinx hears flite's "banana pudding" as "negative" with full confidence (the benchmark's
     off-topic rows): without the answer said back, a warning sign would be skipped in silence."""
     phrases = load_content().phrases
-    script = iter(["banana pudding", "go back", "yes", "yes", "no"])  # the last "no": no need to repeat the advice
+    script = iter(["banana pudding", undo, "yes", "yes", "no"])  # the last "no": no need to repeat the advice
     events: list[tuple[str, str]] = []
 
     def reply(ask: dict[str, Any]) -> bytes:
