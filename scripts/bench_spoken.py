@@ -119,8 +119,8 @@ def document(rows: list[tuple], args: argparse.Namespace, took_s: float, planned
     lines += ["", "Per case (why: the findings that set the outcome; not understood: answers given up on or \"not "
               "sure\"; said back / undone: answers said back (\"Noted: no.\"), and those wrong ones the patient undid "
               "with \"go back\"):", "",
-              "| noise | case | gold | got | likely source (acceptable) | questions (typed) | said back / undone | why | "
-              "not understood |", "|---|---|---|---|---|---|---|---|---|"]
+              "| noise | case | gold | got | likely source (acceptable) | questions (typed) | said back / undone | "
+              "why | not understood |", "|---|---|---|---|---|---|---|---|---|"]
     lines += [f"| {label(snr)} | {o.case_id} | {o.gold} | {o.got} | {o.source_got} ({', '.join(o.source_gold)}) | "
               f"{o.questions} ({t}) | {said_back} | {why} |" for snr, o, t, _, why, said_back in rows]
     return "\n".join(lines) + "\n"
