@@ -541,8 +541,8 @@ class Dialog(OptionByOption, StepByStep):
         options = tuple(self.interpreter.options_for(question))
         phrases, controls = vocabulary(self.interpreter, question), self.controls
         if self.said_back:  # the recognizer listens for "that's wrong" too, as a whole answer like a control
-            controls += tuple(self.interpreter.corrections)
-            phrases = tuple(dict.fromkeys(phrases + controls))
+            corrections = tuple(self.interpreter.corrections)
+            phrases, controls = tuple(dict.fromkeys(phrases + corrections)), controls + corrections
         if self.spoken and with_options and question.kind == "yesno":
             # Asked again after a miss: listen for what the re-ask offers (docs/benchmarks-voice.md).
             phrases, controls = reask_vocabulary(self.interpreter)
