@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Answers heard in rooms of chosen loudness: understood, wrong answers taken, off-topic talk taken.
+
+Usage: .venv/bin/python scripts/bench_rooms.py [--recognizer pocketsphinx|vosk-ko] [--snr 40 30 20] [--draws N]
+                                               [--as-heard]
+
+The answers, voices, grammars and scoring of scripts/bench_voice.py (its `bench`), at the SNRs given, each with
+`--draws` different noise draws. With --as-heard the room cleaning is off: every answer is decoded as it came,
+to show what the cleaning and its checks cost and save. Prints one Markdown table row per SNR.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import bench_voice  # noqa: E402
+from bench_voice import ESPEAK, FLITE, KO_MODEL, KOREAN_VOICES, DialogExam, KoreanExam, Voice  # noqa: E402
+
+CACHE = Path("/tmp/voice-triage-synth")
+
+
+def recognizer(kind: str):
+    """The recognizer, its voices and its exam, as bench_voice.py sets them up."""
+    if kind == "pocketsphinx":
+        from voice_triage.voice.sphinx_recognizer import SphinxRecognizer
+        return SphinxRecognizer(), [*FLITE, *ESPEAK], DialogExam()
+    from voice_triage.voice.vosk_recognizer import VoskRecognizer
+    model = Path(importlib.util.find_spec(KO_MODEL).origin).parent / "model"
+    return VoskRecognizer(model), [Voice("espeak-ng", v) for v in KOREAN_VOICES], KoreanExam()
+
+
+def run(kind: str, snrs: list[float], draws: int, as_heard: bool) -> list[dict]:
+    """All rows of `draws` benchmark passes at these SNRs, each pass with its own noise."""
+    rec, voices, exam = recognizer(kind)
+    rec.room.cleaning = not as_heard
+    bench_voice.SNRS = snrs
+    add_noise, rows = bench_voice.add_noise, []
+    for draw in range(draws):
+        bench_voice.add_noise = lambda pcm, snr, seed, draw=draw: add_noise(pcm, snr, seed=seed + 1000 * draw)
+        rows += bench_voice.bench(rec, voices, exam, CACHE)["rows"]
+    bench_voice.add_noise = add_noise
+    return rows
+
+
+def table(rows: list[dict], snrs: list[float]) -> list[str]:
+    """One Markdown row per SNR."""
+    lines = ["| SNR | understood | wrong accepted | wrong and sure | off-topic taken |", "|---|---|---|---|---|"]
+    for snr in snrs:
+        answers = [r for r in rows if r["snr"] == snr and r["cls"] != "off-topic"]
+        off = [r for r in rows if r["snr"] == snr and r["cls"] == "off-topic"]
+        count = lambda key: sum(r[key] for r in answers)  # noqa: E731
+        lines.append(f"| {snr:g} dB | {count('ok')}/{len(answers)} | {count('wrong_accepted')} | "
+                     f"{count('wrong_sure')} | {sum(not r['rejected'] for r in off)}/{len(off)} |")
+    return lines
+
+
+def main() -> int:
+    """Run, then print the table with the command that made it."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--recognizer", choices=["pocketsphinx", "vosk-ko"], default="pocketsphinx")
+    p.add_argument("--snr", type=float, nargs="+", default=[40.0, 30.0, 20.0])
+    p.add_argument("--draws", type=int, default=1, help="noise draws per answer")
+    p.add_argument("--as-heard", action="store_true", help="no room cleaning: every answer decoded as it came")
+    args = p.parse_args()
+    started = time.perf_counter()
+    rows = run(args.recognizer, args.snr, args.draws, args.as_heard)
+    print(f"`.venv/bin/python scripts/bench_rooms.py {' '.join(sys.argv[1:])}` "
+          f"(took {time.perf_counter() - started:.0f} s)\n")
+    print("\n".join(table(rows, args.snr)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
