@@ -170,7 +170,7 @@ class SphinxSession:
         self._utterance.feed(pcm)
 
     def finish(self) -> Recognition:
-        """Decode with the grammar (in noise, a cleaning of it), verify against the phone loop, re-match.
+        """Decode with the grammar (in a noisy room a cleaning of it), verify against the phone loop, re-match.
 
         RNNoise against the classical pair (spectral subtraction decoded, log-MMSE must agree), at 10 dB SNR,
         8 voices x 3 rates, 960 answers: wrong answers accepted 114 -> 30, understood 503 -> 483; at 20 dB wrong
