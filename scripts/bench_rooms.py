@@ -6,12 +6,14 @@ Usage: .venv/bin/python scripts/bench_rooms.py [--recognizer pocketsphinx|vosk-k
 
 The answers, voices, grammars and scoring of scripts/bench_voice.py (its `bench`), at the SNRs given, each with
 `--draws` different noise draws. With --as-heard the room cleaning is off: every answer is decoded as it came,
-to show what the cleaning and its checks cost and save. Prints one Markdown table row per SNR.
+to show what the cleaning and its checks cost and save. Prints one Markdown table row per SNR, with the
+decision latency after the end of the pause.
 """
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -21,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import bench_voice  # noqa: E402
-from bench_voice import ESPEAK, FLITE, KO_MODEL, KOREAN_VOICES, DialogExam, KoreanExam, Voice  # noqa: E402
+from bench_voice import (ESPEAK, FLITE, KO_MODEL, KOREAN_VOICES, DialogExam, KoreanExam, Voice,  # noqa: E402
+                         percentile)
 
 CACHE = Path("/tmp/voice-triage-synth")
 
@@ -44,20 +47,25 @@ def run(kind: str, snrs: list[float], draws: int, as_heard: bool) -> list[dict]:
     add_noise, rows = bench_voice.add_noise, []
     for draw in range(draws):
         bench_voice.add_noise = lambda pcm, snr, seed, draw=draw: add_noise(pcm, snr, seed=seed + 1000 * draw)
-        rows += bench_voice.bench(rec, voices, exam, CACHE)["rows"]
+        result = bench_voice.bench(rec, voices, exam, CACHE)
+        for row, latency in zip(result["rows"], result["latency_ms"]):
+            rows.append({**row, "latency_ms": latency})
     bench_voice.add_noise = add_noise
     return rows
 
 
 def table(rows: list[dict], snrs: list[float]) -> list[str]:
     """One Markdown row per SNR."""
-    lines = ["| SNR | understood | wrong accepted | wrong and sure | off-topic taken |", "|---|---|---|---|---|"]
+    lines = ["| SNR | understood | wrong accepted | wrong and sure | off-topic taken | latency median / p95 ms |",
+             "|---|---|---|---|---|---|"]
     for snr in snrs:
         answers = [r for r in rows if r["snr"] == snr and r["cls"] != "off-topic"]
         off = [r for r in rows if r["snr"] == snr and r["cls"] == "off-topic"]
         count = lambda key: sum(r[key] for r in answers)  # noqa: E731
+        latency = [r["latency_ms"] for r in answers + off]
         lines.append(f"| {snr:g} dB | {count('ok')}/{len(answers)} | {count('wrong_accepted')} | "
-                     f"{count('wrong_sure')} | {sum(not r['rejected'] for r in off)}/{len(off)} |")
+                     f"{count('wrong_sure')} | {sum(not r['rejected'] for r in off)}/{len(off)} | "
+                     f"{statistics.median(latency):.0f} / {percentile(latency, 95):.0f} |")
     return lines
 
 
