@@ -5,7 +5,8 @@ mistakes repeat on the same audio, while the classical cleanings' mistakes diffe
 room an answer is decoded from RNNoise's cleaning and stands only if log-MMSE or spectral subtraction hears the
 same answer (figures in scripts/bench_voice.py notes, for pocketsphinx and for Vosk). Without RNNoise,
 spectral subtraction is decoded and log-MMSE must agree. A quiet room is decoded as it is; in a mild room
-(speech well above the noise) the answer is decoded as heard and stands only if RNNoise's cleaning agrees.
+(speech well above the noise) the answer is decoded as heard and, when RNNoise is installed, stands only if
+RNNoise's cleaning agrees.
 """
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from voice_triage.voice.denoise import denoise, log_mmse
 
 DISAGREE_CAP = 0.3  # confidence when the two cleanings hear different answers: the dialog asks again
 # Speech this far above the room (loudest fifth of the frames over the quietest fifth; white noise at 30 dB SNR
-# reads about 32.6 here, at 20 dB about 22.8) is decoded as heard: the cleanings take away more speech than noise.
+# reads about 32.6 here, at 20 dB about 22.8) is decoded as heard, with RNNoise's cleaning as the check: there the
+# cleanings take away more speech than noise (pocketsphinx at 30 dB, 960 answers: wrong accepted 24 -> 16, wrong
+# and sure 15 -> 6, understood 728 -> 738; scripts/bench_rooms.py).
 MILD_ROOM_DB = 25.0
 FRAME = 160  # 10 ms at 16 kHz
 
