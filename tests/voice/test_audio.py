@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_triage.voice.audio import chunked, parse_wav, pcm_chunks, read_wav, resample, to_pcm16
+from voice_triage.voice.audio import chunked, frame_power, parse_wav, pcm_chunks, read_wav, resample, to_pcm16
 from voice_triage.voice.errors import AudioFormatError
 
 
@@ -142,3 +142,9 @@ def test_stream_with_another_wav_format_is_refused(tmp_path: Path) -> None:
 
 def test_empty_stream_yields_nothing() -> None:
     assert list(pcm_chunks(io.BytesIO(b""))) == [] and list(chunked(b"")) == []
+
+
+def test_frame_power_is_per_10_ms_frame_and_leaves_out_a_short_tail():
+    loud, quiet = np.full(160, 100, "<i2").tobytes(), np.zeros(160, "<i2").tobytes()
+    assert frame_power(loud + quiet + loud[:100]).tolist() == [10001.0, 1.0]
+    assert frame_power(loud[:160]).tolist() == [5001.0]  # half a frame: one frame, padded with zeros

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from voice_triage.voice import neural_denoise
+from voice_triage.voice.audio import FRAME_SAMPLES, frame_power
 from voice_triage.voice.denoise import denoise, log_mmse
 
 DISAGREE_CAP = 0.3  # confidence when the two cleanings hear different answers: the dialog asks again
@@ -23,7 +24,6 @@ DISAGREE_CAP = 0.3  # confidence when the two cleanings hear different answers: 
 # cleanings take away more speech than noise (pocketsphinx at 30 dB, 960 answers: wrong accepted 24 -> 16, wrong
 # and sure 15 -> 6, understood 728 -> 738; scripts/bench_rooms.py).
 MILD_ROOM_DB = 25.0
-FRAME = 160  # 10 ms at 16 kHz
 
 
 class Utterance:
@@ -94,9 +94,8 @@ class Room:
 
 def speech_over_room_db(pcm: bytes) -> float:
     """A rough signal-to-noise ratio: the loudest fifth of the 10 ms frames over the quietest fifth, in dB."""
-    x = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2").astype(np.float64)
-    n = len(x) // FRAME
-    if n < 5:
+    if len(pcm) < 5 * 2 * FRAME_SAMPLES:
         return 0.0  # too short to tell: treated as noisy
-    energy = np.sort((x[: n * FRAME].reshape(n, FRAME) ** 2).mean(axis=1) + 1.0)
-    return float(10 * np.log10(energy[-(n // 5):].mean() / energy[: n // 5].mean()))
+    power = np.sort(frame_power(pcm))
+    fifth = len(power) // 5
+    return float(10 * np.log10(power[-fifth:].mean() / power[:fifth].mean()))

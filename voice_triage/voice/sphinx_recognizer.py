@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from voice_triage.voice.accents import british
-from voice_triage.voice.audio import SAMPLE_RATE
+from voice_triage.voice.audio import frame_power
 from voice_triage.voice.denoise import comfort_noise
 from voice_triage.voice.errors import VoiceUnavailable
 from voice_triage.voice.noisy_room import DISAGREE_CAP, Room
@@ -27,7 +27,6 @@ _BROAD = {phone: i for i, group in enumerate(_BROAD_CLASSES) for phone in group.
 # the loudest one are left out (clean answers understood: 95.8% -> 97.2% over 8 voices; off-topic talk
 # rejected: 50% -> 45%).
 NEAR_SILENCE_DB = 45.0
-FRAME_SAMPLES = SAMPLE_RATE // 100  # pocketsphinx's 100 frames per second
 TALK_RATIO = 1.8  # this many times the answer's phones is talk around or instead of it (off-topic talk rejected: 42% -> 50%)
 
 
@@ -236,8 +235,5 @@ def _decode(decoder: Any, search: str, audio: bytes) -> str:
 
 def audible_frames(audio: bytes, below_peak_db: float = NEAR_SILENCE_DB) -> np.ndarray:
     """Per 10 ms decoder frame: whether it is within `below_peak_db` of the loudest frame."""
-    x = np.frombuffer(audio[: len(audio) - len(audio) % 2], dtype="<i2").astype(np.float64)
-    n = max(1, len(x) // FRAME_SAMPLES)
-    x = np.pad(x, (0, n * FRAME_SAMPLES - len(x))) if len(x) < n * FRAME_SAMPLES else x[: n * FRAME_SAMPLES]
-    level = 10 * np.log10((x.reshape(n, FRAME_SAMPLES) ** 2).mean(axis=1) + 1.0)
+    level = 10 * np.log10(frame_power(audio))
     return level >= level.max() - below_peak_db
