@@ -22,9 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import bench_voice  # noqa: E402
 from bench_voice import (ESPEAK, FLITE, KO_MODEL, KOREAN_VOICES, DialogExam, KoreanExam, Voice,  # noqa: E402
-                         percentile)
+                         bench, percentile)
 
 CACHE = Path("/tmp/voice-triage-synth")
 
@@ -43,14 +42,10 @@ def run(kind: str, snrs: list[float], draws: int, as_heard: bool) -> list[dict]:
     """All rows of `draws` benchmark passes at these SNRs, each pass with its own noise."""
     rec, voices, exam = recognizer(kind)
     rec.room.cleaning = not as_heard
-    bench_voice.SNRS = snrs
-    add_noise, rows = bench_voice.add_noise, []
+    rows = []
     for draw in range(draws):
-        bench_voice.add_noise = lambda pcm, snr, seed, draw=draw: add_noise(pcm, snr, seed=seed + 1000 * draw)
-        result = bench_voice.bench(rec, voices, exam, CACHE)
-        for row, latency in zip(result["rows"], result["latency_ms"]):
-            rows.append({**row, "latency_ms": latency})
-    bench_voice.add_noise = add_noise
+        result = bench(rec, voices, exam, CACHE, tuple(snrs), draw)
+        rows += [{**row, "latency_ms": latency} for row, latency in zip(result["rows"], result["latency_ms"])]
     return rows
 
 
