@@ -12,7 +12,6 @@ decision latency after the end of the pause.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import sys
 import time
@@ -22,29 +21,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_voice import (ESPEAK, FLITE, KO_MODEL, KOREAN_VOICES, DialogExam, KoreanExam, Voice,  # noqa: E402
-                         bench, percentile)
-
-CACHE = Path("/tmp/voice-triage-synth")
-
-
-def recognizer(kind: str):
-    """The recognizer, its voices and its exam, as bench_voice.py sets them up."""
-    if kind == "pocketsphinx":
-        from voice_triage.voice.sphinx_recognizer import SphinxRecognizer
-        return SphinxRecognizer(), [*FLITE, *ESPEAK], DialogExam()
-    from voice_triage.voice.vosk_recognizer import VoskRecognizer
-    model = Path(importlib.util.find_spec(KO_MODEL).origin).parent / "model"
-    return VoskRecognizer(model), [Voice("espeak-ng", v) for v in KOREAN_VOICES], KoreanExam()
+from bench_voice import SYNTH_CACHE, bench, load_recognizer, percentile, voices_and_exam  # noqa: E402
 
 
 def run(kind: str, snrs: list[float], draws: int, as_heard: bool) -> list[dict]:
     """All rows of `draws` benchmark passes at these SNRs, each pass with its own noise."""
-    rec, voices, exam = recognizer(kind)
+    rec, _ = load_recognizer(kind)
+    voices, exam = voices_and_exam(kind)
     rec.room.cleaning = not as_heard
     rows = []
     for draw in range(draws):
-        result = bench(rec, voices, exam, CACHE, tuple(snrs), draw)
+        result = bench(rec, voices, exam, SYNTH_CACHE, tuple(snrs), draw)
         rows += [{**row, "latency_ms": latency} for row, latency in zip(result["rows"], result["latency_ms"])]
     return rows
 

