@@ -37,6 +37,15 @@ def test_microphone_failure_switches_to_typed_and_keeps_answers(make_dialog):
     assert isinstance(captions.events[-1], End)
 
 
+def test_answers_typed_after_a_spoken_session_loses_its_microphone_are_not_read_back(make_dialog):
+    captions = Recorder()
+    report = run(make_dialog(spoken=True), Channels(Scripted([], fail_after=0), Recorder(), Scripted(["yes"]),
+                                                    captions))
+    assert report["answers"]["rf_bladder"] == "yes" and report["disposition"] == "emergency"
+    shown = " ".join(e.text for e in captions.events if isinstance(e, (Say, Ask)))
+    assert "I heard" not in shown and Say(make_dialog().phrases["voice_lost"]) in captions.events
+
+
 def test_speech_failure_carries_on_with_captions(make_dialog):
     captions = Recorder()
     report = run(make_dialog(), Channels(Scripted(["no", "yes", "no"]), Recorder(fail_on=5), None, captions))

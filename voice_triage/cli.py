@@ -6,6 +6,7 @@ Usage:
   voice-triage --jsonl         JSON lines on stdout, one answer per line on stdin (for programs)
   voice-triage diagram         print the conversation flow as Mermaid text
   voice-triage models download download the better speech model (the only network use)
+  voice-triage mics            list the microphones (choose one with --mic)
   voice-triage --resume        carry on with the last unfinished session
   voice-triage settings [set NAME VALUE | reset]   show or change your settings
   voice-triage forget          delete every stored session
@@ -43,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     voice = parser.add_argument_group("voice")
     voice.add_argument("--model", type=Path, metavar="PATH", help="Vosk model folder")
     voice.add_argument("--audio-in", metavar="PATH", help="WAV file, or - for raw 16 kHz s16le PCM on stdin")
+    voice.add_argument("--mic", metavar="DEVICE", help="microphone: its number or part of its name (voice-triage mics)")
     voice.add_argument("--pause", type=float, metavar="SECONDS", help="silence that ends an answer")
     voice.add_argument("--silence-timeout", type=float, metavar="SECONDS", help="wait this long for an answer to begin")
     voice.add_argument("--max-utterance", type=float, default=15.0, metavar="SECONDS", help="longest answer")
@@ -87,7 +89,8 @@ def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any, phrases: dict
         sys.stderr.write(f"voice-triage: voice mode is not available ({error}); continuing in typed mode. "
                          "To enable it run ./scripts/run once.\n")
         return None
-    options = VoiceOptions(model=args.model, audio_in=args.audio_in, pause=args.pause or prefs.pause,
+    options = VoiceOptions(model=args.model, audio_in=args.audio_in, mic=args.mic or prefs.mic or None,
+                           pause=args.pause or prefs.pause,
                            rate=args.rate or prefs.rate, voice=args.voice or prefs.voice or None,
                            no_speak=args.no_speak, silence_timeout=args.silence_timeout or prefs.silence_timeout,
                            max_utterance=args.max_utterance, recognizer=args.recognizer,
@@ -238,6 +241,22 @@ def models(argv: Sequence[str]) -> int:
     return download_main(list(argv[1:]))
 
 
+def mics_command(argv: Sequence[str]) -> int:
+    """List the input devices; the default is marked with '*'."""
+    from .voice.errors import VoiceUnavailable
+    from .voice.microphone import microphones
+
+    try:
+        lines = microphones()
+    except VoiceUnavailable as error:
+        return _fail(str(error), EXIT_VOICE)
+    if not lines:
+        return _fail("no microphone found; plug one in, or answer by typing (voice-triage --text)", EXIT_VOICE)
+    sys.stdout.write("".join(line + "\n" for line in lines) + "Choose one with --mic NUMBER, or for good: "
+                     "voice-triage settings set mic NUMBER\n")
+    return EXIT_OK
+
+
 def report_command(argv: Sequence[str]) -> int:
     """`report FILE.json --html OUT.html`: a printable summary of a saved report."""
     from .report_files import report_command as run_report
@@ -245,7 +264,7 @@ def report_command(argv: Sequence[str]) -> int:
     return run_report(list(argv))
 
 
-COMMANDS = {"diagram": diagram, "models": models, "report": report_command, "settings": settings_command,
+COMMANDS = {"diagram": diagram, "mics": mics_command, "models": models, "report": report_command, "settings": settings_command,
             "forget": forget_command}
 
 

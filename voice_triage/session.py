@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .dialog import Dialog
@@ -25,6 +25,7 @@ class Channels:
     fallback_listener: Listener | None = None
     fallback_speaker: Speaker | None = None
     phrases: dict[str, Any] = field(default_factory=dict)  # what to say when a device fails; run() fills it
+    fell_back: bool = False  # voice input failed: answers are typed from now on
 
     def emit(self, event: Event) -> None:
         """Speak or print; if the speaker breaks, continue on the fallback (captions)."""
@@ -43,7 +44,7 @@ class Channels:
     def listen(self, ask: Ask) -> Heard | None:
         """Hear an answer; if the microphone or recognizer breaks, switch to typed answers."""
         try:
-            return self.listener.listen(ask)
+            return self._typed(self.listener.listen(ask))
         except (KeyboardInterrupt, Interrupted):
             raise
         except Exception as error:
@@ -52,12 +53,16 @@ class Channels:
                 log.warning("input failed (%s); ending the session with the answers so far", error)
                 return None
             log.warning("listener failed (%s); falling back to typed input", error)
-            self.listener = self.fallback_listener
+            self.listener, self.fell_back = self.fallback_listener, True
             if self.fallback_speaker is not None:
                 self.speaker = self.fallback_speaker
             self.emit(Say(self.phrases["voice_lost"]))
             self.emit(ask)
-            return self.listener.listen(ask)
+            return self._typed(self.listener.listen(ask))
+
+    def _typed(self, heard: Heard | None) -> Heard | None:
+        """After a fallback, answers are typed: as sure as typed mode, so a spoken dialog does not read them back."""
+        return replace(heard, typed=True) if heard is not None and self.fell_back else heard
 
 
 def run(dialog: Dialog, channels: Channels, journal: Journal | None = None,

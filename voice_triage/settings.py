@@ -27,6 +27,7 @@ class Settings:
     pause: float = 1.5
     silence_timeout: float = 10.0
     mode: str = "voice"
+    mic: str = ""  # an input device's index or part of its name (`voice-triage mics`); empty: the default
 
     def set(self, name: str, raw: str) -> None:
         """Set one value from text, checked."""

@@ -148,3 +148,28 @@ def test_frame_power_is_per_10_ms_frame_and_leaves_out_a_short_tail():
     loud, quiet = np.full(160, 100, "<i2").tobytes(), np.zeros(160, "<i2").tobytes()
     assert frame_power(loud + quiet + loud[:100]).tolist() == [10001.0, 1.0]
     assert frame_power(loud[:160]).tolist() == [5001.0]  # half a frame: one frame, padded with zeros
+
+
+def test_stream_resampler_gives_the_same_audio_whatever_the_chunk_sizes() -> None:
+    import numpy as np
+
+    from voice_triage.voice.audio import StreamResampler
+
+    rng = np.random.default_rng(7)
+    for rate in (48000, 44100, 22050, 8000):
+        t = np.arange(2 * rate) / rate
+        pcm = (8000 * np.sin(2 * np.pi * 440 * t) + 300 * rng.normal(size=len(t))).astype("<i2").tobytes()
+        whole = StreamResampler(rate).feed(pcm)
+        stream, parts, at = StreamResampler(rate), [], 0
+        while at < len(pcm):
+            step = 2 * int(rng.integers(1, 1500))  # odd device block sizes, even a single sample
+            parts.append(stream.feed(pcm[at:at + step]))
+            at += step
+        out = np.frombuffer(b"".join(parts), dtype="<i2").astype(np.float64)
+        assert b"".join(parts) == whole and abs(len(out) - 32000) <= 3  # two seconds at 16 kHz
+        spectrum = np.abs(np.fft.rfft(out * np.hanning(len(out))))
+        assert abs(np.argmax(spectrum) * 16000 / len(out) - 440) < 2  # the tone keeps its pitch
+        if rate > 16000:  # a tone above 8 kHz must not fold back into the speech band
+            high = (8000 * np.sin(2 * np.pi * 12000 * t)).astype("<i2").tobytes()
+            folded = np.frombuffer(StreamResampler(rate).feed(high), dtype="<i2").astype(np.float64)
+            assert np.sqrt((folded[100:] ** 2).mean()) < 0.02 * 8000 / np.sqrt(2)

@@ -1,6 +1,7 @@
 """The microphone source, with only the physical device replaced (there is no sound card here)."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -12,8 +13,9 @@ import types
 import pytest
 
 from voice_triage import cli
-from voice_triage.voice.audio import Microphone
+from voice_triage.voice import microphone
 from voice_triage.voice.errors import VoiceUnavailable
+from voice_triage.voice.microphone import Microphone
 
 
 class FakeDevice(types.ModuleType):
@@ -22,15 +24,20 @@ class FakeDevice(types.ModuleType):
     class PortAudioError(Exception):
         pass
 
-    def __init__(self, has_input: bool = True) -> None:
+    def __init__(self, has_input: bool = True, rates: tuple[int, ...] = (16000, 48000)) -> None:
         super().__init__("sounddevice")
-        self.has_input = has_input
+        self.has_input, self.rates = has_input, rates
         self.stream = None
+        self.opened = 0
 
     def query_devices(self, device=None, kind=None):
         if not self.has_input:
             raise self.PortAudioError("Error querying device -1")
-        return {"name": "fake", "max_input_channels": 1}
+        return {"name": "fake", "max_input_channels": 1, "default_samplerate": float(self.rates[-1])}
+
+    def check_input_settings(self, device=None, channels=None, dtype=None, samplerate=None, **kw):
+        if samplerate not in self.rates:
+            raise self.PortAudioError("Invalid sample rate [PaErrorCode -9997]")
 
     def RawInputStream(self, **kw):  # noqa: N802 - sounddevice's name
         outer = self
@@ -39,6 +46,7 @@ class FakeDevice(types.ModuleType):
             def __init__(self) -> None:
                 self.kw, self.started = kw, False
                 outer.stream = self
+                outer.opened += 1
 
             def start(self) -> None:
                 self.started = True
@@ -131,3 +139,184 @@ def test_a_spoken_session_can_be_answered_at_the_keyboard(monkeypatch, capsys, t
     captured = capsys.readouterr()
     assert "typed mode" not in captured.err  # voice mode ran: the microphone was listening all along
     assert "Is that right?" not in captured.out  # typed answers are not read back
+
+
+class SpeakingDevice(FakeDevice):
+    """A fake device that records only at 48 kHz and plays given 48 kHz audio into its callback in 10 ms blocks,
+    then goes on with a quiet room."""
+
+    def __init__(self, audio48: bytes) -> None:
+        super().__init__(rates=(44100, 48000))
+        self.audio48 = audio48
+
+    def RawInputStream(self, **kw):  # noqa: N802 - sounddevice's name
+        stream = super().RawInputStream(**kw)
+
+        def start() -> None:
+            stream.started = True
+            block = 2 * 480  # 10 ms at 48 kHz, unlike the 30 ms the program asked for: devices may differ
+            data = self.audio48 + b"\x00\x00" * 48000 * 3
+            for i in range(0, len(data), block):
+                kw["callback"](data[i:i + block], block // 2, None, None)
+
+        stream.start = start
+        return stream
+
+
+def test_a_device_without_16_khz_is_recorded_at_its_own_rate_and_understood(monkeypatch, synth, sphinx) -> None:
+    from voice_triage.events import Ask
+    from voice_triage.voice.audio import StreamResampler
+    from voice_triage.voice.listener import VoiceListener
+    from voice_triage.voice.testing import FLITE, pad
+
+    speech = pad(synth("yes", FLITE[0]), 0.5, 0.2)
+    up = StreamResampler(16000, 48000).feed(speech)  # what a 48 kHz microphone would deliver
+    fake = SpeakingDevice(up)
+    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    mic = Microphone()
+    assert mic.rate == 48000 and fake.stream.kw["samplerate"] == 48000 and fake.stream.kw["blocksize"] == 1440
+    heard = VoiceListener(mic.chunks(), sphinx).listen(Ask("Any numbness?", "rf_saddle", (), ("yes", "no")))
+    assert heard is not None and heard.text == "yes" and heard.confidence >= 0.5
+
+
+def test_a_device_that_offers_16_khz_is_not_converted(monkeypatch) -> None:
+    fake = FakeDevice(rates=(16000, 44100))
+    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    assert Microphone().rate == 16000 and fake.stream.kw["blocksize"] == 480
+
+
+class UnpluggedDevice(FakeDevice):
+    """Sends `blocks` callbacks, then nothing, like a USB microphone pulled out; reopened streams send
+    `after_reopen` blocks (0: the device is really gone)."""
+
+    def __init__(self, blocks: int, after_reopen: int) -> None:
+        super().__init__()
+        self.plan = [blocks, after_reopen]
+
+    def RawInputStream(self, **kw):  # noqa: N802 - sounddevice's name
+        stream = super().RawInputStream(**kw)
+        count = self.plan[min(self.opened - 1, 1)]
+
+        def start() -> None:
+            stream.started = True
+
+            def feed() -> None:
+                for _ in range(count):
+                    kw["callback"](b"\x05\x00" * 480, 480, None, None)
+                    time.sleep(0.01)
+            threading.Thread(target=feed, daemon=True).start()
+
+        stream.start = start
+        return stream
+
+
+def test_an_unplugged_microphone_is_reopened_once_and_then_reported_lost(monkeypatch) -> None:
+    fake = UnpluggedDevice(blocks=5, after_reopen=0)
+    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    mic = Microphone(stall_s=0.3)
+    chunks = mic.chunks()
+    got = [next(chunks) for _ in range(5)]
+    start = time.monotonic()
+    with pytest.raises(microphone.MicrophoneLost, match="stopped sending sound"):
+        next(chunks)
+    assert got == [b"\x05\x00" * 480] * 5 and fake.opened == 2  # reopened once, no more
+    assert time.monotonic() - start < 3.0  # about two stall periods, never a hang
+
+
+def test_a_microphone_that_comes_back_after_reopening_keeps_the_session(monkeypatch) -> None:
+    fake = UnpluggedDevice(blocks=3, after_reopen=50)
+    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    mic = Microphone(stall_s=0.3)
+    chunks = mic.chunks()
+    assert len([next(chunks) for _ in range(3 + 20)]) == 23 and fake.opened == 2
+
+
+def test_a_busy_microphone_is_a_clear_voice_unavailable(monkeypatch) -> None:
+    class Busy(FakeDevice):
+        def RawInputStream(self, **kw):  # noqa: N802 - sounddevice's name
+            raise self.PortAudioError("Device unavailable [PaErrorCode -9985]")
+
+    monkeypatch.setitem(sys.modules, "sounddevice", Busy())
+    with pytest.raises(VoiceUnavailable, match="could not be opened .*--mic"):
+        Microphone()
+
+
+class TwoMicrophones(FakeDevice):
+    """A laptop's microphone (the default), a USB headset and a speaker with no input."""
+
+    devices = [{"index": 0, "name": "HDA Intel PCH: ALC257 Analog (hw:0,0)", "max_input_channels": 2,
+                "default_samplerate": 44100.0},
+               {"index": 1, "name": "HDA Intel PCH: HDMI 0 (hw:0,3)", "max_input_channels": 0,
+                "default_samplerate": 44100.0},
+               {"index": 2, "name": "Jabra EVOLVE 20: USB Audio (hw:2,0)", "max_input_channels": 1,
+                "default_samplerate": 16000.0}]
+    default = types.SimpleNamespace(device=[0, 1])
+
+    def query_devices(self, device=None, kind=None):
+        if device is None and kind is None:
+            return list(self.devices)
+        if device is None:
+            return self.devices[0]
+        found = [d for d in self.devices if (d["index"] == device if isinstance(device, int) else device in d["name"])
+                 and d["max_input_channels"] > 0]
+        if len(found) != 1:
+            raise ValueError(f"No input device matching {device!r}")
+        return found[0]
+
+
+def test_mics_lists_input_devices_and_marks_the_default(monkeypatch, capsys) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", TwoMicrophones())
+    assert cli.main(["mics"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("*  0  HDA Intel PCH: ALC257") and out[1].startswith("   2  Jabra EVOLVE 20")
+    assert "HDMI" not in "".join(out) and "--mic" in out[-1]
+
+
+def test_mics_without_any_microphone_says_so_in_one_line(monkeypatch, capsys) -> None:
+    class Nothing(TwoMicrophones):
+        devices = [TwoMicrophones.devices[1]]
+
+    monkeypatch.setitem(sys.modules, "sounddevice", Nothing())
+    assert cli.main(["mics"]) == cli.EXIT_VOICE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no microphone found" in err
+
+
+def test_mic_chooses_a_device_by_part_of_its_name_or_its_number(monkeypatch) -> None:
+    fake = TwoMicrophones()
+    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    from voice_triage.voice.microphone import device_spec
+    assert Microphone(device_spec("Jabra")).name.startswith("Jabra") and fake.stream.kw["device"] == "Jabra"
+    assert Microphone(device_spec(" 2 ")).name.startswith("Jabra") and fake.stream.kw["device"] == 2
+    with pytest.raises(VoiceUnavailable, match="no microphone matches 'headset'.*voice-triage mics"):
+        Microphone(device_spec("headset"))
+
+
+def test_a_microphone_lost_mid_session_carries_on_by_typing_with_the_answers_kept(monkeypatch, capsys, caplog,
+                                                                                    tmp_path) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", UnpluggedDevice(blocks=0, after_reopen=0))
+    monkeypatch.setattr(microphone, "STALL_S", 0.3)
+    read_fd, write_fd = os.pipe()
+    monkeypatch.setattr(sys, "stdin", os.fdopen(read_fd, "r", encoding="utf-8"))
+    os.write(write_fd, b"yes\nno\n")  # typed once voice input is gone
+    os.close(write_fd)
+    report_path = tmp_path / "report.json"
+    code = cli.main(["--no-save", "--no-speak", "--recognizer", "pocketsphinx", "--report", str(report_path)])
+    report = json.loads(report_path.read_text())
+    captured = capsys.readouterr()
+    assert code == 0 and report["disposition"] == "emergency"
+    assert [(t["question"], t["heard"]) for t in report["transcript"]][:1] == [("rf_bladder", "yes")]
+    assert "Voice input stopped working" in captured.out and "Traceback" not in captured.err
+    assert "Is that right?" not in captured.out  # typed now: not read back
+    assert "stopped sending sound" in caplog.text  # the reason, one warning line on stderr
+
+
+def test_the_mic_setting_is_used_and_a_missing_one_starts_typed_in_one_line(monkeypatch, capsys, tmp_path) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", TwoMicrophones())
+    monkeypatch.setenv("VOICE_TRIAGE_CONFIG", str(tmp_path / "settings.toml"))
+    assert cli.main(["settings", "set", "mic", "headset"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("yes\nno\n"))
+    assert cli.main(["--no-save", "--no-speak", "--recognizer", "pocketsphinx"]) == 0
+    err = capsys.readouterr().err
+    assert "no microphone matches 'headset'" in err and "continuing in typed mode" in err
+    assert err.count("\n") == 1

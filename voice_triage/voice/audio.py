@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import logging
-import queue
 import struct
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
 
-from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
+from voice_triage.voice.errors import AudioFormatError
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +46,32 @@ def resample(x: np.ndarray, src: int, dst: int) -> np.ndarray:
         x = np.convolve(x, _lowpass(0.5 * dst / src), mode="same")
     n_out = int(round(len(x) * dst / src))
     return np.interp(np.arange(n_out) * (src / dst), np.arange(len(x)), x)
+
+
+class StreamResampler:
+    """Resample a live stream chunk by chunk to the same result as resampling it whole (after a 1 ms delay)."""
+
+    def __init__(self, src: int, dst: int = SAMPLE_RATE) -> None:
+        self.step = src / dst  # input samples per output sample
+        self._taps = _lowpass(0.5 * dst / src) if src > dst else np.ones(1)
+        self._history = np.zeros(len(self._taps) - 1)  # input carried over so the filter runs across chunks
+        self._filtered = np.zeros(0)  # filtered input not yet needed by any output sample
+        self._first = 0  # stream index of self._filtered[0]
+        self._next = 0  # index of the next output sample
+
+    def feed(self, pcm: bytes) -> bytes:
+        """Int16 PCM at the source rate in, int16 PCM at the target rate out (possibly empty)."""
+        x = np.concatenate([self._history, np.frombuffer(pcm, dtype="<i2").astype(np.float64)])
+        self._history = x[len(x) - len(self._taps) + 1:] if len(self._taps) > 1 else x[:0]
+        self._filtered = np.concatenate([self._filtered, np.convolve(x, self._taps, mode="valid")])
+        last = self._first + len(self._filtered) - 1  # stream index of the newest filtered sample
+        count = max(0, int(np.floor((last - 1) / self.step)) - self._next + 1)  # each needs its right neighbour
+        at = (self._next + np.arange(count)) * self.step - self._first
+        out = np.interp(at, np.arange(len(self._filtered)), self._filtered)
+        self._next += count
+        keep_from = min(int(np.floor(self._next * self.step)) - self._first, len(self._filtered))
+        self._filtered, self._first = self._filtered[keep_from:], self._first + keep_from
+        return np.clip(out, -32768, 32767).round().astype("<i2").tobytes()
 
 
 def _lowpass(cutoff: float, taps: int = 63) -> np.ndarray:
@@ -183,57 +208,3 @@ def _skip_stream_wav_header(stream: BinaryIO) -> bytes:
                     f"audio stream: WAV on a stream must be 16 kHz mono 16-bit (got {rate} Hz, "
                     f"{channels} channels, {bits} bit); pipe it through: sox - -r 16000 -c 1 -b 16 -t raw -")
 
-
-class Microphone:
-    """The default input device through sounddevice; the callback only enqueues, reading happens here."""
-
-    def __init__(self, device: Any = None, chunk_bytes: int = CHUNK_BYTES) -> None:
-        self._sd = _import_sounddevice()
-        self._check_input(device)
-        self._queue: queue.Queue[bytes] = queue.Queue()
-        self.muted = False  # set while the assistant speaks: half duplex, never hear ourselves
-        self._stream = self._sd.RawInputStream(
-            samplerate=SAMPLE_RATE, channels=1, dtype="int16", device=device,
-            blocksize=chunk_bytes // SAMPLE_WIDTH, callback=self._callback)
-
-    def _check_input(self, device: Any) -> None:
-        """Fail with a clear message when there is no input device."""
-        try:
-            self._sd.query_devices(device, kind="input")
-        except (self._sd.PortAudioError, ValueError) as e:
-            raise VoiceUnavailable(f"no microphone found ({e}); plug one in, or use --audio-in FILE") from e
-
-    def _callback(self, indata: Any, frames: int, time: Any, status: Any) -> None:
-        """PortAudio thread: copy the bytes into the queue unless muted; nothing slow here."""
-        if not self.muted:
-            self._queue.put(bytes(indata))
-
-    def flush(self) -> None:
-        """Drop audio captured so far (e.g. our own prompt leaking back)."""
-        while not self._queue.empty():
-            self._queue.get_nowait()
-
-    def chunks(self) -> Iterator[bytes]:
-        """Yield captured chunks for as long as the stream runs."""
-        self._stream.start()
-        try:
-            while True:
-                yield self._queue.get()
-        finally:
-            self._stream.stop()
-
-    def close(self) -> None:
-        """Release the device."""
-        self._stream.close()
-
-
-def _import_sounddevice() -> Any:
-    """Import sounddevice lazily; PortAudio missing raises OSError at import."""
-    try:
-        import sounddevice
-    except OSError as e:
-        raise VoiceUnavailable(
-            "PortAudio is missing, so the microphone cannot be used; install it: sudo apt-get install libportaudio2") from e
-    except ImportError as e:
-        raise VoiceUnavailable("the sounddevice package is missing; install: pip install 'voice-triage[voice]'") from e
-    return sounddevice

@@ -10,10 +10,11 @@ from typing import BinaryIO
 
 from voice_triage.content import load_content
 from voice_triage.events import Say, Speaker
-from voice_triage.voice.audio import Microphone, chunked, pcm_chunks, read_wav
+from voice_triage.voice.audio import chunked, pcm_chunks, read_wav
 from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
 from voice_triage.voice.listener import VoiceListener
+from voice_triage.voice.microphone import Microphone, device_spec
 from voice_triage.voice.recognizers import GrammarRecognizer
 from voice_triage.voice.sphinx_recognizer import SphinxRecognizer
 from voice_triage.voice.vosk_recognizer import VoskRecognizer, find_model
@@ -31,6 +32,7 @@ class VoiceOptions:
 
     model: Path | None = None  # --model; else $VOICE_TRIAGE_MODEL; else models/vosk-model-small-en-us-0.15
     audio_in: str | None = None  # --audio-in: a WAV or raw PCM file, "-" for stdin, None for the microphone
+    mic: str | None = None  # --mic: an input device's index or part of its name; None for the default
     pause: float = 1.2  # --pause: seconds of silence that end an answer
     rate: int | None = None  # --rate: words per minute
     voice: str | None = None  # --voice: speech-engine voice id or name
@@ -79,7 +81,7 @@ def open_audio(options: VoiceOptions, stdin: BinaryIO | None) -> tuple[Iterable[
         return pcm_chunks(stdin or sys.stdin.buffer), None
     if options.audio_in:
         return _file_chunks(Path(options.audio_in)), None
-    mic = Microphone()
+    mic = Microphone(device_spec(options.mic))
     return mic.chunks(), mic
 
 

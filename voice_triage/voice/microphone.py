@@ -1,0 +1,185 @@
+"""The microphone through sounddevice: any input device, at 16 kHz or converted from its own rate, watched for
+going silent (unplugged) with one attempt to reopen it."""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from voice_triage.voice.audio import CHUNK_BYTES, SAMPLE_RATE, SAMPLE_WIDTH, StreamResampler
+from voice_triage.voice.errors import VoiceUnavailable
+
+log = logging.getLogger(__name__)
+
+CHUNK_S = CHUNK_BYTES / SAMPLE_WIDTH / SAMPLE_RATE  # 30 ms blocks at whatever rate the device runs
+# A live input stream calls back about 33 times a second even in a silent room, and while the assistant speaks.
+# USB and Bluetooth microphones that are unplugged usually raise no error: the callbacks just stop.
+STALL_S = 3.0
+RELEASE_WAIT_S = 1.0  # closing a vanished device can block in some audio back ends: do not wait longer
+
+
+class MicrophoneLost(RuntimeError):
+    """The microphone stopped sending sound and could not be reopened."""
+
+
+class Microphone:
+    """One input device; the callback only enqueues, conversion and the stall check happen on the reading side."""
+
+    def __init__(self, device: int | str | None = None, stall_s: float | None = None) -> None:
+        self._sd = import_sounddevice()
+        self.device, self.stall_s = device, STALL_S if stall_s is None else stall_s
+        self.name = self._check_input(device)
+        self.rate = self._choose_rate(device)
+        self._queue: queue.Queue[bytes] = queue.Queue()
+        self.muted = False  # set while the assistant speaks: half duplex, never hear ourselves
+        self._resampler = self._new_resampler()
+        self._called_at = time.monotonic()
+        self._stream = self._open()
+
+    def _check_input(self, device: int | str | None) -> str:
+        """The device's name; a clear VoiceUnavailable when there is no such input device."""
+        try:
+            info = self._sd.query_devices(device, kind="input")
+        except (self._sd.PortAudioError, ValueError) as e:
+            if device is None:
+                raise VoiceUnavailable(f"no microphone found ({e}); plug one in, or use --audio-in FILE") from e
+            raise VoiceUnavailable(f"no microphone matches {device!r} ({e}); list them with: voice-triage mics") from e
+        return str(info.get("name", "microphone"))
+
+    def _choose_rate(self, device: int | str | None) -> int:
+        """16 kHz when the device offers it, else its own default rate (converted as it is read)."""
+        try:
+            self._sd.check_input_settings(device, channels=1, dtype="int16", samplerate=SAMPLE_RATE)
+            return SAMPLE_RATE
+        except (self._sd.PortAudioError, ValueError) as e:
+            rate = int(self._sd.query_devices(device, kind="input")["default_samplerate"])
+            log.info("%s does not record at 16 kHz (%s); recording at %d Hz and converting", self.name, e, rate)
+            return rate
+
+    def _new_resampler(self) -> StreamResampler | None:
+        """A converter to 16 kHz, or None when the device already records at 16 kHz."""
+        return None if self.rate == SAMPLE_RATE else StreamResampler(self.rate, SAMPLE_RATE)
+
+    def _open(self) -> Any:
+        """Open the input stream; a busy or refusing device is a one-line VoiceUnavailable."""
+        try:
+            return self._sd.RawInputStream(samplerate=self.rate, channels=1, dtype="int16", device=self.device,
+                                           blocksize=round(self.rate * CHUNK_S), callback=self._callback)
+        except (self._sd.PortAudioError, ValueError) as e:
+            raise VoiceUnavailable(f"the microphone {self.name!r} could not be opened ({e}); close other programs "
+                                   "using it, or choose another with --mic (list them: voice-triage mics)") from e
+
+    def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
+        """PortAudio thread: note that the device is alive, copy the bytes unless muted; nothing slow here."""
+        self._called_at = time.monotonic()
+        if not self.muted:
+            self._queue.put(bytes(indata))
+
+    def flush(self) -> None:
+        """Drop audio captured so far (e.g. our own prompt leaking back)."""
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self._resampler = self._new_resampler()
+
+    def chunks(self) -> Iterator[bytes]:
+        """Yield captured 16 kHz chunks for as long as the device sends sound; MicrophoneLost when it stops."""
+        self._start()
+        try:
+            while True:
+                try:
+                    raw = self._queue.get(timeout=min(0.5, self.stall_s))
+                except queue.Empty:
+                    if self._stalled():
+                        self._reopen()
+                    continue
+                converted = self._resampler.feed(raw) if self._resampler else raw
+                if converted:
+                    yield converted
+        finally:
+            self._release(self._stream.stop)
+
+    def _start(self) -> None:
+        """Start the stream and the stall clock."""
+        self._called_at = time.monotonic()
+        self._stream.start()
+
+    def _stalled(self) -> bool:
+        """No callback for `stall_s` seconds, or the stream ended by itself."""
+        return time.monotonic() - self._called_at > self.stall_s or not getattr(self._stream, "active", True)
+
+    def _reopen(self) -> None:
+        """Close the silent stream and open the device again (a loose plug, a restarted sound server); if the
+        new stream sends nothing within `stall_s` either, the microphone is lost."""
+        log.warning("the microphone %r sent no sound for %.0f s; reopening it", self.name, self.stall_s)
+        self._release(getattr(self._stream, "abort", self._stream.stop))
+        self._release(self._stream.close)
+        try:
+            self._stream = self._open()
+            opened_at = time.monotonic()
+            self._stream.start()
+        except Exception as e:  # noqa: BLE001 - any failure here means the device is gone
+            raise MicrophoneLost(f"the microphone {self.name!r} stopped sending sound ({e})") from e
+        while time.monotonic() - opened_at < self.stall_s:
+            if self._called_at >= opened_at:
+                log.info("the microphone %r is back", self.name)
+                return
+            time.sleep(0.05)
+        raise MicrophoneLost(f"the microphone {self.name!r} stopped sending sound (unplugged?)")
+
+    def _release(self, action: Any) -> None:
+        """Stop or close on a helper thread, waiting at most RELEASE_WAIT_S (a vanished device can hang)."""
+        worker = threading.Thread(target=_quietly, args=(action,), daemon=True)
+        worker.start()
+        worker.join(RELEASE_WAIT_S)
+
+    def close(self) -> None:
+        """Release the device."""
+        self._release(self._stream.close)
+
+
+def _quietly(action: Any) -> None:
+    """Run a release action; a device that is already gone may complain, which no longer matters."""
+    try:
+        action()
+    except Exception:  # noqa: BLE001 - releasing a dead device
+        log.debug("releasing the microphone failed", exc_info=True)
+
+
+def microphones() -> list[str]:
+    """One line per input device: index, name, default rate; the default device marked with '*'."""
+    sd = import_sounddevice()
+    try:
+        devices = sd.query_devices()
+        default_in = sd.default.device[0] if isinstance(sd.default.device, (list, tuple)) else sd.default.device
+    except sd.PortAudioError as e:
+        raise VoiceUnavailable(f"cannot list sound devices ({e})") from e
+    return [f"{'*' if d['index'] == default_in else ' '} {d['index']:>2}  {d['name']}  ({int(d['default_samplerate'])} Hz)"
+            for d in _as_dicts(devices) if d.get("max_input_channels", 0) > 0]
+
+
+def _as_dicts(devices: Any) -> list[dict]:
+    """sounddevice's DeviceList (or one device) as dicts that carry their index."""
+    items = [devices] if isinstance(devices, dict) else list(devices)
+    return [{"index": d.get("index", i), **d} for i, d in enumerate(items)]
+
+
+def device_spec(text: str | None) -> int | str | None:
+    """--mic or the `mic` setting: an index ("2"), part of a device name ("USB"), or nothing for the default."""
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else (text or None)
+
+
+def import_sounddevice() -> Any:
+    """Import sounddevice lazily; PortAudio missing raises OSError at import."""
+    try:
+        import sounddevice
+    except OSError as e:
+        raise VoiceUnavailable(
+            "PortAudio is missing, so the microphone cannot be used; install it: sudo apt-get install libportaudio2") from e
+    except ImportError as e:
+        raise VoiceUnavailable("the sounddevice package is missing; install: pip install 'voice-triage[voice]'") from e
+    return sounddevice
+
