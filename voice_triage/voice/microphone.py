@@ -113,7 +113,7 @@ class Microphone:
     def _reopen(self) -> None:
         """Close the silent stream and open the device again (a loose plug, a restarted sound server); if the
         new stream sends nothing within `stall_s` either, the microphone is lost."""
-        log.warning("the microphone %r sent no sound for %.0f s; reopening it", self.name, self.stall_s)
+        log.warning("the microphone %r sent no sound for %g s; reopening it", self.name, self.stall_s)
         self._release(getattr(self._stream, "abort", self._stream.stop))
         self._release(self._stream.close)
         try:
