@@ -24,9 +24,10 @@ class FakeDevice(types.ModuleType):
     class PortAudioError(Exception):
         pass
 
-    def __init__(self, has_input: bool = True, rates: tuple[int, ...] = (16000, 48000)) -> None:
+    def __init__(self, has_input: bool = True, rates: tuple[int, ...] = (16000, 48000),
+                 channels: tuple[int, ...] = (1, 2)) -> None:
         super().__init__("sounddevice")
-        self.has_input, self.rates = has_input, rates
+        self.has_input, self.rates, self.channels = has_input, rates, channels
         self.stream = None
         self.opened = 0
 
@@ -38,6 +39,8 @@ class FakeDevice(types.ModuleType):
     def check_input_settings(self, device=None, channels=None, dtype=None, samplerate=None, **kw):
         if samplerate not in self.rates:
             raise self.PortAudioError("Invalid sample rate [PaErrorCode -9997]")
+        if channels not in self.channels:
+            raise self.PortAudioError("Invalid number of channels [PaErrorCode -9998]")
 
     def RawInputStream(self, **kw):  # noqa: N802 - sounddevice's name
         outer = self
@@ -145,19 +148,20 @@ class SpeakingDevice(FakeDevice):
     """A fake device that records only at 48 kHz and plays given 48 kHz audio into its callback in 10 ms blocks,
     then goes on with a quiet room."""
 
-    def __init__(self, audio48: bytes) -> None:
-        super().__init__(rates=(44100, 48000))
-        self.audio48 = audio48
+    def __init__(self, audio48: bytes, channels: int = 1) -> None:
+        super().__init__(rates=(44100, 48000), channels=(channels,))
+        self.audio48 = audio48 if channels == 1 else _interleave(audio48, channels)
+        self.width = 2 * channels
 
     def RawInputStream(self, **kw):  # noqa: N802 - sounddevice's name
         stream = super().RawInputStream(**kw)
 
         def start() -> None:
             stream.started = True
-            block = 2 * 480  # 10 ms at 48 kHz, unlike the 30 ms the program asked for: devices may differ
-            data = self.audio48 + b"\x00\x00" * 48000 * 3
+            block = self.width * 480  # 10 ms at 48 kHz, unlike the 30 ms asked for: devices may differ
+            data = self.audio48 + b"\x00" * self.width * 48000 * 3
             for i in range(0, len(data), block):
-                kw["callback"](data[i:i + block], block // 2, None, None)
+                kw["callback"](data[i:i + block], 480, None, None)
 
         stream.start = start
         return stream
@@ -177,6 +181,28 @@ def test_a_device_without_16_khz_is_recorded_at_its_own_rate_and_understood(monk
     assert mic.rate == 48000 and fake.stream.kw["samplerate"] == 48000 and fake.stream.kw["blocksize"] == 1440
     heard = VoiceListener(mic.chunks(), sphinx).listen(Ask("Any numbness?", "rf_saddle", (), ("yes", "no")))
     assert heard is not None and heard.text == "yes" and heard.confidence >= 0.5
+
+
+def _interleave(pcm: bytes, channels: int) -> bytes:
+    """The same speech on the first channel, half as loud on the others."""
+    import numpy as np
+    x = np.frombuffer(pcm, dtype="<i2")
+    return np.stack([x] + [x // 2] * (channels - 1), axis=1).astype("<i2").tobytes()
+
+
+def test_a_stereo_only_device_is_mixed_down_and_understood(monkeypatch, synth, sphinx) -> None:
+    from voice_triage.events import Ask
+    from voice_triage.voice.audio import StreamResampler
+    from voice_triage.voice.listener import VoiceListener
+    from voice_triage.voice.testing import FLITE, pad
+
+    up = StreamResampler(16000, 48000).feed(pad(synth("no", FLITE[0]), 0.5, 0.2))
+    fake = SpeakingDevice(up, channels=2)
+    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    mic = Microphone()
+    assert (mic.rate, mic.channels) == (48000, 2) and fake.stream.kw["channels"] == 2
+    heard = VoiceListener(mic.chunks(), sphinx).listen(Ask("Any numbness?", "rf_saddle", (), ("yes", "no")))
+    assert heard is not None and heard.text == "no" and heard.confidence >= 0.5
 
 
 def test_a_device_that_offers_16_khz_is_not_converted(monkeypatch) -> None:

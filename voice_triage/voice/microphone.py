@@ -9,6 +9,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 from voice_triage.voice.audio import CHUNK_BYTES, SAMPLE_RATE, SAMPLE_WIDTH, StreamResampler
 from voice_triage.voice.errors import VoiceUnavailable
 
@@ -31,33 +33,40 @@ class Microphone:
     def __init__(self, device: int | str | None = None, stall_s: float | None = None) -> None:
         self._sd = import_sounddevice()
         self.device, self.stall_s = device, STALL_S if stall_s is None else stall_s
-        self.name = self._check_input(device)
-        self.rate = self._choose_rate(device)
+        info = self._input_info(device)
+        self.name = str(info.get("name", "microphone"))
+        self.rate, self.channels = self._choose_format(device, int(info.get("default_samplerate", SAMPLE_RATE)))
         self._queue: queue.Queue[bytes] = queue.Queue()
         self.muted = False  # set while the assistant speaks: half duplex, never hear ourselves
         self._resampler = self._new_resampler()
         self._called_at = time.monotonic()
         self._stream = self._open()
 
-    def _check_input(self, device: int | str | None) -> str:
-        """The device's name; a clear VoiceUnavailable when there is no such input device."""
+    def _input_info(self, device: int | str | None) -> dict:
+        """The device's description; a clear VoiceUnavailable when there is no such input device."""
         try:
             info = self._sd.query_devices(device, kind="input")
         except (self._sd.PortAudioError, ValueError) as e:
             if device is None:
                 raise VoiceUnavailable(f"no microphone found ({e}); plug one in, or use --audio-in FILE") from e
             raise VoiceUnavailable(f"no microphone matches {device!r} ({e}); list them with: voice-triage mics") from e
-        return str(info.get("name", "microphone"))
+        return dict(info)
 
-    def _choose_rate(self, device: int | str | None) -> int:
-        """16 kHz when the device offers it, else its own default rate (converted as it is read)."""
-        try:
-            self._sd.check_input_settings(device, channels=1, dtype="int16", samplerate=SAMPLE_RATE)
-            return SAMPLE_RATE
-        except (self._sd.PortAudioError, ValueError) as e:
-            rate = int(self._sd.query_devices(device, kind="input")["default_samplerate"])
-            log.info("%s does not record at 16 kHz (%s); recording at %d Hz and converting", self.name, e, rate)
-            return rate
+    def _choose_format(self, device: int | str | None, default: int) -> tuple[int, int]:
+        """(rate, channels): 16 kHz mono when the device offers it, else its own rate, else stereo (some raw
+        hardware devices record only two channels); converted as it is read."""
+        tried = []
+        for rate, channels in ((SAMPLE_RATE, 1), (default, 1), (SAMPLE_RATE, 2), (default, 2)):
+            try:
+                self._sd.check_input_settings(device, channels=channels, dtype="int16", samplerate=rate)
+            except (self._sd.PortAudioError, ValueError) as e:
+                tried.append(f"{rate} Hz x{channels}: {e}")
+                continue
+            if tried:
+                log.info("%s: recording at %d Hz, %d channel(s), converted (%s)", self.name, rate, channels,
+                         "; ".join(tried))
+            return rate, channels
+        return SAMPLE_RATE, 1  # nothing checked out: opening the stream will say why in one line
 
     def _new_resampler(self) -> StreamResampler | None:
         """A converter to 16 kHz, or None when the device already records at 16 kHz."""
@@ -66,8 +75,9 @@ class Microphone:
     def _open(self) -> Any:
         """Open the input stream; a busy or refusing device is a one-line VoiceUnavailable."""
         try:
-            return self._sd.RawInputStream(samplerate=self.rate, channels=1, dtype="int16", device=self.device,
-                                           blocksize=round(self.rate * CHUNK_S), callback=self._callback)
+            return self._sd.RawInputStream(samplerate=self.rate, channels=self.channels, dtype="int16",
+                                           device=self.device, blocksize=round(self.rate * CHUNK_S),
+                                           callback=self._callback)
         except (self._sd.PortAudioError, ValueError) as e:
             raise VoiceUnavailable(f"the microphone {self.name!r} could not be opened ({e}); close other programs "
                                    "using it, or choose another with --mic (list them: voice-triage mics)") from e
@@ -95,7 +105,8 @@ class Microphone:
                     if self._stalled():
                         self._reopen()
                     continue
-                converted = self._resampler.feed(raw) if self._resampler else raw
+                mono = raw if self.channels == 1 else to_mono(raw, self.channels)
+                converted = self._resampler.feed(mono) if self._resampler else mono
                 if converted:
                     yield converted
         finally:
@@ -140,6 +151,12 @@ class Microphone:
         self._release(self._stream.close)
 
 
+def to_mono(pcm: bytes, channels: int) -> bytes:
+    """Interleaved int16 frames to mono: the channels' average."""
+    x = np.frombuffer(pcm[: len(pcm) - len(pcm) % (2 * channels)], dtype="<i2").reshape(-1, channels)
+    return x.mean(axis=1).round().astype("<i2").tobytes()
+
+
 def _quietly(action: Any) -> None:
     """Run a release action; a device that is already gone may complain, which no longer matters."""
     try:
@@ -156,8 +173,8 @@ def microphones() -> list[str]:
         default_in = sd.default.device[0] if isinstance(sd.default.device, (list, tuple)) else sd.default.device
     except sd.PortAudioError as e:
         raise VoiceUnavailable(f"cannot list sound devices ({e})") from e
-    return [f"{'*' if d['index'] == default_in else ' '} {d['index']:>2}  {d['name']}  ({int(d['default_samplerate'])} Hz)"
-            for d in _as_dicts(devices) if d.get("max_input_channels", 0) > 0]
+    return [f"{'*' if d['index'] == default_in else ' '} {d['index']:>2}  {d['name']}  "
+            f"({int(d['default_samplerate'])} Hz)" for d in _as_dicts(devices) if d.get("max_input_channels", 0) > 0]
 
 
 def _as_dicts(devices: Any) -> list[dict]:
