@@ -63,6 +63,32 @@ def test_silence_times_out_then_waits_for_continue(sphinx, synth) -> None:
     assert waits == [1] and heard.text == "continue"
 
 
+def hiss(seconds: float, dbfs: float = -65.0, seed: int = 0) -> bytes:
+    """A live microphone in a very quiet room: faint noise at `dbfs` (RMS)."""
+    import numpy as np
+    sigma = 32768 * 10 ** (dbfs / 20)
+    return np.random.default_rng(seed).normal(0, sigma, int(16000 * seconds)).round().astype("<i2").tobytes()
+
+
+def test_a_microphone_sending_only_silence_is_said_once_per_silent_stretch(sphinx, synth) -> None:
+    notices = []
+    stream = silence(4.0) + hiss(2.0) + silence(3.0)  # each question waits 2 s
+    listener = VoiceListener(chunked(stream), sphinx, EndpointConfig(initial_silence_s=2.0))
+    listener.on_no_sound = lambda: notices.append(1)
+    asks = [Ask("?", f"rf_{n}", ("yes", "no"), grammar_for("yesno")) for n in ("fever", "cancer", "weakness", "bowel")]
+    assert listener.listen(asks[0]) == Heard("", 0.0) and notices == [1]  # muted: said at the first timeout
+    assert listener.listen(asks[1]) == Heard("", 0.0) and notices == [1]  # not again while it stays silent
+    assert listener.listen(asks[2]) == Heard("", 0.0) and notices == [1]  # a quiet room is not a muted microphone
+    assert listener.listen(asks[3]) == Heard("", 0.0) and notices == [1, 1]  # silent again after sound: said again
+
+
+def test_a_quiet_live_room_is_not_taken_for_a_muted_microphone(sphinx) -> None:
+    notices = []
+    listener = VoiceListener(chunked(hiss(5.0, dbfs=-80.0)), sphinx, EndpointConfig(initial_silence_s=2.0))
+    listener.on_no_sound = lambda: notices.append(1)
+    assert listener.listen(YESNO) == Heard("", 0.0) and notices == []
+
+
 def test_timeouts_are_counted_per_question(sphinx) -> None:
     listener = VoiceListener(chunked(silence(5.0)), sphinx, EndpointConfig(initial_silence_s=2.0))
     assert listener.listen(YESNO) == Heard("", 0.0)

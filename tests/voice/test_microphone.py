@@ -346,3 +346,29 @@ def test_the_mic_setting_is_used_and_a_missing_one_starts_typed_in_one_line(monk
     err = capsys.readouterr().err
     assert "no microphone matches 'headset'" in err and "continuing in typed mode" in err
     assert err.count("\n") == 1
+
+
+def test_a_muted_microphone_is_said_once_and_typing_still_works(monkeypatch, capsys, tmp_path) -> None:
+    from voice_triage.content import load_content
+    notice = load_content().phrases["mic_silent"]
+    monkeypatch.setitem(sys.modules, "sounddevice", LiveDevice())  # exact zeros, in real time
+    read_fd, write_fd = os.pipe()
+    monkeypatch.setattr(sys, "stdin", os.fdopen(read_fd, "r", encoding="utf-8"))
+    threading.Timer(3.0, lambda: (os.write(write_fd, b"yes\nno\n"), os.close(write_fd))).start()
+    report_path = tmp_path / "report.json"
+    code = cli.main(["--no-save", "--no-speak", "--recognizer", "pocketsphinx", "--silence-timeout", "1",
+                     "--report", str(report_path)])
+    out = capsys.readouterr().out
+    assert code == 0 and json.loads(report_path.read_text())["disposition"] == "emergency"
+    assert out.count(notice) == 1 and out.index(notice) < out.index("Say continue when you are ready")
+
+
+def test_silence_in_an_audio_file_is_not_taken_for_a_muted_microphone(capsys, tmp_path) -> None:
+    from voice_triage.content import load_content
+    from voice_triage.voice.testing import silence
+    raw = tmp_path / "silence.raw"
+    raw.write_bytes(silence(4.0))
+    assert cli.main(["--no-save", "--no-speak", "--recognizer", "pocketsphinx", "--silence-timeout", "1",
+                     "--audio-in", str(raw)]) == 0
+    out = capsys.readouterr().out
+    assert "Say continue when you are ready" in out and load_content().phrases["mic_silent"] not in out

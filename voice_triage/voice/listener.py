@@ -6,6 +6,8 @@ import time
 from dataclasses import replace
 from collections.abc import Callable, Iterable, Sequence
 
+import numpy as np
+
 from voice_triage.events import Adjust, Ask, Heard
 from voice_triage.voice.endpoint import EndpointConfig, Endpointer, NoiseFloor, Segment, frames
 from voice_triage.voice.recognizers import Recognition, Recognizer, Session
@@ -13,6 +15,9 @@ from voice_triage.voice.recognizers import Recognition, Recognizer, Session
 log = logging.getLogger(__name__)
 
 SPOTTING_KINDS = {"multi", "free", "number", "duration"}  # answers that come in a sentence, maybe several
+# A live microphone in the quietest room still hisses (a laptop's, about -60 dBFS); a muted or switched-off one
+# sends exact zeros, give or take the last bit.
+MUTED_PEAK = 2
 
 
 class VoiceListener:
@@ -26,6 +31,9 @@ class VoiceListener:
         self._floor = NoiseFloor()  # background level carries over from question to question
         self._flush = flush  # live microphone: drop what was captured while we were speaking
         self.on_wait = on_wait or (lambda: None)  # e.g. say "continue when ready"
+        self.on_no_sound: Callable[[], None] | None = None  # live microphone: say it sends no sound at all
+        self._peak = 0  # loudest sample while waiting for this answer
+        self._told_no_sound = False  # said once per stretch of dead silence
         self.keyboard: Callable[[], str | None] = lambda: None  # a line typed meanwhile, if any (KeyboardLines.poll)
         self._typed = ""
         self._cut_short: Endpointer | None = None  # an answer being spoken when a typed one came in
@@ -84,11 +92,21 @@ class VoiceListener:
 
     def _timed_out(self, question: str, phrases: Sequence[str]) -> Heard | None:
         """First silence: let the dialog re-ask. Second: say we will wait, then listen with no time limit."""
+        self._check_microphone_sound()
         count = self._timeouts[question] = self._timeouts.get(question, 0) + 1
         if count < 2:
             return Heard("", 0.0)
         self.on_wait()
         return self._hear(question, phrases)
+
+    def _check_microphone_sound(self) -> None:
+        """After a wait with not one audible sample, say once that the microphone may be muted or off."""
+        if self._peak > MUTED_PEAK:
+            self._told_no_sound = False
+        elif self.on_no_sound is not None and not self._told_no_sound:
+            self._told_no_sound = True
+            log.warning("the microphone sent only silence (peak %d); it may be muted", self._peak)
+            self.on_no_sound()
 
     def _utterance(self, config: EndpointConfig, phrases: Sequence[str]) -> tuple[Segment | None, Recognition | None]:
         """Read frames until the endpointer decides; stream speech into a recognizer session meanwhile."""
@@ -96,7 +114,9 @@ class VoiceListener:
         ep = Endpointer(config, self._floor)
         session: Session | None = None
         fed = 0
+        self._peak = 0
         for frame in self._frames:
+            self._peak = max(self._peak, peak(frame))
             # A typed answer wins over whatever the microphone is hearing: someone chose the sure way.
             if (typed := self.keyboard()) is not None:
                 self._typed, self._cut_short = typed, ep
@@ -132,6 +152,11 @@ class VoiceListener:
         log.debug("heard %r (raw %r) confidence %.2f in %.0f ms", rec.text, rec.raw, rec.confidence,
                   1000 * self.last_latency_s)
         return rec
+
+
+def peak(frame: bytes) -> int:
+    """Largest absolute sample of int16 PCM."""
+    return int(np.abs(np.frombuffer(frame, dtype="<i2").astype(np.int32)).max()) if len(frame) >= 2 else 0
 
 
 def _heard(rec: Recognition | None) -> Heard:

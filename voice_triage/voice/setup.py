@@ -42,6 +42,7 @@ class VoiceOptions:
     recognizer: str = "auto"  # --recognizer: auto, vosk or pocketsphinx
     tts_driver: str | None = None  # pyttsx3 driver; "dummy" in tests
     wait_text: str = ""  # said when it waits for "continue" (dialog.toml silence_wait; read from content if empty)
+    no_sound_text: str = ""  # said when the microphone sends only silence (dialog.toml mic_silent; likewise)
 
 
 def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
@@ -54,8 +55,12 @@ def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
                             max_utterance_s=options.max_utterance)
     listener = VoiceListener(chunks, recognizer, config, flush=mic.flush if mic else None)
     speaker = VoiceSpeaker(caption_speaker, tts, on_speaking=_muter(mic), on_adjust=listener.adjust)
-    wait_text = options.wait_text or load_content().phrases["silence_wait"]
+    phrases = load_content().phrases if not (options.wait_text and options.no_sound_text) else {}
+    wait_text = options.wait_text or phrases["silence_wait"]
     listener.on_wait = lambda: speaker.emit(Say(wait_text))  # wired after both exist
+    if mic is not None:  # files and pipes may well hold exact silence; only a live microphone is checked
+        no_sound_text = options.no_sound_text or phrases["mic_silent"]
+        listener.on_no_sound = lambda: speaker.emit(Say(no_sound_text))
     for notice in notices + ([tts_notice] if tts_notice else []):
         speaker.emit(Say(notice))
     return listener, speaker
