@@ -5,7 +5,7 @@ recorded at 48 or 44.1 kHz and converted as the microphone converts them; and th
 Usage: .venv/bin/python scripts/bench_microphone.py [--quick]
 
 Each clean answer of bench_voice.py (its voices, rates and per-class question grammars) is made into what a
-48 kHz or 44.1 kHz microphone would deliver (16 kHz speech converted up), then read in 10 ms device blocks
+48 kHz or 44.1 kHz microphone would deliver (16 kHz speech interpolated up, band-limited), then read in 10 ms device blocks
 through the microphone's converter (voice_triage.voice.audio.StreamResampler) back to 16 kHz, and heard by
 pocketsphinx exactly as in bench_voice. Each condition is a separate pass in the same order, so pocketsphinx's
 carry-over from earlier answers is alike.
@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -29,12 +31,24 @@ from voice_triage.voice.testing import OFF_TOPIC, RATES, pad, synthesize  # noqa
 DEVICE_RATES = (None, 48000, 44100)  # None: the microphone records at 16 kHz itself
 
 
+def band_limited(pcm: bytes, rate: int) -> bytes:
+    """16 kHz speech as a `rate` device with a clean converter would have recorded it (ideal FFT interpolation)."""
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    x = np.pad(x, (0, -len(x) % 160))  # whole 10 ms frames: the output length is exact, so no clock drift
+    n_out = len(x) * rate // 16000
+    spectrum = np.zeros(n_out // 2 + 1, dtype=complex)
+    head = np.fft.rfft(x)
+    spectrum[:len(head)] = head
+    y = np.fft.irfft(spectrum, n_out) * n_out / len(x)
+    return np.clip(y, -32768, 32767).round().astype("<i2").tobytes()
+
+
 def as_recorded(pcm: bytes, rate: int | None, timings: list[float]) -> bytes:
     """16 kHz speech as a `rate` device would deliver it, converted back in 10 ms blocks (timing the way back)."""
     if rate is None:
         return pcm
-    device = StreamResampler(16000, rate).feed(pcm)
-    block = 2 * rate // 100
+    device = band_limited(pcm, rate)
+    block = 2 * (rate // 100)
     start = time.perf_counter()
     back = StreamResampler(rate)
     out = b"".join(back.feed(device[i:i + block]) for i in range(0, len(device), block))

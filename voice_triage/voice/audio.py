@@ -49,14 +49,18 @@ def resample(x: np.ndarray, src: int, dst: int) -> np.ndarray:
 
 
 class StreamResampler:
-    """Resample a live stream chunk by chunk to the same result as resampling it whole (after a 1 ms delay)."""
+    """Resample a live stream chunk by chunk to the same result as resampling it whole (after a 1 ms delay).
+
+    Low-pass first when downsampling, then 4-point Lagrange interpolation between the filtered samples: linear
+    interpolation left errors only 35 dB below speech at 44.1 kHz, about what a mild room's noise does.
+    """
 
     def __init__(self, src: int, dst: int = SAMPLE_RATE) -> None:
         self.step = src / dst  # input samples per output sample
         self._taps = _lowpass(0.5 * dst / src) if src > dst else np.ones(1)
         self._history = np.zeros(len(self._taps) - 1)  # input carried over so the filter runs across chunks
-        self._filtered = np.zeros(0)  # filtered input not yet needed by any output sample
-        self._first = 0  # stream index of self._filtered[0]
+        self._filtered = np.zeros(1)  # filtered input still needed, from one silent sample before the stream
+        self._first = -1  # stream index of self._filtered[0]
         self._next = 0  # index of the next output sample
 
     def feed(self, pcm: bytes) -> bytes:
@@ -65,13 +69,22 @@ class StreamResampler:
         self._history = x[len(x) - len(self._taps) + 1:] if len(self._taps) > 1 else x[:0]
         self._filtered = np.concatenate([self._filtered, np.convolve(x, self._taps, mode="valid")])
         last = self._first + len(self._filtered) - 1  # stream index of the newest filtered sample
-        count = max(0, int(np.floor((last - 1) / self.step)) - self._next + 1)  # each needs its right neighbour
+        count = max(0, int(np.floor((last - 2) / self.step)) - self._next + 1)  # each needs two samples after it
         at = (self._next + np.arange(count)) * self.step - self._first
-        out = np.interp(at, np.arange(len(self._filtered)), self._filtered)
+        out = _lagrange4(self._filtered, at)
         self._next += count
-        keep_from = min(int(np.floor(self._next * self.step)) - self._first, len(self._filtered))
+        keep_from = min(int(np.floor(self._next * self.step)) - 1 - self._first, len(self._filtered))
         self._filtered, self._first = self._filtered[keep_from:], self._first + keep_from
         return np.clip(out, -32768, 32767).round().astype("<i2").tobytes()
+
+
+def _lagrange4(y: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Values of `y` at fractional positions (each with one sample before it and two after) by cubic Lagrange."""
+    i = np.floor(at).astype(int)
+    t = at - i
+    weights = (-t * (t - 1) * (t - 2) / 6, (t + 1) * (t - 1) * (t - 2) / 2, -(t + 1) * t * (t - 2) / 2,
+               (t + 1) * t * (t - 1) / 6)
+    return sum(w * y[i + k - 1] for k, w in enumerate(weights)) if len(at) else np.zeros(0)
 
 
 def _lowpass(cutoff: float, taps: int = 63) -> np.ndarray:
