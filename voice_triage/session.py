@@ -42,7 +42,7 @@ class Channels:
             self.speaker.emit(event)
 
     def listen(self, ask: Ask) -> Heard | None:
-        """Hear an answer; if the microphone or recognizer breaks, switch to typed answers."""
+        """Hear an answer; if the microphone or recognizer breaks, switch to typed answers (prompts still spoken)."""
         try:
             return self._typed(self.listener.listen(ask))
         except (KeyboardInterrupt, Interrupted):
@@ -54,8 +54,8 @@ class Channels:
                 return None
             log.warning("listener failed (%s); falling back to typed input", error)
             self.listener, self.fell_back = self.fallback_listener, True
-            if self.fallback_speaker is not None:
-                self.speaker = self.fallback_speaker
+            # The speaker carries on: someone who relies on hearing the prompts must hear that voice input
+            # stopped, and still hear the questions (captions go on too).
             self.emit(Say(self.phrases["voice_lost"]))
             self.emit(ask)
             return self._typed(self.listener.listen(ask))
