@@ -6,7 +6,7 @@ Usage:
   voice-triage --jsonl         JSON lines on stdout, one answer per line on stdin (for programs)
   voice-triage diagram         print the conversation flow as Mermaid text
   voice-triage models download download the better speech model (the only network use)
-  voice-triage mics            list the microphones (choose one with --mic)
+  voice-triage mics [--test]   list the microphones (choose one with --mic), or test one
   voice-triage --resume        carry on with the last unfinished session
   voice-triage settings [set NAME VALUE | reset]   show or change your settings
   voice-triage forget          delete every stored session
@@ -242,19 +242,44 @@ def models(argv: Sequence[str]) -> int:
 
 
 def mics_command(argv: Sequence[str]) -> int:
-    """List the input devices; the default is marked with '*'."""
+    """List the input devices (the default marked '*'); with --test, listen to one and say how speech comes through."""
     from .voice.errors import VoiceUnavailable
     from .voice.microphone import microphones
 
+    parser = argparse.ArgumentParser(prog="voice-triage mics", description="list the microphones, or test one")
+    parser.add_argument("--test", action="store_true", help="listen for a few seconds and say how speech comes through")
+    parser.add_argument("--mic", metavar="DEVICE", help="the microphone to test: its number or part of its name")
+    parser.add_argument("--seconds", type=float, default=5.0, help="how long to listen (default 5)")
+    args = parser.parse_args(list(argv))
     try:
+        if args.test:
+            return _test_microphone(args.mic or _load_settings(args).mic or None, args.seconds)
         lines = microphones()
     except VoiceUnavailable as error:
         return _fail(str(error), EXIT_VOICE)
     if not lines:
         return _fail("no microphone found; plug one in, or answer by typing (voice-triage --text)", EXIT_VOICE)
     sys.stdout.write("".join(line + "\n" for line in lines) + "Choose one with --mic NUMBER, or for good: "
-                     "voice-triage settings set mic NUMBER\n")
+                     "voice-triage settings set mic NUMBER. Test it: voice-triage mics --test --mic NUMBER\n")
     return EXIT_OK
+
+
+def _test_microphone(device: str | None, seconds: float) -> int:
+    """Listen to one microphone and print what came through; exit 0 only when speech came through clearly."""
+    from .voice.mic_check import check
+    from .voice.microphone import Microphone, device_spec
+
+    mic = Microphone(device_spec(device))
+    rate = "" if mic.rate == 16000 else f", recorded at {mic.rate} Hz and converted"
+    sys.stdout.write(f"Listening to {mic.name}{rate} for {seconds:g} seconds. Please say something now, "
+                     "for example: yes, my lower back hurts.\n")
+    sys.stdout.flush()
+    try:
+        result = check(mic.chunks(), seconds)
+    finally:
+        mic.close()
+    sys.stdout.write(result.verdict() + "\n")
+    return EXIT_OK if result.ok else EXIT_VOICE
 
 
 def report_command(argv: Sequence[str]) -> int:

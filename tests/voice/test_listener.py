@@ -14,7 +14,7 @@ from voice_triage.content import load_content
 from voice_triage.voice.listener import VoiceListener
 from voice_triage.voice.setup import FALLBACK_NOTICE, VoiceOptions, build_voice_io
 from voice_triage.voice.speaker import VoiceSpeaker
-from voice_triage.voice.testing import FLITE, grammar_for, pad, silence
+from voice_triage.voice.testing import FLITE, grammar_for, hiss, pad, silence
 from voice_triage.voice.tts import SpeechFailed, Tts, stdout_to_stderr
 
 SLT = FLITE[0]
@@ -61,13 +61,6 @@ def test_silence_times_out_then_waits_for_continue(sphinx, synth) -> None:
     assert listener.listen(YESNO) == Heard("", 0.0)  # first silence: the dialog re-asks
     heard = listener.listen(YESNO)  # second: we say we'll wait, then wait past the timeout
     assert waits == [1] and heard.text == "continue"
-
-
-def hiss(seconds: float, dbfs: float = -65.0, seed: int = 0) -> bytes:
-    """A live microphone in a very quiet room: faint noise at `dbfs` (RMS)."""
-    import numpy as np
-    sigma = 32768 * 10 ** (dbfs / 20)
-    return np.random.default_rng(seed).normal(0, sigma, int(16000 * seconds)).round().astype("<i2").tobytes()
 
 
 def test_a_microphone_sending_only_silence_is_said_once_per_silent_stretch(sphinx, synth) -> None:

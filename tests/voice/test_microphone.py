@@ -8,7 +8,6 @@ import signal
 import sys
 import threading
 import time
-import types
 
 import pytest
 
@@ -17,50 +16,7 @@ from voice_triage.voice import microphone
 from voice_triage.voice.errors import VoiceUnavailable
 from voice_triage.voice.microphone import Microphone
 
-
-class FakeDevice(types.ModuleType):
-    """Stands in for sounddevice: one input stream whose callback the test drives."""
-
-    class PortAudioError(Exception):
-        pass
-
-    def __init__(self, has_input: bool = True, rates: tuple[int, ...] = (16000, 48000),
-                 channels: tuple[int, ...] = (1, 2)) -> None:
-        super().__init__("sounddevice")
-        self.has_input, self.rates, self.channels = has_input, rates, channels
-        self.stream = None
-        self.opened = 0
-
-    def query_devices(self, device=None, kind=None):
-        if not self.has_input:
-            raise self.PortAudioError("Error querying device -1")
-        return {"name": "fake", "max_input_channels": 1, "default_samplerate": float(self.rates[-1])}
-
-    def check_input_settings(self, device=None, channels=None, dtype=None, samplerate=None, **kw):
-        if samplerate not in self.rates:
-            raise self.PortAudioError("Invalid sample rate [PaErrorCode -9997]")
-        if channels not in self.channels:
-            raise self.PortAudioError("Invalid number of channels [PaErrorCode -9998]")
-
-    def RawInputStream(self, **kw):  # noqa: N802 - sounddevice's name
-        outer = self
-
-        class Stream:
-            def __init__(self) -> None:
-                self.kw, self.started = kw, False
-                outer.stream = self
-                outer.opened += 1
-
-            def start(self) -> None:
-                self.started = True
-
-            def stop(self) -> None:
-                self.started = False
-
-            def close(self) -> None:
-                pass
-
-        return Stream()
+from fake_devices import FakeDevice, LiveDevice, TwoMicrophones
 
 
 def test_callback_only_enqueues_and_muting_drops_our_own_voice(monkeypatch) -> None:
@@ -98,26 +54,6 @@ def test_missing_portaudio_is_a_clear_voice_unavailable(monkeypatch) -> None:
     monkeypatch.setattr(sys, "meta_path", [Loader(), *sys.meta_path])
     with pytest.raises(VoiceUnavailable, match="libportaudio2"):
         Microphone()
-
-
-class LiveDevice(FakeDevice):
-    """A fake device whose stream delivers a quiet room in real time once started, like a real microphone."""
-
-    def RawInputStream(self, **kw):  # noqa: N802 - sounddevice's name
-        stream = super().RawInputStream(**kw)
-        running = threading.Event()
-
-        def feed() -> None:
-            while running.is_set():
-                kw["callback"](b"\x00\x00" * 480, 480, None, None)
-                time.sleep(0.03)
-
-        def start() -> None:
-            running.set()
-            threading.Thread(target=feed, daemon=True).start()
-
-        stream.start, stream.stop = start, running.clear
-        return stream
 
 
 def test_a_spoken_session_can_be_answered_at_the_keyboard(monkeypatch, capsys, tmp_path) -> None:
@@ -265,29 +201,6 @@ def test_a_busy_microphone_is_a_clear_voice_unavailable(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "sounddevice", Busy())
     with pytest.raises(VoiceUnavailable, match="could not be opened .*--mic"):
         Microphone()
-
-
-class TwoMicrophones(FakeDevice):
-    """A laptop's microphone (the default), a USB headset and a speaker with no input."""
-
-    devices = [{"index": 0, "name": "HDA Intel PCH: ALC257 Analog (hw:0,0)", "max_input_channels": 2,
-                "default_samplerate": 44100.0},
-               {"index": 1, "name": "HDA Intel PCH: HDMI 0 (hw:0,3)", "max_input_channels": 0,
-                "default_samplerate": 44100.0},
-               {"index": 2, "name": "Jabra EVOLVE 20: USB Audio (hw:2,0)", "max_input_channels": 1,
-                "default_samplerate": 16000.0}]
-    default = types.SimpleNamespace(device=[0, 1])
-
-    def query_devices(self, device=None, kind=None):
-        if device is None and kind is None:
-            return list(self.devices)
-        if device is None:
-            return self.devices[0]
-        found = [d for d in self.devices if (d["index"] == device if isinstance(device, int) else device in d["name"])
-                 and d["max_input_channels"] > 0]
-        if len(found) != 1:
-            raise ValueError(f"No input device matching {device!r}")
-        return found[0]
 
 
 def test_mics_lists_input_devices_and_marks_the_default(monkeypatch, capsys) -> None:

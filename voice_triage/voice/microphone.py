@@ -23,7 +23,7 @@ STALL_S = 3.0
 RELEASE_WAIT_S = 1.0  # closing a vanished device can block in some audio back ends: do not wait longer
 
 
-class MicrophoneLost(RuntimeError):
+class MicrophoneLost(VoiceUnavailable):
     """The microphone stopped sending sound and could not be reopened."""
 
 

@@ -90,6 +90,12 @@ def silence(seconds: float) -> bytes:
     return bytes(2 * int(16000 * seconds))
 
 
+def hiss(seconds: float, dbfs: float = -65.0, seed: int = 0) -> bytes:
+    """A live microphone in a very quiet room: faint white noise at `dbfs` (RMS)."""
+    sigma = 32768 * 10 ** (dbfs / 20)
+    return np.random.default_rng(seed).normal(0, sigma, int(16000 * seconds)).round().astype("<i2").tobytes()
+
+
 def pad(pcm: bytes, before: float = 0.4, after: float = 1.5) -> bytes:
     """Silence around an utterance, as between turns of a conversation."""
     return silence(before) + pcm + silence(after)
