@@ -37,6 +37,21 @@ def test_callback_only_enqueues_and_muting_drops_our_own_voice(monkeypatch) -> N
     assert next(chunks) == b"\x04\x00" * 480
 
 
+def test_the_end_of_a_prompt_still_playing_is_not_heard_as_the_answer(monkeypatch) -> None:
+    fake = FakeDevice()
+    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    monkeypatch.setattr(microphone, "ECHO_GUARD_S", 0.2)
+    mic = Microphone()
+    callback, chunks = fake.stream.kw["callback"], mic.chunks()
+    mic.speaking(True)
+    callback(b"\x01\x00" * 480, 480, None, None)  # the prompt: muted
+    mic.speaking(False)
+    callback(b"\x02\x00" * 480, 480, None, None)  # "...or not sure" still coming out of the speaker: dropped
+    time.sleep(0.25)
+    callback(b"\x03\x00" * 480, 480, None, None)  # the person's answer
+    assert next(chunks) == b"\x03\x00" * 480
+
+
 def test_no_input_device_is_a_clear_voice_unavailable(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "sounddevice", FakeDevice(has_input=False))
     with pytest.raises(VoiceUnavailable, match="no microphone found"):

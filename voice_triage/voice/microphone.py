@@ -21,6 +21,11 @@ CHUNK_S = CHUNK_BYTES / SAMPLE_WIDTH / SAMPLE_RATE  # 30 ms blocks at whatever r
 # USB and Bluetooth microphones that are unplugged usually raise no error: the callbacks just stop.
 STALL_S = 3.0
 RELEASE_WAIT_S = 1.0  # closing a vanished device can block in some audio back ends: do not wait longer
+# The speech engine returns when it has handed over its last sound, but the sound system may still be playing
+# it (tens to a few hundred ms): without this, the end of a prompt ("...or not sure", "Is that right?") could be
+# heard as the answer. People seldom answer a spoken question sooner, and the endpointer keeps 0.5 s before
+# speech starts anyway. Not measured here (no sound card): a value to check on real devices.
+ECHO_GUARD_S = 0.3
 
 
 class MicrophoneLost(VoiceUnavailable):
@@ -38,6 +43,7 @@ class Microphone:
         self.rate, self.channels = self._choose_format(device, int(info.get("default_samplerate", SAMPLE_RATE)))
         self._queue: queue.Queue[bytes] = queue.Queue()
         self.muted = False  # set while the assistant speaks: half duplex, never hear ourselves
+        self._deaf_until = 0.0  # and a moment after, while the sound system plays the end of the prompt
         self._resampler = self._new_resampler()
         self._called_at = time.monotonic()
         self._stream = self._open()
@@ -84,9 +90,16 @@ class Microphone:
 
     def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
         """PortAudio thread: note that the device is alive, copy the bytes unless muted; nothing slow here."""
-        self._called_at = time.monotonic()
-        if not self.muted:
+        self._called_at = now = time.monotonic()
+        if not self.muted and now >= self._deaf_until:
             self._queue.put(bytes(indata))
+
+    def speaking(self, speaking: bool) -> None:
+        """Mute while the assistant speaks; after, stay deaf for ECHO_GUARD_S and drop what was captured."""
+        self.muted = speaking
+        if not speaking:
+            self._deaf_until = time.monotonic() + ECHO_GUARD_S
+            self.flush()
 
     def flush(self) -> None:
         """Drop audio captured so far (e.g. our own prompt leaking back)."""

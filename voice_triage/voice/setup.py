@@ -54,7 +54,7 @@ def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
     config = EndpointConfig(pause_s=options.pause, initial_silence_s=options.silence_timeout,
                             max_utterance_s=options.max_utterance)
     listener = VoiceListener(chunks, recognizer, config, flush=mic.flush if mic else None)
-    speaker = VoiceSpeaker(caption_speaker, tts, on_speaking=_muter(mic), on_adjust=listener.adjust)
+    speaker = VoiceSpeaker(caption_speaker, tts, on_speaking=mic.speaking if mic else None, on_adjust=listener.adjust)
     phrases = load_content().phrases if not (options.wait_text and options.no_sound_text) else {}
     wait_text = options.wait_text or phrases["silence_wait"]
     listener.on_wait = lambda: speaker.emit(Say(wait_text))  # wired after both exist
@@ -116,12 +116,3 @@ def start_tts(options: VoiceOptions, live: bool) -> tuple[Tts | None, str | None
     log.warning("%s", problem)
     return None, f"Spoken prompts are off: {problem}."
 
-
-def _muter(mic: Microphone | None):  # noqa: ANN202 - a small closure
-    """Half duplex: while speaking, the microphone drops what it hears."""
-    def set_speaking(speaking: bool) -> None:
-        if mic is not None:
-            mic.muted = speaking
-            if not speaking:
-                mic.flush()
-    return set_speaking
