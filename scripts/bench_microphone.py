@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_voice import ACCEPT, SYNTH_CACHE, load_recognizer, run_one, voices_and_exam  # noqa: E402
 from voice_triage.voice.audio import StreamResampler  # noqa: E402
+from voice_triage.voice.neural_denoise import _resample as fft_resample  # noqa: E402 - the band-limited one
 from voice_triage.voice.testing import OFF_TOPIC, RATES, pad, synthesize  # noqa: E402
 
 DEVICE_RATES = (None, 48000, 44100)  # None: the microphone records at 16 kHz itself
@@ -35,11 +36,7 @@ def band_limited(pcm: bytes, rate: int) -> bytes:
     """16 kHz speech as a `rate` device with a clean converter would have recorded it (ideal FFT interpolation)."""
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     x = np.pad(x, (0, -len(x) % 160))  # whole 10 ms frames: the output length is exact, so no clock drift
-    n_out = len(x) * rate // 16000
-    spectrum = np.zeros(n_out // 2 + 1, dtype=complex)
-    head = np.fft.rfft(x)
-    spectrum[:len(head)] = head
-    y = np.fft.irfft(spectrum, n_out) * n_out / len(x)
+    y = fft_resample(x, len(x) * rate // 16000)
     return np.clip(y, -32768, 32767).round().astype("<i2").tobytes()
 
 
@@ -62,7 +59,7 @@ def tone_snr_db(rate: int, hz: float) -> float:
     pcm = (10000 * np.sin(2 * np.pi * hz * t)).round().astype("<i2").tobytes()
     back, block = StreamResampler(rate), 2 * (rate // 100)
     y = np.frombuffer(b"".join(back.feed(pcm[i:i + block]) for i in range(0, len(pcm), block)), dtype="<i2")
-    ideal = 10000 * np.sin(2 * np.pi * hz * (np.arange(len(y)) / 16000 - 31 / rate))  # 31: the filter's delay
+    ideal = 10000 * np.sin(2 * np.pi * hz * np.arange(len(y)) / 16000)  # time-aligned: no delay
     y, ideal = y[200:-200].astype(np.float64), ideal[200:-200]  # leave out the start-up and the end
     gain = (y @ ideal) / (ideal @ ideal)  # the low-pass may dim a high tone a little: not an error in shape
     return float(10 * np.log10((gain * ideal) @ (gain * ideal) / ((y - gain * ideal) @ (y - gain * ideal))))

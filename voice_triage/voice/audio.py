@@ -39,17 +39,17 @@ def to_pcm16(samples: np.ndarray, rate: int) -> bytes:
 
 
 def resample(x: np.ndarray, src: int, dst: int) -> np.ndarray:
-    """Resample a float signal; low-pass first when downsampling so speech does not alias."""
+    """Resample a whole float signal, time-aligned, round(len * dst / src) samples long (as a stream would)."""
     if src == dst or len(x) == 0:
         return x
-    if src > dst:
-        x = np.convolve(x, _lowpass(0.5 * dst / src), mode="same")
-    n_out = int(round(len(x) * dst / src))
-    return np.interp(np.arange(n_out) * (src / dst), np.arange(len(x)), x)
+    stream = StreamResampler(src, dst)
+    tail = np.zeros(len(stream._taps) // 2 + 4)  # push the end through the filter and the interpolation
+    out = np.concatenate([stream.feed_samples(x), stream.feed_samples(tail)])
+    return out[:int(round(len(x) * dst / src))]
 
 
 class StreamResampler:
-    """Resample a live stream chunk by chunk to the same result as resampling it whole (after a 1 ms delay).
+    """Resample a live stream chunk by chunk to the same result as resampling it whole, time-aligned with it.
 
     Low-pass first when downsampling, then 4-point Lagrange interpolation between the filtered samples: from
     44.1 kHz, linear interpolation left errors 43 dB below a 3 kHz tone and 30.5 dB below a 6 kHz one, this
@@ -59,6 +59,7 @@ class StreamResampler:
     def __init__(self, src: int, dst: int = SAMPLE_RATE) -> None:
         self.step = src / dst  # input samples per output sample
         self._taps = _lowpass(0.5 * dst / src) if src > dst else np.ones(1)
+        self._delay = (len(self._taps) - 1) / 2  # the filter's delay: output k is read at k * step + delay
         self._history = np.zeros(len(self._taps) - 1)  # input carried over so the filter runs across chunks
         self._filtered = np.zeros(1)  # filtered input still needed, from one silent sample before the stream
         self._first = -1  # stream index of self._filtered[0]
@@ -66,17 +67,22 @@ class StreamResampler:
 
     def feed(self, pcm: bytes) -> bytes:
         """Int16 PCM at the source rate in, int16 PCM at the target rate out (possibly empty)."""
-        x = np.concatenate([self._history, np.frombuffer(pcm, dtype="<i2").astype(np.float64)])
+        out = self.feed_samples(np.frombuffer(pcm, dtype="<i2").astype(np.float64))
+        return np.clip(out, -32768, 32767).round().astype("<i2").tobytes()
+
+    def feed_samples(self, samples: np.ndarray) -> np.ndarray:
+        """Float samples at the source rate in, float samples at the target rate out (possibly none)."""
+        x = np.concatenate([self._history, samples])
         self._history = x[len(x) - len(self._taps) + 1:] if len(self._taps) > 1 else x[:0]
         self._filtered = np.concatenate([self._filtered, np.convolve(x, self._taps, mode="valid")])
         last = self._first + len(self._filtered) - 1  # stream index of the newest filtered sample
-        count = max(0, int(np.floor((last - 2) / self.step)) - self._next + 1)  # each needs two samples after it
-        at = (self._next + np.arange(count)) * self.step - self._first
-        out = _lagrange4(self._filtered, at)
+        # Each output needs two filtered samples after its position.
+        count = max(0, int(np.floor((last - 2 - self._delay) / self.step)) - self._next + 1)
+        out = _lagrange4(self._filtered, (self._next + np.arange(count)) * self.step + self._delay - self._first)
         self._next += count
-        keep_from = min(int(np.floor(self._next * self.step)) - 1 - self._first, len(self._filtered))
+        keep_from = min(int(np.floor(self._next * self.step + self._delay)) - 1 - self._first, len(self._filtered))
         self._filtered, self._first = self._filtered[keep_from:], self._first + keep_from
-        return np.clip(out, -32768, 32767).round().astype("<i2").tobytes()
+        return out
 
 
 def _lagrange4(y: np.ndarray, at: np.ndarray) -> np.ndarray:
