@@ -7,6 +7,7 @@ Usage:
   voice-triage diagram         print the conversation flow as Mermaid text
   voice-triage models download download the better speech model (the only network use)
   voice-triage mics [--test]   list the microphones (choose one with --mic), or test one
+  voice-triage voices [--all]  list the voices prompts can be spoken in (choose one with --voice)
   voice-triage --resume        carry on with the last unfinished session
   voice-triage settings [set NAME VALUE | reset]   show or change your settings
   voice-triage forget          delete every stored session
@@ -264,6 +265,25 @@ def mics_command(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def voices_command(argv: Sequence[str]) -> int:
+    """List the speech engine's English voices (all with --all) for --voice or the `voice` setting."""
+    from .voice.errors import VoiceUnavailable
+    from .voice.tts import voice_lines
+
+    parser = argparse.ArgumentParser(prog="voice-triage voices", description="list the voices prompts can be spoken in")
+    parser.add_argument("--all", action="store_true", help="every language, not only English")
+    args = parser.parse_args(list(argv))
+    try:
+        lines = voice_lines("" if args.all else "en")
+    except VoiceUnavailable as error:
+        return _fail(str(error), EXIT_VOICE)
+    if not lines:
+        return _fail("the speech engine lists no voices; reinstall it (sudo apt-get install espeak-ng)", EXIT_VOICE)
+    sys.stdout.write("".join(line + "\n" for line in lines) + "Choose one with --voice ID (or part of its name), "
+                     "or for good: voice-triage settings set voice ID\n")
+    return EXIT_OK
+
+
 def _test_microphone(device: str | None, seconds: float) -> int:
     """Listen to one microphone and print what came through; exit 0 only when speech came through clearly."""
     from .voice.mic_check import check
@@ -289,7 +309,7 @@ def report_command(argv: Sequence[str]) -> int:
     return run_report(list(argv))
 
 
-COMMANDS = {"diagram": diagram, "mics": mics_command, "models": models, "report": report_command, "settings": settings_command,
+COMMANDS = {"diagram": diagram, "mics": mics_command, "voices": voices_command, "models": models, "report": report_command, "settings": settings_command,
             "forget": forget_command}
 
 

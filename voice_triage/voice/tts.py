@@ -105,6 +105,20 @@ class Tts:
         return self.rate
 
 
+def voice_lines(language: str = "en", driver: str | None = None) -> list[str]:
+    """One line per voice of the speech engine whose id or languages start with `language` ("" for all)."""
+    engine = _init_engine(driver)
+    with stdout_to_stderr():
+        found = engine.getProperty("voices") or []
+    lines = []
+    for v in found:
+        vid = str(v.id)
+        langs = [str(x) for x in getattr(v, "languages", []) or []]
+        if not language or any(tag.split("/")[-1].lower().startswith(language.lower()) for tag in [vid, *langs]):
+            lines.append(f"{vid:<28} {getattr(v, 'name', '') or ''}".rstrip())
+    return lines
+
+
 def _clamp(rate: int) -> int:
     """Keep the rate intelligible."""
     return max(MIN_RATE, min(MAX_RATE, int(rate)))
