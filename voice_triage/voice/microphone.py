@@ -187,13 +187,12 @@ def microphones() -> list[str]:
     except sd.PortAudioError as e:
         raise VoiceUnavailable(f"cannot list sound devices ({e})") from e
     return [f"{'*' if d['index'] == default_in else ' '} {d['index']:>2}  {d['name']}  "
-            f"({int(d['default_samplerate'])} Hz)" for d in _as_dicts(devices) if d.get("max_input_channels", 0) > 0]
+            f"({int(d['default_samplerate'])} Hz)" for d in _indexed(devices) if d.get("max_input_channels", 0) > 0]
 
 
-def _as_dicts(devices: Any) -> list[dict]:
-    """sounddevice's DeviceList (or one device) as dicts that carry their index."""
-    items = [devices] if isinstance(devices, dict) else list(devices)
-    return [{"index": d.get("index", i), **d} for i, d in enumerate(items)]
+def _indexed(devices: Any) -> list[dict]:
+    """sounddevice's DeviceList as dicts that carry their index (older sounddevice leaves it out)."""
+    return [{"index": i, **d} for i, d in enumerate(devices)]
 
 
 def device_spec(text: str | None) -> int | str | None:
