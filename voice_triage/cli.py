@@ -258,11 +258,9 @@ def mics_command(argv: Sequence[str]) -> int:
         lines = microphones()
     except VoiceUnavailable as error:
         return _fail(str(error), EXIT_VOICE)
-    if not lines:
-        return _fail("no microphone found; plug one in, or answer by typing (voice-triage --text)", EXIT_VOICE)
-    sys.stdout.write("".join(line + "\n" for line in lines) + "Choose one with --mic NUMBER, or for good: "
-                     "voice-triage settings set mic NUMBER. Test it: voice-triage mics --test --mic NUMBER\n")
-    return EXIT_OK
+    return _device_list(lines, "no microphone found; plug one in, or answer by typing (voice-triage --text)",
+                        "Choose one with --mic NUMBER, or for good: voice-triage settings set mic NUMBER. "
+                        "Test it: voice-triage mics --test --mic NUMBER")
 
 
 def voices_command(argv: Sequence[str]) -> int:
@@ -277,10 +275,16 @@ def voices_command(argv: Sequence[str]) -> int:
         lines = voice_lines("" if args.all else "en")
     except VoiceUnavailable as error:
         return _fail(str(error), EXIT_VOICE)
+    return _device_list(lines, "the speech engine lists no voices; reinstall it (sudo apt-get install espeak-ng)",
+                        "Choose one with --voice ID (or part of its name), or for good: "
+                        "voice-triage settings set voice ID")
+
+
+def _device_list(lines: list[str], none_found: str, how_to_choose: str) -> int:
+    """Print a list of devices or voices and how to choose one; a one-line failure when there is none."""
     if not lines:
-        return _fail("the speech engine lists no voices; reinstall it (sudo apt-get install espeak-ng)", EXIT_VOICE)
-    sys.stdout.write("".join(line + "\n" for line in lines) + "Choose one with --voice ID (or part of its name), "
-                     "or for good: voice-triage settings set voice ID\n")
+        return _fail(none_found, EXIT_VOICE)
+    sys.stdout.write("".join(line + "\n" for line in lines) + how_to_choose + "\n")
     return EXIT_OK
 
 
@@ -309,8 +313,8 @@ def report_command(argv: Sequence[str]) -> int:
     return run_report(list(argv))
 
 
-COMMANDS = {"diagram": diagram, "mics": mics_command, "voices": voices_command, "models": models, "report": report_command, "settings": settings_command,
-            "forget": forget_command}
+COMMANDS = {"diagram": diagram, "mics": mics_command, "voices": voices_command, "models": models,
+            "report": report_command, "settings": settings_command, "forget": forget_command}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
