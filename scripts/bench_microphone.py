@@ -5,10 +5,10 @@ recorded at 48 or 44.1 kHz and converted as the microphone converts them; and th
 Usage: .venv/bin/python scripts/bench_microphone.py [--quick]
 
 Each clean answer of bench_voice.py (its voices, rates and per-class question grammars) is made into what a
-48 kHz or 44.1 kHz microphone would deliver (16 kHz speech interpolated up, band-limited), then read in 10 ms device blocks
-through the microphone's converter (voice_triage.voice.audio.StreamResampler) back to 16 kHz, and heard by
-pocketsphinx exactly as in bench_voice. Each condition is a separate pass in the same order, so pocketsphinx's
-carry-over from earlier answers is alike.
+48 kHz or 44.1 kHz microphone would deliver (16 kHz speech interpolated up, band-limited), then read in 10 ms
+device blocks through the microphone's converter (voice_triage.voice.audio.StreamResampler) back to 16 kHz, and
+heard by pocketsphinx exactly as in bench_voice. Each condition is a separate pass in the same order, so
+pocketsphinx's carry-over from earlier answers is alike. First it prints the converter's error on pure tones.
 """
 from __future__ import annotations
 
