@@ -6,10 +6,12 @@ Usage: .venv/bin/python scripts/bench_endpoint.py
 Each answer (8 voices: flite and espeak-ng; 7 answers from "yes" to "about two weeks") is framed by a second
 of room sound before it and two after, with noise at the given SNR relative to the answer's active power. It
 counts as heard when the first segment the endpointer returns ends on a pause (not a timeout, and not cut
-off at the end of the stream). False starts: segments found in 60 s of the room alone, at the noise level
-of a typical answer at 10 dB. Noise kinds: white; pink (1/f above 60 Hz, like fans and traffic); and
-"fluctuating": pink noise whose level swings by about +/-6 dB a few times a second, like a television or
-people talking in the next room. Energy endpointing cannot tell such noise from speech.
+off at the end of the stream) and is not a scrap of the room: its speech lasts at least a quarter as long as the
+answer's own. False starts: segments found in 60 s of the room alone, at the noise level of a typical answer
+at 10 dB. Noise kinds: white; pink (1/f above 60 Hz, like fans and traffic); "fluctuating": pink noise whose
+level swings by about +/-6 dB a few times a second, like a washing machine or traffic passing; and "talk":
+two other voices talking on and on, like a television's dialogue. Energy endpointing cannot tell swinging
+noise from speech; RNNoise's speech detector can, but background talk is speech to it too.
 """
 from __future__ import annotations
 
@@ -21,15 +23,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from voice_triage.voice.endpoint import EndpointConfig, segments  # noqa: E402
-from voice_triage.voice.testing import (ESPEAK, FLITE, fluctuating_noise, pad, pink_noise, silence,  # noqa: E402
-                                        speech_power, synthesize)
+from voice_triage.voice.endpoint import FRAME_MS, EndpointConfig, frame_db, frames, segments  # noqa: E402
+from voice_triage.voice.neural_denoise import SpeechDetector  # noqa: E402
+from voice_triage.voice.testing import ESPEAK, FLITE, NOISES, pad, silence, speech_power, synthesize  # noqa: E402
 
 ANSWERS = ("yes", "no", "nope", "left side", "lower back", "about two weeks", "forty two")
 SNRS = (20, 10, 5, 0)
-
-
-NOISES = {"white": lambda n, rng: rng.normal(size=n), "pink": pink_noise, "fluctuating": fluctuating_noise}
 
 
 def as_array(pcm: bytes) -> np.ndarray:
@@ -43,36 +42,53 @@ def with_noise(pcm: bytes, kind: str, snr: float, power: float, rng: np.random.G
     return np.clip(noisy, -32768, 32767).round().astype("<i2").tobytes()
 
 
-def heard_rate(kind: str, snr: float, config: EndpointConfig, rng: np.random.Generator) -> float:
-    """Share of answers whose first segment ends on a pause."""
+def spoken_s(pcm: bytes) -> float:
+    """How long the clean answer speaks: from its first to its last frame within 35 dB of its loudest."""
+    levels = [frame_db(f) for f in frames([pcm])]
+    loud = [i for i, level in enumerate(levels) if level > max(levels) - 35]
+    return (loud[-1] - loud[0] + 1) * FRAME_MS / 1000
+
+
+def detector(use: bool):
+    """A fresh speech detector's probability function for one stream, or None for energy alone."""
+    return SpeechDetector().probability if use else None
+
+
+def heard_rate(kind: str, snr: float, config: EndpointConfig, rng: np.random.Generator, use: bool) -> float:
+    """Share of answers whose first segment ends on a pause and holds more than a scrap of speech."""
     heard = total = 0
     for voice in FLITE + ESPEAK:
         for answer in ANSWERS:
             pcm = synthesize(answer, voice)
             stream = with_noise(silence(1.0) + pad(pcm, 0.3, 2.0), kind, snr, speech_power(as_array(pcm)), rng)
-            found = list(segments([stream], config))
+            found = list(segments([stream], config, detector(use)))
             total += 1
-            heard += bool(found) and found[0].reason == "pause"
+            heard += bool(found) and found[0].reason == "pause" and found[0].speech_s >= spoken_s(pcm) / 4
     return heard / total
 
 
-def false_starts(kind: str, config: EndpointConfig, rng: np.random.Generator) -> int:
+def false_starts(kind: str, config: EndpointConfig, rng: np.random.Generator, use: bool) -> int:
     """Segments found in 60 s of noise alone (at the level of a typical answer at 10 dB)."""
     power = speech_power(as_array(synthesize("lower back", FLITE[0])))
     room = with_noise(silence(60.0), kind, 10, power, rng)
-    return sum(s.reason != "timeout" for s in segments([room], replace(config, initial_silence_s=None)))
+    found = segments([room], replace(config, initial_silence_s=None), detector(use))
+    return sum(s.reason != "timeout" for s in found)
 
 
 def main() -> int:
-    """Print the Markdown table: fixed margins (as before 2026-11-24) and margins that follow the swing."""
+    """Print the Markdown table: fixed margins (as before 2026-11-24), margins that follow the swing (energy
+    alone, as without RNNoise), and those with RNNoise's speech detector (the default when it is installed)."""
     print("| endpointer | noise | " + " | ".join(f"heard at {s} dB" for s in SNRS) + " | false starts in 60 s |")
     print("|---|---|" + "---|" * (len(SNRS) + 1))
-    for name, config in (("fixed margins", EndpointConfig(swing_factor=0.0)), ("default", EndpointConfig())):
+    endpointers = (("fixed margins", EndpointConfig(swing_factor=0.0), False),
+                   ("margins follow the swing", EndpointConfig(), False),
+                   ("RNNoise hears a voice (now)", EndpointConfig(), True))
+    for name, config, use in endpointers:
         for kind in NOISES:
-            rng = np.random.default_rng(0)  # the same noise for both endpointers
-            rates = [heard_rate(kind, snr, config, rng) for snr in SNRS]
+            rng = np.random.default_rng(0)  # the same noise for every endpointer
+            rates = [heard_rate(kind, snr, config, rng, use) for snr in SNRS]
             print(f"| {name} | {kind} | " + " | ".join(f"{100 * r:.0f} %" for r in rates)
-                  + f" | {false_starts(kind, config, rng)} |")
+                  + f" | {false_starts(kind, config, rng, use)} |")
     return 0
 
 

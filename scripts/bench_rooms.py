@@ -2,11 +2,12 @@
 """Answers heard in rooms of chosen loudness: understood, wrong answers taken, off-topic talk taken.
 
 Usage: .venv/bin/python scripts/bench_rooms.py [--recognizer pocketsphinx|vosk-ko] [--snr 40 30 20] [--draws N]
-                                               [--as-heard]
+                                               [--as-heard] [--noise white|pink|fluctuating|talk]
 
 The answers, voices, grammars and scoring of scripts/bench_voice.py (its `bench`), at the SNRs given, each with
 `--draws` different noise draws. With --as-heard the room cleaning is off: every answer is decoded as it came,
-to show what the cleaning and its checks cost and save. Prints one Markdown table row per SNR, with the
+to show what the cleaning and its checks cost and save. --noise picks the kind of room noise (white unless told;
+see scripts/bench_endpoint.py for the kinds). Prints one Markdown table row per SNR, with the
 decision latency after the end of the pause.
 """
 from __future__ import annotations
@@ -22,16 +23,17 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_voice import SYNTH_CACHE, bench, load_recognizer, percentile, voices_and_exam  # noqa: E402
+from voice_triage.voice.testing import NOISES  # noqa: E402
 
 
-def run(kind: str, snrs: list[float], draws: int, as_heard: bool) -> list[dict]:
+def run(kind: str, snrs: list[float], draws: int, as_heard: bool, noise: str = "white") -> list[dict]:
     """All rows of `draws` benchmark passes at these SNRs, each pass with its own noise."""
     rec, _ = load_recognizer(kind)
     voices, exam = voices_and_exam(kind)
     rec.room.cleaning = not as_heard
     rows = []
     for draw in range(draws):
-        result = bench(rec, voices, exam, SYNTH_CACHE, tuple(snrs), draw)
+        result = bench(rec, voices, exam, SYNTH_CACHE, tuple(snrs), draw, noise)
         rows += [{**row, "latency_ms": latency} for row, latency in zip(result["rows"], result["latency_ms"])]
     return rows
 
@@ -58,9 +60,10 @@ def main() -> int:
     p.add_argument("--snr", type=float, nargs="+", default=[40.0, 30.0, 20.0])
     p.add_argument("--draws", type=int, default=1, help="noise draws per answer")
     p.add_argument("--as-heard", action="store_true", help="no room cleaning: every answer decoded as it came")
+    p.add_argument("--noise", choices=sorted(NOISES), default="white", help="the kind of room noise")
     args = p.parse_args()
     started = time.perf_counter()
-    rows = run(args.recognizer, args.snr, args.draws, args.as_heard)
+    rows = run(args.recognizer, args.snr, args.draws, args.as_heard, args.noise)
     print(f"`.venv/bin/python scripts/bench_rooms.py {' '.join(sys.argv[1:])}` "
           f"(took {time.perf_counter() - started:.0f} s)\n")
     print("\n".join(table(rows, args.snr)))

@@ -212,8 +212,9 @@ def run_one(recognizer, ask: Ask, pcm: bytes) -> tuple[str, float, float, float]
 
 
 def bench(recognizer, voices: list[Voice], exam, cache: Path, snrs: tuple[float | None, ...] = SNRS,
-          draw: int = 0) -> dict:
-    """Accuracy per condition and class, plus timing, for one recognizer (`draw` picks another noise draw)."""
+          draw: int = 0, noise: str = "white") -> dict:
+    """Accuracy per condition and class, plus timing, for one recognizer (`draw` picks another noise draw,
+    `noise` its kind: testing.NOISES)."""
     rows, latencies, busy, audio_s = [], [], 0.0, 0.0
     for voice in voices:
         for rate in RATES:
@@ -221,7 +222,7 @@ def bench(recognizer, voices: list[Voice], exam, cache: Path, snrs: tuple[float 
                 for cls, answers in exam.classes.items():
                     ask = exam.ask(cls)
                     for i, text in enumerate(answers):
-                        pcm = add_noise(pad(synthesize(text, voice, rate, cache), 0.5, 1.5), snr, seed=i + 1000 * draw)
+                        pcm = add_noise(pad(synthesize(text, voice, rate, cache), 0.5, 1.5), snr, i + 1000 * draw, noise)
                         got, conf, latency, spent = run_one(recognizer, ask, pcm)
                         right, accepted = exam.same(cls, got, text), bool(got) and conf >= ACCEPT
                         rows.append({"voice": voice.label, "rate": rate, "snr": snr, "cls": cls, "text": text,

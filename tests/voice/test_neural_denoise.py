@@ -118,3 +118,21 @@ def test_rnnoise_waits_in_a_quiet_room_and_a_noisy_answer_is_still_cleaned(synth
     session.finish()
     assert cleaned_for_decoding == [neural_denoise.rnnoise(noisy)] and not sphinx.room.quiet
     assert sphinx.start(phrases, synonyms=ask.synonyms)._utterance._neural is not None  # noise heard: streaming again
+
+
+def test_the_speech_detector_tells_a_voice_from_a_swinging_background(synth):
+    from voice_triage.voice.endpoint import frames
+    from voice_triage.voice.testing import fluctuating_noise, speech_power
+
+    answer = np.frombuffer(synth("my lower back and my buttock", FLITE[0]), dtype="<i2").astype(np.float64)
+    sigma = np.sqrt(speech_power(answer) / 10)  # the background's loudness at 10 dB below the voice
+    background = fluctuating_noise(16000 * 10, np.random.default_rng(2)) * sigma
+    voice = answer + fluctuating_noise(len(answer), np.random.default_rng(3)) * sigma
+
+    def share_called_speech(x: np.ndarray) -> float:
+        detector = neural_denoise.SpeechDetector()
+        pcm = np.clip(x, -32768, 32767).astype("<i2").tobytes()
+        return float(np.mean([detector.probability(f) >= 0.8 for f in frames([pcm])]))
+
+    assert share_called_speech(background) < 0.02  # measured: 0.3 %
+    assert share_called_speech(voice) > 0.5  # measured: 80 %; the gaps between words are not speech

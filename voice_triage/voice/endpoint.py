@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -13,6 +13,7 @@ from voice_triage.voice.audio import SAMPLE_RATE, SAMPLE_WIDTH
 FRAME_MS = 30
 FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * SAMPLE_WIDTH
 SILENT_DB = -90.0
+UNVOICED_END_S = 0.25  # how long after the last voiced sound a loud unvoiced one still belongs to the word
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,12 @@ class EndpointConfig:
     # next door swing by several dB: with fixed margins they started an "answer" that ran to the maximum
     # length, and no answer was heard (scripts/bench_endpoint.py: 0 % heard at 20 and 10 dB, 75 and 80 % with this).
     swing_factor: float = 1.0
+    # With a speech detector (RNNoise's, when installed) a frame is speech when the detector gives it at least
+    # this probability and it is above the plain margins; the swing is then not needed. Loudness alone missed
+    # quiet speech under the raised margins, and the background's peaks kept answers from ending
+    # (scripts/bench_endpoint.py, fluctuating noise at 5 dB: 21 % heard -> 100 %). At 0.5 the detector alone
+    # started "answers" on that background 4 times a minute; at 0.8, never.
+    speech_probability: float = 0.8
     preroll_s: float = 0.5  # audio kept from before the start: the first consonant, and context for the decoder
     tail_s: float = 0.3  # trailing silence handed to the recognizer (it likes a little)
 
@@ -104,16 +111,23 @@ class NoiseFloor:
 
 
 class Endpointer:
-    """Feed frames one at a time; `push` returns a Segment when the answer ended (or timed out)."""
+    """Feed frames one at a time; `push` returns a Segment when the answer ended (or timed out).
 
-    def __init__(self, config: EndpointConfig, floor: NoiseFloor | None = None) -> None:
+    `speech`, if given, is a detector's probability that a frame holds speech (SpeechDetector.probability).
+    """
+
+    def __init__(self, config: EndpointConfig, floor: NoiseFloor | None = None,
+                 speech: Callable[[bytes], float] | None = None) -> None:
         self.config = config
         self.floor = floor or NoiseFloor()
+        self._speech_probability = speech
+        self._voice = False  # the detector's verdict on the current frame
         self._frame_s = FRAME_MS / 1000.0
         self._pre: deque[bytes] = deque(maxlen=max(1, round(config.preroll_s / self._frame_s)))
         self._speech: list[bytes] = []
         self._loud_run = 0
         self._quiet_run = 0
+        self._unvoiced_run = 0  # frames since the detector last heard a voice (or, without one, since loud)
         self._waited = 0.0
         self._preroll = 0
         self._levels: list[float] = []
@@ -122,6 +136,8 @@ class Endpointer:
     def push(self, frame: bytes) -> Segment | None:
         """Take one frame; return a finished Segment or None while still listening."""
         level = frame_db(frame)
+        if self._speech_probability is not None:
+            self._voice = self._speech_probability(frame) >= self.config.speech_probability
         if not self.in_speech:
             return self._waiting(frame, level)
         return self._speaking(frame, level)
@@ -150,6 +166,11 @@ class Endpointer:
         self._speech.append(frame)
         self._levels.append(level)
         loud = self._is_loud(level, self.config.keep_margin_db)
+        self._unvoiced_run = 0 if loud else self._unvoiced_run + 1
+        if self._speech_probability is not None and self._unvoiced_run * self._frame_s <= UNVOICED_END_S:
+            # A word's unvoiced end ("hip", "buttock": a closure, then a burst) is loud but not a voice: it stays
+            # in the answer if it comes soon after the voice.
+            loud = loud or level >= self._threshold(self.config.keep_margin_db)
         self._quiet_run = 0 if loud else self._quiet_run + 1
         if self._quiet_run * self._frame_s >= self.config.pause_s:
             return self._finish("pause")
@@ -158,9 +179,16 @@ class Endpointer:
         return None
 
     def _is_loud(self, level: float, margin: float) -> bool:
-        """Speech-like loudness: clearly above both the noise floor and an absolute minimum."""
+        """Speech: the detector hears a voice above the plain margin; without one, loud enough above both the
+        noise floor and its swing."""
+        if self._speech_probability is not None:
+            return self._voice and level >= self._threshold(margin)
+        return level >= self._threshold(margin + self.config.swing_factor * self.floor.swing)
+
+    def _threshold(self, margin: float) -> float:
+        """The level to beat: `margin` above the noise floor, and never below the absolute minimum."""
         floor = self.floor.db if self.floor.db is not None else -75.0
-        return level >= max(floor + margin + self.config.swing_factor * self.floor.swing, self.config.min_speech_db)
+        return max(floor + margin, self.config.min_speech_db)
 
     @property
     def committed(self) -> int:
@@ -188,15 +216,16 @@ class Endpointer:
         return self._speech
 
 
-def segments(chunks: Iterable[bytes], config: EndpointConfig) -> Iterator[Segment]:
+def segments(chunks: Iterable[bytes], config: EndpointConfig,
+             speech: Callable[[bytes], float] | None = None) -> Iterator[Segment]:
     """Endpoint a whole stream into successive segments (timeouts included); for tests and benchmarks."""
     floor = NoiseFloor()
-    ep = Endpointer(config, floor)
+    ep = Endpointer(config, floor, speech)
     for frame in frames(chunks):
         seg = ep.push(frame)
         if seg is not None:
             yield seg
-            ep = Endpointer(config, floor)
+            ep = Endpointer(config, floor, speech)
     last = ep.flush()
     if last is not None:
         yield last

@@ -52,12 +52,9 @@ def available() -> bool:
     return _library() is not None
 
 
-class RNNoiseStream:
-    """RNNoise run on the audio as it arrives, so little is left to clean when the utterance ends.
-
-    16 kHz chunks are upsampled to RNNoise's 48 kHz by zero-stuffing and a low-pass filter that keeps its
-    history across chunks; the cleaned audio is brought back to 16 kHz once, at the end.
-    """
+class _Network:
+    """One RNNoise state fed 16 kHz audio: upsampled to 48 kHz by zero-stuffing and a low-pass filter that keeps
+    its history across chunks, then passed through the network one whole 10 ms frame at a time."""
 
     def __init__(self, rate: int = 16000) -> None:
         lib = _library()
@@ -68,32 +65,12 @@ class RNNoiseStream:
         self._kernel = _interpolation_filter(self._up)
         self._history = np.zeros(len(self._kernel) - 1)
         self._pending = np.zeros(0, dtype=np.float32)
-        self._cleaned: list[np.ndarray] = []
-        self._samples_in = 0
         self._state = lib.rnnoise_create(None)
         self._release = weakref.finalize(self, lib.rnnoise_destroy, self._state)  # freed even if never finished
 
-    def feed(self, pcm: bytes) -> None:
-        """Clean every whole 10 ms network frame that this chunk completes."""
-        x = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2").astype(np.float64)
-        self._samples_in += len(x)
-        self._run(x)
-
-    def finish(self) -> bytes:
-        """The cleaned utterance at the input rate, time-aligned with and as long as what was fed."""
-        n = self._samples_in
-        delay = (len(self._kernel) - 1) // 2 + DELAY_FRAMES * self._frame  # at 48 kHz: filter, then network
-        self._run(np.zeros(-(-delay // self._up) + self._frame))  # push the last speech through both
-        self._release()
-        if n == 0:
-            return b""
-        out = np.concatenate(self._cleaned).astype(np.float64)[delay:delay + n * self._up]
-        out = np.pad(out, (0, n * self._up - len(out)))
-        z = _resample(out, n)
-        return np.clip(z, -32768, 32767).round().astype("<i2").tobytes()
-
-    def _run(self, x: np.ndarray) -> None:
-        """Upsample, then pass whole frames through the network and keep the rest for the next chunk."""
+    def _run(self, x: np.ndarray) -> tuple[np.ndarray, list[float]]:
+        """Upsample, pass whole frames through the network and keep the rest for the next chunk: the cleaned
+        48 kHz audio and the network's speech probability for each frame."""
         stuffed = np.zeros(len(x) * self._up)
         stuffed[:: self._up] = x
         signal = np.concatenate([self._history, stuffed])
@@ -103,12 +80,68 @@ class RNNoiseStream:
         whole = len(buffer) - len(buffer) % self._frame
         out = np.empty(whole, dtype=np.float32)
         pointer = ctypes.POINTER(ctypes.c_float)
+        speech = []
         for start in range(0, whole, self._frame):
             chunk = np.ascontiguousarray(buffer[start:start + self._frame])
-            self._lib.rnnoise_process_frame(self._state, out[start:].ctypes.data_as(pointer),
-                                            chunk.ctypes.data_as(pointer))
-        self._cleaned.append(out)
+            speech.append(self._lib.rnnoise_process_frame(self._state, out[start:].ctypes.data_as(pointer),
+                                                          chunk.ctypes.data_as(pointer)))
         self._pending = buffer[whole:]
+        return out, speech
+
+
+class RNNoiseStream(_Network):
+    """RNNoise run on the audio as it arrives, so little is left to clean when the utterance ends; the cleaned
+    audio is brought back to 16 kHz once, at the end."""
+
+    def __init__(self, rate: int = 16000) -> None:
+        super().__init__(rate)
+        self._cleaned: list[np.ndarray] = []
+        self._samples_in = 0
+
+    def feed(self, pcm: bytes) -> None:
+        """Clean every whole 10 ms network frame that this chunk completes."""
+        x = _samples(pcm)
+        self._samples_in += len(x)
+        self._cleaned.append(self._run(x)[0])
+
+    def finish(self) -> bytes:
+        """The cleaned utterance at the input rate, time-aligned with and as long as what was fed."""
+        n = self._samples_in
+        delay = (len(self._kernel) - 1) // 2 + DELAY_FRAMES * self._frame  # at 48 kHz: filter, then network
+        flush = np.zeros(-(-delay // self._up) + self._frame)  # pushes the last speech through both
+        self._cleaned.append(self._run(flush)[0])
+        self._release()
+        if n == 0:
+            return b""
+        out = np.concatenate(self._cleaned).astype(np.float64)[delay:delay + n * self._up]
+        out = np.pad(out, (0, n * self._up - len(out)))
+        z = _resample(out, n)
+        return np.clip(z, -32768, 32767).round().astype("<i2").tobytes()
+
+
+class SpeechDetector(_Network):
+    """RNNoise's own estimate of whether someone is speaking, frame by frame, for the endpointer.
+
+    One detector hears every frame the listener reads, answers and the room between them alike: the network's
+    memory of the room is what tells a voice from a background that merely swings in level
+    (scripts/bench_endpoint.py).
+    """
+
+    def __init__(self, rate: int = 16000) -> None:
+        super().__init__(rate)
+        self._last = 0.0
+
+    def probability(self, pcm: bytes) -> float:
+        """How likely this chunk holds speech, 0 to 1: the highest of the network frames it completes."""
+        speech = self._run(_samples(pcm))[1]
+        if speech:
+            self._last = max(speech)
+        return self._last
+
+
+def speech_detector() -> SpeechDetector | None:
+    """A speech detector when RNNoise is installed, else None (energy alone then decides)."""
+    return SpeechDetector() if available() else None
 
 
 def rnnoise(pcm: bytes, rate: int = 16000) -> bytes:
@@ -116,6 +149,11 @@ def rnnoise(pcm: bytes, rate: int = 16000) -> bytes:
     stream = RNNoiseStream(rate)
     stream.feed(pcm)
     return stream.finish()
+
+
+def _samples(pcm: bytes) -> np.ndarray:
+    """16-bit PCM as floats (a stray last byte is dropped)."""
+    return np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2").astype(np.float64)
 
 
 def _interpolation_filter(up: int, per_phase: int = 20) -> np.ndarray:

@@ -110,7 +110,7 @@ def speech_power(x: np.ndarray) -> float:
 
 
 def noise_sigma(speech: np.ndarray, snr_db: float) -> float:
-    """Standard deviation of white noise at `snr_db` below the speech's active power."""
+    """Standard deviation of noise at `snr_db` below the speech's active power."""
     return math.sqrt(speech_power(speech) / 10 ** (snr_db / 10))
 
 
@@ -138,12 +138,35 @@ def fluctuating_noise(n: int, rng: np.random.Generator) -> np.ndarray:
     return pink_noise(n, rng) * envelope / np.sqrt(np.mean(envelope ** 2))
 
 
-def add_noise(pcm: bytes, snr_db: float | None, seed: int = 0) -> bytes:
-    """White Gaussian noise over the whole signal at `snr_db` relative to the speech's active power."""
+# A television's dialogue: sentences no question would take as an answer, for background talk.
+BACKGROUND_TALK = ("and now the weather for the weekend ahead", "the match was held up by rain in the second half",
+                   "we will be right back after these messages", "traffic is heavy on the bridge this morning")
+
+
+def talk_noise(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Unit-variance background talk (a television, people chatting): two flite voices taking turns, with short
+    gaps, never stopping for long."""
+    pieces, total = [], 0
+    while total < n:
+        text, voice = BACKGROUND_TALK[rng.integers(len(BACKGROUND_TALK))], FLITE[rng.integers(2)]
+        pieces += [np.frombuffer(synthesize(text, voice), dtype="<i2").astype(np.float64),
+                   np.zeros(int(16000 * rng.uniform(0.1, 0.4)))]
+        total += len(pieces[-2]) + len(pieces[-1])
+    x = np.concatenate(pieces)[:n]
+    return x / x.std()
+
+
+# Kinds of room noise, each unit-variance: n samples from a random generator.
+NOISES = {"white": lambda n, rng: rng.normal(size=n), "pink": pink_noise, "fluctuating": fluctuating_noise,
+          "talk": talk_noise}
+
+
+def add_noise(pcm: bytes, snr_db: float | None, seed: int = 0, kind: str = "white") -> bytes:
+    """Noise of a kind (white unless told) over the whole signal at `snr_db` relative to the speech's active power."""
     if snr_db is None:
         return pcm
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-    noisy = x + np.random.default_rng(seed).normal(0.0, noise_sigma(x, snr_db), len(x))
+    noisy = x + NOISES[kind](len(x), np.random.default_rng(seed)) * noise_sigma(x, snr_db)
     return np.clip(noisy, -32768, 32767).round().astype("<i2").tobytes()
 
 
