@@ -190,6 +190,16 @@ NOTES = """## Reading these numbers
   (chosen knowing the answers, so an upper bound) would give 916 (95.4 %): espeak-ng's high en-us+f3 96 -> 103 at
   1.2 to 1.3, flite slt 118 -> 120 at 1.3, while male voices lose at those warps (kal16 117 -> 108 at 1.3). A
   real per-speaker choice would reach less than that bound, so the 97 % target stays out of reach this way.
+- Endpointing by RNNoise's speech detector (2026-11-25, f7a9a4b against 164db2d; this run against the one
+  before it). An answer now starts and ends where the network hears a voice above the plain margin, not where
+  loudness alone crosses margins raised by the background's swing (`scripts/bench_endpoint.py`). White noise,
+  pocketsphinx, all voices, understood 20 / 10 / 5 dB 657 / 485 / 306 -> 659 / 498 / 335 of 960, wrong accepted
+  24 / 30 / 29 -> 24 / 29 / 29, off-topic rejected 42 / 59 / 67 -> 45 / 57 / 62 of 96; clean 902 -> 900, wrong
+  37 -> 39 (a few segments end a frame or two differently, and pocketsphinx carries its state to later answers).
+  Vosk (Korean): 20 / 10 / 5 dB 64 / 65 / 37 -> 71 / 66 / 50 of 96, none wrong before or after; clean 94 both,
+  off-topic rejected clean 27 -> 26 of 36. The detector costs about 0.02 of the audio's length (real-time factor
+  0.050 -> 0.068). In fluctuating noise (`scripts/bench_rooms.py --snr 20 10 5 --noise fluctuating`, before: the
+  same with the detector switched off in a throwaway script) see benchmarks.md, "Endpointing in noise".
 - The Korean Vosk rows check the Vosk code path only; its peak RSS is for the 83 MB Korean model.
 - The whole spoken conversation (12 public vignettes spoken into `--audio-in -`) is a test, not part of
   this benchmark: `tests/voice/test_spoken_vignettes.py`; in noise: `scripts/bench_spoken.py`.
