@@ -127,7 +127,7 @@ class Endpointer:
         self._speech: list[bytes] = []
         self._loud_run = 0
         self._quiet_run = 0
-        self._unvoiced_run = 0  # frames since the detector last heard a voice (or, without one, since loud)
+        self._unvoiced_run = 0  # frames since the last one that was speech
         self._waited = 0.0
         self._preroll = 0
         self._levels: list[float] = []
@@ -165,12 +165,9 @@ class Endpointer:
         """In speech: end after the trailing pause or at the maximum length."""
         self._speech.append(frame)
         self._levels.append(level)
-        loud = self._is_loud(level, self.config.keep_margin_db)
-        self._unvoiced_run = 0 if loud else self._unvoiced_run + 1
-        if self._speech_probability is not None and self._unvoiced_run * self._frame_s <= UNVOICED_END_S:
-            # A word's unvoiced end ("hip", "buttock": a closure, then a burst) is loud but not a voice: it stays
-            # in the answer if it comes soon after the voice.
-            loud = loud or level >= self._threshold(self.config.keep_margin_db)
+        speech = self._is_loud(level, self.config.keep_margin_db)
+        self._unvoiced_run = 0 if speech else self._unvoiced_run + 1
+        loud = speech or self._is_unvoiced_end(level)
         self._quiet_run = 0 if loud else self._quiet_run + 1
         if self._quiet_run * self._frame_s >= self.config.pause_s:
             return self._finish("pause")
@@ -184,6 +181,12 @@ class Endpointer:
         if self._speech_probability is not None:
             return self._voice and level >= self._threshold(margin)
         return level >= self._threshold(margin + self.config.swing_factor * self.floor.swing)
+
+    def _is_unvoiced_end(self, level: float) -> bool:
+        """With a detector: a loud frame soon after the voice, like a word's unvoiced end ("hip", "buttock": a
+        closure, then a burst), which the detector does not call a voice but belongs to the answer."""
+        return (self._speech_probability is not None and self._unvoiced_run * self._frame_s <= UNVOICED_END_S
+                and level >= self._threshold(self.config.keep_margin_db))
 
     def _threshold(self, margin: float) -> float:
         """The level to beat: `margin` above the noise floor, and never below the absolute minimum."""
