@@ -16,6 +16,7 @@ noise from speech; RNNoise's speech detector can, but background talk is speech 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def loudest_s(pcm: bytes) -> float:
     return (int(np.argmax(levels)) + 0.5) * FRAME_MS / 1000
 
 
-def detector(use: bool):
+def detector(use: bool) -> Callable[[bytes], float] | None:
     """A fresh speech detector's probability function for one stream, or None for energy alone."""
     return SpeechDetector().probability if use else None
 
