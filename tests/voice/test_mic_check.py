@@ -9,7 +9,7 @@ import pytest
 from voice_triage import cli
 from voice_triage.voice.audio import chunked
 from voice_triage.voice.mic_check import check
-from voice_triage.voice.testing import FLITE, add_noise, hiss, pad, silence
+from voice_triage.voice.testing import FLITE, add_noise, fluctuating_noise, hiss, pad, silence, speech_power
 
 from fake_devices import LiveDevice, TwoMicrophones
 
@@ -42,6 +42,23 @@ def test_a_live_microphone_with_nobody_speaking_asks_for_speech() -> None:
 def test_speech_in_a_loud_room_asks_to_move_closer(synth, snr) -> None:
     result = check(chunked(add_noise(five_seconds(synth(SENTENCE, FLITE[1])), snr)))
     assert result.speech_s > 0 and not result.ok and "move closer" in result.verdict()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_swinging_room_with_nobody_speaking_asks_for_speech(synth, seed) -> None:
+    voice = np.frombuffer(synth(SENTENCE, FLITE[1]), dtype="<i2").astype(np.float64)
+    room = fluctuating_noise(16000 * 5, np.random.default_rng(seed)) * np.sqrt(speech_power(voice) / 10)
+    result = check(chunked(room.clip(-32768, 32767).astype("<i2").tobytes()))
+    # By loudness alone, one of these four rooms passed for 4.8 s of speech; RNNoise's detector hears no voice.
+    assert result.speech_s == 0 and result.verdict().startswith("Sound came through, but no speech")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_speech_in_a_swinging_room_is_found_and_only_the_speech(synth, seed) -> None:
+    said = synth(SENTENCE, FLITE[1])
+    result = check(chunked(add_noise(five_seconds(said), 5.0, seed, "fluctuating")))
+    # By loudness alone: 4.8 s (the room taken for speech) or none at all.
+    assert len(said) / 32000 - 0.6 < result.speech_s < len(said) / 32000 + 0.3 and "move closer" in result.verdict()
 
 
 def test_clipping_speech_asks_for_less_input_volume(synth) -> None:
