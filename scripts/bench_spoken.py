@@ -2,11 +2,11 @@
 """Whole spoken conversations in a noisy room: do the public vignettes still reach the typed outcome?
 
 Usage: .venv/bin/python scripts/bench_spoken.py [--snr clean 20 10] [--out docs/benchmarks-spoken.md] [--cases ID...]
-                                               [--chatty P]
+                                               [--chatty P] [--noise white|pink|fluctuating|talk]
 
 The standardized patient (tests/patient.py) answers every question in a flite voice; its answers and the
-pauses between them carry white noise at the given SNR (relative to the speech's active power), and are
-streamed into `voice-triage --jsonl --audio-in -`. Per case and noise level it records the disposition,
+pauses between them carry noise (white unless --noise says) at the given SNR (relative to the speech's active
+power), and are streamed into `voice-triage --jsonl --audio-in -`. Per case and noise level it records the disposition,
 whether it is exact or under-triaged against the gold standard, and how many questions were asked (each
 re-ask and confirmation counts), to show what noise costs in safety and in patience. With --chatty, the
 patient first answers that share of warning-sign questions with an off-topic remark ("my dog is barking").
@@ -32,18 +32,18 @@ sys.path.insert(0, str(ROOT / "tests" / "voice"))
 from patient import PUBLIC_VIGNETTES, Outcome, Patient, load_cases, play  # noqa: E402
 from room import Stuck, converse  # noqa: E402
 
-from voice_triage.voice.testing import FLITE, at_level, pad, silence, speech_power, synthesize  # noqa: E402
+from voice_triage.voice.testing import FLITE, NOISES, at_level, pad, silence, speech_power, synthesize  # noqa: E402
 
 # A conversation still going after this many questions is counted as stuck (no report). In a 10 dB room the
 # read-backs and one-option-at-a-time lists make honest conversations pass 150 (p-e2), so the bar is higher.
 MAX_ASKS = 250
 
 
-def noisy(pcm: bytes, snr: float | None, sigma: float | None, rng: np.random.Generator) -> bytes:
-    """The answer with room noise; `sigma` fixes the room's noise level once per conversation."""
+def noisy(pcm: bytes, snr: float | None, sigma: float | None, rng: np.random.Generator, kind: str = "white") -> bytes:
+    """The answer with room noise of a kind (testing.NOISES); `sigma` fixes its level once per conversation."""
     if snr is None:
         return pcm
-    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64) + rng.normal(0.0, sigma, len(pcm) // 2)
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64) + NOISES[kind](len(pcm) // 2, rng) * sigma
     return np.clip(x, -32768, 32767).round().astype("<i2").tobytes()
 
 
@@ -59,7 +59,7 @@ def room_sigma(snr: float | None) -> float | None:
     return math.sqrt(speaking_power() / 10 ** (snr / 10))
 
 
-def speak(case: dict, snr: float | None, chatty: float = 0.0) -> tuple[dict, int, str]:
+def speak(case: dict, snr: float | None, chatty: float = 0.0, kind: str = "white") -> tuple[dict, int, str]:
     """One spoken conversation: (report, questions asked, "answers said back / those the patient undid with
     'go back'"); an empty report if it got stuck."""
     # Each case its own noise and wording: with one shared seed the red-flag section (all "no" in most
@@ -75,10 +75,10 @@ def speak(case: dict, snr: float | None, chatty: float = 0.0) -> tuple[dict, int
         n = tries[question] = tries.get(question, -1) + 1
         voice = FLITE[n % len(FLITE)]  # asked again, the patient says it again (another voice)
         # ... at the same loudness: flite's kal16 is 12 dB quieter than slt, which made "10 dB" re-asks -2 dB.
-        return noisy(pad(at_level(synthesize(answer, voice), power), 0.3, 1.5), snr, sigma, rng)
+        return noisy(pad(at_level(synthesize(answer, voice), power), 0.3, 1.5), snr, sigma, rng, kind)
 
     def background(seconds: float) -> bytes:
-        return noisy(silence(seconds), snr, sigma, rng)
+        return noisy(silence(seconds), snr, sigma, rng, kind)
 
     try:
         report, asks = converse(reply, MAX_ASKS, background, notice=patient.notice)
@@ -98,11 +98,12 @@ def document(rows: list[tuple], args: argparse.Namespace, took_s: float, planned
     lines = ["# Spoken conversations in noise", "",
              f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Command: "
              f"`.venv/bin/python scripts/bench_spoken.py --snr {' '.join(args.snr)}"
-             f"{f' --chatty {args.chatty:g}' if args.chatty else ''}` "
+             f"{f' --chatty {args.chatty:g}' if args.chatty else ''}"
+             f"{f' --noise {args.noise}' if args.noise != 'white' else ''}` "
              f"(took {took_s:.0f} s). Recognizer: pocketsphinx (no Vosk model installed).{done}", "",
              "Each public vignette is spoken by the standardized patient (flite voices) into `--audio-in -`, "
-             "with white noise at the given SNR over the answers and the pauses; each case has its own noise "
-             "and wording (seeded by its id), so cases are separate trials. "
+             f"with {args.noise} noise at the given SNR over the answers and the pauses; each case has its own "
+             "noise and wording (seeded by its id), so cases are separate trials. "
              "Under-triaged = less urgent than the gold standard allows (the dangerous error).", "",
              "| noise | exact | under-triaged | likely source acceptable | no report | questions asked, median (typed) |",
              "|---|---|---|---|---|---|"]
@@ -139,6 +140,8 @@ def main() -> int:
     p.add_argument("--snr", nargs="+", default=["clean", "20", "10"])
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-spoken.md")
     p.add_argument("--cases", nargs="+", help="only these case ids (e.g. to split a slow run over two processes)")
+    p.add_argument("--noise", choices=sorted(NOISES), default="white",
+                   help="the kind of room noise (scripts/bench_endpoint.py describes them)")
     p.add_argument("--chatty", type=float, default=0.0, metavar="P",
                    help="share of warning-sign questions the patient first answers with an off-topic remark")
     args = p.parse_args()
@@ -149,7 +152,7 @@ def main() -> int:
     rows: list[tuple] = []
     for snr in snrs:
         for case in cases:
-            report, asks, said_back = speak(case, snr, args.chatty)
+            report, asks, said_back = speak(case, snr, args.chatty, args.noise)
             outcome = Outcome(case["id"], case["disposition"], report.get("disposition", "none"),
                               list(case.get("acceptable", [case["disposition"]])), list(case.get("source", ["any"])),
                               report.get("likely_source", "none"), asks)
