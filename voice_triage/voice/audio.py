@@ -20,10 +20,15 @@ FRAME_SAMPLES = SAMPLE_RATE // 100  # 10 ms, pocketsphinx's frame
 _PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
 
 
+def as_floats(pcm: bytes) -> np.ndarray:
+    """16-bit PCM as floats (a stray last byte is dropped)."""
+    return np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2").astype(np.float64)
+
+
 def frame_power(pcm: bytes) -> np.ndarray:
     """Mean power of each 10 ms frame, plus 1 so silence has a logarithm (a short tail is left out; at least one
     frame, padded with zeros)."""
-    x = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2").astype(np.float64)
+    x = as_floats(pcm)
     n = max(1, len(x) // FRAME_SAMPLES)
     x = np.pad(x, (0, max(0, n * FRAME_SAMPLES - len(x))))[: n * FRAME_SAMPLES]
     return (x.reshape(n, FRAME_SAMPLES) ** 2).mean(axis=1) + 1.0

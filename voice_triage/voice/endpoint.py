@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from voice_triage.voice.audio import SAMPLE_RATE, SAMPLE_WIDTH
+from voice_triage.voice.audio import SAMPLE_RATE, SAMPLE_WIDTH, as_floats
 
 FRAME_MS = 30
 FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * SAMPLE_WIDTH
@@ -59,7 +59,7 @@ class Segment:
 
 def frame_db(frame: bytes) -> float:
     """Loudness of one frame in dB relative to full scale."""
-    x = np.frombuffer(frame[: len(frame) - len(frame) % 2], dtype="<i2").astype(np.float64)
+    x = as_floats(frame)
     if len(x) == 0:
         return SILENT_DB
     rms = math.sqrt(float(np.mean(x * x))) / 32768.0

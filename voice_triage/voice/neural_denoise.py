@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voice_triage.voice.audio import _lowpass
+from voice_triage.voice.audio import _lowpass, as_floats
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class RNNoiseStream(_Network):
 
     def feed(self, pcm: bytes) -> None:
         """Clean every whole 10 ms network frame that this chunk completes."""
-        x = _samples(pcm)
+        x = as_floats(pcm)
         self._samples_in += len(x)
         self._cleaned.append(self._run(x)[0])
 
@@ -133,7 +133,7 @@ class SpeechDetector(_Network):
 
     def probability(self, pcm: bytes) -> float:
         """How likely this chunk holds speech, 0 to 1: the highest of the network frames it completes."""
-        speech = self._run(_samples(pcm))[1]
+        speech = self._run(as_floats(pcm))[1]
         if speech:
             self._last = max(speech)
         return self._last
@@ -149,11 +149,6 @@ def rnnoise(pcm: bytes, rate: int = 16000) -> bytes:
     stream = RNNoiseStream(rate)
     stream.feed(pcm)
     return stream.finish()
-
-
-def _samples(pcm: bytes) -> np.ndarray:
-    """16-bit PCM as floats (a stray last byte is dropped)."""
-    return np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2").astype(np.float64)
 
 
 def _interpolation_filter(up: int, per_phase: int = 20) -> np.ndarray:
