@@ -10,7 +10,7 @@ import numpy as np
 
 from voice_triage.events import Adjust, Ask, Heard
 from voice_triage.voice.endpoint import EndpointConfig, Endpointer, NoiseFloor, Segment, frames
-from voice_triage.voice.neural_denoise import speech_detector
+from voice_triage.voice.neural_denoise import speech_probability
 from voice_triage.voice.recognizers import Recognition, Recognizer, Session
 
 log = logging.getLogger(__name__)
@@ -30,8 +30,7 @@ class VoiceListener:
         self.config = config or EndpointConfig()
         self._frames = frames(chunks)  # one iterator for the whole session: audio is never read twice
         self._floor = NoiseFloor()  # background level carries over from question to question
-        detector = speech_detector()  # RNNoise's; None without it, and energy alone decides
-        self._speech = detector.probability if detector is not None else None
+        self._speech = speech_probability()  # RNNoise's speech detector, one for the session
         self._flush = flush  # live microphone: drop what was captured while we were speaking
         self.on_wait = on_wait or (lambda: None)  # e.g. say "continue when ready"
         self.on_no_sound: Callable[[], None] | None = None  # live microphone: say it sends no sound at all

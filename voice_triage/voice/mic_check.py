@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from voice_triage.voice.audio import SAMPLE_RATE, SAMPLE_WIDTH
 from voice_triage.voice.endpoint import EndpointConfig, segments
 from voice_triage.voice.listener import MUTED_PEAK, peak
-from voice_triage.voice.neural_denoise import speech_detector
+from voice_triage.voice.neural_denoise import speech_probability
 from voice_triage.voice.noisy_room import MILD_ROOM_DB, speech_over_room_db
 
 # Clear speech: what the recognizers treat as a mild room (about 22 dB SNR in white noise). Below it answers are
@@ -56,7 +56,6 @@ def check(chunks: Iterable[bytes], seconds: float = 5.0) -> MicCheck:
         audio += chunk
     pcm = bytes(audio[:wanted])
     config = EndpointConfig(initial_silence_s=None, pause_s=0.6)
-    detector = speech_detector()  # speech is found as the conversation finds it: RNNoise's voice when installed
-    found = segments([pcm], config, detector.probability if detector is not None else None)
+    found = segments([pcm], config, speech_probability())  # speech found as the conversation finds it
     speech_s = sum(seg.speech_s for seg in found if seg.reason != "timeout")
     return MicCheck(len(pcm) / (SAMPLE_RATE * SAMPLE_WIDTH), peak(pcm), speech_s, speech_over_room_db(pcm))

@@ -10,6 +10,7 @@ import ctypes
 import importlib.util
 import logging
 import weakref
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -139,9 +140,10 @@ class SpeechDetector(_Network):
         return self._last
 
 
-def speech_detector() -> SpeechDetector | None:
-    """A speech detector when RNNoise is installed, else None (energy alone then decides)."""
-    return SpeechDetector() if available() else None
+def speech_probability() -> Callable[[bytes], float] | None:
+    """A fresh speech detector's probability for each chunk fed to it; None without RNNoise (loudness alone then
+    decides)."""
+    return SpeechDetector().probability if available() else None
 
 
 def rnnoise(pcm: bytes, rate: int = 16000) -> bytes:
