@@ -178,3 +178,25 @@ def test_with_the_detector_an_unvoiced_end_of_a_word_stays_in_the_answer(synth, 
     # The closing "p" is a silent closure, then a burst the detector does not call a voice (before this was
     # handled, 0.12 to 0.2 s of the end was cut off).
     assert with_detector.reason == "pause" and end(with_detector) == end(by_loudness)
+
+
+def test_in_a_talking_room_an_answer_louder_than_the_television_is_heard_whole(synth) -> None:
+    from voice_triage.voice.neural_denoise import SpeechDetector
+    from voice_triage.voice.testing import FLITE, pad, silence, speech_power, talk_noise
+
+    answer = synth("lower back", FLITE[0])
+    x = np.frombuffer(silence(7.0) + pad(answer, 0.3, 2.5), dtype="<i2").astype(np.float64)
+    sigma = np.sqrt(speech_power(np.frombuffer(answer, dtype="<i2").astype(np.float64)) / 100)  # 20 dB below it
+    audio = np.clip(x + talk_noise(len(x), np.random.default_rng(2)) * sigma, -32768, 32767).astype("<i2").tobytes()
+    config = EndpointConfig(max_utterance_s=5.0)
+    found = list(segments(chunked(audio, 1234), config, SpeechDetector().probability))
+    starts = [audio.find(s.audio) / 32000 for s in found]
+    # The television's talk is first taken for an answer that never pauses; at the maximum length it becomes the
+    # room, and then only the louder voice starts an answer, which ends on the pause after it (before, the talk
+    # around it kept it going to the end).
+    assert found[0].reason == "max"
+    answer_at, answer_s = 7.3, len(answer) / 32000
+    (seg,) = [s for s, at in zip(found, starts) if at <= answer_at + answer_s / 2 <= at + len(s.audio) / 32000]
+    at = starts[found.index(seg)]
+    assert seg.reason == "pause"
+    assert answer_at - config.preroll_s - 0.03 <= at and at + len(seg.audio) / 32000 <= answer_at + answer_s + 1.0
