@@ -86,8 +86,8 @@ class NoiseFloor:
     SWING_PERCENTILE = 90
     STEADY_JITTER_DB = 1.0
     # A room whose background is mostly voice (a television, people talking) over the last 3 s "talks". Its voice
-    # share over 3 s is at least 73 % (talk noise, 5th percentile); white, pink and swinging noise at most 9 % (a
-    # throwaway measurement on a minute of each).
+    # share over 3 s is at least 73 % (talk noise, 5th percentile); white, pink and swinging noise are voice in 9 % of
+    # frames or fewer (a throwaway measurement on a minute of each).
     TALKING_SHARE = 0.5
 
     def __init__(self, db: float | None = None) -> None:
