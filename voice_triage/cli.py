@@ -95,7 +95,7 @@ def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any, phrases: dict
                            rate=args.rate or prefs.rate, voice=args.voice or prefs.voice or None,
                            no_speak=args.no_speak, silence_timeout=args.silence_timeout or prefs.silence_timeout,
                            max_utterance=args.max_utterance, recognizer=args.recognizer,
-                           wait_text=phrases["silence_wait"], no_sound_text=phrases["mic_silent"])
+                           phrases=phrases)
     try:
         return build_voice_io(options, captions)
     except AudioFormatError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import logging
 
+import numpy as np
 import pytest
 
 from voice_triage.events import Adjust, Ask, End, Heard, Say
@@ -14,7 +15,7 @@ from voice_triage.content import load_content
 from voice_triage.voice.listener import VoiceListener
 from voice_triage.voice.setup import FALLBACK_NOTICE, VoiceOptions, build_voice_io
 from voice_triage.voice.speaker import VoiceSpeaker
-from voice_triage.voice.testing import FLITE, grammar_for, hiss, pad, silence
+from voice_triage.voice.testing import FLITE, grammar_for, hiss, pad, silence, talk_noise
 from voice_triage.voice.tts import SpeechFailed, Tts, stdout_to_stderr
 
 SLT = FLITE[0]
@@ -80,6 +81,33 @@ def test_a_quiet_live_room_is_not_taken_for_a_muted_microphone(sphinx) -> None:
     listener = VoiceListener(chunked(hiss(5.0, dbfs=-80.0)), sphinx, EndpointConfig(initial_silence_s=2.0))
     listener.on_no_sound = lambda: notices.append(1)
     assert listener.listen(YESNO) == Heard("", 0.0) and notices == []
+
+
+def television(seconds: float, seed: int, dbfs: float = -35.0) -> bytes:
+    """A television's dialogue (two flite voices taking turns) at `dbfs` RMS."""
+    x = talk_noise(int(16000 * seconds), np.random.default_rng(seed)) * 32768 * 10 ** (dbfs / 20)
+    return np.clip(x, -32768, 32767).round().astype("<i2").tobytes()
+
+
+def test_a_talking_room_is_said_once_while_it_talks_and_again_after_a_quiet_spell(sphinx) -> None:
+    notices = []
+    stream = television(12.0, seed=1) + hiss(4.0) + television(9.0, seed=2)
+    listener = VoiceListener(chunked(stream), sphinx, EndpointConfig(initial_silence_s=3.0, max_utterance_s=5.0))
+    listener.on_talking_room = lambda: notices.append(1)
+    asks = [Ask("?", f"rf_{n}", ("yes", "no"), grammar_for("yesno")) for n in range(8)]
+    heard = [listener.listen(asks[0])]
+    assert notices == [1]  # the television ran on as an "answer" to the maximum length: said at once
+    heard += [listener.listen(asks[1]), listener.listen(asks[2])]
+    assert notices == [1]  # not again while it keeps talking
+    heard += [listener.listen(ask) for ask in asks[3:]]
+    assert heard[-1] is None and notices == [1, 1]  # the quiet spell ended it; the television came back: said again
+
+
+def test_a_room_with_steady_noise_is_not_taken_for_a_talking_one(sphinx) -> None:
+    notices = []
+    listener = VoiceListener(chunked(hiss(8.0, dbfs=-40.0)), sphinx, EndpointConfig(initial_silence_s=3.0))
+    listener.on_talking_room = lambda: notices.append(1)
+    assert listener.listen(YESNO) == Heard("", 0.0) and listener.listen(SIDES) == Heard("", 0.0) and notices == []
 
 
 def test_timeouts_are_counted_per_question(sphinx) -> None:
@@ -270,3 +298,12 @@ def test_wait_notice_is_spoken_through_the_speaker(sphinx, tmp_path) -> None:
     assert listener.listen(YESNO) == Heard("", 0.0)
     assert listener.listen(YESNO) is None  # waited, then the audio ended
     assert Say(load_content().phrases["silence_wait"]) in captions.events
+
+
+def test_a_talking_room_is_said_through_the_speaker(sphinx, tmp_path) -> None:
+    (tmp_path / "tv.raw").write_bytes(television(8.0, seed=3))
+    captions = Captions()
+    listener, _ = build_voice_io(VoiceOptions(audio_in=str(tmp_path / "tv.raw"), recognizer="pocketsphinx",
+                                              no_speak=True, max_utterance=5.0), captions)
+    listener.listen(YESNO)
+    assert Say(load_content().phrases["room_talking"]) in captions.events

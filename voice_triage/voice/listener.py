@@ -36,6 +36,8 @@ class VoiceListener:
         self.on_no_sound: Callable[[], None] | None = None  # live microphone: say it sends no sound at all
         self._peak = 0  # loudest sample while waiting for this answer
         self._told_no_sound = False  # said once per stretch of dead silence
+        self.on_talking_room: Callable[[], None] | None = None  # say the background talks (a television)
+        self._told_talking_room = False  # said once per stretch of a talking room
         self.keyboard: Callable[[], str | None] = lambda: None  # a line typed meanwhile, if any (KeyboardLines.poll)
         self._typed = ""
         self._cut_short: Endpointer | None = None  # an answer being spoken when a typed one came in
@@ -79,6 +81,7 @@ class VoiceListener:
         if seg is None:
             self.ended = True
             return None
+        self._check_talking_room(seg.reason)
         if seg.reason == "timeout":
             return self._timed_out(question, phrases)
         self._timeouts.pop(question, None)
@@ -109,6 +112,17 @@ class VoiceListener:
             self._told_no_sound = True
             log.warning("the microphone sent only silence (peak %d); it may be muted", self._peak)
             self.on_no_sound()
+
+    def _check_talking_room(self, reason: str) -> None:
+        """When voices in the background (a television) took the place of an answer or drowned one, say so once."""
+        if not self._floor.talking:
+            self._told_talking_room = False
+        elif reason in ("max", "timeout") and self.on_talking_room is not None and not self._told_talking_room:
+            # A room that talks raises the bar for an answer: only a voice louder than the room's is heard. A 15 s
+            # "answer" without a pause, or no answer at all, is then most likely the room's fault.
+            self._told_talking_room = True
+            log.warning("the background talks (a television?); only answers louder than it are heard")
+            self.on_talking_room()
 
     def _utterance(self, config: EndpointConfig, phrases: Sequence[str]) -> tuple[Segment | None, Recognition | None]:
         """Read frames until the endpointer decides; stream speech into a recognizer session meanwhile."""

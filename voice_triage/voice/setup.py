@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -41,8 +41,8 @@ class VoiceOptions:
     max_utterance: float = 15.0  # longest answer, seconds
     recognizer: str = "auto"  # --recognizer: auto, vosk or pocketsphinx
     tts_driver: str | None = None  # pyttsx3 driver; "dummy" in tests
-    wait_text: str = ""  # said when it waits for "continue" (dialog.toml silence_wait; read from content if empty)
-    no_sound_text: str = ""  # said when the microphone sends only silence (dialog.toml mic_silent; likewise)
+    # dialog.toml's phrases (read from the content when None): silence_wait, mic_silent and room_talking are said here
+    phrases: Mapping[str, str] | None = None
 
 
 def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
@@ -55,12 +55,12 @@ def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
                             max_utterance_s=options.max_utterance)
     listener = VoiceListener(chunks, recognizer, config, flush=mic.flush if mic else None)
     speaker = VoiceSpeaker(caption_speaker, tts, on_speaking=mic.speaking if mic else None, on_adjust=listener.adjust)
-    phrases = load_content().phrases if not (options.wait_text and options.no_sound_text) else {}
-    wait_text = options.wait_text or phrases["silence_wait"]
-    listener.on_wait = lambda: speaker.emit(Say(wait_text))  # wired after both exist
+    phrases = options.phrases if options.phrases is not None else load_content().phrases
+    # Wired after both exist: the listener's notices are spoken and captioned like any prompt.
+    listener.on_wait = lambda: speaker.emit(Say(phrases["silence_wait"]))
+    listener.on_talking_room = lambda: speaker.emit(Say(phrases["room_talking"]))
     if mic is not None:  # files and pipes may well hold exact silence; only a live microphone is checked
-        no_sound_text = options.no_sound_text or phrases["mic_silent"]
-        listener.on_no_sound = lambda: speaker.emit(Say(no_sound_text))
+        listener.on_no_sound = lambda: speaker.emit(Say(phrases["mic_silent"]))
     for notice in notices + ([tts_notice] if tts_notice else []):
         speaker.emit(Say(notice))
     return listener, speaker
