@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from voice_triage.voice.endpoint import FRAME_MS, EndpointConfig, frame_db, frames, segments  # noqa: E402
+from voice_triage.voice.endpoint import FRAME_MS, EndpointConfig, Segment, frame_db, frames, segments  # noqa: E402
 from voice_triage.voice.neural_denoise import SpeechDetector  # noqa: E402
 from voice_triage.voice.testing import ESPEAK, FLITE, NOISES, pad, silence, speech_power, synthesize  # noqa: E402
 
@@ -69,9 +69,7 @@ def heard_rate(kind: str, snr: float, config: EndpointConfig, rng: np.random.Gen
             stream = with_noise(silence(1.0) + pad(pcm, 0.3, 2.0), kind, snr, speech_power(as_array(pcm)), rng)
             found = list(segments([stream], config, detector(use)))
             total += 1
-            if found and found[0].reason == "pause":
-                start = stream.find(found[0].audio) / 32000  # a segment is a stretch of the stream, byte for byte
-                heard += start <= 1.3 + loudest_s(pcm) <= start + len(found[0].audio) / 32000
+            heard += bool(found) and holds(found[0], stream, 1.3 + loudest_s(pcm))
     return heard / total
 
 
@@ -85,13 +83,21 @@ def heard_in_session_rate(kind: str, snr: float, config: EndpointConfig, rng: np
             stream = with_noise(silence(SESSION_S) + pad(pcm, 0.3, 2.0), kind, snr, speech_power(as_array(pcm)), rng)
             answer_s = SESSION_S + 0.3
             total += 1
-            for seg in segments([stream], config, detector(True)):
-                start = stream.find(seg.audio) / 32000
-                if (seg.reason == "pause" and start >= answer_s - config.preroll_s - FRAME_MS / 1000
-                        and start <= answer_s + loudest_s(pcm) <= start + len(seg.audio) / 32000):
-                    heard += 1
-                    break
+            earliest = answer_s - config.preroll_s - FRAME_MS / 1000
+            heard += any(holds(seg, stream, answer_s + loudest_s(pcm)) and start_s(seg, stream) >= earliest
+                         for seg in segments([stream], config, detector(True)))
     return heard / total
+
+
+def holds(seg: Segment, stream: bytes, moment_s: float) -> bool:
+    """Whether a segment ended on a pause and holds this moment of the stream."""
+    start = start_s(seg, stream)
+    return seg.reason == "pause" and start <= moment_s <= start + len(seg.audio) / 32000
+
+
+def start_s(seg: Segment, stream: bytes) -> float:
+    """Where a segment starts in the stream, in seconds (a segment is a stretch of the stream, byte for byte)."""
+    return stream.find(seg.audio) / 32000
 
 
 def false_starts(kind: str, config: EndpointConfig, rng: np.random.Generator, use: bool, after_s: float = 0.0) -> int:

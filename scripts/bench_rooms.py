@@ -2,13 +2,15 @@
 """Answers heard in rooms of chosen loudness: understood, wrong answers taken, off-topic talk taken.
 
 Usage: .venv/bin/python scripts/bench_rooms.py [--recognizer pocketsphinx|vosk-ko] [--snr 40 30 20] [--draws N]
-                                               [--as-heard] [--noise white|pink|fluctuating|talk]
+                                               [--as-heard] [--noise white|pink|fluctuating|talk] [--lead-in S]
 
 The answers, voices, grammars and scoring of scripts/bench_voice.py (its `bench`), at the SNRs given, each with
 `--draws` different noise draws. With --as-heard the room cleaning is off: every answer is decoded as it came,
 to show what the cleaning and its checks cost and save. --noise picks the kind of room noise (white unless told;
-see scripts/bench_endpoint.py for the kinds). Prints one Markdown table row per SNR, with the
-decision latency after the end of the pause.
+see scripts/bench_endpoint.py for the kinds). --lead-in S puts S seconds of the room before each answer, heard
+by the same listener first, as in a session under way: a talking room is only known as one once it has been
+heard, and 16 s let a television's first 15-s "answer" pass, as in bench_endpoint's session table. Prints one
+Markdown table row per SNR, with the decision latency after the end of the pause.
 """
 from __future__ import annotations
 
@@ -26,14 +28,15 @@ from bench_voice import SYNTH_CACHE, bench, load_recognizer, percentile, voices_
 from voice_triage.voice.testing import NOISES  # noqa: E402
 
 
-def run(kind: str, snrs: list[float], draws: int, as_heard: bool, noise: str = "white") -> list[dict]:
+def run(kind: str, snrs: list[float], draws: int, as_heard: bool, noise: str = "white",
+        lead_in_s: float = 0.0) -> list[dict]:
     """All rows of `draws` benchmark passes at these SNRs, each pass with its own noise."""
     rec, _ = load_recognizer(kind)
     voices, exam = voices_and_exam(kind)
     rec.room.cleaning = not as_heard
     rows = []
     for draw in range(draws):
-        result = bench(rec, voices, exam, SYNTH_CACHE, tuple(snrs), draw, noise)
+        result = bench(rec, voices, exam, SYNTH_CACHE, tuple(snrs), draw, noise, lead_in_s)
         rows += [{**row, "latency_ms": latency} for row, latency in zip(result["rows"], result["latency_ms"])]
     return rows
 
@@ -61,9 +64,10 @@ def main() -> int:
     p.add_argument("--draws", type=int, default=1, help="noise draws per answer")
     p.add_argument("--as-heard", action="store_true", help="no room cleaning: every answer decoded as it came")
     p.add_argument("--noise", choices=sorted(NOISES), default="white", help="the kind of room noise")
+    p.add_argument("--lead-in", type=float, default=0.0, metavar="S", help="seconds of the room before each answer")
     args = p.parse_args()
     started = time.perf_counter()
-    rows = run(args.recognizer, args.snr, args.draws, args.as_heard, args.noise)
+    rows = run(args.recognizer, args.snr, args.draws, args.as_heard, args.noise, args.lead_in)
     print(f"`.venv/bin/python scripts/bench_rooms.py {' '.join(sys.argv[1:])}` "
           f"(took {time.perf_counter() - started:.0f} s)\n")
     print("\n".join(table(rows, args.snr)))

@@ -17,6 +17,7 @@ import argparse
 import math
 import statistics
 import sys
+import threading
 import time
 import zlib
 from datetime import datetime, timezone
@@ -39,11 +40,35 @@ from voice_triage.voice.testing import FLITE, NOISES, at_level, pad, silence, sp
 MAX_ASKS = 250
 
 
-def noisy(pcm: bytes, snr: float | None, sigma: float | None, rng: np.random.Generator, kind: str = "white") -> bytes:
-    """The answer with room noise of a kind (testing.NOISES); `sigma` fixes its level once per conversation."""
-    if snr is None:
+class RoomNoise:
+    """One unbroken stream of room noise of a kind (testing.NOISES) at a fixed level, for a whole conversation.
+
+    Answers and the pauses between them take their noise from it in turn. Made afresh for each piece, a television
+    started a new sentence at every answer, and in 0.1 s pieces it was the first tenth of a sentence, each scaled
+    up to full level; a swinging background restarted its swing every tenth of a second."""
+
+    BLOCK_S = 60
+
+    def __init__(self, kind: str, sigma: float, rng: np.random.Generator) -> None:
+        self.kind, self.sigma, self.rng = kind, sigma, rng
+        self._left = np.zeros(0)
+        self._lock = threading.Lock()  # the answers and the room's pauses are written from two threads
+
+    def take(self, n: int) -> np.ndarray:
+        """The next `n` samples."""
+        with self._lock:
+            while len(self._left) < n:
+                block = NOISES[self.kind](16000 * self.BLOCK_S, self.rng) * self.sigma
+                self._left = np.concatenate([self._left, block])
+            out, self._left = self._left[:n], self._left[n:]
+            return out
+
+
+def noisy(pcm: bytes, noise: RoomNoise | None) -> bytes:
+    """The audio with the room's noise over it (as it is, in a clean room)."""
+    if noise is None:
         return pcm
-    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64) + NOISES[kind](len(pcm) // 2, rng) * sigma
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64) + noise.take(len(pcm) // 2)
     return np.clip(x, -32768, 32767).round().astype("<i2").tobytes()
 
 
@@ -65,7 +90,8 @@ def speak(case: dict, snr: float | None, chatty: float = 0.0, kind: str = "white
     # Each case its own noise and wording: with one shared seed the red-flag section (all "no" in most
     # cases) was the same trial repeated, and one unlucky hearing showed up as seven over-triaged cases.
     seed = zlib.crc32(case["id"].encode())
-    patient, rng, sigma = Patient(case["facts"], seed, chatty), np.random.default_rng(seed), room_sigma(snr)
+    patient, sigma = Patient(case["facts"], seed, chatty), room_sigma(snr)
+    noise = RoomNoise(kind, sigma, np.random.default_rng(seed)) if sigma is not None else None
     power = speaking_power()
     tries: dict[str, int] = {}
 
@@ -75,10 +101,10 @@ def speak(case: dict, snr: float | None, chatty: float = 0.0, kind: str = "white
         n = tries[question] = tries.get(question, -1) + 1
         voice = FLITE[n % len(FLITE)]  # asked again, the patient says it again (another voice)
         # ... at the same loudness: flite's kal16 is 12 dB quieter than slt, which made "10 dB" re-asks -2 dB.
-        return noisy(pad(at_level(synthesize(answer, voice), power), 0.3, 1.5), snr, sigma, rng, kind)
+        return noisy(pad(at_level(synthesize(answer, voice), power), 0.3, 1.5), noise)
 
     def background(seconds: float) -> bytes:
-        return noisy(silence(seconds), snr, sigma, rng, kind)
+        return noisy(silence(seconds), noise)
 
     try:
         report, asks = converse(reply, MAX_ASKS, background, notice=patient.notice)

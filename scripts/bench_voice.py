@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -212,19 +213,37 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] if ordered else float("nan")
 
 
-def run_one(recognizer, ask: Ask, pcm: bytes) -> tuple[str, float, float, float]:
-    """One utterance through a fresh listener: (text, confidence, decision latency s, processing time s)."""
-    listener = VoiceListener(chunked(pcm), recognizer)
+def run_one(recognizer, ask: Ask, pcm: bytes, answer_at: int = 0) -> tuple[str, float, float, float]:
+    """One utterance through a fresh listener: (text, confidence, decision latency s, processing time s).
+
+    With room audio before the answer (`answer_at`: the byte where the answer's middle is), the listener hears the
+    room first, as in a session under way, and the result is what it heard over the stretch holding that byte."""
+    stream = ReadCount(chunked(pcm))
+    listener = VoiceListener(stream, recognizer)
     start = time.perf_counter()
     heard = listener.listen(ask)
+    while heard is not None and stream.read < answer_at and not listener.ended:
+        heard = listener.listen(ask)
     total = time.perf_counter() - start
     return (heard.text, heard.confidence, listener.last_latency_s, total) if heard else ("", 0.0, 0.0, total)
 
 
+class ReadCount:
+    """Chunks passed through, counting the bytes read so far."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks, self.read = iter(chunks), 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._chunks:
+            self.read += len(chunk)
+            yield chunk
+
+
 def bench(recognizer, voices: list[Voice], exam, cache: Path, snrs: tuple[float | None, ...] = SNRS,
-          draw: int = 0, noise: str = "white") -> dict:
+          draw: int = 0, noise: str = "white", lead_in_s: float = 0.0) -> dict:
     """Accuracy per condition and class, plus timing, for one recognizer (`draw` picks another noise draw,
-    `noise` its kind: testing.NOISES)."""
+    `noise` its kind: testing.NOISES; `lead_in_s` seconds of the room come before each answer)."""
     rows, latencies, busy, audio_s = [], [], 0.0, 0.0
     for voice in voices:
         for rate in RATES:
@@ -232,8 +251,10 @@ def bench(recognizer, voices: list[Voice], exam, cache: Path, snrs: tuple[float 
                 for cls, answers in exam.classes.items():
                     ask = exam.ask(cls)
                     for i, text in enumerate(answers):
-                        pcm = add_noise(pad(synthesize(text, voice, rate, cache), 0.5, 1.5), snr, i + 1000 * draw, noise)
-                        got, conf, latency, spent = run_one(recognizer, ask, pcm)
+                        speech = synthesize(text, voice, rate, cache)
+                        pcm = add_noise(pad(speech, lead_in_s + 0.5, 1.5), snr, i + 1000 * draw, noise)
+                        middle = 2 * int(16000 * (lead_in_s + 0.5)) + len(speech) // 2 if lead_in_s else 0
+                        got, conf, latency, spent = run_one(recognizer, ask, pcm, middle)
                         right, accepted = exam.same(cls, got, text), bool(got) and conf >= ACCEPT
                         rows.append({"voice": voice.label, "rate": rate, "snr": snr, "cls": cls, "text": text,
                                      "got": got, "conf": conf, "ok": right and accepted, "top": right,

@@ -39,6 +39,10 @@ class EndpointConfig:
     speech_probability: float = 0.8
     preroll_s: float = 0.5  # audio kept from before the start: the first consonant, and context for the decoder
     tail_s: float = 0.3  # trailing silence handed to the recognizer (it likes a little)
+    # In a talking room the audio around an answer is the television's voice, which a grammar decoder hears as words
+    # of the answer: so much less of it is kept (scripts/bench_rooms.py --noise talk --lead-in 16: see benchmarks.md).
+    talking_preroll_s: float = 0.15
+    talking_tail_s: float = 0.1
 
     def with_pause(self, step: int) -> EndpointConfig:
         """One "give me more time" step: longer pause and longer wait for the first word."""
@@ -147,7 +151,7 @@ class Endpointer:
         self._speech_probability = speech
         self._voice = False  # the detector's verdict on the current frame
         self._frame_s = FRAME_MS / 1000.0
-        self._pre: deque[bytes] = deque(maxlen=max(1, round(config.preroll_s / self._frame_s)))
+        self._pre: deque[bytes] = deque(maxlen=self._frames(config.preroll_s))
         self._speech: list[bytes] = []
         self._loud_run = 0
         self._quiet_run = 0
@@ -156,6 +160,7 @@ class Endpointer:
         self._preroll = 0
         self._levels: list[float] = []
         self._voicing: list[bool] = []  # the detector's verdict on each frame since the start
+        self._talking_room = False  # whether the room talked when this answer started (the floor stays put meanwhile)
         self.in_speech = False
 
     def push(self, frame: bytes) -> Segment | None:
@@ -175,8 +180,10 @@ class Endpointer:
         self._loud_run = self._loud_run + 1 if self._is_loud(level, self.config.start_margin_db) else 0
         if self._loud_run >= self.config.start_frames:
             self.in_speech = True
-            self._speech = list(self._pre)
-            self._preroll = len(self._pre) - self._loud_run
+            self._talking_room = self.floor.talking
+            self._speech = list(self._pre)[-self._frames(self.config.talking_preroll_s):] if self._talking_room \
+                else list(self._pre)
+            self._preroll = len(self._speech) - self._loud_run
             return None
         if self._loud_run == 0:
             self.floor.update(level, self._voice)
@@ -230,8 +237,12 @@ class Endpointer:
     @property
     def committed(self) -> int:
         """Frames of the utterance that are certainly in it: all but a trailing pause beyond the short tail."""
-        keep_quiet = round(self.config.tail_s / self._frame_s)
+        keep_quiet = self._frames(self.config.talking_tail_s if self._talking_room else self.config.tail_s)
         return len(self._speech) - max(0, self._quiet_run - keep_quiet)
+
+    def _frames(self, seconds: float) -> int:
+        """Whole frames in `seconds`, at least one."""
+        return max(1, round(seconds / self._frame_s))
 
     def _finish(self, reason: str) -> Segment:
         """Build the segment, trimming the trailing pause down to a short tail."""
