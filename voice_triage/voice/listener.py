@@ -145,9 +145,22 @@ class VoiceListener:
                 session.feed(b"".join(ep.speech_frames[fed:ep.committed]))
                 fed = max(fed, ep.committed)
             if seg is not None:
-                return seg, self._finish(session) if seg.reason != "timeout" else None
+                return seg, self._finish(session) if self._is_answer(seg) else None
         seg = ep.flush()
         return seg, self._finish(session) if seg is not None else None
+
+    def _is_answer(self, seg: Segment) -> bool:
+        """Whether a segment may hold an answer to decode: not a timeout, and not a talking room's own voice.
+
+        Voice that ran to the maximum length without a pause, in a room that talks, is the television: decoded with
+        the question's grammar it can come out as "no" to a warning sign. It is not taken, and the question is asked
+        again (so is a person who spoke that long without a pause)."""
+        if seg.reason == "timeout":
+            return False
+        if seg.reason == "max" and self._floor.talking:
+            log.info("voice to the maximum length in a talking room: taken for the room, not decoded")
+            return False
+        return True
 
     def _let_cut_short_answer_end(self) -> None:
         """Skip the rest of an answer interrupted by typing, so its last words are not the next answer."""
