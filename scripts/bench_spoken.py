@@ -125,7 +125,8 @@ def document(rows: list[tuple], args: argparse.Namespace, took_s: float, planned
              f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Command: "
              f"`.venv/bin/python scripts/bench_spoken.py --snr {' '.join(args.snr)}"
              f"{f' --chatty {args.chatty:g}' if args.chatty else ''}"
-             f"{f' --noise {args.noise}' if args.noise != 'white' else ''}` "
+             f"{f' --noise {args.noise}' if args.noise != 'white' else ''}"
+             f"{' --cases ' + ' '.join(args.cases) if args.cases else ''}` "
              f"(took {took_s:.0f} s). Recognizer: pocketsphinx (no Vosk model installed).{done}", "",
              "Each public vignette is spoken by the standardized patient (flite voices) into `--audio-in -`, "
              f"with {args.noise} noise at the given SNR over the answers and the pauses; each case has its own "
