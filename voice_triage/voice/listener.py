@@ -118,8 +118,8 @@ class VoiceListener:
         if not self._floor.talking:
             self._told_talking_room = False
         elif reason in ("max", "timeout") and self.on_talking_room is not None and not self._told_talking_room:
-            # A room that talks raises the bar for an answer: only a voice louder than the room's is heard. A 15 s
-            # "answer" without a pause, or no answer at all, is then most likely the room's fault.
+            # A room that talks raises the bar for an answer: only a voice louder than the room's is heard. An
+            # "answer" that ran to the maximum length, or no answer at all, is then most likely the room's doing.
             self._told_talking_room = True
             log.warning("the background talks (a television?); only answers louder than it are heard")
             self.on_talking_room()
