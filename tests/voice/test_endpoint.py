@@ -182,12 +182,10 @@ def test_with_the_detector_an_unvoiced_end_of_a_word_stays_in_the_answer(synth, 
 
 def test_in_a_talking_room_an_answer_louder_than_the_television_is_heard_whole(synth) -> None:
     from voice_triage.voice.neural_denoise import SpeechDetector
-    from voice_triage.voice.testing import FLITE, pad, silence, speech_power, talk_noise
+    from voice_triage.voice.testing import FLITE, add_noise, pad, silence
 
     answer = synth("lower back", FLITE[0])
-    x = np.frombuffer(silence(7.0) + pad(answer, 0.3, 2.5), dtype="<i2").astype(np.float64)
-    sigma = np.sqrt(speech_power(np.frombuffer(answer, dtype="<i2").astype(np.float64)) / 100)  # 20 dB below it
-    audio = np.clip(x + talk_noise(len(x), np.random.default_rng(2)) * sigma, -32768, 32767).astype("<i2").tobytes()
+    audio = add_noise(silence(7.0) + pad(answer, 0.3, 2.5), 20.0, seed=2, kind="talk")  # 20 dB below the answer
     config = EndpointConfig(max_utterance_s=5.0)
     found = list(segments(chunked(audio, 1234), config, SpeechDetector().probability))
     starts = [audio.find(s.audio) / 32000 for s in found]
