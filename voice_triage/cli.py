@@ -290,20 +290,27 @@ def _device_list(lines: list[str], none_found: str, how_to_choose: str) -> int:
 
 def _test_microphone(device: str | None, seconds: float) -> int:
     """Listen to one microphone and print what came through; exit 0 only when speech came through clearly."""
-    from .voice.mic_check import check
+    from .voice.mic_check import ROOM_S, check
     from .voice.microphone import Microphone, device_spec
 
     mic = Microphone(device_spec(device))
     rate = "" if mic.rate == 16000 else f", recorded at {mic.rate} Hz and converted"
-    sys.stdout.write(f"Listening to {mic.name}{rate} for {seconds:g} seconds. Please say something now, "
-                     "for example: yes, my lower back hurts.\n")
-    sys.stdout.flush()
+    _say_now(f"Listening to {mic.name}{rate}. First, please stay quiet for {ROOM_S:g} seconds, so I can hear the "
+             "room.")
+    speak_now = (f"Now please say something, for example: yes, my lower back hurts. "
+                 f"(Listening for {seconds:g} seconds.)")
     try:
-        result = check(mic.chunks(), seconds)
+        result = check(mic.chunks(), seconds, speak_now=lambda: _say_now(speak_now))
     finally:
         mic.close()
     sys.stdout.write(result.verdict() + "\n")
     return EXIT_OK if result.ok else EXIT_VOICE
+
+
+def _say_now(line: str) -> None:
+    """Print one line at once (the microphone test prompts while it listens)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def report_command(argv: Sequence[str]) -> int:

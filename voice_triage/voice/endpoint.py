@@ -266,10 +266,11 @@ class Endpointer:
         return self._speech
 
 
-def segments(chunks: Iterable[bytes], config: EndpointConfig,
-             speech: Callable[[bytes], float] | None = None) -> Iterator[Segment]:
-    """Endpoint a whole stream into successive segments (timeouts included); for tests and benchmarks."""
-    floor = NoiseFloor()
+def segments(chunks: Iterable[bytes], config: EndpointConfig, speech: Callable[[bytes], float] | None = None,
+             floor: NoiseFloor | None = None) -> Iterator[Segment]:
+    """Endpoint a whole stream into successive segments (timeouts included), from `floor` if the room was heard
+    before; for the microphone test, tests and benchmarks."""
+    floor = floor if floor is not None else NoiseFloor()
     ep = Endpointer(config, floor, speech)
     for frame in frames(chunks):
         seg = ep.push(frame)

@@ -101,6 +101,16 @@ def pad(pcm: bytes, before: float = 0.4, after: float = 1.5) -> bytes:
     return silence(before) + pcm + silence(after)
 
 
+def mic_test_recording(pcm: bytes, room_s: float, listen_s: float = 5.0) -> bytes:
+    """`voice-triage mics --test` as a person takes it in a very quiet live room: `room_s` of the room while they
+    stay quiet, then the answer 1 s into `listen_s` of listening."""
+    pcm = silence(room_s) + pad(pcm, 1.0, 0.0)
+    room = np.frombuffer(hiss(room_s + listen_s, -70.0), dtype="<i2").astype(np.int32)
+    said = np.frombuffer(pcm, dtype="<i2")[:len(room)]
+    room[:len(said)] += said
+    return room.clip(-32768, 32767).astype("<i2").tobytes()
+
+
 def speech_power(x: np.ndarray) -> float:
     """Mean power of the active part of a signal (frames within 20 dB of the loudest)."""
     n = len(x) // 480 * 480
