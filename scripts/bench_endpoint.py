@@ -29,6 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from voice_triage.voice.audio import as_floats  # noqa: E402
 from voice_triage.voice.endpoint import FRAME_MS, EndpointConfig, Segment, frame_db, frames, segments  # noqa: E402
 from voice_triage.voice.neural_denoise import SpeechDetector  # noqa: E402
 from voice_triage.voice.testing import ESPEAK, FLITE, NOISES, pad, silence, speech_power, synthesize  # noqa: E402
@@ -38,13 +39,9 @@ SNRS = (20, 10, 5, 0)
 SESSION_S = 16.0  # room heard before the answer: more than the longest answer (15 s), so a room taken for one has ended
 
 
-def as_array(pcm: bytes) -> np.ndarray:
-    return np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-
-
 def with_noise(pcm: bytes, kind: str, snr: float, power: float, rng: np.random.Generator) -> bytes:
     """The audio plus noise of a kind at `snr` dB below `power`."""
-    x = as_array(pcm)
+    x = as_floats(pcm)
     noisy = x + NOISES[kind](len(x), rng) * np.sqrt(power / 10 ** (snr / 10))
     return np.clip(noisy, -32768, 32767).round().astype("<i2").tobytes()
 
@@ -66,7 +63,7 @@ def heard_rate(kind: str, snr: float, config: EndpointConfig, rng: np.random.Gen
     for voice in FLITE + ESPEAK:
         for answer in ANSWERS:
             pcm = synthesize(answer, voice)
-            stream = with_noise(silence(1.0) + pad(pcm, 0.3, 2.0), kind, snr, speech_power(as_array(pcm)), rng)
+            stream = with_noise(silence(1.0) + pad(pcm, 0.3, 2.0), kind, snr, speech_power(as_floats(pcm)), rng)
             found = list(segments([stream], config, detector(use)))
             total += 1
             heard += bool(found) and holds(found[0], stream, 1.3 + loudest_s(pcm))
@@ -80,7 +77,7 @@ def heard_in_session_rate(kind: str, snr: float, config: EndpointConfig, rng: np
     for voice in FLITE + ESPEAK:
         for answer in ANSWERS:
             pcm = synthesize(answer, voice)
-            stream = with_noise(silence(SESSION_S) + pad(pcm, 0.3, 2.0), kind, snr, speech_power(as_array(pcm)), rng)
+            stream = with_noise(silence(SESSION_S) + pad(pcm, 0.3, 2.0), kind, snr, speech_power(as_floats(pcm)), rng)
             answer_s = SESSION_S + 0.3
             total += 1
             earliest = answer_s - config.preroll_s - FRAME_MS / 1000
@@ -102,7 +99,7 @@ def start_s(seg: Segment, stream: bytes) -> float:
 
 def false_starts(kind: str, config: EndpointConfig, rng: np.random.Generator, use: bool, after_s: float = 0.0) -> int:
     """Segments found in 60 s of noise alone (at the level of a typical answer at 10 dB), after `after_s` of it."""
-    power = speech_power(as_array(synthesize("lower back", FLITE[0])))
+    power = speech_power(as_floats(synthesize("lower back", FLITE[0])))
     room = with_noise(silence(after_s + 60.0), kind, 10, power, rng)
     found = segments([room], replace(config, initial_silence_s=None), detector(use))
     return sum(s.reason != "timeout" and room.find(s.audio) >= after_s * 32000 for s in found)
