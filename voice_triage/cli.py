@@ -172,8 +172,9 @@ def _converse(args: argparse.Namespace) -> int:
     # Speaking, answers may also be typed at any time (read on a thread); with --audio-in - stdin is the audio.
     keyboard = KeyboardLines(sys.stdin) if voice_io is not None and args.audio_in != "-" else None
     typed_listener = LineListener(keyboard or sys.stdin)
+    can_type = keyboard is not None and sys.stdin.isatty()  # only a person at a terminal is told to type
     if voice_io is not None and keyboard is not None:
-        voice_io[0].keyboard = keyboard.poll
+        voice_io[0].keyboard, voice_io[0].can_type = keyboard.poll, can_type
     listener, speaker = voice_io or (typed_listener, captions)
     # A failed microphone falls back to typed answers on stdin.
     fallback = None if args.audio_in == "-" else typed_listener
@@ -182,7 +183,7 @@ def _converse(args: argparse.Namespace) -> int:
         dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None)
     except OSError as error:
         return _fail(f"cannot use the data folder: {error}. Set VOICE_TRIAGE_DATA or use --no-save.", EXIT_REPORT)
-    dialog.can_type = keyboard is not None and sys.stdin.isatty()  # only a person at a terminal is told to type
+    dialog.can_type = can_type
     report = run(dialog, channels, journal, first)
     targets = [args.report] if args.report else []
     if journal.report_path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import logging
 
-import numpy as np
 import pytest
 
 from voice_triage.events import Adjust, Ask, End, Heard, Say
@@ -15,7 +14,7 @@ from voice_triage.content import load_content
 from voice_triage.voice.listener import VoiceListener
 from voice_triage.voice.setup import FALLBACK_NOTICE, VoiceOptions, build_voice_io
 from voice_triage.voice.speaker import VoiceSpeaker
-from voice_triage.voice.testing import FLITE, grammar_for, hiss, pad, silence, talk_noise
+from voice_triage.voice.testing import FLITE, grammar_for, hiss, pad, silence, television
 from voice_triage.voice.tts import SpeechFailed, Tts, stdout_to_stderr
 
 SLT = FLITE[0]
@@ -81,12 +80,6 @@ def test_a_quiet_live_room_is_not_taken_for_a_muted_microphone(sphinx) -> None:
     listener = VoiceListener(chunked(hiss(5.0, dbfs=-80.0)), sphinx, EndpointConfig(initial_silence_s=2.0))
     listener.on_no_sound = lambda: notices.append(1)
     assert listener.listen(YESNO) == Heard("", 0.0) and notices == []
-
-
-def television(seconds: float, seed: int, dbfs: float = -35.0) -> bytes:
-    """A television's dialogue (two flite voices taking turns) at `dbfs` RMS."""
-    x = talk_noise(int(16000 * seconds), np.random.default_rng(seed)) * 32768 * 10 ** (dbfs / 20)
-    return np.clip(x, -32768, 32767).round().astype("<i2").tobytes()
 
 
 def test_a_talking_room_is_said_once_while_it_talks_and_again_after_a_quiet_spell(sphinx) -> None:
@@ -301,10 +294,12 @@ def test_wait_notice_is_spoken_through_the_speaker(sphinx, tmp_path) -> None:
     assert Say(load_content().phrases["silence_wait"]) in captions.events
 
 
-def test_a_talking_room_is_said_through_the_speaker(sphinx, tmp_path) -> None:
+@pytest.mark.parametrize(("can_type", "phrase"), [(False, "room_talking"), (True, "room_talking_typing")])
+def test_a_talking_room_is_said_through_the_speaker(sphinx, tmp_path, can_type, phrase) -> None:
     (tmp_path / "tv.raw").write_bytes(television(8.0, seed=3))
     captions = Captions()
     listener, _ = build_voice_io(VoiceOptions(audio_in=str(tmp_path / "tv.raw"), recognizer="pocketsphinx",
                                               no_speak=True, max_utterance=5.0), captions)
+    listener.can_type = can_type  # a person at a terminal is told they may type instead
     listener.listen(YESNO)
-    assert Say(load_content().phrases["room_talking"]) in captions.events
+    assert [event for event in captions.events if isinstance(event, Say)] == [Say(load_content().phrases[phrase])]

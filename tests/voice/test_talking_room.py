@@ -1,12 +1,17 @@
 """Answers heard over a television: the real RNNoise detector, the real pocketsphinx recognizer, a session under way."""
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
 
+from voice_triage import cli
+from voice_triage.content import load_content
 from voice_triage.events import Ask, Heard
 from voice_triage.voice.audio import chunked
 from voice_triage.voice.listener import VoiceListener
-from voice_triage.voice.testing import FLITE, add_noise, grammar_for, pad, same_answer
+from voice_triage.voice.testing import FLITE, add_noise, grammar_for, pad, same_answer, television
 
 YESNO = Ask("Any fever?", "rf_fever", ("yes", "no"), grammar_for("yesno"))
 SIDES = Ask("Which side?", "side", ("left", "right"), grammar_for("sides"))
@@ -24,3 +29,20 @@ def test_an_answer_over_a_television_is_heard_once_the_room_is_known_to_talk(sph
     assert listener.listen(ask) == Heard("", 0.0)  # the television's first 15 s: the room, not an answer
     heard = listener.listen(ask)
     assert heard is not None and same_answer(heard.text, text)
+
+
+def test_a_person_at_a_terminal_is_told_they_may_type_over_the_television(monkeypatch, capsys, tmp_path) -> None:
+    tv = tmp_path / "tv.raw"
+    tv.write_bytes(television(17.0, seed=3))
+    read_fd, write_fd = os.pipe()
+    keys = os.fdopen(read_fd, "r", encoding="utf-8")
+    keys.isatty = lambda: True  # a person at a terminal (a program's pipe is not told to type: test_listener.py)
+    monkeypatch.setattr(sys, "stdin", keys)
+    # The television's first 15 s run on as an "answer", which is when the room is said to talk; then the file ends,
+    # which stops the session. Nothing is typed: the keyboard only has to be there, at a terminal.
+    try:
+        assert cli.main(["--no-save", "--no-speak", "--recognizer", "pocketsphinx", "--audio-in", str(tv)]) == 0
+    finally:
+        os.close(write_fd)
+    out = capsys.readouterr().out
+    assert out.count(load_content().phrases["room_talking_typing"]) == 1 and out.count("I can hear talking") == 1

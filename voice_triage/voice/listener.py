@@ -39,6 +39,7 @@ class VoiceListener:
         self.on_talking_room: Callable[[], None] | None = None  # say the background talks (a television)
         self._told_talking_room = False  # said once per stretch of a talking room
         self.keyboard: Callable[[], str | None] = lambda: None  # a line typed meanwhile, if any (KeyboardLines.poll)
+        self.can_type = False  # a person at a terminal may type answers: notices say so
         self._typed = ""
         self._cut_short: Endpointer | None = None  # an answer being spoken when a typed one came in
         self._timeouts: dict[str, int] = {}

@@ -41,7 +41,8 @@ class VoiceOptions:
     max_utterance: float = 15.0  # longest answer, seconds
     recognizer: str = "auto"  # --recognizer: auto, vosk or pocketsphinx
     tts_driver: str | None = None  # pyttsx3 driver; "dummy" in tests
-    # dialog.toml's phrases (read from the content when None): silence_wait, mic_silent and room_talking are said here
+    # dialog.toml's phrases (read from the content when None): silence_wait, mic_silent and room_talking(_typing) are
+    # said here
     phrases: Mapping[str, str] | None = None
 
 
@@ -58,7 +59,8 @@ def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
     phrases = options.phrases if options.phrases is not None else load_content().phrases
     # Wired after both exist: the listener's notices are spoken and captioned like any prompt.
     listener.on_wait = lambda: speaker.emit(Say(phrases["silence_wait"]))
-    listener.on_talking_room = lambda: speaker.emit(Say(phrases["room_talking"]))
+    listener.on_talking_room = lambda: speaker.emit(Say(phrases["room_talking_typing" if listener.can_type
+                                                                else "room_talking"]))
     if mic is not None:  # files and pipes may well hold exact silence; only a live microphone is checked
         listener.on_no_sound = lambda: speaker.emit(Say(phrases["mic_silent"]))
     for notice in notices + ([tts_notice] if tts_notice else []):

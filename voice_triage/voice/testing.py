@@ -167,6 +167,12 @@ def talk_noise(n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 # Kinds of room noise, each unit-variance: n samples from a random generator.
+def television(seconds: float, seed: int, dbfs: float = -35.0) -> bytes:
+    """A television's dialogue (talk_noise: two flite voices taking turns) at `dbfs` RMS, on its own."""
+    x = talk_noise(int(16000 * seconds), np.random.default_rng(seed)) * 32768 * 10 ** (dbfs / 20)
+    return np.clip(x, -32768, 32767).round().astype("<i2").tobytes()
+
+
 NOISES = {"white": lambda n, rng: rng.normal(size=n), "pink": pink_noise, "fluctuating": fluctuating_noise,
           "talk": talk_noise}
 
