@@ -68,10 +68,12 @@ def test_a_television_with_nobody_speaking_is_named(seed) -> None:
     assert result.room_talks and not result.ok and result.verdict().startswith("I heard talking while you were quiet")
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_speech_over_a_television_is_not_called_ready(synth, seed) -> None:
+@pytest.mark.parametrize(("snr", "seed"), [(20.0, 0), (20.0, 1), (20.0, 2), (30.0, 4)])
+def test_speech_over_a_television_is_not_called_ready(synth, snr, seed) -> None:
+    # At 30 dB, seed 4: when the room was judged on the background after the speech too, not on the quiet moment
+    # alone, it did not "talk", and the microphone was "ready" (scripts/bench_mic_check.py: 2 of 20 at 30 dB).
     said = recording(synth(SENTENCE, FLITE[1]))
-    result = check(chunked(add_noise(said, 20.0, seed, "talk")))
+    result = check(chunked(add_noise(said, snr, seed, "talk")))
     assert result.speech_s > 0 and result.room_talks and not result.ok and "like a television" in result.verdict()
 
 

@@ -65,11 +65,12 @@ def check(chunks: Iterable[bytes], seconds: float = 5.0, room_s: float = ROOM_S,
     pcm, _ = _take(stream, seconds, left)
     detector = speech_probability()  # one detector for both, as the conversation hears the room before the answer
     floor = _hear_room(room, detector)
+    room_talks = floor.talking  # judged on the quiet moment alone: the endpointer goes on updating the floor
     config = EndpointConfig(initial_silence_s=None, pause_s=0.6)
     found = segments([pcm], config, detector, floor)  # speech found as the conversation finds it
     speech_s = sum(seg.speech_s for seg in found if seg.reason != "timeout")
     return MicCheck(len(pcm) / (SAMPLE_RATE * SAMPLE_WIDTH), max(peak(room), peak(pcm)), speech_s,
-                    speech_over_room_db(pcm), floor.talking)
+                    speech_over_room_db(pcm), room_talks)
 
 
 def _take(stream: Iterator[bytes], seconds: float, left: bytes) -> tuple[bytes, bytes]:
