@@ -21,9 +21,10 @@ PHRASE_KEYS = (
     "give_up_symptom", "one_by_one", "one_by_one_single", "one_by_one_done", "in_steps", "to_be_sure",
     "confirm_yes", "confirm_no", "confirm_unsure", "confirm_stop", "not_stopping", "confirm_value", "help",
     "back_none", "back_done", "restart", "slower", "faster", "more_time", "continue", "silence_wait", "mic_silent",
-    "room_talking", "room_talking_typing", "stopped", "stopped_end", "emergency_intro", "emergency_repeat", "emergency_end", "advice_intro",
-    "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back", "stretch", "stretch_caution",
-    "last_joiner", "voice_lost", "speech_lost", "answer_unknown", "answer_none", "answer_duration",
+    "room_talking", "room_talking_typing", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
+    "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
+    "stretch", "stretch_caution", "last_joiner", "voice_lost", "speech_lost", "answer_unknown", "answer_none",
+    "answer_duration",
 )
 
 
