@@ -10,7 +10,9 @@ from voice_triage import cli
 from voice_triage.content import load_content
 from voice_triage.events import Ask, Heard
 from voice_triage.voice.audio import chunked
+from voice_triage.voice.endpoint import EndpointConfig, segments
 from voice_triage.voice.listener import VoiceListener
+from voice_triage.voice.neural_denoise import SpeechDetector
 from voice_triage.voice.testing import FLITE, add_noise, grammar_for, pad, same_answer, television
 
 YESNO = Ask("Any fever?", "rf_fever", ("yes", "no"), grammar_for("yesno"))
@@ -29,6 +31,18 @@ def test_an_answer_over_a_television_is_heard_once_the_room_is_known_to_talk(sph
     assert listener.listen(ask) == Heard("", 0.0)  # the television's first 15 s: the room, not an answer
     heard = listener.listen(ask)
     assert heard is not None and same_answer(heard.text, text)
+
+
+@pytest.mark.parametrize(("text", "voice"), [("front of thigh", 1), ("back of thigh", 1), ("left side", 1),
+                                           ("left side", 2), ("about two weeks", 0)])
+def test_an_answer_over_a_television_ends_when_the_answer_ends(synth, text, voice) -> None:
+    # This draw of the television talks loudly just after the answer. With the lower margin that keeps a quiet room's
+    # answer going, its loud moments carried all five answers on to the end of the recording, 2.6 to 2.8 s too long.
+    said = synth(text, FLITE[voice])
+    pcm = add_noise(pad(said, 16.5, 3.0), 20.0, seed=1, kind="talk")
+    found = [seg for seg in segments([pcm], EndpointConfig(), SpeechDetector().probability) if seg.reason != "timeout"]
+    assert [seg.reason for seg in found[:2]] == ["max", "pause"]  # the television's first 15 s, then the answer
+    assert found[1].speech_s < len(said) / 32000 + 0.5
 
 
 def test_a_person_at_a_terminal_is_told_they_may_type_over_the_television(monkeypatch, capsys, tmp_path) -> None:
