@@ -251,7 +251,8 @@ def mics_command(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="voice-triage mics", description="list the microphones, or test one")
     parser.add_argument("--test", action="store_true", help="listen for a few seconds and say how speech comes through")
     parser.add_argument("--mic", metavar="DEVICE", help="the microphone to test: its number or part of its name")
-    parser.add_argument("--seconds", type=float, default=5.0, help="how long to listen (default 5)")
+    parser.add_argument("--seconds", type=float, default=5.0,
+                        help="how long to listen for speech, after a quiet moment to hear the room (default 5)")
     args = parser.parse_args(list(argv))
     try:
         if args.test:
