@@ -44,11 +44,6 @@ class EndpointConfig:
     # understood at 20 dB 46 -> 463, wrong answers taken 241 -> 77; at 10 dB 38 -> 403, 207 -> 112).
     talking_preroll_s: float = 0.15
     talking_tail_s: float = 0.1
-    # ... and an answer goes on only while as loud as it must be to start one: with the lower keep margin, the
-    # television's own loud moments carried an answer on after it ended ("front of thigh" heard as "front of thigh
-    # and calves with"; scripts/bench_rooms.py --noise talk --lead-in 16, 960 answers at 20 dB: wrong answers taken
-    # 74 -> 40, understood 469 -> 486; at 10 dB about the same, 117 -> 113 and 401 -> 406).
-    talking_keep_margin_db: float = 6.0
 
     def with_pause(self, step: int) -> EndpointConfig:
         """One "give me more time" step: longer pause and longer wait for the first word."""
@@ -230,8 +225,13 @@ class Endpointer:
         return self.floor.swing if self.floor.talking else 0.0
 
     def _keep_margin(self) -> float:
-        """The margin that keeps an answer going (in a talking room, no lower than the one that starts it)."""
-        return self.config.talking_keep_margin_db if self._talking_room else self.config.keep_margin_db
+        """The margin that keeps an answer going: in a talking room, the one that starts it.
+
+        With the lower keep margin the television's own loud moments carried an answer on after it ended ("front of
+        thigh" heard as "front of thigh and calves with"; scripts/bench_rooms.py --noise talk --lead-in 16, 960
+        answers at 20 dB: wrong answers taken 74 -> 40, understood 469 -> 486; at 10 dB about the same, 117 -> 113
+        and 401 -> 406)."""
+        return self.config.start_margin_db if self._talking_room else self.config.keep_margin_db
 
     def _is_unvoiced_end(self, level: float) -> bool:
         """With a detector: a loud frame soon after the voice, like a word's unvoiced end ("hip", "buttock": a
