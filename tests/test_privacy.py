@@ -97,6 +97,14 @@ def test_settings_clamp_to_usable_ranges():
     assert settings.adjust(Adjust("rate", -1)) is False and settings.rate == prefs.RATE_RANGE[0]
 
 
+def test_settings_with_quotes_and_backslashes_are_kept(tmp_path):
+    # Saved with repr() and its quotes swapped, a microphone named "Bob's USB mic" became `mic = "Bob"s USB mic"`,
+    # which is not TOML: every setting was dropped at the next start.
+    path = tmp_path / "settings.toml"
+    prefs.save(prefs.Settings(mic="Bob's USB mic", voice='C:\\voices\\"en"'), path)
+    assert prefs.load(path) == prefs.Settings(mic="Bob's USB mic", voice='C:\\voices\\"en"')
+
+
 def test_broken_settings_file_is_one_line_and_defaults_are_used(private_home):
     path = private_home / "config" / "settings.toml"
     path.parent.mkdir(parents=True, exist_ok=True)

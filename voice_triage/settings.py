@@ -1,6 +1,7 @@
 """Personal settings that stick between sessions: speaking rate, voice, pauses, preferred mode."""
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -78,10 +79,11 @@ def load(path: Path | None = None) -> Settings:
 
 def save(settings: Settings, path: Path | None = None) -> Path:
     """Write settings as TOML, owner-only."""
-    lines = [f"{name} = {value!r}" if isinstance(value, str) else f"{name} = {value}"
+    # A JSON string is a valid TOML basic string, quotes and backslashes escaped ("Bob's USB mic", "C:\\mic").
+    lines = [f"{name} = {json.dumps(value, ensure_ascii=False) if isinstance(value, str) else value}"
              for name, value in asdict(settings).items()]
     text = "# voice-triage personal settings (change with `voice-triage settings set NAME VALUE`)\n"
-    return write_private(path or config_file(), text + "\n".join(lines).replace("'", '"') + "\n")
+    return write_private(path or config_file(), text + "\n".join(lines) + "\n")
 
 
 class SettingsKeeper:
