@@ -10,8 +10,11 @@ from typing import Any
 from .events import Adjust
 from .storage import config_file, write_private
 
-RATE_STEP, RATE_RANGE = 20, (80, 280)
-PAUSE_STEP, PAUSE_RANGE = 0.5, (0.5, 5.0)
+# What "slower" / "faster" and "give me more time" change: one table for the session's speech and listening and for
+# the settings kept for next time (two copies once disagreed: "faster" spoke at 185 and saved 180).
+RATE_STEP, RATE_RANGE = 20, (80, 280)  # words per minute
+PAUSE_STEP, PAUSE_RANGE = 0.5, (0.5, 5.0)  # seconds of silence that end an answer
+WAIT_STEP, WAIT_RANGE = 4.0, (3.0, 60.0)  # seconds to wait for the first word of an answer
 MODES = ("voice", "text")
 
 
@@ -46,9 +49,9 @@ class Settings:
 
     def clamp(self) -> None:
         """Keep values in ranges a speech engine and a listener can use."""
-        self.rate = int(min(max(self.rate, RATE_RANGE[0]), RATE_RANGE[1]))
-        self.pause = float(min(max(self.pause, PAUSE_RANGE[0]), PAUSE_RANGE[1]))
-        self.silence_timeout = float(min(max(self.silence_timeout, 3.0), 60.0))
+        self.rate = int(within(self.rate, RATE_RANGE))
+        self.pause = float(within(self.pause, PAUSE_RANGE))
+        self.silence_timeout = float(within(self.silence_timeout, WAIT_RANGE))
 
     def adjust(self, event: Adjust) -> bool:
         """Apply "slower", "faster" or "give me more time"; True if something changed."""
@@ -57,9 +60,14 @@ class Settings:
             self.rate += RATE_STEP * event.step
         elif event.setting == "pause":
             self.pause += PAUSE_STEP * event.step
-            self.silence_timeout += 2 * PAUSE_STEP * event.step
+            self.silence_timeout += WAIT_STEP * event.step
         self.clamp()
         return asdict(self) != before
+
+
+def within(value: float, bounds: tuple[float, float]) -> float:
+    """`value`, kept inside `bounds`."""
+    return min(max(value, bounds[0]), bounds[1])
 
 
 def load(path: Path | None = None) -> Settings:

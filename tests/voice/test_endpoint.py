@@ -97,11 +97,11 @@ def test_endpointer_needs_no_lookahead() -> None:
 def test_give_me_more_time_lengthens_the_pause_within_limits() -> None:
     c = EndpointConfig(pause_s=1.2, initial_silence_s=8.0)
     assert c.with_pause(+1).pause_s == 1.7 and c.with_pause(+1).initial_silence_s == 12.0
-    assert c.with_pause(-1).with_pause(-1).pause_s == 0.6
+    assert c.with_pause(-1).with_pause(-1).pause_s == 0.5
     longest = c
-    for _ in range(10):
+    for _ in range(20):
         longest = longest.with_pause(+1)
-    assert longest.pause_s == 4.0
+    assert longest.pause_s == 5.0 and longest.initial_silence_s == 60.0
 
 
 @settings(max_examples=30, deadline=None)

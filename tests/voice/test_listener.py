@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from voice_triage.events import Adjust, Ask, End, Heard, Say
+from voice_triage.settings import Settings, SettingsKeeper
 from voice_triage.voice.audio import chunked
 from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
@@ -175,12 +176,12 @@ def test_speaker_captions_every_event_and_speaks_text() -> None:
         speaker.emit(e)
     assert captions.events == events
     assert speaking == [True, False] * 3  # the microphone is muted around each of the three spoken texts
-    assert tts.rate == 160 - 25
+    assert tts.rate == 160 - 20
 
 
 def test_rate_changes_are_clamped() -> None:
-    tts = Tts(rate=290, driver="dummy")
-    assert tts.faster() == 300 and tts.faster() == 300
+    tts = Tts(rate=270, driver="dummy")
+    assert tts.faster() == 280 and tts.faster() == 280
     assert Tts(rate=90, driver="dummy").slower() == 80
 
 
@@ -189,6 +190,20 @@ def test_pause_adjust_reaches_the_listener(sphinx) -> None:
     speaker = VoiceSpeaker(Captions(), None, on_adjust=listener.adjust)
     speaker.emit(Adjust("pause", +1))
     assert listener.config.pause_s == pytest.approx(1.7)
+
+
+def test_spoken_setting_changes_are_the_same_now_and_next_time(sphinx) -> None:
+    # The session's speech and listening and the settings kept for next time once had their own steps and limits:
+    # "faster" spoke at 185 words a minute and saved 180, and "give me more time" waited 4 s longer now, 1 s next time.
+    kept = Settings()
+    tts = Tts(rate=kept.rate, driver="dummy")
+    listener = VoiceListener(chunked(b""), sphinx, EndpointConfig(kept.pause, kept.silence_timeout))
+    speaker = SettingsKeeper(VoiceSpeaker(Captions(), tts, on_adjust=listener.adjust), kept, persist=False)
+    for event in [Adjust("rate", +1)] * 9 + [Adjust("rate", -1), Adjust("pause", +1), Adjust("pause", +1)]:
+        speaker.emit(event)
+        assert (tts.rate, listener.config.pause_s, listener.config.initial_silence_s) == \
+            (kept.rate, kept.pause, kept.silence_timeout)
+    assert (kept.rate, kept.pause, kept.silence_timeout) == (260, 2.5, 18.0)
 
 
 def test_speech_failure_mid_session_continues_with_captions(caplog) -> None:

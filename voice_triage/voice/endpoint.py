@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from voice_triage.settings import PAUSE_RANGE, PAUSE_STEP, WAIT_RANGE, WAIT_STEP, within
 from voice_triage.voice.audio import SAMPLE_RATE, SAMPLE_WIDTH, as_floats
 
 FRAME_MS = 30
@@ -47,8 +48,9 @@ class EndpointConfig:
 
     def with_pause(self, step: int) -> EndpointConfig:
         """One "give me more time" step: longer pause and longer wait for the first word."""
-        pause = min(4.0, max(0.6, self.pause_s + 0.5 * step))
-        initial = None if self.initial_silence_s is None else max(4.0, self.initial_silence_s + 4.0 * step)
+        pause = within(self.pause_s + PAUSE_STEP * step, PAUSE_RANGE)
+        initial = None if self.initial_silence_s is None else within(self.initial_silence_s + WAIT_STEP * step,
+                                                                      WAIT_RANGE)
         return replace(self, pause_s=pause, initial_silence_s=initial)
 
 

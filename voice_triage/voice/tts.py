@@ -10,13 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from voice_triage.settings import RATE_RANGE, RATE_STEP, Settings, within
 from voice_triage.voice.errors import VoiceUnavailable
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RATE = 160  # words per minute; a little slower than pyttsx3's 200, easier for older listeners
-RATE_STEP = 25
-MIN_RATE, MAX_RATE = 80, 300
+DEFAULT_RATE = Settings.rate  # words per minute; a little slower than pyttsx3's 200, easier for older listeners
 
 
 class SpeechFailed(RuntimeError):
@@ -121,7 +120,7 @@ def voice_lines(language: str = "en", driver: str | None = None) -> list[str]:
 
 def _clamp(rate: int) -> int:
     """Keep the rate intelligible."""
-    return max(MIN_RATE, min(MAX_RATE, int(rate)))
+    return int(within(rate, RATE_RANGE))
 
 
 def _init_engine(driver: str | None) -> Any:
