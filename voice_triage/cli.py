@@ -80,7 +80,8 @@ def _text_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
-def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any, phrases: dict[str, Any]) -> tuple[Any, Any] | None:
+def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any, phrases: dict[str, Any],
+              can_type: bool) -> tuple[Any, Any] | None:
     """Listener and speaker for voice mode, or None (with a one-line reason) when voice cannot run."""
     try:
         from .voice.errors import AudioFormatError
@@ -95,7 +96,7 @@ def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any, phrases: dict
                            rate=args.rate or prefs.rate, voice=args.voice or prefs.voice or None,
                            no_speak=args.no_speak, silence_timeout=args.silence_timeout or prefs.silence_timeout,
                            max_utterance=args.max_utterance, recognizer=args.recognizer,
-                           phrases=phrases)
+                           can_type=can_type, phrases=phrases)
     try:
         return build_voice_io(options, captions)
     except AudioFormatError:
@@ -168,13 +169,14 @@ def _converse(args: argparse.Namespace) -> int:
     prefs = _load_settings(args)
     captions = JsonlSpeaker(sys.stdout) if args.jsonl else TypedSpeaker(sys.stdout)
     voice_wanted = args.audio_in is not None or not (args.text or args.jsonl or prefs.mode == "text")
-    voice_io = _voice_io(args, prefs, captions, content.phrases) if voice_wanted else None
-    # Speaking, answers may also be typed at any time (read on a thread); with --audio-in - stdin is the audio.
+    # Speaking, answers may also be typed at any time (read on a thread); with --audio-in - stdin is the audio. Only a
+    # person at a terminal is told to type.
+    can_type = args.audio_in != "-" and sys.stdin.isatty()
+    voice_io = _voice_io(args, prefs, captions, content.phrases, can_type) if voice_wanted else None
     keyboard = KeyboardLines(sys.stdin) if voice_io is not None and args.audio_in != "-" else None
     typed_listener = LineListener(keyboard or sys.stdin)
-    can_type = keyboard is not None and sys.stdin.isatty()  # only a person at a terminal is told to type
     if voice_io is not None and keyboard is not None:
-        voice_io[0].keyboard, voice_io[0].can_type = keyboard.poll, can_type
+        voice_io[0].keyboard = keyboard.poll
     listener, speaker = voice_io or (typed_listener, captions)
     # A failed microphone falls back to typed answers on stdin.
     fallback = None if args.audio_in == "-" else typed_listener
@@ -183,7 +185,7 @@ def _converse(args: argparse.Namespace) -> int:
         dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None)
     except OSError as error:
         return _fail(f"cannot use the data folder: {error}. Set VOICE_TRIAGE_DATA or use --no-save.", EXIT_REPORT)
-    dialog.can_type = can_type
+    dialog.can_type = can_type and voice_io is not None
     report = run(dialog, channels, journal, first)
     targets = [args.report] if args.report else []
     if journal.report_path:

@@ -52,15 +52,23 @@ class FakeDevice(types.ModuleType):
 
 
 class LiveDevice(FakeDevice):
-    """A fake device whose stream delivers a quiet room in real time once started, like a real microphone."""
+    """A fake device whose stream delivers a room in real time once started, like a real microphone: exact silence,
+    or `room` (16 kHz PCM) over and over."""
+
+    def __init__(self, room: bytes = b"\x00\x00" * 480) -> None:
+        super().__init__()
+        self.room = room
 
     def RawInputStream(self, **kw):  # noqa: N802 - sounddevice's name
         stream = super().RawInputStream(**kw)
         running = threading.Event()
+        block = 2 * 480
 
         def feed() -> None:
+            at = 0
             while running.is_set():
-                kw["callback"](b"\x00\x00" * 480, 480, None, None)
+                kw["callback"](self.room[at:at + block], 480, None, None)
+                at = at + block if at + 2 * block <= len(self.room) else 0
                 time.sleep(0.03)
 
         def start() -> None:

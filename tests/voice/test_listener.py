@@ -314,7 +314,6 @@ def test_a_talking_room_is_said_through_the_speaker(sphinx, tmp_path, can_type, 
     (tmp_path / "tv.raw").write_bytes(television(8.0, seed=3))
     captions = Captions()
     listener, _ = build_voice_io(VoiceOptions(audio_in=str(tmp_path / "tv.raw"), recognizer="pocketsphinx",
-                                              no_speak=True, max_utterance=5.0), captions)
-    listener.can_type = can_type  # a person at a terminal is told they may type instead
+                                              no_speak=True, max_utterance=5.0, can_type=can_type), captions)
     listener.listen(YESNO)
     assert [event for event in captions.events if isinstance(event, Say)] == [Say(load_content().phrases[phrase])]

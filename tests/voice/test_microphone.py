@@ -248,7 +248,9 @@ def test_mic_chooses_a_device_by_part_of_its_name_or_its_number(monkeypatch) -> 
 
 def test_a_microphone_lost_mid_session_carries_on_by_typing_with_the_answers_kept(monkeypatch, capsys, caplog,
                                                                                     tmp_path) -> None:
-    monkeypatch.setitem(sys.modules, "sounddevice", UnpluggedDevice(blocks=0, after_reopen=0))
+    from voice_triage.voice.listener import ROOM_BEFORE_S
+    # The room heard before the first question comes through; then the microphone sends nothing, and is lost.
+    monkeypatch.setitem(sys.modules, "sounddevice", UnpluggedDevice(blocks=round(ROOM_BEFORE_S / 0.03), after_reopen=0))
     monkeypatch.setattr(microphone, "STALL_S", 0.3)
     read_fd, write_fd = os.pipe()
     monkeypatch.setattr(sys, "stdin", os.fdopen(read_fd, "r", encoding="utf-8"))
@@ -278,17 +280,20 @@ def test_the_mic_setting_is_used_and_a_missing_one_starts_typed_in_one_line(monk
 
 def test_a_muted_microphone_is_said_once_and_typing_still_works(monkeypatch, capsys, tmp_path) -> None:
     from voice_triage.content import load_content
-    notice = load_content().phrases["mic_silent"]
+    from voice_triage.voice.listener import ROOM_BEFORE_S
+    notice, welcome = load_content().phrases["mic_silent"], load_content().phrases["welcome"][0]
     monkeypatch.setitem(sys.modules, "sounddevice", LiveDevice())  # exact zeros, in real time
     read_fd, write_fd = os.pipe()
     monkeypatch.setattr(sys, "stdin", os.fdopen(read_fd, "r", encoding="utf-8"))
-    threading.Timer(3.0, lambda: (os.write(write_fd, b"yes\nno\n"), os.close(write_fd))).start()
+    # Typed after the room was heard and the first question timed out twice.
+    threading.Timer(3.0 + ROOM_BEFORE_S, lambda: (os.write(write_fd, b"yes\nno\n"), os.close(write_fd))).start()
     report_path = tmp_path / "report.json"
     code = cli.main(["--no-save", "--no-speak", "--recognizer", "pocketsphinx", "--silence-timeout", "1",
                      "--report", str(report_path)])
     out = capsys.readouterr().out
     assert code == 0 and json.loads(report_path.read_text())["disposition"] == "emergency"
-    assert out.count(notice) == 1 and out.index(notice) < out.index("Say continue when you are ready")
+    # Said once, at once: before the welcome, from the room heard before it (before, only after two silent waits).
+    assert out.count(notice) == 1 and out.index(notice) < out.index(welcome) < out.index("Say continue when you are")
 
 
 def test_silence_in_an_audio_file_is_not_taken_for_a_muted_microphone(capsys, tmp_path) -> None:
@@ -300,3 +305,22 @@ def test_silence_in_an_audio_file_is_not_taken_for_a_muted_microphone(capsys, tm
                      "--audio-in", str(raw)]) == 0
     out = capsys.readouterr().out
     assert "Say continue when you are ready" in out and load_content().phrases["mic_silent"] not in out
+
+
+def test_a_microphone_that_cannot_start_is_one_line_and_the_session_is_typed(monkeypatch, capsys) -> None:
+    class Busy(FakeDevice):
+        def RawInputStream(self, **kw):  # noqa: N802 - sounddevice's name
+            stream = super().RawInputStream(**kw)
+
+            def start() -> None:
+                raise self.PortAudioError("Device unavailable [PaErrorCode -9985]")
+
+            stream.start = start
+            return stream
+
+    # The microphone starts as the assistant starts (to hear the room meanwhile), not at the first question.
+    monkeypatch.setitem(sys.modules, "sounddevice", Busy())
+    monkeypatch.setattr(sys, "stdin", io.StringIO("yes\nno\n"))
+    assert cli.main(["--no-save", "--no-speak", "--recognizer", "pocketsphinx"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "could not be started" in err and "continuing in typed mode" in err

@@ -136,6 +136,13 @@ class NoiseFloor:
         for level, voiced in zip(levels, voicing):
             self._remember(level, voiced)
 
+    def hear(self, background: Iterable[bytes], speech: Callable[[bytes], float] | None, probability: float) -> None:
+        """Take in frames where nobody is meant to speak, all of them background, with a speech detector's verdicts
+        (a voice: at least `probability`). Without a detector a talking room cannot be told from speech, so it never
+        "talks"."""
+        for frame in background:
+            self.update(frame_db(frame), speech is not None and speech(frame) >= probability)
+
     def _remember(self, level: float, voiced: bool) -> None:
         self._recent.append(level)
         self._voiced.append(voiced)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from voice_triage.voice.audio import SAMPLE_RATE, SAMPLE_WIDTH
-from voice_triage.voice.endpoint import FRAME_MS, EndpointConfig, NoiseFloor, frame_db, frames, segments
+from voice_triage.voice.endpoint import FRAME_MS, EndpointConfig, NoiseFloor, frames, segments
 from voice_triage.voice.listener import MUTED_PEAK, peak
 from voice_triage.voice.neural_denoise import speech_probability
 from voice_triage.voice.noisy_room import MILD_ROOM_DB, speech_over_room_db
@@ -64,7 +64,8 @@ def check(chunks: Iterable[bytes], seconds: float = 5.0, room_s: float = ROOM_S,
     speak_now()
     pcm, _ = _take(stream, seconds, left)
     detector = speech_probability()  # one detector for both, as the conversation hears the room before the answer
-    floor = _hear_room(room, detector)
+    floor = NoiseFloor()
+    floor.hear(frames([room]), detector, EndpointConfig().speech_probability)
     room_talks = floor.talking  # judged on the quiet moment alone: the endpointer goes on updating the floor
     config = EndpointConfig(initial_silence_s=None, pause_s=0.6)
     found = segments([pcm], config, detector, floor)  # speech found as the conversation finds it
@@ -80,14 +81,3 @@ def _take(stream: Iterator[bytes], seconds: float, left: bytes) -> tuple[bytes, 
     while len(audio) < wanted and (chunk := next(stream, None)) is not None:
         audio += chunk
     return bytes(audio[:wanted]), bytes(audio[wanted:])
-
-
-def _hear_room(pcm: bytes, detector: Callable[[bytes], float] | None) -> NoiseFloor:
-    """The room's floor, and whether it talks, from a stretch where nobody is meant to speak (all of it background).
-
-    Without a speech detector a talking room cannot be told from speech, so it never "talks"."""
-    floor = NoiseFloor()
-    threshold = EndpointConfig().speech_probability
-    for frame in frames([pcm]):
-        floor.update(frame_db(frame), detector is not None and detector(frame) >= threshold)
-    return floor

@@ -47,6 +47,7 @@ class Microphone:
         self._resampler = self._new_resampler()
         self._called_at = time.monotonic()
         self._stream = self._open()
+        self._started = False
 
     def _input_info(self, device: int | str | None) -> dict:
         """The device's description; a clear VoiceUnavailable when there is no such input device."""
@@ -109,7 +110,7 @@ class Microphone:
 
     def chunks(self) -> Iterator[bytes]:
         """Yield captured 16 kHz chunks for as long as the device sends sound; MicrophoneLost when it stops."""
-        self._start()
+        self.start()
         try:
             while True:
                 try:
@@ -125,10 +126,17 @@ class Microphone:
         finally:
             self._release(self._stream.stop)
 
-    def _start(self) -> None:
-        """Start the stream and the stall clock."""
-        self._called_at = time.monotonic()
-        self._stream.start()
+    def start(self) -> None:
+        """Start the stream and the stall clock, if not yet started: what it captures waits to be read."""
+        if not self._started:
+            self._started = True
+            self._called_at = time.monotonic()
+            try:
+                self._stream.start()
+            except self._sd.PortAudioError as e:
+                raise VoiceUnavailable(f"the microphone {self.name!r} could not be started ({e}); close other "
+                                       "programs using it, or choose another with --mic (list them: voice-triage "
+                                       "mics)") from e
 
     def _stalled(self) -> bool:
         """No callback for `stall_s` seconds, or the stream ended by itself."""

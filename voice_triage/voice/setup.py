@@ -41,6 +41,7 @@ class VoiceOptions:
     max_utterance: float = 15.0  # longest answer, seconds
     recognizer: str = "auto"  # --recognizer: auto, vosk or pocketsphinx
     tts_driver: str | None = None  # pyttsx3 driver; "dummy" in tests
+    can_type: bool = False  # a person at a terminal may type answers too: notices say so
     # dialog.toml's phrases (read from the content when None): silence_wait, mic_silent and room_talking(_typing) are
     # said here
     phrases: Mapping[str, str] | None = None
@@ -49,9 +50,16 @@ class VoiceOptions:
 def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
                    stdin: BinaryIO | None = None) -> tuple[VoiceListener, VoiceSpeaker]:
     """Listener and speaker for a voice session; notices are spoken and captioned as Say events."""
-    recognizer, notices = choose_recognizer(options)
     chunks, mic = open_audio(options, stdin)
-    tts, tts_notice = start_tts(options, live=mic is not None)
+    if mic is not None:
+        mic.start()  # the room before anything is said (listener.hear_room) is heard while the rest starts up
+    try:
+        recognizer, notices = choose_recognizer(options)
+        tts, tts_notice = start_tts(options, live=mic is not None)
+    except VoiceUnavailable:
+        if mic is not None:
+            mic.close()
+        raise
     config = EndpointConfig(pause_s=options.pause, initial_silence_s=options.silence_timeout,
                             max_utterance_s=options.max_utterance)
     listener = VoiceListener(chunks, recognizer, config, flush=mic.flush if mic else None)
@@ -59,10 +67,13 @@ def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
     phrases = options.phrases if options.phrases is not None else load_content().phrases
     # Wired after both exist: the listener's notices are spoken and captioned like any prompt.
     listener.on_wait = lambda: speaker.emit(Say(phrases["silence_wait"]))
-    listener.on_talking_room = lambda: speaker.emit(Say(phrases["room_talking_typing" if listener.can_type
-                                                                else "room_talking"]))
+    room_talking = phrases["room_talking_typing" if options.can_type else "room_talking"]
+    listener.on_talking_room = lambda: speaker.emit(Say(room_talking))
     if mic is not None:  # files and pipes may well hold exact silence; only a live microphone is checked
         listener.on_no_sound = lambda: speaker.emit(Say(phrases["mic_silent"]))
+        # Before anything is spoken (the microphone is muted while the assistant speaks): a file or a pipe has no
+        # room before its first answer, and a program may send nothing until it is asked.
+        listener.hear_room()
     for notice in notices + ([tts_notice] if tts_notice else []):
         speaker.emit(Say(notice))
     return listener, speaker
