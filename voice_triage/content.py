@@ -24,7 +24,7 @@ PHRASE_KEYS = (
     "room_talking", "room_talking_typing", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
     "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
     "stretch", "stretch_caution", "last_joiner", "voice_lost", "speech_lost", "answer_unknown", "answer_none",
-    "answer_duration",
+    "answer_duration", "recognizer_fallback", "speech_off",
 )
 
 

@@ -13,7 +13,7 @@ from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
 from voice_triage.content import load_content
 from voice_triage.voice.listener import VoiceListener
-from voice_triage.voice.setup import FALLBACK_NOTICE, VoiceOptions, build_voice_io
+from voice_triage.voice.setup import VoiceOptions, build_voice_io
 from voice_triage.voice.speaker import VoiceSpeaker
 from voice_triage.voice.testing import FLITE, grammar_for, hiss, pad, silence, television
 from voice_triage.voice.tts import SpeechFailed, Tts, stdout_to_stderr
@@ -254,7 +254,8 @@ def test_build_with_audio_stream_uses_the_builtin_recognizer_and_says_so(synth, 
     listener, speaker = build_voice_io(options, captions, stdin=stdin)
     if listener.recognizer.name == "vosk":
         pytest.skip("an English Vosk model is installed in models/; the fallback is not used")
-    assert captions.events == [Say(FALLBACK_NOTICE)]
+    assert captions.events == [Say("Using the built-in speech recognizer. For better recognition run: voice-triage "
+                                   "models download")]
     assert listener.listen(SIDES).text == "right side" and listener.listen(SIDES) is None
 
 
@@ -276,7 +277,7 @@ def test_no_sound_card_turns_speech_off_with_a_notice(tmp_path, monkeypatch) -> 
     (tmp_path / "a.raw").write_bytes(b"")
     captions = Captions()
     _, speaker = build_voice_io(VoiceOptions(audio_in=str(tmp_path / "a.raw"), recognizer="pocketsphinx"), captions)
-    assert speaker.tts is None and any("no sound card" in e.text for e in captions.events)
+    assert speaker.tts is None and captions.events == [Say("Spoken prompts are off: no sound card found.")]
 
 
 def test_bad_audio_file_is_a_clear_error(tmp_path) -> None:

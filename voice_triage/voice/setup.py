@@ -23,9 +23,6 @@ from voice_triage.voice.tts import Tts, playback_missing
 
 log = logging.getLogger(__name__)
 
-FALLBACK_NOTICE = "Using the built-in speech recognizer. For better recognition run: voice-triage models download"
-
-
 @dataclass(frozen=True)
 class VoiceOptions:
     """Voice settings, one per command-line flag."""
@@ -42,8 +39,8 @@ class VoiceOptions:
     recognizer: str = "auto"  # --recognizer: auto, vosk or pocketsphinx
     tts_driver: str | None = None  # pyttsx3 driver; "dummy" in tests
     can_type: bool = False  # a person at a terminal may type answers too: notices say so
-    # dialog.toml's phrases (read from the content when None): silence_wait, mic_silent and room_talking(_typing) are
-    # said here
+    # dialog.toml's phrases (read from the content when None): silence_wait, mic_silent, room_talking(_typing),
+    # recognizer_fallback and speech_off are said here
     phrases: Mapping[str, str] | None = None
 
 
@@ -54,8 +51,8 @@ def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
     if mic is not None:
         mic.start()  # the room before anything is said (listener.hear_room) is heard while the rest starts up
     try:
-        recognizer, notices = choose_recognizer(options)
-        tts, tts_notice = start_tts(options, live=mic is not None)
+        recognizer, fallback = choose_recognizer(options)
+        tts, tts_problem = start_tts(options, live=mic is not None)
     except VoiceUnavailable:
         if mic is not None:
             mic.close()
@@ -74,23 +71,25 @@ def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
         # Before anything is spoken (the microphone is muted while the assistant speaks): a file or a pipe has no
         # room before its first answer, and a program may send nothing until it is asked.
         listener.hear_room()
-    for notice in notices + ([tts_notice] if tts_notice else []):
-        speaker.emit(Say(notice))
+    if fallback:
+        speaker.emit(Say(phrases["recognizer_fallback"]))
+    if tts_problem:
+        speaker.emit(Say(phrases["speech_off"].format(problem=tts_problem)))
     return listener, speaker
 
 
-def choose_recognizer(options: VoiceOptions) -> tuple[GrammarRecognizer, list[str]]:
-    """Vosk when a model is found (or asked for), else pocketsphinx with a one-time notice."""
+def choose_recognizer(options: VoiceOptions) -> tuple[GrammarRecognizer, bool]:
+    """Vosk when a model is found (or asked for), else pocketsphinx; True when that is the fallback, to be said."""
     if options.recognizer == "pocketsphinx":
-        return SphinxRecognizer(), []
+        return SphinxRecognizer(), False
     path = find_model(options.model)
     if path is not None:
         log.info("using Vosk model %s", path)
-        return VoskRecognizer(path), []
+        return VoskRecognizer(path), False
     if options.recognizer == "vosk":
         raise VoiceUnavailable("no Vosk model found; run: voice-triage models download (or pass --model PATH)")
     log.info("no Vosk model found; using pocketsphinx")
-    return SphinxRecognizer(), [FALLBACK_NOTICE]
+    return SphinxRecognizer(), True
 
 
 def open_audio(options: VoiceOptions, stdin: BinaryIO | None) -> tuple[Iterable[bytes], Microphone | None]:
@@ -115,7 +114,7 @@ def _file_chunks(path: Path) -> Iterable[bytes]:
 
 
 def start_tts(options: VoiceOptions, live: bool) -> tuple[Tts | None, str | None]:
-    """The speech engine, or None with a notice; with a microphone, no speech at all means no voice mode."""
+    """The speech engine, or None with what is missing; with a microphone, no speech at all means no voice mode."""
     if options.no_speak:
         return None, None
     problem = None if options.tts_driver == "dummy" else playback_missing()
@@ -127,5 +126,5 @@ def start_tts(options: VoiceOptions, live: bool) -> tuple[Tts | None, str | None
     if live:
         raise VoiceUnavailable(problem)
     log.warning("%s", problem)
-    return None, f"Spoken prompts are off: {problem}."
+    return None, problem
 
