@@ -4,9 +4,6 @@ from __future__ import annotations
 from .assessment import Answers, Assessment, may_hold, rank
 from .content import Content, Stretch
 
-SECTIONS = ("now", "why", "self_care", "stretches", "seek_help", "disclaimer")
-
-
 def _join(reasons: list[str], last_joiner: str) -> str:
     """"a, b and c" for speech."""
     return reasons[0] if len(reasons) == 1 else f"{', '.join(reasons[:-1])} {last_joiner} {reasons[-1]}"

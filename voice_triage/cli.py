@@ -13,8 +13,9 @@ Usage:
   voice-triage forget          delete every stored session
   voice-triage report FILE.json --html OUT.html   make a printable summary
 
-Exit codes: 0 done; 2 bad arguments; 3 content files invalid; 4 voice or model problem;
-5 report file problem; 130 interrupted.
+Exit codes: 0 done; 1 unexpected error; 2 bad arguments; 3 content files invalid; 4 voice or model problem;
+5 report file problem; 130 interrupted. `models download` has its own: 0 done, 1 network or disk error,
+2 bad arguments, 3 checksum mismatch, 4 unsafe or broken archive.
 """
 from __future__ import annotations
 
@@ -114,7 +115,7 @@ def _write_report(report: dict[str, Any], path: Path, content: Any) -> None:
         log.info("wrote %s", written)
 
 
-def _load_settings(args: argparse.Namespace) -> Any:
+def _load_settings() -> Any:
     """Personal settings; a broken settings file is reported and the defaults are used."""
     from .settings import Settings, SettingsError, load
 
@@ -166,7 +167,7 @@ def _converse(args: argparse.Namespace) -> int:
     except ContentError as error:
         return _fail(f"content problem: {error}. Fix that file or reinstall.", EXIT_CONTENT)
     _text_streams()
-    prefs = _load_settings(args)
+    prefs = _load_settings()
     captions = JsonlSpeaker(sys.stdout) if args.jsonl else TypedSpeaker(sys.stdout)
     voice_wanted = args.audio_in is not None or not (args.text or args.jsonl or prefs.mode == "text")
     # Speaking, answers may also be typed at any time (read on a thread); with --audio-in - stdin is the audio. Only a
@@ -258,7 +259,7 @@ def mics_command(argv: Sequence[str]) -> int:
     args = parser.parse_args(list(argv))
     try:
         if args.test:
-            return _test_microphone(args.mic or _load_settings(args).mic or None, args.seconds)
+            return _test_microphone(args.mic or _load_settings().mic or None, args.seconds)
         lines = microphones()
     except VoiceUnavailable as error:
         return _fail(str(error), EXIT_VOICE)

@@ -36,7 +36,6 @@ class Summary:
     findings: list[str] = field(default_factory=list)
     red_flags: list[tuple[str, str, str, str]] = field(default_factory=list)  # question, answer id, words, level
     locations: list[str] = field(default_factory=list)
-    locations_asked: bool = False
     side: str | None = None
     where: str = ""
     symptoms: list[tuple[str, str]] = field(default_factory=list)
@@ -173,7 +172,7 @@ def summarize(report: Any, text: SummaryText | None = None) -> Summary:
         spoken=str(report.get("disposition_text") or ""), status=status(report, text),
         findings=[str(_dict(f).get("text") or _dict(f).get("id") or "") for f in _list(report.get("findings"))],
         red_flags=red_flags(report, text), locations=[str(x) for x in _list(answers.get("location"))],
-        locations_asked="location" in answers, side=side if isinstance(side, str) else None,
+        side=side if isinstance(side, str) else None,
         where=where(report, text), symptoms=symptoms(report, text), likely=likely, reasons=reasons, others=others,
         advice=advice(report, text), disclaimer=disclaimer(report, text),
     )

@@ -37,6 +37,7 @@ class Channels:
             if self.fallback_speaker is None or self.speaker is self.fallback_speaker:
                 raise
             log.warning("speaker failed (%s); falling back to text", error)
+            log.debug("speaker failure", exc_info=True)  # --debug: the cause, should it be a bug
             self.speaker = self.fallback_speaker
             self.speaker.emit(Say(self.phrases["speech_lost"]))
             self.speaker.emit(event)
@@ -48,6 +49,7 @@ class Channels:
         except (KeyboardInterrupt, Interrupted):
             raise
         except Exception as error:
+            log.debug("listener failure", exc_info=True)  # --debug: the cause, should it be a bug
             if self.fallback_listener is None or self.listener is self.fallback_listener:
                 # Nothing to fall back to: end like end of input, so the report of what was gathered is made.
                 log.warning("input failed (%s); ending the session with the answers so far", error)

@@ -180,11 +180,6 @@ def chunked(pcm: bytes, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
         yield pcm[i:i + chunk_bytes]
 
 
-def wav_chunks(path: str | Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Chunks of a WAV file, converted to 16 kHz mono int16."""
-    yield from chunked(read_wav(path), chunk_bytes)
-
-
 def pcm_chunks(stream: BinaryIO, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
     """Chunks of a raw 16 kHz mono s16le stream (e.g. stdin); a leading 16 kHz mono WAV header is skipped."""
     read = getattr(stream, "read1", stream.read)  # read1: hand over what a pipe has now, don't wait to fill
