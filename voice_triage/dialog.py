@@ -395,9 +395,7 @@ class Dialog(OptionByOption, StepByStep):
     def _doubt_red_flag_no(self, question: Question) -> None:
         """A red-flag "no" that was not confirmed: ask again, or after repeated tries record "not sure"."""
         self.doubted.add(question.id)
-        self.tries += 1
-        if self.tries >= MAX_TRIES:
-            self._give_up_red_flag(question)
+        self._read_back_rejected(question)
 
     def _give_up_red_flag(self, question: Question) -> None:
         """No answer understood after repeated tries: say now what to do if the sign is there; record "unknown"."""
