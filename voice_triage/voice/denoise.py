@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from voice_triage.voice.audio import as_pcm
+
 FFT = 512
 HOP = 256
 OVERSUBTRACT = 4.0  # remove more than the average noise: residual "musical" noise hurts more than thin speech
@@ -76,7 +78,7 @@ def _analyse(pcm: bytes, noise_s: float, rate: int) -> tuple[np.ndarray, np.ndar
 def _synthesise(spectra: np.ndarray, length: int) -> bytes:
     """Spectra back to int16 PCM."""
     y = _istft(spectra, np.hanning(FFT), length)
-    return np.clip(y, -32768, 32767).round().astype("<i2").tobytes()
+    return as_pcm(y)
 
 
 def _stft(x: np.ndarray, window: np.ndarray) -> np.ndarray:
@@ -105,5 +107,5 @@ def comfort_noise(pcm: bytes, sigma: float = 10.0) -> bytes:
     """
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     x += np.random.default_rng(len(x)).normal(0.0, sigma, len(x))  # seeded: the same audio decodes the same
-    return np.clip(x, -32768, 32767).round().astype("<i2").tobytes()
+    return as_pcm(x)
 

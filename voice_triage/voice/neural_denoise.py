@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voice_triage.voice.audio import _lowpass, as_floats
+from voice_triage.voice.audio import _lowpass, as_floats, as_pcm
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class RNNoiseStream(_Network):
         out = np.concatenate(self._cleaned).astype(np.float64)[delay:delay + n * self._up]
         out = np.pad(out, (0, n * self._up - len(out)))
         z = _resample(out, n)
-        return np.clip(z, -32768, 32767).round().astype("<i2").tobytes()
+        return as_pcm(z)
 
 
 class SpeechDetector(_Network):

@@ -14,7 +14,7 @@ import numpy as np
 from voice_triage.content import load_content
 from voice_triage.events import Ask
 from voice_triage.understand import Interpreter, vocabulary
-from voice_triage.voice.audio import read_wav
+from voice_triage.voice.audio import as_pcm, read_wav
 
 # Answer phrases by vocabulary class, as a person would say them; controls are added to every grammar.
 CONTROLS = ("repeat", "go back", "help", "stop", "slower", "faster", "start over", "continue", "give me more time")
@@ -128,7 +128,7 @@ def at_level(pcm: bytes, power: float) -> bytes:
     """The same speech scaled to the given active power: synthetic voices differ by up to 12 dB in loudness."""
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     scaled = x * math.sqrt(power / speech_power(x))
-    return np.clip(scaled, -32768, 32767).round().astype("<i2").tobytes()
+    return as_pcm(scaled)
 
 
 def pink_noise(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -170,7 +170,7 @@ def talk_noise(n: int, rng: np.random.Generator) -> np.ndarray:
 def television(seconds: float, seed: int, dbfs: float = -35.0) -> bytes:
     """A television's dialogue (talk_noise: two flite voices taking turns) at `dbfs` RMS, on its own."""
     x = talk_noise(int(16000 * seconds), np.random.default_rng(seed)) * 32768 * 10 ** (dbfs / 20)
-    return np.clip(x, -32768, 32767).round().astype("<i2").tobytes()
+    return as_pcm(x)
 
 
 NOISES = {"white": lambda n, rng: rng.normal(size=n), "pink": pink_noise, "fluctuating": fluctuating_noise,
@@ -183,7 +183,7 @@ def add_noise(pcm: bytes, snr_db: float | None, seed: int = 0, kind: str = "whit
         return pcm
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     noisy = x + NOISES[kind](len(x), np.random.default_rng(seed)) * noise_sigma(x, snr_db)
-    return np.clip(noisy, -32768, 32767).round().astype("<i2").tobytes()
+    return as_pcm(noisy)
 
 
 def same_answer(heard: str, said: str) -> bool:
