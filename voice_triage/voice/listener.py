@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import logging
 import time
-from itertools import islice
-from dataclasses import replace
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from itertools import islice
 
 import numpy as np
 

@@ -23,6 +23,7 @@ from voice_triage.voice.tts import Tts, playback_missing
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class VoiceOptions:
     """Voice settings, one per command-line flag."""
