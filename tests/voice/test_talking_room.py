@@ -11,11 +11,12 @@ import pytest
 from voice_triage import cli
 from voice_triage.content import load_content
 from voice_triage.events import Ask, Heard
-from voice_triage.voice.audio import chunked
+from voice_triage.voice.audio import as_floats, chunked
 from voice_triage.voice.endpoint import EndpointConfig, segments
 from voice_triage.voice.listener import ROOM_BEFORE_S, VoiceListener
 from voice_triage.voice.neural_denoise import SpeechDetector
-from voice_triage.voice.testing import FLITE, add_noise, grammar_for, pad, same_answer, television
+from voice_triage.voice.testing import (FLITE, add_noise, at_level, grammar_for, pad, same_answer, speech_power,
+                                        television)
 
 from fake_devices import LiveDevice
 
@@ -100,3 +101,19 @@ def test_a_session_on_a_microphone_says_the_room_talks_before_it_starts(monkeypa
         signal.signal(signal.SIGTERM, handler)
     out, phrases = capsys.readouterr().out, load_content().phrases
     assert out.count(phrases["room_talking"]) == 1 and out.index(phrases["room_talking"]) < out.index(phrases["welcome"][0])
+
+
+@pytest.mark.parametrize("text", ["yes", "left side", "right"])
+def test_someone_who_spoke_while_the_assistant_started_does_not_make_the_room_talk(sphinx, synth, text) -> None:
+    # A carer says something in the 1.5 s the microphone hears before the assistant first speaks, then stops. The
+    # room is said to talk (it did), but the quiet after the welcome forgets it: the first answer, given 0.3 s into
+    # listening, is heard. Had the remark gone on counting, only a voice louder than the carer's would have been.
+    said = synth(text, FLITE[0])
+    remark = at_level(synth("okay, it is starting now, you can talk to it", FLITE[1]), speech_power(as_floats(said)))
+    room = add_noise(remark[:int(16000 * ROOM_BEFORE_S) * 2], 40.0, seed=1)  # as loud as the person, then quiet
+    told: list[str] = []
+    listener = VoiceListener(chunked(room + add_noise(pad(said, 0.3, 3.0), 40.0, seed=2)), sphinx)
+    listener.on_talking_room = lambda: told.append("talking")
+    listener.hear_room()
+    heard = listener.listen(YESNO if text in ("yes", "no") else SIDES)
+    assert told == ["talking"] and heard is not None and same_answer(heard.text, text)
