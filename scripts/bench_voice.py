@@ -42,6 +42,8 @@ MUTED_S = 6.0  # the first answer of a microphone session: the notices, welcome 
 FIRST_TAIL_S = 16.0  # and the room after it, longer than the longest answer (15 s)
 SURE = SURE_NO  # the dialog confirms a spoken red-flag "no" below this
 SYNTH_CACHE = Path(tempfile.gettempdir()) / "voice-triage-synth"  # synthesized answers, kept between runs
+
+
 class KoreanExam:
     """Korean answers with one grammar of all eight words (harder than per class)."""
 
