@@ -69,7 +69,8 @@ def main() -> int:
     p.add_argument("--as-heard", action="store_true", help="no room cleaning: every answer decoded as it came")
     p.add_argument("--noise", choices=sorted(NOISES), default="white", help="the kind of room noise")
     before = p.add_mutually_exclusive_group()
-    before.add_argument("--lead-in", type=float, default=0.0, metavar="S", help="seconds of the room before each answer")
+    before.add_argument("--lead-in", type=float, default=0.0, metavar="S",
+                        help="seconds of the room before each answer")
     before.add_argument("--room-first", type=float, metavar="S",
                         help="the first answer of a microphone session, S seconds of the room heard before it starts")
     args = p.parse_args()

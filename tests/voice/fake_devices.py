@@ -1,6 +1,9 @@
 """Stand-ins for the sounddevice module: the physical microphone is the one thing that cannot exist here."""
 from __future__ import annotations
 
+import os
+import signal
+import sys
 import threading
 import time
 import types
@@ -100,3 +103,24 @@ class TwoMicrophones(FakeDevice):
         if len(found) != 1:
             raise ValueError(f"No input device matching {device!r}")
         return found[0]
+
+
+def typed_microphone_session(monkeypatch, device: FakeDevice, args: list[str]) -> int:
+    """Run `voice-triage ARGS` on `device` with "yes" (to the first warning sign) and "no" (to hearing the advice
+    again) typed at once; a session that ignored typing would listen for ever, so after 60 s the program's own
+    SIGTERM handling ends it."""
+    from voice_triage import cli
+
+    monkeypatch.setitem(sys.modules, "sounddevice", device)
+    read_fd, write_fd = os.pipe()
+    monkeypatch.setattr(sys, "stdin", os.fdopen(read_fd, "r", encoding="utf-8"))
+    os.write(write_fd, b"yes\nno\n")
+    os.close(write_fd)
+    handler = signal.getsignal(signal.SIGTERM)
+    watchdog = threading.Timer(60, os.kill, (os.getpid(), signal.SIGTERM))
+    watchdog.start()
+    try:
+        return cli.main(args)
+    finally:
+        watchdog.cancel()
+        signal.signal(signal.SIGTERM, handler)

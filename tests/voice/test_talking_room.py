@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
 
 import pytest
 
@@ -18,7 +16,7 @@ from voice_triage.voice.neural_denoise import SpeechDetector
 from voice_triage.voice.testing import (FLITE, add_noise, at_level, grammar_for, pad, same_answer, speech_power,
                                         television)
 
-from fake_devices import LiveDevice
+from fake_devices import LiveDevice, typed_microphone_session
 
 YESNO = Ask("Any fever?", "rf_fever", ("yes", "no"), grammar_for("yesno"))
 SIDES = Ask("Which side?", "side", ("left", "right"), grammar_for("sides"))
@@ -86,21 +84,11 @@ def test_a_microphone_that_hears_the_room_first_hears_the_first_answer_over_a_te
 
 
 def test_a_session_on_a_microphone_says_the_room_talks_before_it_starts(monkeypatch, capsys, tmp_path) -> None:
-    monkeypatch.setitem(sys.modules, "sounddevice", LiveDevice(room=television(10.0, seed=3)))
-    read_fd, write_fd = os.pipe()
-    monkeypatch.setattr(sys, "stdin", os.fdopen(read_fd, "r", encoding="utf-8"))
-    os.write(write_fd, b"yes\nno\n")  # typed: "yes" to the first warning sign, "no" to hearing the advice again
-    os.close(write_fd)
-    handler = signal.getsignal(signal.SIGTERM)
-    watchdog = threading.Timer(60, os.kill, (os.getpid(), signal.SIGTERM))  # a hang ends as an interrupted session
-    watchdog.start()
-    try:
-        assert cli.main(["--no-save", "--no-speak", "--recognizer", "pocketsphinx"]) == 0
-    finally:
-        watchdog.cancel()
-        signal.signal(signal.SIGTERM, handler)
+    tv = LiveDevice(room=television(10.0, seed=3))
+    assert typed_microphone_session(monkeypatch, tv, ["--no-save", "--no-speak", "--recognizer", "pocketsphinx"]) == 0
     out, phrases = capsys.readouterr().out, load_content().phrases
-    assert out.count(phrases["room_talking"]) == 1 and out.index(phrases["room_talking"]) < out.index(phrases["welcome"][0])
+    assert out.count(phrases["room_talking"]) == 1
+    assert out.index(phrases["room_talking"]) < out.index(phrases["welcome"][0])
 
 
 @pytest.mark.parametrize("text", ["yes", "left side", "right"])
