@@ -70,6 +70,21 @@ def test_a_half_written_last_line_is_ignored(make_dialog, content):
     assert [h.text for h in saved.heard] == ["no"]
 
 
+@pytest.mark.parametrize("damage", [{"start": {"type": "start", "created": "2026-11-25T10:00:00"}},
+                                    {"start": {"type": "start", "today": "not a date", "created": "x"}},
+                                    {"heard": {"type": "heard", "confidence": 0.9}},
+                                    {"heard": {"type": "heard", "text": "no", "confidence": "high"}}])
+def test_a_damaged_journal_is_passed_over_not_replayed(make_dialog, damage):
+    journal = journals.Journal.create(make_dialog())
+    journal.handle.close()
+    start = json.loads(journal.path.read_text().splitlines()[0])
+    records = [damage.get("start", start), {"type": "heard", "text": "no"}, damage.get("heard", {"type": "note"})]
+    journal.path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    with pytest.raises(ValueError):
+        journals.read(journal.path)
+    assert journals.latest_unfinished() is None
+
+
 def _default_sigint() -> None:
     """A job started in the background by a non-interactive shell inherits SIGINT ignored, and Python then
     never raises KeyboardInterrupt: give the child the default, as a terminal would."""

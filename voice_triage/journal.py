@@ -83,11 +83,32 @@ def read(path: Path) -> Saved:
             records.append(json.loads(line))
         except json.JSONDecodeError:
             continue
-    if not records or records[0].get("type") != "start":
+    records = [r for r in records if isinstance(r, dict)]
+    if not records or not _is_start(records[0]):
         raise ValueError(f"{path.name} is not a voice-triage session")
-    heard = [Heard(r["text"], float(r.get("confidence", 1.0)), typed=bool(r.get("typed")))
-             for r in records if r.get("type") == "heard"]
+    heard = [_heard(r) for r in records if r.get("type") == "heard"]
+    if None in heard:
+        # Replaying around a damaged answer would give later answers to the wrong questions
+        raise ValueError(f"{path.name} has a damaged answer")
     return Saved(path, records[0], heard, any(r.get("type") == "end" for r in records))
+
+
+def _is_start(record: dict[str, Any]) -> bool:
+    """A start record that `replay` can rebuild a dialog from."""
+    try:
+        dt.date.fromisoformat(record["today"])
+        dt.datetime.fromisoformat(record["created"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return record.get("type") == "start"
+
+
+def _heard(record: dict[str, Any]) -> Heard | None:
+    """One answer record, or None when it is damaged."""
+    try:
+        return Heard(str(record["text"]), float(record.get("confidence", 1.0)), typed=bool(record.get("typed")))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def latest_unfinished() -> Saved | None:
