@@ -94,6 +94,11 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
     ("vocabulary.toml", "\nseventeen = 17", "", "vocabulary.toml: numbers: no word for 17"),
     ("vocabulary.toml", 'fortnight = "fortnights"', 'moon = "moons"', "vocabulary.toml: duration.plurals.moon: not one of duration.units"),
     ("vocabulary.toml", 'spoken_units = ["day"', 'spoken_units = ["hour"', "vocabulary.toml: duration.spoken_units: 'hour' has no entry"),
+    ("vocabulary.toml", "[qualifiers]\n", "[hedges]\n", "vocabulary.toml: qualifiers: missing required key"),
+    ("vocabulary.toml", "[typing.spellings]", "[typing.shorthand]", "vocabulary.toml: typing.spellings: missing required key"),
+    ("vocabulary.toml", 'range = ["to", "or"]\n', "", "vocabulary.toml: duration.range: missing required key"),
+    ("questions.toml", 'several = "both"', 'several = "all"', "questions.toml: question[2].several: only for choice questions, and must be one of its option ids"),
+    ("questions.toml", '  yes = ["better",', '  perhaps = ["better",', "questions.toml: question[4].means.perhaps: must be yes, no or unsure"),
 ])
 def test_broken_content_names_file_and_key(content_copy, name, old, new, message):
     _edit(content_copy, name, old, new)

@@ -30,6 +30,28 @@ def test_yes_no_phrasings(interpreter, content, text, value):
     assert understood(interpreter, content, "rf_bladder", text).value == value
 
 
+@pytest.mark.parametrize("question, text, value", [
+    # A "no" with a qualifier is asked again: each of these read as a plain no let a red flag pass
+    ("rf_cannot_bear_weight", "I can barely stand", None), ("rf_cannot_bear_weight", "I can hardly put weight on it", None),
+    ("rf_bladder", "I can go but I leak", None), ("rf_fever", "no temperature but I feel awful", None),
+    ("tingling", "No tingling, but my foot is numb", None),
+    ("rf_fever", "yes, but only at night", "yes"),  # a qualified yes stays yes: the safer reading
+    # Unsure in longer forms whose first words ("i don't", "i can't") are a no or a yes
+    ("rf_bladder", "I don't really know", "unsure"), ("rf_cancer", "I don't recall", "unsure"),
+    ("rf_cancer", "I haven't a clue", "unsure"), ("rf_cancer", "I can't remember", "unsure"),
+    ("rf_cancer", "can't be sure", "unsure"), ("rf_cancer", "I had breast cancer", "yes"),
+    ("rf_cancer", "definitely not", "no"),
+    # Typed shorthand and words without their apostrophe
+    ("rf_cancer", "y", "yes"), ("rf_cancer", "N", "no"), ("rf_cancer", "dont know", "unsure"),
+    ("rf_cancer", "i dont think so", "no"), ("rf_cancer", "idk", "unsure"),
+    # The question's own phrases come before the general ones: "it is" alone is a yes
+    ("improving", "It is getting worse", "no"), ("improving", "it's not getting better", "no"),
+    ("improving", "about the same", "no"), ("improving", "yes, a bit better", "yes"),
+])
+def test_yes_no_answers_people_type(interpreter, content, question, text, value):
+    assert understood(interpreter, content, question, text).value == value
+
+
 @pytest.mark.parametrize("text, value", [
     ("mostly in my groin and the front of my thigh", ["groin", "front_thigh"]),
     ("lower back", ["lower_back"]),
@@ -49,6 +71,12 @@ def test_location_phrasings(interpreter, content, text, value):
 @pytest.mark.parametrize("question, text, value", [
     ("side", "on the left", "left"), ("side", "right side", "right"), ("side", "both sides", "both"),
     ("side", "in the middle", "middle"), ("side", "2", "right"),
+    # Both sides named: the side question's `several` (the first named used to win: emergency became gp)
+    ("side", "on the left and the right", "both"), ("side", "left leg and right leg", "both"),
+    ("side", "the left side mostly, and the right side too", "both"),
+    ("location", "lower back and down my legs", ["lower_back", "below_knee"]),
+    ("location", "down both legs", ["below_knee"]), ("location", "the back of my legs", ["back_thigh"]),
+    ("worse", "everything", None),  # was read as "nothing"
     ("quality", "a dull ache and stiffness", ["dull_ache", "stiffness"]),
     ("quality", "shooting, electric shocks", ["shooting", "electric"]),
     ("quality", "it burns", ["burning"]),
@@ -83,6 +111,11 @@ def test_ages(interpreter, content, text, value):
     ("since yesterday evening", 1), ("a year", 365), ("eight months", 240), ("nine weeks", 63),
     ("about a month and a half", 45), ("a fortnight", 14), ("two days", 2), ("18 months", 540),
     ("since last Sunday", 7), ("a few days", 3), ("for weeks", 14), ("today", 0),
+    # A range is its shorter end (the ends were added up: "a month to six weeks" was 72 days, not new)
+    ("a month to six weeks", 30), ("a week to ten days", 7), ("three or four weeks", 21),
+    ("three weeks or four weeks", 21), ("up to two weeks", 14), ("two weeks and three days", 17),
+    # Fixed phrases holding a unit are not counted word by word
+    ("half a year", 182), ("the day before yesterday", 2), ("a year and a half", 548),
 ])
 def test_durations(interpreter, content, text, days):
     value = understood(interpreter, content, "duration", text).value
@@ -101,6 +134,13 @@ def test_unknown_duration(interpreter, content):
 def test_controls_everywhere(interpreter, content, text, control):
     for question in content.questions:
         assert interpreter.understand(question, text).control == control
+
+
+def test_an_answer_that_is_an_option_is_not_a_control(interpreter, content):
+    # "back" is a control ("go back") and a place; to "Where is the pain?" it undid the age instead
+    assert understood(interpreter, content, "location", "back").value == ["lower_back"]
+    assert understood(interpreter, content, "location", "go back").control == "back"
+    assert understood(interpreter, content, "side", "back").control == "back"
 
 
 def test_control_words_inside_an_answer_are_answers(interpreter, content):

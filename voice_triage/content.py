@@ -114,6 +114,8 @@ class Question:
     sign: str = ""  # in a few words, for "I could not understand your answer about <sign>" (red flags, rule questions)
     one_by_one: str = ""  # multi or free, spoken: "{option}" wording to ask each option as yes or no after two misses
     steps: tuple[Step, ...] = ()  # number or duration, spoken: yes/no questions to narrow it after two misses
+    means: tuple[tuple[str, str], ...] = ()  # yesno: (phrase, yes/no/unsure) of this question's own ("getting worse")
+    several: str | None = None  # choice: the option an answer naming several options means ("left and right")
 
     @property
     def is_red_flag(self) -> bool:
@@ -282,12 +284,30 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
     steps = _steps(reader, item.get("step", []), f"{where}.step")
     if steps and kind not in ("number", "duration"):
         raise reader.fail(f"{where}.step", "only for number and duration questions")
+    several = item.get("several")
+    if several is not None and (kind != "choice" or several not in {o.id for o in options}):
+        raise reader.fail(f"{where}.several", "only for choice questions, and must be one of its option ids")
     return Question(
         id=reader.get(item, "id", where), kind=kind, text=reader.get(item, "text", where),
         reask=reader.get(item, "reask", where), source=reader.get(item, "source", where), options=options,
         ask_if=_conditions(reader, item.get("ask_if", []), f"{where}.ask_if"), one_by_one=one_by_one, steps=steps,
-        sign=item.get("sign", ""),
+        sign=item.get("sign", ""), means=_means(reader, item.get("means", {}), kind, f"{where}.means"),
+        several=several,
     )
+
+
+def _means(reader: _Reader, raw: dict[str, Any], kind: str, where: str) -> tuple[tuple[str, str], ...]:
+    """A yes/no question's own phrases for yes, no or not sure ("getting worse" is a no to "getting better?")."""
+    if raw and kind != "yesno":
+        raise reader.fail(where, "only for yesno questions")
+    means = []
+    for value, phrases in raw.items():
+        if value not in ("yes", "no", "unsure"):
+            raise reader.fail(f"{where}.{value}", "must be yes, no or unsure")
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise reader.fail(f"{where}.{value}", "expected a list of strings")
+        means += [(phrase.lower(), value) for phrase in phrases]
+    return tuple(means)
 
 
 def _steps(reader: _Reader, raw: list[dict[str, Any]], where: str) -> tuple[Step, ...]:
@@ -469,9 +489,10 @@ def load_content(folder: Path | None = None) -> Content:
     sources = raw["sources"]["source"]
     for name in FILES[1:]:
         _check_sources(f"{name}.toml", raw[name], sources)
-    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "none", "list_done", "reask", "said_back",
-                                                         "carriers", "negation", "control_fillers", "control",
-                                                         "numbers", "number_speech", "duration"))
+    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "qualifiers", "typing", "none", "list_done",
+                                                         "reask", "said_back", "carriers", "negation",
+                                                         "control_fillers", "control", "numbers", "number_speech",
+                                                         "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "uncertain_rule", "incomplete",
                                                    "unclear_answers", "likely_source", "feature"))
     _required_tables("advice.toml", raw["advice"], ("now", "explain", "self_care", "stretch", "stretches",
@@ -502,13 +523,15 @@ def load_content(folder: Path | None = None) -> Content:
 def _check_numbers(vocab: dict[str, Any]) -> None:
     """Number speech and duration units are complete enough to understand and to build grammars."""
     reader = _Reader("vocabulary.toml")
+    reader.get(vocab["qualifiers"], "words", "qualifiers", list)
+    reader.get(vocab["typing"], "spellings", "typing", dict)
     for key in ("joiner", "hundred", "and_a_half"):
         reader.get(vocab["number_speech"], key, "number_speech")
     reader.get(vocab["number_speech"], "articles", "number_speech", list)
     duration = vocab["duration"]
     for key in ("units", "plurals", "phrases"):
         reader.get(duration, key, "duration", dict)
-    for key in ("between", "weekdays", "spoken_counts", "spoken_units"):
+    for key in ("between", "range", "weekdays", "spoken_counts", "spoken_units"):
         reader.get(duration, key, "duration", list)
     reader.get(duration, "spoken_since", "duration")
     named = {value for value in vocab["numbers"].values()}

@@ -74,6 +74,8 @@ class Interpreter:
                                                      for unit, plural in duration["plurals"].items()}}
         self.between_number_and_unit = set(duration["between"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
+        self.qualifiers = {phrase: True for phrase in self.vocab["qualifiers"]["words"]}
+        self.spellings = {typed: tokens(word) for typed, word in self.vocab["typing"]["spellings"].items()}
         self.carriers = tuple(self.vocab["carriers"]["words"])  # for spoken sentence answers (recognizer grammars)
         self._synonyms: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], ...]] = {}
 
@@ -89,9 +91,13 @@ class Interpreter:
         """ "back" when the whole answer says the answer just said back was heard wrong ("that's wrong")."""
         return self._whole(text, self.corrections)
 
+    def words(self, text: str) -> list[str]:
+        """The answer's words, with typed shorthand spelled out ("dont" is "don't", "y" is "yes")."""
+        return [word for token in tokens(text) for word in self.spellings.get(token, [token])]
+
     def _whole(self, text: str, phrases: dict[str, str]) -> str | None:
         """What the whole answer means among `phrases`, with or without the control fillers ("please", "um")."""
-        words = tokens(text)
+        words = self.words(text)
         for candidate in (words, [w for w in words if w not in self.control_fillers]):
             match = phrases.get(" ".join(candidate))
             if match:
@@ -99,11 +105,15 @@ class Interpreter:
         return None
 
     def understand(self, question: Question, text: str) -> Understanding:
-        """Interpret one answer to `question`; controls win only when they are the whole answer."""
+        """Interpret one answer to `question`; controls win only when they are the whole answer.
+
+        An answer that is exactly one of the question's own options is that option: "back" to "Where is the
+        pain?" is the lower back, not "go back".
+        """
+        words = self.words(text)
         control = self.control(text)
-        if control:
+        if control and self.option_phrases(question).get(" ".join(words)) is None:
             return Understanding(control=control)
-        words = tokens(text)
         if not words:
             return Understanding()
         numbered = self._numbered_option(question, words)
@@ -132,10 +142,17 @@ class Interpreter:
         return sorted(set(ids), key=ids.index) if question.kind == "multi" else ids[0]
 
     def _parse_yesno(self, question: Question, words: list[str]) -> str | None:
-        """yes, no or unsure; both yes and no in one answer is not understood."""
-        found = {value for _, _, value in find_phrases(words, self.yesno)}
+        """yes, no or unsure; both yes and no in one answer is not understood, nor a qualified no.
+
+        The question's own phrases come first ("it is getting worse" to "Is it getting better?" is a no,
+        though "it is" alone is a yes).
+        """
+        found = {value for _, _, value in find_phrases(words, dict(question.means))}
+        found = found or {value for _, _, value in find_phrases(words, self.yesno)}
         if "unsure" in found:
             return "unsure"
+        if found == {"no"} and find_phrases(words, self.qualifiers):
+            return None  # "no fever, but I feel awful": asked again rather than taken as the less urgent answer
         if len(found) == 1:
             return found.pop()
         return None
@@ -186,8 +203,11 @@ class Interpreter:
         return bool(find_phrases(words, {p: True for p in self.vocab["none"]["phrases"]}))
 
     def _parse_choice(self, question: Question, words: list[str]) -> str | None:
-        """The first option named."""
+        """The option named; several named mean the question's `several` option ("left and right" is both),
+        or, where it has none, the answer is not understood."""
         chosen = self._matched_options(question, words)
+        if len(chosen) > 1:
+            return question.several
         return chosen[0] if chosen else None
 
     def _parse_multi(self, question: Question, words: list[str]) -> list[str] | None:
@@ -264,15 +284,36 @@ class Interpreter:
     def _parse_duration(self, question: Question, words: list[str]) -> dict[str, Any] | None:
         """How long, in days: "three weeks", "a couple of months", "since Tuesday", "10 days"."""
         settings = self.vocab["duration"]
+        fixed = find_phrases(words, settings["phrases"])
         days = self._weekday_days(words, settings["weekdays"])
+        if days is None:  # a fixed phrase with a unit in it is not counted word by word ("half a year")
+            days = next((value for start, end, value in fixed if self.unit_days.keys() & set(words[start:end])), None)
         if days is None:
-            days = self._unit_days(words)
-        if days is None:
-            matches = find_phrases(words, settings["phrases"])
-            days = matches[0][2] if matches else None
+            days = self._range_days(words, set(settings["range"]))
+        if days is None and fixed:
+            days = fixed[0][2]
         if days is None:
             return None
         return {"days": int(round(days)), "text": " ".join(words)}
+
+    def _range_days(self, words: list[str], range_words: set[str]) -> float | None:
+        """The shorter end of "a month to six weeks" or "three or four weeks" (newer pain is the more urgent
+        reading); one duration, or a sum ("a week and two days"), when the answer gives no range."""
+        parts: list[list[str]] = [[]]
+        for word in words:
+            if word in range_words:
+                parts.append([])
+            else:
+                parts[-1].append(word)
+        ends = []
+        for index, part in enumerate(parts):
+            days = self._unit_days(part)
+            if days is None and self.numbers_in(part):  # "three" of "three or four weeks": the next unit
+                unit = next((w for later in parts[index + 1:] for w in later if w in self.unit_days), None)
+                days = self._unit_days(part + [unit]) if unit else None
+            if days is not None:
+                ends.append(days)
+        return min(ends) if ends else None
 
     def _weekday_days(self, words: list[str], weekdays: list[str]) -> int | None:
         """Days since the named weekday (last week's if today is that day)."""
@@ -317,7 +358,7 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
     vocab = interpreter.vocab
     phrases: list[str] = list(interpreter.controls)
     if question.kind == "yesno":
-        phrases += list(interpreter.yesno)
+        phrases += list(interpreter.yesno) + [phrase for phrase, _ in question.means]
     elif question.kind in ("choice", "multi", "free"):
         phrases += list(interpreter.option_phrases(question))
         phrases += list(vocab["none"]["phrases"]) if question.kind == "multi" else []
