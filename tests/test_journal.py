@@ -60,6 +60,40 @@ def test_a_typed_answer_in_a_spoken_session_replays_as_typed(make_dialog, conten
     assert resumed.state == dialog.state == "emergency" and resumed.answers == dialog.answers
 
 
+def test_a_session_resumed_in_the_other_mode_replays_each_answer_in_its_own_mode(make_dialog, content):
+    # Spoken first, then resumed typed: replaying the typed answers as spoken read "42" back ("I heard 42. Is that
+    # right?") and took the next answer as the check, so a second resume lost the age and everything after it.
+    spoken = make_dialog(spoken=True)
+    journal = journals.Journal.create(spoken)
+    spoken.start()
+    for _ in range(16):
+        journal.heard(Heard("no", 0.95))
+        spoken.hear(Heard("no", 0.95))
+    journal.handle.close()
+    typed = journals.replay(content, journals.latest_unfinished())
+    typed.spoken = False
+    journal = journals.Journal(journal.path)
+    journal.resumed(False)
+    for answer in ("42", "lower back", "middle", "2 weeks"):
+        journal.heard(Heard(answer))
+        typed.hear(Heard(answer))
+    journal.handle.close()
+    again = journals.replay(content, journals.latest_unfinished())
+    assert again.answers == typed.answers and again.state == typed.state
+    assert again.answers["age"] == 42 and again.answers["side"] == "middle"
+
+
+def test_an_answer_after_a_line_cut_short_is_kept(make_dialog, content):
+    journal = journals.Journal.create(make_dialog())
+    journal.heard(Heard("no"))
+    journal.handle.write('{"type": "heard", "te')  # the crash
+    journal.handle.close()
+    resumed = journals.Journal(journal.path)
+    resumed.heard(Heard("yes"))
+    resumed.handle.close()
+    assert [h.text for h in journals.latest_unfinished().heard] == ["no", "yes"]
+
+
 def test_a_half_written_last_line_is_ignored(make_dialog, content):
     dialog = make_dialog()
     journal = journals.Journal.create(dialog)

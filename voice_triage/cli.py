@@ -139,6 +139,7 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool) -> 
         dialog = journals.replay(content, saved)
         dialog.spoken = voice
         journal = journals.Journal(None if args.no_save else saved.path)
+        journal.resumed(voice)
         return dialog, journal, resume_events(dialog, content.phrases["welcome_back"])
     dialog = Dialog(content, spoken=voice)
     journal = journals.Journal(None) if args.no_save else journals.Journal.create(dialog)

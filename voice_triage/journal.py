@@ -27,7 +27,11 @@ class Journal:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        cut_short = bool(path and path.exists() and not path.read_bytes().endswith(b"\n") and path.stat().st_size)
         self.handle = open_private(path, "a") if path else None
+        if cut_short and self.handle:
+            # A line cut short by a crash is ended, so the next record is not glued onto it and lost as well
+            self.handle.write("\n")
 
     @classmethod
     def create(cls, dialog: Dialog) -> "Journal":
@@ -51,6 +55,10 @@ class Journal:
         typed = {"typed": True} if heard.typed else {}
         self.write({"type": "heard", "text": heard.text, "confidence": heard.confidence, **typed})
 
+    def resumed(self, spoken: bool) -> None:
+        """Record that the session goes on, and whether by voice: replay reads later answers the same way."""
+        self.write({"type": "resumed", "spoken": spoken})
+
     def close(self, ended_by: str) -> None:
         """Mark the session over when it really ended (not when input was cut or the process stopped)."""
         if ended_by in FINAL:
@@ -73,6 +81,7 @@ class Saved:
     start: dict[str, Any]
     heard: list[Heard] = field(default_factory=list)
     ended: bool = False
+    spoken: list[bool] = field(default_factory=list)  # per answer: whether the session was spoken then
 
 
 def read(path: Path) -> Saved:
@@ -86,11 +95,17 @@ def read(path: Path) -> Saved:
     records = [r for r in records if isinstance(r, dict)]
     if not records or not _is_start(records[0]):
         raise ValueError(f"{path.name} is not a voice-triage session")
-    heard = [_heard(r) for r in records if r.get("type") == "heard"]
+    heard, spoken, now_spoken = [], [], bool(records[0].get("spoken"))
+    for record in records:
+        if record.get("type") == "resumed":
+            now_spoken = bool(record.get("spoken"))
+        elif record.get("type") == "heard":
+            heard.append(_heard(record))
+            spoken.append(now_spoken)
     if None in heard:
         # Replaying around a damaged answer would give later answers to the wrong questions
         raise ValueError(f"{path.name} has a damaged answer")
-    return Saved(path, records[0], heard, any(r.get("type") == "end" for r in records))
+    return Saved(path, records[0], heard, any(r.get("type") == "end" for r in records), spoken)
 
 
 def _is_start(record: dict[str, Any]) -> bool:
@@ -132,8 +147,9 @@ def replay(content: Content, saved: Saved) -> Dialog:
     dialog = Dialog(content, spoken=bool(start.get("spoken")),
                     today=dt.date.fromisoformat(start["today"]), now=dt.datetime.fromisoformat(start["created"]))
     dialog.start()
-    for heard in saved.heard:
+    for heard, spoken in zip(saved.heard, saved.spoken):
         if dialog.finished:
             break
+        dialog.spoken = spoken  # a session resumed in the other mode checked its answers that way
         dialog.hear(heard)
     return dialog
