@@ -105,6 +105,34 @@ def test_settings_with_quotes_and_backslashes_are_kept(tmp_path):
     assert prefs.load(path) == prefs.Settings(mic="Bob's USB mic", voice='C:\\voices\\"en"')
 
 
+def test_settings_that_cannot_be_saved_cost_only_the_memory(private_home):
+    # A settings path that cannot be written turned "slower" into "speaker failed": speech was switched off
+    blocker = private_home / "config"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the folder should be")
+    result = run_offline("--jsonl", stdin="slower\nslower\nstop\n")
+    assert result.returncode == 0 and "speaker failed" not in result.stderr
+    assert result.stderr.count("cannot save settings") == 1 and "this session only" in result.stderr
+    command = subprocess.run([sys.executable, "-m", "voice_triage", "settings", "set", "rate", "100"],
+                             capture_output=True, text=True, cwd=ROOT)
+    assert command.returncode == 2 and command.stderr.count("\n") == 1 and "cannot save settings" in command.stderr
+
+
+def test_numbers_that_are_not_finite_are_refused():
+    # "nan" was kept: an answer then never ended on a pause, and the wait for a first word never timed out
+    for name in ("pause", "silence_timeout"):
+        settings = prefs.Settings()
+        try:
+            settings.set(name, "nan")
+        except prefs.SettingsError as error:
+            assert name in str(error)
+        else:
+            raise AssertionError(f"{name} = nan was accepted")
+    for flag, value in (("--pause", "nan"), ("--silence-timeout", "inf"), ("--max-utterance", "-1"), ("--rate", "0")):
+        result = run_offline("--jsonl", "--no-save", flag, value, stdin="stop\n")
+        assert result.returncode == 2 and "Traceback" not in result.stderr and flag in result.stderr
+
+
 def test_broken_settings_file_is_one_line_and_defaults_are_used(private_home):
     path = private_home / "config" / "settings.toml"
     path.parent.mkdir(parents=True, exist_ok=True)

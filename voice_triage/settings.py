@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import math
 import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -16,6 +18,7 @@ RATE_STEP, RATE_RANGE = 20, (80, 280)  # words per minute
 PAUSE_STEP, PAUSE_RANGE = 0.5, (0.5, 5.0)  # seconds of silence that end an answer
 WAIT_STEP, WAIT_RANGE = 4.0, (3.0, 60.0)  # seconds to wait for the first word of an answer
 MODES = ("voice", "text")
+log = logging.getLogger(__name__)
 
 
 class SettingsError(Exception):
@@ -42,6 +45,8 @@ class Settings:
             value: Any = {"int": int, "float": float}.get(str(kinds[name]), str)(raw)
         except ValueError:
             raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SettingsError(f"{name} must be a number, not {raw!r}")
         if name == "mode" and value not in MODES:
             raise SettingsError(f"mode must be one of {', '.join(MODES)}")
         setattr(self, name, value)
@@ -77,7 +82,7 @@ def load(path: Path | None = None) -> Settings:
         return Settings()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
         raise SettingsError(f"{path}: {error}") from None
     settings = Settings()
     for name, value in raw.items():
@@ -91,7 +96,11 @@ def save(settings: Settings, path: Path | None = None) -> Path:
     lines = [f"{name} = {json.dumps(value, ensure_ascii=False) if isinstance(value, str) else value}"
              for name, value in asdict(settings).items()]
     text = "# voice-triage personal settings (change with `voice-triage settings set NAME VALUE`)\n"
-    return write_private(path or config_file(), text + "\n".join(lines) + "\n")
+    path = path or config_file()
+    try:
+        return write_private(path, text + "\n".join(lines) + "\n")
+    except OSError as error:
+        raise SettingsError(f"cannot save settings to {path} ({error.strerror or error})") from None
 
 
 class SettingsKeeper:
@@ -101,7 +110,11 @@ class SettingsKeeper:
         self.inner, self.settings, self.persist = inner, settings, persist
 
     def emit(self, event: Any) -> None:
-        """Forward, then remember an Adjust."""
+        """Forward, then remember an Adjust; a settings file that cannot be written costs only the memory."""
         self.inner.emit(event)
         if isinstance(event, Adjust) and self.settings.adjust(event) and self.persist:
-            save(self.settings)
+            try:
+                save(self.settings)
+            except SettingsError as error:
+                log.warning("%s; the change holds for this session only", error)
+                self.persist = False  # said once, not at every "slower"
