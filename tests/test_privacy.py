@@ -128,7 +128,8 @@ def test_numbers_that_are_not_finite_are_refused():
             assert name in str(error)
         else:
             raise AssertionError(f"{name} = nan was accepted")
-    for flag, value in (("--pause", "nan"), ("--silence-timeout", "inf"), ("--max-utterance", "-1"), ("--rate", "0")):
+    for flag, value in (("--pause", "nan"), ("--silence-timeout", "inf"), ("--max-utterance", "-1"), ("--rate", "0"),
+                        ("--pause", "soon")):
         result = run_offline("--jsonl", "--no-save", flag, value, stdin="stop\n")
         assert result.returncode == 2 and "Traceback" not in result.stderr and flag in result.stderr
 

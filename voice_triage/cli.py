@@ -28,10 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Sequence
 
-from .settings import PAUSE_RANGE, RATE_RANGE, WAIT_RANGE
-
 EXIT_OK, EXIT_USAGE, EXIT_CONTENT, EXIT_VOICE, EXIT_REPORT, EXIT_INTERRUPTED = 0, 2, 3, 4, 5, 130
-MAX_UTTERANCE_RANGE = (2.0, 120.0)  # seconds: --max-utterance
 log = logging.getLogger("voice_triage")
 
 
@@ -52,29 +49,27 @@ def _parser() -> argparse.ArgumentParser:
     voice.add_argument("--model", type=Path, metavar="PATH", help="Vosk model folder")
     voice.add_argument("--audio-in", metavar="PATH", help="WAV file, or - for raw 16 kHz s16le PCM on stdin")
     voice.add_argument("--mic", metavar="DEVICE", help="microphone: its number or part of its name (voice-triage mics)")
-    voice.add_argument("--pause", type=_number_within(PAUSE_RANGE), metavar="SECONDS",
-                       help="silence that ends an answer")
-    voice.add_argument("--silence-timeout", type=_number_within(WAIT_RANGE), metavar="SECONDS",
+    voice.add_argument("--pause", type=_positive(float), metavar="SECONDS", help="silence that ends an answer")
+    voice.add_argument("--silence-timeout", type=_positive(float), metavar="SECONDS",
                        help="wait this long for an answer to begin")
-    voice.add_argument("--max-utterance", type=_number_within(MAX_UTTERANCE_RANGE), default=15.0, metavar="SECONDS",
-                       help="longest answer")
+    voice.add_argument("--max-utterance", type=_positive(float), default=15.0, metavar="SECONDS", help="longest answer")
     voice.add_argument("--recognizer", choices=("auto", "vosk", "pocketsphinx"), default="auto",
                        help="speech recognizer (auto: Vosk if its model is installed)")
-    voice.add_argument("--rate", type=_number_within(RATE_RANGE, int), help="speaking rate (words per minute)")
+    voice.add_argument("--rate", type=_positive(int), help="speaking rate (words per minute)")
     voice.add_argument("--voice", help="speech voice id")
     voice.add_argument("--no-speak", action="store_true", help="captions only, no speech")
     return parser
 
 
-def _number_within(bounds: tuple[float, float], kind: type = float) -> Callable[[str], Any]:
-    """An argparse type: a finite number inside `bounds` ("nan" once made an answer never end)."""
+def _positive(kind: type) -> Callable[[str], Any]:
+    """An argparse type: a finite number above zero ("nan" once made an answer never end)."""
     def parse(raw: str) -> Any:
         try:
             value = kind(raw)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{raw!r} is not a number") from None
-        if not (math.isfinite(value) and bounds[0] <= value <= bounds[1]):
-            raise argparse.ArgumentTypeError(f"must be between {bounds[0]:g} and {bounds[1]:g}")
+        if not (math.isfinite(value) and value > 0):
+            raise argparse.ArgumentTypeError(f"must be a number above zero, not {raw!r}")
         return value
     return parse
 
