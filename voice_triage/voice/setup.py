@@ -10,7 +10,8 @@ from typing import BinaryIO
 
 from voice_triage.content import load_content
 from voice_triage.events import Say, Speaker
-from voice_triage.voice.audio import chunked, pcm_chunks, read_wav
+from voice_triage.settings import Settings
+from voice_triage.voice.audio import SAMPLE_WIDTH, chunked, pcm_chunks, read_wav
 from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
 from voice_triage.voice.listener import VoiceListener
@@ -31,11 +32,11 @@ class VoiceOptions:
     model: Path | None = None  # --model; else $VOICE_TRIAGE_MODEL; else models/vosk-model-small-en-us-0.15
     audio_in: str | None = None  # --audio-in: a WAV or raw PCM file, "-" for stdin, None for the microphone
     mic: str | None = None  # --mic: an input device's index or part of its name; None for the default
-    pause: float = 1.2  # --pause: seconds of silence that end an answer
+    pause: float = Settings.pause  # --pause: seconds of silence that end an answer
     rate: int | None = None  # --rate: words per minute
     voice: str | None = None  # --voice: speech-engine voice id or name
     no_speak: bool = False  # --no-speak: captions only
-    silence_timeout: float = 8.0  # --silence-timeout: seconds to wait for the first word
+    silence_timeout: float = Settings.silence_timeout  # --silence-timeout: seconds to wait for the first word
     max_utterance: float = 15.0  # longest answer, seconds
     recognizer: str = "auto"  # --recognizer: auto, vosk or pocketsphinx
     tts_driver: str | None = None  # pyttsx3 driver; "dummy" in tests
@@ -106,12 +107,14 @@ def open_audio(options: VoiceOptions, stdin: BinaryIO | None) -> tuple[Iterable[
 def _file_chunks(path: Path) -> Iterable[bytes]:
     """A WAV file (converted) or a raw 16 kHz s16le file; read now so a bad file fails before the dialog."""
     try:
-        head = path.open("rb").read(4)
+        with path.open("rb") as file:
+            head = file.read(4)
     except OSError as e:
         raise AudioFormatError(f"cannot read audio file {path}: {e.strerror}") from e
     if head == b"RIFF":
         return chunked(read_wav(path))
-    return chunked(path.read_bytes())
+    raw = path.read_bytes()
+    return chunked(raw[: len(raw) - len(raw) % SAMPLE_WIDTH])  # a stray last byte is half a sample
 
 
 def start_tts(options: VoiceOptions, live: bool) -> tuple[Tts | None, str | None]:
