@@ -6,6 +6,8 @@ import io
 import json
 import re
 import stat
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from voice_triage.render_markdown import render_markdown, summarize
 from voice_triage.report_files import load_report, report_command, write_report_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["emergency", "gp_hip", "self_care"]
 EVIL = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 
@@ -240,6 +243,22 @@ def test_report_files_are_owner_only_and_new_folders_are_private(tmp_path):
     assert json.loads(target.read_text(encoding="utf-8")) == load("gp_hip")
     assert "SEE A DOCTOR SOON" in target.with_suffix(".html").read_text(encoding="utf-8")
     assert list(target.parent.glob(".*")) == []
+
+
+@pytest.mark.parametrize("name", ["visit.html", "visit.md"])
+def test_a_report_named_like_a_summary_keeps_its_json_beside_it(tmp_path, name):
+    # Written at visit.html, the JSON report was then overwritten by the HTML summary: no report was kept
+    written = write_report_files(load("gp_hip"), tmp_path / name)
+    assert written == [tmp_path / "visit.json", tmp_path / "visit.md", tmp_path / "visit.html"]
+    assert json.loads((tmp_path / "visit.json").read_text(encoding="utf-8")) == load("gp_hip")
+    assert "SEE A DOCTOR SOON" in (tmp_path / "visit.html").read_text(encoding="utf-8")
+
+
+def test_debug_may_come_before_a_command(tmp_path):
+    # Error messages say "run again with --debug", and "voice-triage --debug report ..." was refused
+    result = subprocess.run([sys.executable, "-m", "voice_triage", "--debug", "report", str(FIXTURES / "gp_hip.json"),
+                             "--html", str(tmp_path / "s.html")], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0 and (tmp_path / "s.html").exists()
 
 
 def test_report_files_replace_readable_files_and_leave_existing_folders_alone(tmp_path):

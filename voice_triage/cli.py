@@ -353,8 +353,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        if argv and argv[0] in COMMANDS:
-            return COMMANDS[argv[0]]([a for a in argv[1:] if a != "--debug"])
+        command = [a for a in argv if a != "--debug"]  # "--debug report FILE" as well as "report FILE --debug"
+        if command and command[0] in COMMANDS:
+            return COMMANDS[command[0]](command[1:])
         args = _parser().parse_args(argv)
         _install_signal_handlers()
         return converse(args)

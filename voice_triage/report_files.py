@@ -25,8 +25,14 @@ class ReportFileError(ValueError):
 
 
 def write_report_files(report: dict[str, Any], json_path: Path, words: SummaryText | None = None) -> list[Path]:
-    """Write the report JSON at `json_path` and its .md and .html summaries beside it, all mode 0600."""
+    """Write the report JSON at `json_path` and its .md and .html summaries beside it, all mode 0600.
+
+    Given a summary's name ("--report visit.html"), the JSON goes beside it as visit.json: written there, the
+    summary overwrote it and no report was kept.
+    """
     json_path = Path(json_path)
+    if json_path.suffix.lower() in (".md", ".html", ".htm"):
+        json_path = json_path.with_suffix(".json")
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     return [write_private(json_path, text),
             write_private(json_path.with_suffix(".md"), render_markdown(report, words)),
