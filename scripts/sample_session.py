@@ -16,10 +16,11 @@ from voice_triage.events import Heard  # noqa: E402
 from voice_triage.session import Channels, run  # noqa: E402
 from voice_triage.textio import TypedSpeaker  # noqa: E402
 
-ANSWERS = ["no"] * 16 + ["64", "mostly in my groin and the front of my thigh", "left", "eight months",
-                         "a dull ache and stiffness", "not really",
-                         "stairs, putting on my socks and getting out of the car", "rest", "yes",
-                         "it crept up on me slowly"]
+RED_FLAGS = len(load_content().red_flags)  # each answered "no" first
+ANSWERS = ["no"] * RED_FLAGS + ["64", "mostly in my groin and the front of my thigh", "left", "eight months",
+                                "a dull ache and stiffness", "not really",
+                                "stairs, putting on my socks and getting out of the car", "rest", "yes",
+                                "it crept up on me slowly"]
 
 
 class EchoingListener:

@@ -24,8 +24,9 @@ from voice_triage.journal import Journal  # noqa: E402
 from voice_triage.session import Channels, run  # noqa: E402
 from voice_triage.textio import ScriptedListener, SilentSpeaker  # noqa: E402
 
-FULL = ["no"] * 16 + ["64", "groin and front of thigh", "left", "eight months", "dull ache", "no",
-                      "stairs and socks", "rest", "yes", "slowly"]
+RED_FLAGS = len(load_content().red_flags)  # each answered "no" first
+FULL = ["no"] * RED_FLAGS + ["64", "groin and front of thigh", "left", "eight months", "dull ache", "no",
+                             "stairs and socks", "rest", "yes", "slowly"]
 SCRIPTS = [FULL, ["yes", "no"], ["no", "repeat", "go back", "no", "stop"], ["no", "not sure"] + FULL[2:],
            ["banana", "banana", "banana"] + FULL[1:]]
 
@@ -100,4 +101,6 @@ def main(typed_count: int = 1000, spoken_count: int = 100) -> int:
 
 
 if __name__ == "__main__":
+    if not all(arg.isdigit() for arg in sys.argv[1:3]) or len(sys.argv) > 3:
+        sys.exit(__doc__.split("\n\n")[1].splitlines()[0])  # the usage line, not a traceback, for --help
     sys.exit(main(*(int(a) for a in sys.argv[1:3])))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from voice_triage.content import CONTENT_DIR, LEVELS, ContentError, load_content
+from voice_triage.content import CONTENT_DIR, CONTROL_IDS, LEVELS, ContentError, load_content
+from voice_triage.dialog import Dialog
 
 
 def test_packaged_content_loads(content):
@@ -56,6 +57,10 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def test_every_control_the_content_may_name_is_one_the_dialog_handles():
+    assert all(callable(getattr(Dialog, f"_control_{control}", None)) for control in CONTROL_IDS)
+
+
 @pytest.mark.parametrize("name, old, new, message", [
     ("questions.toml", 'source = "ces_card"', 'source = "made_up_source"', "questions.toml: red_flag[0].source: unknown source 'made_up_source'"),
     ("questions.toml", 'level = "emergency"', 'level = "whenever"', "questions.toml: red_flag[0].level"),
@@ -95,6 +100,8 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
     ("vocabulary.toml", 'fortnight = "fortnights"', 'moon = "moons"', "vocabulary.toml: duration.plurals.moon: not one of duration.units"),
     ("vocabulary.toml", 'spoken_units = ["day"', 'spoken_units = ["hour"', "vocabulary.toml: duration.spoken_units: 'hour' has no entry"),
     ("vocabulary.toml", "[qualifiers]\n", "[hedges]\n", "vocabulary.toml: qualifiers: missing required key"),
+    ("vocabulary.toml", 'faster = ["faster"', 'quicker = ["faster"', "vocabulary.toml: control.quicker: unknown control"),
+    ("vocabulary.toml", '\ncontinue = [', '\n# continue = [', "vocabulary.toml: control.continue: missing required key"),
     ("vocabulary.toml", "[typing.spellings]", "[typing.shorthand]", "vocabulary.toml: typing.spellings: missing required key"),
     ("vocabulary.toml", 'range = ["to", "or"]\n', "", "vocabulary.toml: duration.range: missing required key"),
     ("questions.toml", 'several = "both"', 'several = "all"', "questions.toml: question[2].several: only for choice questions, and must be one of its option ids"),

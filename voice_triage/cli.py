@@ -28,7 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Sequence
 
-EXIT_OK, EXIT_USAGE, EXIT_CONTENT, EXIT_VOICE, EXIT_REPORT, EXIT_INTERRUPTED = 0, 2, 3, 4, 5, 130
+from .exit_codes import EXIT_CONTENT, EXIT_INTERRUPTED, EXIT_OK, EXIT_REPORT, EXIT_USAGE, EXIT_VOICE
+
 log = logging.getLogger("voice_triage")
 
 

@@ -13,6 +13,8 @@ FILES = ("sources", "questions", "vocabulary", "rules", "advice", "dialog", "sum
 LEVELS = ("emergency", "urgent", "gp", "self_care")
 SOURCE_IDS = ("hip", "spine", "sacroiliac", "muscle")
 KINDS = ("yesno", "number", "choice", "multi", "duration", "free")
+# The conversation controls the dialog knows (a `_control_<id>` method each); vocabulary.toml [control] gives the words
+CONTROL_IDS = ("repeat", "back", "help", "stop", "restart", "slower", "faster", "more_time", "continue")
 OPS = ("eq", "ne", "lt", "gt", "le", "ge", "in", "includes", "includes_any")
 # Every phrase of dialog.toml the program says (checked at start-up: a missing one would fail mid-conversation).
 PHRASE_KEYS = (
@@ -512,12 +514,24 @@ def load_content(folder: Path | None = None) -> Content:
     )
     _check_references(content)
     _check_reask(raw["vocabulary"])
+    _check_controls(raw["vocabulary"]["control"])
     _check_numbers(raw["vocabulary"])
     _required_tables("dialog.toml", raw["dialog"], PHRASE_KEYS)
     for index, (question, _, _) in enumerate(content.summary.symptoms):
         if question not in content.questions_by_id:
             raise ContentError(f"summary.toml: symptom[{index}].question: unknown question {question!r}")
     return content
+
+
+def _check_controls(controls: dict[str, Any]) -> None:
+    """[control] gives words for exactly the controls the dialog knows."""
+    reader = _Reader("vocabulary.toml")
+    for control in controls:
+        if control not in CONTROL_IDS:
+            raise reader.fail(f"control.{control}", f"unknown control; the dialog knows {', '.join(CONTROL_IDS)}")
+    for control in CONTROL_IDS:
+        if not reader.get(controls, control, "control", list):
+            raise reader.fail(f"control.{control}", "needs at least one phrase")
 
 
 def _check_numbers(vocab: dict[str, Any]) -> None:

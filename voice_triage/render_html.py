@@ -6,7 +6,7 @@ from html import escape
 from typing import Any, Iterable
 
 from .bodymap import BodyMap, load_bodymap, render_svg
-from .render_markdown import Summary, summarize
+from .render_markdown import Summary, capital, summarize
 from .summary_text import SummaryText
 
 log = logging.getLogger(__name__)
@@ -149,11 +149,6 @@ def _e(text: Any) -> str:
     return escape(str(text), quote=True)
 
 
-def _capital(text: str) -> str:
-    """First letter upper-cased."""
-    return text[:1].upper() + text[1:]
-
-
 def _items(lines: Iterable[str], cls: str = "") -> str:
     """A bullet list of escaped lines."""
     attr = f' class="{cls}"' if cls else ""
@@ -167,7 +162,7 @@ def _header(s: Summary) -> str:
 
 def _result(s: Summary) -> str:
     """The disposition in plain words at the top, coloured, with why and how the interview ended."""
-    why, label = "; ".join(_capital(f) for f in s.findings if f), s.text.labels
+    why, label = "; ".join(capital(f) for f in s.findings if f), s.text.labels
     return (f'<section class="result level-{_e(s.disposition)}" aria-label="{_e(label["result"])}">'
             f'<p class="headline">{_e(s.headline)}</p><p class="spoken">{_e(s.spoken or s.meaning)}</p>'
             + (f'<p class="why"><strong>{_e(label["why"])}:</strong> {_e(why)}.</p>' if why else "")
@@ -179,7 +174,7 @@ def _map(s: Summary, bodymap: BodyMap) -> str:
     label = s.text.labels
     svg = render_svg(s.locations, s.side, bodymap, caption=f"{label['body_map']}: {s.where}")
     key = f'<p class="key"><span class="swatch"></span> {_e(label["map_key"])}</p>'
-    return (f'<section class="map"><h2>{_e(label["where"])}</h2>{svg}<p class="caption">{_e(_capital(s.where))}</p>'
+    return (f'<section class="map"><h2>{_e(label["where"])}</h2>{svg}<p class="caption">{_e(capital(s.where))}</p>'
             f"{key}</section>")
 
 

@@ -117,7 +117,7 @@ def symptoms(report: dict[str, Any], text: SummaryText) -> list[tuple[str, str]]
         if qid in texts or qid in answers or always:
             rows.append((label, str(texts[qid]) if qid in texts else words(answers.get(qid), text)))
     for qid in list(texts) + [q for q in answers if q not in texts]:
-        if qid not in shown and qid not in flags and not str(qid).startswith("rf_"):
+        if qid not in shown and qid not in flags:
             shown.add(qid)
             label = str(questions.get(qid) or qid).replace("_", " ")
             rows.append((label, str(texts[qid]) if qid in texts else words(answers[qid], text)))
@@ -184,7 +184,7 @@ def md(text: str) -> str:
     return re.sub(r"^([#+-])", r"\\\1", escaped)  # a leading # or - would start a heading or a list
 
 
-def _capital(text: str) -> str:
+def capital(text: str) -> str:
     """First letter upper-cased."""
     return text[:1].upper() + text[1:]
 
@@ -201,7 +201,7 @@ def render_markdown(report: dict[str, Any], text: SummaryText | None = None) -> 
 def _md_result(s: Summary) -> list[str]:
     """The disposition in words, why, and how the interview ended."""
     lines = [f"## {md(s.headline)}", "", md(s.spoken or s.meaning)]
-    why = [f"- {md(s.text.labels['why'])}: {md(_capital(f))}" for f in s.findings if f]
+    why = [f"- {md(s.text.labels['why'])}: {md(capital(f))}" for f in s.findings if f]
     lines += [""] + why if why else []
     return lines + (["", f"*{md(s.status)}*"] if s.status else [])
 

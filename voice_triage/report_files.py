@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from .content import ContentError, load_content
+from .exit_codes import EXIT_CONTENT, EXIT_OK, EXIT_REPORT, EXIT_USAGE
 from .render_html import render_html
 from .render_markdown import render_markdown
+from .report import FORMAT as REPORT_FORMAT
 from .storage import write_private
 from .summary_text import SummaryText
 
 log = logging.getLogger(__name__)
 
-REPORT_FORMAT = "voice-triage-report/1"
-EXIT_OK, EXIT_USAGE, EXIT_CONTENT, EXIT_REPORT = 0, 2, 3, 5
 
 
 class ReportFileError(ValueError):

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from voice_triage.voice.audio import SAMPLE_RATE, chunked
+from voice_triage.voice.download import MODEL_NAME
 from voice_triage.voice.errors import ModelError, VoiceUnavailable
 from voice_triage.voice.noisy_room import DISAGREE_CAP, Room
 from voice_triage.voice.recognizers import GrammarRecognizer, Meanings, Recognition, Session, spotted, verdict
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL_DIR = Path("models") / "vosk-model-small-en-us-0.15"
+DEFAULT_MODEL_DIR = Path("models") / MODEL_NAME
 MODEL_ENV = "VOICE_TRIAGE_MODEL"
 UNK = "[unk]"
 SURE_WORD = 0.9  # Vosk word confidence below which a word may be an insertion
