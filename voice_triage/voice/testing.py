@@ -49,6 +49,11 @@ FESTIVAL = (Voice("festival", "cmu_us_slt_arctic_hts"),)
 ESPEAK = tuple(Voice("espeak-ng", v) for v in ("en-us", "en-us+f3", "en-us+m3", "en-gb"))  # robotic: the hard case
 RATES = (0.85, 1.0, 1.2)  # speaking-rate factors: slower, normal, faster
 SNRS: tuple[float | None, ...] = (None, 20.0, 10.0, 5.0)
+
+
+def snr_label(snr: float | None) -> str:
+    """'clean' or '10 dB', for benchmark tables."""
+    return "clean" if snr is None else f"{snr:g} dB"
 ENGINE_TOOL = {"flite": "flite", "festival": "text2wave", "espeak-ng": "espeak-ng"}
 
 
