@@ -317,49 +317,65 @@ class Dialog(OptionByOption, StepByStep):
         "stop" ends the conversation only on a clear yes (or "stop" again); otherwise the question is asked again.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
-        control = self._taken_control(understanding.control, heard)
-        if control in ("repeat", "help", "slower", "faster", "more_time", "continue"):
-            self._emit_ask(self.current_ask)
-            return
-        if control == "stop":
-            if self.pending[1] == STOP:
-                self._stop("stopped")  # "stop" again while checking a stop: it ends
-            else:
-                self._check_stop_instead()
+        if self._control_while_checking(self._taken_control(understanding.control, heard)):
             return
         (question, value), self.pending = self.pending, None
         self._log(question, heard, f"confirm:{understanding.value}")
         clear = heard.confidence >= MIN_CONFIDENCE
+        clear_yes = understanding.value == "yes" and clear
         if value == STOP:
-            if understanding.value == "yes" and clear:
+            if clear_yes:
                 self._stop("stopped")
                 return
             self._say(self.phrases["not_stopping"])
         elif question.is_red_flag and value == "no":
-            if understanding.value == "yes" and clear:
+            if clear_yes:
                 self._record(question, value)
             else:
                 self._doubt_red_flag_no(question)
-        elif ((question.id in self.faint or question.kind in CONFIRMED_KINDS or self._keeps_a_rule_off(question, value))
-              and not (understanding.value == "yes" and clear)):
-            # A faint "yes", a read-back or an answer that keeps a rule off stands only on a clear "yes", or on
-            # the same answer heard again with an unclear check (AGREEING_KINDS); otherwise ask again (a red
-            # flag in the end says what to do).
+        elif self._needs_clear_yes(question, value) and not clear_yes:
             unclear_check = not clear or understanding.value not in ("no", "unsure")
-            if unclear_check and question.kind in AGREEING_KINDS and self.unchecked.get(question.id) == value:
-                self._record(question, value)
-            elif unclear_check and not self.rechecked:
-                self._check_again(question, value, heard)
+            if not self._not_confirmed(question, value, heard, unclear_check):
                 return
-            else:
-                self.faint.discard(question.id)
-                self.unchecked[question.id] = value if unclear_check else None
-                self._read_back_rejected(question)
         elif understanding.value == "no" and clear:
             self._read_back_rejected(question)
         else:
             self._record(question, value)
         self.answered()
+
+    def _control_while_checking(self, control: str | None) -> bool:
+        """A control said to "Is that right?"; True when it was handled there (the check is asked again, or stop)."""
+        if control in ("repeat", "help", "slower", "faster", "more_time", "continue"):
+            self._emit_ask(self.current_ask)
+            return True
+        if control == "stop":
+            if self.pending[1] == STOP:
+                self._stop("stopped")  # "stop" again while checking a stop: it ends
+            else:
+                self._check_stop_instead()
+            return True
+        return False
+
+    def _needs_clear_yes(self, question: Question, value: Any) -> bool:
+        """A faint "yes", a read-back, or an answer that keeps a rule off stands only on a clear "yes" to its check."""
+        return question.id in self.faint or question.kind in CONFIRMED_KINDS or self._keeps_a_rule_off(question, value)
+
+    def _not_confirmed(self, question: Question, value: Any, heard: Heard, unclear_check: bool) -> bool:
+        """An answer whose check was not a clear "yes"; False while the check itself is asked once more.
+
+        It stands when heard the same again with an unclear check (AGREEING_KINDS); an unclear check is asked
+        once more; otherwise the question is asked again (a red flag in the end says what to do).
+        """
+        if unclear_check and question.kind in AGREEING_KINDS and self.unchecked.get(question.id) == value:
+            self._record(question, value)
+        elif unclear_check and not self.rechecked:
+            self._check_again(question, value, heard)
+            return False
+        else:
+            self.faint.discard(question.id)
+            self.unchecked[question.id] = value if unclear_check else None
+            self._read_back_rejected(question)
+        return True
 
     def _check_again(self, question: Question, value: Any, heard: Heard) -> None:
         """An unclear answer to "I heard X. Is that right?": ask that check once more, not the whole question.

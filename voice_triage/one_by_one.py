@@ -83,18 +83,7 @@ class OptionByOption:
         clear = heard.confidence >= MIN_CONFIDENCE
         done = clear and self.interpreter.list_done(heard.text)
         value = "done" if done else understanding.value if clear else None
-        # Ending a list must be heard twice: at 10 dB a "yes" was heard as "no others" at confidence 1.0 and
-        # emptied p-s3's location list, and at 0.94 cut p-g2's after its first place (scripts/bench_spoken.py
-        # traces); the places cut off (back of the thigh, below the knee) are what some rules look for. A miss
-        # between the two does not undo the first: at 10 dB "that's all" is understood about two times in five,
-        # so "twice in a row" rarely came and each later option was asked about twice more.
-        unconfirmed_end = value == "done" and self.by_voice and not one.end_heard
-        if value not in (None, "done"):  # another answer understood: the person was not done after all
-            one.skipped += one.skipped_after_end
-            one.end_heard, one.skipped_after_end = False, []
-        elif done and not unconfirmed_end:  # the second "that's all": what was missed since the first is a no
-            one.skipped_after_end = []
-        one.end_heard = one.end_heard or unconfirmed_end
+        unconfirmed_end = self._note_list_end(value, done)
         # So must a "no" that could keep a rule off ("below the knee?" while numbness in both legs is possible).
         unconfirmed_no = value == "no" and self.by_voice and not one.no_heard and self._option_keeps_a_rule_off()
         one.no_heard = one.no_heard or unconfirmed_no
@@ -109,6 +98,30 @@ class OptionByOption:
             self._say(self._sorry(heard))
             self._emit_ask(self.current_ask)
             return
+        self._take_option(option, value, done)
+
+    def _note_list_end(self: Dialog, value: Any, done: bool) -> bool:
+        """Count "that's all"; True when this one is the first heard by voice, to be heard again before it counts.
+
+        Ending a list must be heard twice: at 10 dB a "yes" was heard as "no others" at confidence 1.0 and
+        emptied p-s3's location list, and at 0.94 cut p-g2's after its first place (scripts/bench_spoken.py
+        traces); the places cut off (back of the thigh, below the knee) are what some rules look for. A miss
+        between the two does not undo the first: at 10 dB "that's all" is understood about two times in five,
+        so "twice in a row" rarely came and each later option was asked about twice more.
+        """
+        one = self.one
+        unconfirmed_end = value == "done" and self.by_voice and not one.end_heard
+        if value not in (None, "done"):  # another answer understood: the person was not done after all
+            one.skipped += one.skipped_after_end
+            one.end_heard, one.skipped_after_end = False, []
+        elif done and not unconfirmed_end:  # the second "that's all": what was missed since the first is a no
+            one.skipped_after_end = []
+        one.end_heard = one.end_heard or unconfirmed_end
+        return unconfirmed_end
+
+    def _take_option(self: Dialog, option: Option, value: Any, done: bool) -> None:
+        """Yes adds the option, no or a second miss passes it; then the next option, or the list is finished."""
+        one = self.one
         if value is None:
             (one.skipped_after_end if one.end_heard else one.skipped).append(option.id)
         one.remaining = [] if done else one.remaining[1:]
