@@ -205,7 +205,11 @@ def _converse(args: argparse.Namespace) -> int:
     except OSError as error:
         return _fail(f"cannot use the data folder: {error}. Set VOICE_TRIAGE_DATA or use --no-save.", EXIT_REPORT)
     dialog.can_type = can_type and voice_io is not None
-    report = run(dialog, channels, journal, first)
+    try:
+        report = run(dialog, channels, journal, first)
+    finally:
+        if voice_io is not None:
+            voice_io[0].close()  # the microphone stops before the report is written, not at exit
     targets = [args.report] if args.report else []
     if journal.report_path:
         targets.append(journal.report_path)

@@ -20,7 +20,7 @@ class FakeDevice(types.ModuleType):
         super().__init__("sounddevice")
         self.has_input, self.rates, self.channels = has_input, rates, channels
         self.stream = None
-        self.opened = 0
+        self.opened = self.closed = 0
 
     def query_devices(self, device=None, kind=None):
         if not self.has_input:
@@ -49,7 +49,8 @@ class FakeDevice(types.ModuleType):
                 self.started = False
 
             def close(self) -> None:
-                pass
+                self.started = False
+                outer.closed += 1
 
         return Stream()
 
@@ -78,7 +79,12 @@ class LiveDevice(FakeDevice):
             running.set()
             threading.Thread(target=feed, daemon=True).start()
 
-        stream.start, stream.stop = start, running.clear
+        def close() -> None:
+            running.clear()
+            outer_close()
+
+        outer_close = stream.close
+        stream.start, stream.stop, stream.close = start, running.clear, close
         return stream
 
 

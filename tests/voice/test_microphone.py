@@ -72,10 +72,12 @@ def test_missing_portaudio_is_a_clear_voice_unavailable(monkeypatch) -> None:
 
 def test_a_spoken_session_can_be_answered_at_the_keyboard(monkeypatch, capsys, tmp_path) -> None:
     report_path = tmp_path / "report.json"
-    code = typed_microphone_session(monkeypatch, LiveDevice(), ["--no-save", "--no-speak", "--recognizer",
-                                                                "pocketsphinx", "--report", str(report_path)])
+    device = LiveDevice()
+    code = typed_microphone_session(monkeypatch, device, ["--no-save", "--no-speak", "--recognizer",
+                                                          "pocketsphinx", "--report", str(report_path)])
     report = json.loads(report_path.read_text())
     assert code == 0 and report["disposition"] == "emergency"
+    assert device.closed == 1  # the microphone was let go when the session ended, not left hearing the room
     assert [(t["question"], t["heard"]) for t in report["transcript"]][:1] == [("rf_bladder", "yes")]
     captured = capsys.readouterr()
     assert "typed mode" not in captured.err  # voice mode ran: the microphone was listening all along

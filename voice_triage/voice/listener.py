@@ -40,6 +40,7 @@ class VoiceListener:
         self._flush = flush  # live microphone: drop what was captured while we were speaking
         self.on_wait = on_wait or (lambda: None)  # e.g. say "continue when ready"
         self.on_no_sound: Callable[[], None] | None = None  # live microphone: say it sends no sound at all
+        self.release: Callable[[], None] | None = None  # live microphone: let the device go when the session ends
         self._peak = 0  # loudest sample while waiting for this answer (or while hearing the room)
         self._told_no_sound = False  # said once per stretch of dead silence
         self.on_talking_room: Callable[[], None] | None = None  # say the background talks (a television)
@@ -54,6 +55,12 @@ class VoiceListener:
         self._synonyms: tuple[tuple[str, ...], ...] = ()
         self.ended = False
         self.last_latency_s = 0.0  # end of utterance to answer, for benchmarks
+
+    def close(self) -> None:
+        """The session is over: stop listening (a microphone left open would go on hearing the room)."""
+        release, self.release = self.release, None
+        if release:
+            release()
 
     def adjust(self, event: Adjust) -> None:
         """Honour "give me more time" (pause +1) and its opposite."""

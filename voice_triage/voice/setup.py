@@ -69,6 +69,7 @@ def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
     room_talking = phrases["room_talking_typing" if options.can_type else "room_talking"]
     listener.on_talking_room = lambda: speaker.emit(Say(room_talking))
     if mic is not None:  # files and pipes may well hold exact silence; only a live microphone is checked
+        listener.release = mic.close
         listener.on_no_sound = lambda: speaker.emit(Say(phrases["mic_silent"]))
         # Before anything is spoken (the microphone is muted while the assistant speaks): a file or a pipe has no
         # room before its first answer, and a program may send nothing until it is asked.
