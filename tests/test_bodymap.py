@@ -144,10 +144,10 @@ def _with(data: dict, value, *path: str) -> dict:
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda d: _with(d, {"label": "Elbow", "shape": d["region"]["foot"]["shape"]}, "region", "elbow"),
+    (lambda d: _with(d, {"shape": d["region"]["foot"]["shape"]}, "region", "elbow"),
      "region.elbow: unknown region"),
     (lambda d: _without(d, "region", "foot"), "region.foot: missing key"),
-    (lambda d: _without(d, "region", "groin", "label"), "region.groin.label: missing key"),
+    (lambda d: _with(d, "Groin", "region", "groin", "label"), "region.groin.label: unknown key"),
     (lambda d: _without(d, "region", "groin", "shape", "0", "view"), "region.groin.shape[0].view: missing key"),
     (lambda d: _with(d, "side", "region", "groin", "shape", "0", "view"), "region.groin.shape[0].view: unknown view"),
     (lambda d: _with(d, [1, 2, 3], "region", "groin", "shape", "0", "ellipse"), "region.groin.shape[0].ellipse"),

@@ -30,7 +30,7 @@ FIGURE_KEYS = {
     "side_label_y": (int, float),
 }
 VIEW_KEYS = {"title": str, "outline": list, "details": list}
-REGION_KEYS = {"label": str, "shape": list}
+REGION_KEYS = {"shape": list}
 SHAPE_KEYS = {"view": str, "ellipse": list, "polygon": list, "angle": (int, float), "middle": bool}
 
 
@@ -107,10 +107,9 @@ class View:
 
 @dataclass(frozen=True)
 class Region:
-    """A pain location: its plain-words label and its shapes for every side."""
+    """A pain location (a location option id) and its shapes for every side."""
 
     id: str
-    label: str
     shapes: tuple[Shape, ...]
 
 
@@ -245,7 +244,7 @@ def _region(rid: str, table: Any, width: float, source: str) -> Region:
     shapes: list[Shape] = []
     for i, raw in enumerate(table["shape"]):
         shapes.extend(_shape(rid, raw, width, source, f"{where}.shape[{i}]"))
-    return Region(rid, table["label"], tuple(shapes))
+    return Region(rid, tuple(shapes))
 
 
 def _shape(rid: str, raw: Any, width: float, source: str, where: str) -> list[Shape]:
