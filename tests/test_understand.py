@@ -47,6 +47,9 @@ def test_yes_no_phrasings(interpreter, content, text, value):
     # The question's own phrases come before the general ones: "it is" alone is a yes
     ("improving", "It is getting worse", "no"), ("improving", "it's not getting better", "no"),
     ("improving", "about the same", "no"), ("improving", "yes, a bit better", "yes"),
+    # A general no around the question's own yes is never a yes (it turned the not-improving rule off)
+    ("improving", "it isn't getting better", "no"), ("improving", "not much better", "no"),
+    ("improving", "I don't think it's getting better", None), ("improving", "no it doesn't feel better", None),
 ])
 def test_yes_no_answers_people_type(interpreter, content, question, text, value):
     assert understood(interpreter, content, question, text).value == value
@@ -73,7 +76,9 @@ def test_location_phrasings(interpreter, content, text, value):
     ("side", "in the middle", "middle"), ("side", "2", "right"),
     # Both sides named: the side question's `several` (the first named used to win: emergency became gp)
     ("side", "on the left and the right", "both"), ("side", "left leg and right leg", "both"),
-    ("side", "the left side mostly, and the right side too", "both"),
+    # Other mixes are asked again: "right" is also an everyday word (review: "right in the middle" became both)
+    ("side", "the left side mostly, and the right side too", None), ("side", "the right, the left is fine", None),
+    ("side", "it's right in the middle", None), ("side", "both, mostly the left", "both"),
     ("location", "lower back and down my legs", ["lower_back", "below_knee"]),
     ("location", "down both legs", ["below_knee"]), ("location", "the back of my legs", ["back_thigh"]),
     ("worse", "everything", None),  # was read as "nothing"
@@ -114,8 +119,15 @@ def test_ages(interpreter, content, text, value):
     # A range is its shorter end (the ends were added up: "a month to six weeks" was 72 days, not new)
     ("a month to six weeks", 30), ("a week to ten days", 7), ("three or four weeks", 21),
     ("three weeks or four weeks", 21), ("up to two weeks", 14), ("two weeks and three days", 17),
-    # Fixed phrases holding a unit are not counted word by word
+    ("four or five days", 4), ("a month or two", 30), ("from two to three weeks", 14),
+    ("a year to a year and a half", 365),
+    # "to" and "or" between other words are no range (review: "had to take a week off" made two months a week)
+    ("two months, I had to take a week off work", 67), ("about two months, I used to get it for a day or two", 61),
+    ("six months, it went from my back to my leg a week ago", 187), ("I went to the doctor two weeks ago", 14),
+    ("I've been to a doctor or two, about three months", 90),
+    # Fixed phrases holding a unit are not counted word by word, nor over a count given beside them
     ("half a year", 182), ("the day before yesterday", 2), ("a year and a half", 548),
+    ("two months, I saw the GP last week", 60), ("since last week", 7),
 ])
 def test_durations(interpreter, content, text, days):
     value = understood(interpreter, content, "duration", text).value

@@ -117,7 +117,7 @@ class Question:
     one_by_one: str = ""  # multi or free, spoken: "{option}" wording to ask each option as yes or no after two misses
     steps: tuple[Step, ...] = ()  # number or duration, spoken: yes/no questions to narrow it after two misses
     means: tuple[tuple[str, str], ...] = ()  # yesno: (phrase, yes/no/unsure) of this question's own ("getting worse")
-    several: str | None = None  # choice: the option an answer naming several options means ("left and right")
+    several: str | None = None  # choice: the option that wins when named among others ("both, mostly the left")
 
     @property
     def is_red_flag(self) -> bool:

@@ -147,10 +147,13 @@ class Interpreter:
         The question's own phrases come first ("it is getting worse" to "Is it getting better?" is a no,
         though "it is" alone is a yes).
         """
-        found = {value for _, _, value in find_phrases(words, dict(question.means))}
-        found = found or {value for _, _, value in find_phrases(words, self.yesno)}
-        if "unsure" in found:
+        own = {value for _, _, value in find_phrases(words, dict(question.means))}
+        general = {value for _, _, value in find_phrases(words, self.yesno)}
+        if "unsure" in own | general:
             return "unsure"
+        if "yes" in own and "no" in general:
+            return None  # "it isn't getting better": a no around the question's own yes
+        found = own or general
         if found == {"no"} and find_phrases(words, self.qualifiers):
             return None  # "no fever, but I feel awful": asked again rather than taken as the less urgent answer
         if len(found) == 1:
@@ -203,11 +206,11 @@ class Interpreter:
         return bool(find_phrases(words, {p: True for p in self.vocab["none"]["phrases"]}))
 
     def _parse_choice(self, question: Question, words: list[str]) -> str | None:
-        """The option named; several named mean the question's `several` option ("left and right" is both),
-        or, where it has none, the answer is not understood."""
+        """The option named; an answer naming several is not understood, unless one of them is the question's
+        `several` option ("both, mostly the left"). "Right" is also an everyday word ("right in the middle")."""
         chosen = self._matched_options(question, words)
         if len(chosen) > 1:
-            return question.several
+            return question.several if question.several in chosen else None
         return chosen[0] if chosen else None
 
     def _parse_multi(self, question: Question, words: list[str]) -> list[str] | None:
@@ -284,36 +287,54 @@ class Interpreter:
     def _parse_duration(self, question: Question, words: list[str]) -> dict[str, Any] | None:
         """How long, in days: "three weeks", "a couple of months", "since Tuesday", "10 days"."""
         settings = self.vocab["duration"]
-        fixed = find_phrases(words, settings["phrases"])
         days = self._weekday_days(words, settings["weekdays"])
-        if days is None:  # a fixed phrase with a unit in it is not counted word by word ("half a year")
-            days = next((value for start, end, value in fixed if self.unit_days.keys() & set(words[start:end])), None)
         if days is None:
-            days = self._range_days(words, set(settings["range"]))
-        if days is None and fixed:
-            days = fixed[0][2]
+            days = self._counted_days(self._shorter_ends(words, set(settings["range"])))
+        if days is None:
+            fixed = find_phrases(words, settings["phrases"])
+            days = fixed[0][2] if fixed else None
         if days is None:
             return None
         return {"days": int(round(days)), "text": " ".join(words)}
 
-    def _range_days(self, words: list[str], range_words: set[str]) -> float | None:
-        """The shorter end of "a month to six weeks" or "three or four weeks" (newer pain is the more urgent
-        reading); one duration, or a sum ("a week and two days"), when the answer gives no range."""
-        parts: list[list[str]] = [[]]
-        for word in words:
-            if word in range_words:
-                parts.append([])
-            else:
-                parts[-1].append(word)
-        ends = []
-        for index, part in enumerate(parts):
-            days = self._unit_days(part)
-            if days is None and self.numbers_in(part):  # "three" of "three or four weeks": the next unit
-                unit = next((w for later in parts[index + 1:] for w in later if w in self.unit_days), None)
-                days = self._unit_days(part + [unit]) if unit else None
-            if days is not None:
-                ends.append(days)
-        return min(ends) if ends else None
+    def _counted_days(self, words: list[str]) -> float | None:
+        """Counted units; a fixed phrase holding a unit ("half a year", "last week") is not counted word by word,
+        and stands for itself only when nothing else is counted ("two months, I saw the GP last week" is 60)."""
+        phrases = self.vocab["duration"]["phrases"]
+        fixed = [(s, e, v) for s, e, v in find_phrases(words, phrases) if self.unit_days.keys() & set(words[s:e])]
+        rest = [w for i, w in enumerate(words) if not any(s <= i < e for s, e, _ in fixed)]
+        days = self._unit_days(rest)
+        return days if days is not None or not fixed else fixed[0][2]
+
+    def _shorter_ends(self, words: list[str], range_words: set[str]) -> list[str]:
+        """The words with each range ("a month to six weeks", "three or four weeks") cut to its shorter end:
+        newer pain is the more urgent reading. Only "to" or "or" between a count or unit and a count is a range
+        ("I had to take a week off" is not)."""
+        out, index = list(words), 1
+        while index < len(out) - 1:
+            if not (out[index] in range_words and self._is_count(out[index + 1])
+                    and (self._is_count(out[index - 1]) or out[index - 1] in self.unit_days)):
+                index += 1
+                continue
+            own_unit = index - 1 if out[index - 1] in self.unit_days else index
+            begin = max((i for i in range(own_unit) if out[i] in self.unit_days), default=-1) + 1
+            stop = next((i for i in range(index + 1, len(out)) if out[i] in self.unit_days), index + 1)
+            stop += len(self.and_a_half) if out[stop + 1:stop + 1 + len(self.and_a_half)] == self.and_a_half else 0
+            left, right = out[begin:index], out[index + 1:stop + 1]
+            left += [] if own_unit < index else [w for w in right if w in self.unit_days][:1]
+            right += [] if any(w in self.unit_days for w in right) else [w for w in left if w in self.unit_days][:1]
+            ends = [(days, end) for end in (left, right) if (days := self._unit_days(end)) is not None]
+            if len(ends) < 2:
+                index += 1
+                continue
+            shorter = min(ends, key=lambda pair: pair[0])[1]
+            out = out[:begin] + shorter + out[stop + 1:]
+            index = begin + len(shorter)
+        return out
+
+    def _is_count(self, word: str) -> bool:
+        """A number, in digits or words ("a" counts as one)."""
+        return word.isdigit() or word in self.numbers
 
     def _weekday_days(self, words: list[str], weekdays: list[str]) -> int | None:
         """Days since the named weekday (last week's if today is that day)."""
