@@ -190,6 +190,10 @@ def test_synonym_groups_hold_phrases_understood_alike(interpreter, content):
     assert set(map(frozenset, groups)) == {frozenset({"no", "nope"}), frozenset({"yes", "yeah"})}
 
 
+def test_thats_all_may_be_typed_without_its_apostrophe(interpreter):
+    assert interpreter.list_done("thats all") and interpreter.list_done("That's it.")
+
+
 def test_thats_all_is_never_grouped_with_no(interpreter, content):
     """A list asked one option at a time takes "no others" as the end of the list, "nope" as this option's no:
     a recognizer must not treat them as one answer (at 10 dB a "yes" heard as "no others" ended a list)."""

@@ -81,7 +81,7 @@ class Interpreter:
 
     def list_done(self, text: str) -> bool:
         """The answer says "that's all": no more options apply (lists asked one option at a time)."""
-        return bool(find_phrases(tokens(text), {p: True for p in self.vocab["list_done"]["phrases"]}))
+        return bool(find_phrases(self.words(text), {p: True for p in self.vocab["list_done"]["phrases"]}))
 
     def control(self, text: str) -> str | None:
         """A control id when the whole answer is a control phrase ("go back", "please repeat")."""
