@@ -82,6 +82,9 @@ def test_location_phrasings(interpreter, content, text, value):
     ("location", "lower back and down my legs", ["lower_back", "below_knee"]),
     ("location", "down both legs", ["below_knee"]), ("location", "the back of my legs", ["back_thigh"]),
     ("worse", "everything", None),  # was read as "nothing"
+    # "no" negates only the option right after it: these were read as "nothing" and lost the place
+    ("location", "no, my groin", ["groin"]), ("worse", "no, just sitting", ["sitting"]),
+    ("better", "no, I find lying down helps", ["lying_down"]), ("location", "no groin pain, only my back", ["lower_back"]),
     ("quality", "a dull ache and stiffness", ["dull_ache", "stiffness"]),
     ("quality", "shooting, electric shocks", ["shooting", "electric"]),
     ("quality", "it burns", ["burning"]),

@@ -539,6 +539,7 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     reader = _Reader("vocabulary.toml")
     reader.get(vocab["qualifiers"], "words", "qualifiers", list)
     reader.get(vocab["typing"], "spellings", "typing", dict)
+    reader.get(vocab["negation"], "just_before", "negation", list)
     for key in ("joiner", "hundred", "and_a_half"):
         reader.get(vocab["number_speech"], key, "number_speech")
     reader.get(vocab["number_speech"], "articles", "number_speech", list)

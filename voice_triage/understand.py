@@ -192,10 +192,10 @@ class Interpreter:
 
     def _matched_options(self, question: Question, words: list[str]) -> list[str]:
         """Options named in the answer, in order, leaving out negated ones ("not the groin")."""
-        negations = set(self.vocab["negation"]["words"])
+        negations, just_before = set(self.vocab["negation"]["words"]), set(self.vocab["negation"]["just_before"])
         chosen: list[str] = []
         for start, _, option_id in find_phrases(words, self.option_phrases(question)):
-            if negations & set(words[max(0, start - 2):start]):
+            if negations & set(words[max(0, start - 2):start]) or (start and words[start - 1] in just_before):
                 continue
             if option_id not in chosen:
                 chosen.append(option_id)
