@@ -27,7 +27,8 @@ class Journal:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        cut_short = bool(path and path.exists() and not path.read_bytes().endswith(b"\n") and path.stat().st_size)
+        kept = path.read_bytes() if path and path.exists() else b""
+        cut_short = bool(kept) and not kept.endswith(b"\n")
         self.handle = open_private(path, "a") if path else None
         if cut_short and self.handle:
             # A line cut short by a crash is ended, so the next record is not glued onto it and lost as well

@@ -312,25 +312,37 @@ class Interpreter:
         ("I had to take a week off" is not)."""
         out, index = list(words), 1
         while index < len(out) - 1:
-            if not (out[index] in range_words and self._is_count(out[index + 1])
-                    and (self._is_count(out[index - 1]) or out[index - 1] in self.unit_days)):
+            is_range = out[index] in range_words and self._is_count(out[index + 1]) and (
+                self._is_count(out[index - 1]) or out[index - 1] in self.unit_days)
+            cut = self._range_at(out, index) if is_range else None
+            if cut is None:
                 index += 1
                 continue
-            own_unit = index - 1 if out[index - 1] in self.unit_days else index
-            begin = max((i for i in range(own_unit) if out[i] in self.unit_days), default=-1) + 1
-            stop = next((i for i in range(index + 1, len(out)) if out[i] in self.unit_days), index + 1)
-            stop += len(self.and_a_half) if out[stop + 1:stop + 1 + len(self.and_a_half)] == self.and_a_half else 0
-            left, right = out[begin:index], out[index + 1:stop + 1]
-            left += [] if own_unit < index else [w for w in right if w in self.unit_days][:1]
-            right += [] if any(w in self.unit_days for w in right) else [w for w in left if w in self.unit_days][:1]
-            ends = [(days, end) for end in (left, right) if (days := self._unit_days(end)) is not None]
-            if len(ends) < 2:
-                index += 1
-                continue
-            shorter = min(ends, key=lambda pair: pair[0])[1]
-            out = out[:begin] + shorter + out[stop + 1:]
+            begin, stop, shorter = cut
+            out = out[:begin] + shorter + out[stop:]
             index = begin + len(shorter)
         return out
+
+    def _range_at(self, words: list[str], index: int) -> tuple[int, int, list[str]] | None:
+        """(begin, stop, shorter end) of the range around words[index]; None when either end is no duration.
+
+        The left end runs back to the previous unit ("two months, a week or two"), the right end on to its
+        unit (and "and a half"); an end without a unit borrows the other's ("three" of "three or four weeks").
+        """
+        own_unit = index - 1 if words[index - 1] in self.unit_days else index
+        begin = max((i for i in range(own_unit) if words[i] in self.unit_days), default=-1) + 1
+        stop = next((i for i in range(index + 1, len(words)) if words[i] in self.unit_days), index + 1) + 1
+        stop += len(self.and_a_half) if words[stop:stop + len(self.and_a_half)] == self.and_a_half else 0
+        left, right = words[begin:index], words[index + 1:stop]
+        units = [w for w in left + right if w in self.unit_days]
+        if not units:
+            return None
+        left += [] if any(w in self.unit_days for w in left) else units[-1:]
+        right += [] if any(w in self.unit_days for w in right) else units[:1]
+        ends = [(days, end) for end in (left, right) if (days := self._unit_days(end)) is not None]
+        if len(ends) < 2:
+            return None
+        return begin, stop, min(ends, key=lambda pair: pair[0])[1]
 
     def _is_count(self, word: str) -> bool:
         """A number, in digits or words ("a" counts as one)."""
