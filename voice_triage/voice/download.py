@@ -20,11 +20,10 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, TextIO
 
+from voice_triage.voice.english_model import MODEL_NAME, MODEL_SHA256, MODEL_URL
+
 log = logging.getLogger(__name__)
 
-MODEL_NAME = "vosk-model-small-en-us-0.15"
-MODEL_URL = f"https://alphacephei.com/vosk/models/{MODEL_NAME}.zip"
-MODEL_SHA256 = "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498"
 EXIT_OK, EXIT_IO, EXIT_USAGE, EXIT_CHECKSUM, EXIT_ARCHIVE = 0, 1, 2, 3, 4
 BLOCK = 1 << 16
 

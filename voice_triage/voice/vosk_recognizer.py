@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_triage.voice.audio import SAMPLE_RATE, chunked
-from voice_triage.voice.download import MODEL_NAME
+from voice_triage.voice.english_model import MODEL_NAME
 from voice_triage.voice.errors import ModelError, VoiceUnavailable
 from voice_triage.voice.noisy_room import DISAGREE_CAP, Room
 from voice_triage.voice.recognizers import GrammarRecognizer, Meanings, Recognition, Session, spotted, verdict
