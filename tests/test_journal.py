@@ -66,7 +66,7 @@ def test_a_session_resumed_in_the_other_mode_replays_each_answer_in_its_own_mode
     spoken = make_dialog(spoken=True)
     journal = journals.Journal.create(spoken)
     spoken.start()
-    for _ in range(16):
+    for _ in content.red_flags:
         journal.heard(Heard("no", 0.95))
         spoken.hear(Heard("no", 0.95))
     journal.handle.close()

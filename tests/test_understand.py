@@ -74,7 +74,7 @@ def test_location_phrasings(interpreter, content, text, value):
 @pytest.mark.parametrize("question, text, value", [
     ("side", "on the left", "left"), ("side", "right side", "right"), ("side", "both sides", "both"),
     ("side", "in the middle", "middle"), ("side", "2", "right"),
-    # Both sides named: the side question's `several` (the first named used to win: emergency became gp)
+    # Both sides named together mean both (the first named used to win: emergency became gp)
     ("side", "on the left and the right", "both"), ("side", "left leg and right leg", "both"),
     # Other mixes are asked again: "right" is also an everyday word (review: "right in the middle" became both)
     ("side", "the left side mostly, and the right side too", None), ("side", "the right, the left is fine", None),
