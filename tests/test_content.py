@@ -100,6 +100,7 @@ def test_every_control_the_content_may_name_is_one_the_dialog_handles():
     ("vocabulary.toml", 'fortnight = "fortnights"', 'moon = "moons"', "vocabulary.toml: duration.plurals.moon: not one of duration.units"),
     ("vocabulary.toml", 'spoken_units = ["day"', 'spoken_units = ["hour"', "vocabulary.toml: duration.spoken_units: 'hour' has no entry"),
     ("vocabulary.toml", "[qualifiers]\n", "[hedges]\n", "vocabulary.toml: qualifiers: missing required key"),
+    ("vocabulary.toml", "[plain_answer]\n", "[plain]\n", "vocabulary.toml: plain_answer: missing required key"),
     ("vocabulary.toml", 'faster = ["faster"', 'quicker = ["faster"', "vocabulary.toml: control.quicker: unknown control"),
     ("vocabulary.toml", '\ncontinue = [', '\n# continue = [', "vocabulary.toml: control.continue: missing required key"),
     ("vocabulary.toml", "[typing.spellings]", "[typing.shorthand]", "vocabulary.toml: typing.spellings: missing required key"),

@@ -50,6 +50,16 @@ def test_yes_no_phrasings(interpreter, content, text, value):
     # A general no around the question's own yes is never a yes (it turned the not-improving rule off)
     ("improving", "it isn't getting better", "no"), ("improving", "not much better", "no"),
     ("improving", "I don't think it's getting better", None), ("improving", "no it doesn't feel better", None),
+    # A no that describes something is asked again: read as "no", each sent an emergency sign to self-care
+    ("rf_bladder", "haven't been able to pee since yesterday", None), ("rf_saddle", "no feeling down there", None),
+    ("rf_bladder", "no control over my bladder", None), ("rf_leg_weakness", "not as strong as it was", None),
+    ("rf_cannot_bear_weight", "i can only hop", None), ("rf_hot_joint", "no redness, its swollen", None),
+    ("rf_night_pain", "it never stops", None), ("tingling", "no numbness, some tingling", None),
+    ("rf_bladder", "i don't know when i need to go", None),
+    # ... while plain ones still count
+    ("rf_bladder", "No, I haven't had any problems like that", "no"), ("rf_bladder", "nope, nothing like that", "no"),
+    ("rf_bladder", "no thank you", "no"), ("rf_bladder", "I'm not really sure", "unsure"),
+    ("rf_bladder", "yes, I can't feel when it's full", "yes"),
 ])
 def test_yes_no_answers_people_type(interpreter, content, question, text, value):
     assert understood(interpreter, content, question, text).value == value

@@ -491,8 +491,8 @@ def load_content(folder: Path | None = None) -> Content:
     sources = raw["sources"]["source"]
     for name in FILES[1:]:
         _check_sources(f"{name}.toml", raw[name], sources)
-    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "qualifiers", "typing", "none", "list_done",
-                                                         "reask", "said_back", "carriers", "negation",
+    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "qualifiers", "plain_answer", "typing", "none",
+                                                         "list_done", "reask", "said_back", "carriers", "negation",
                                                          "control_fillers", "control", "numbers", "number_speech",
                                                          "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "uncertain_rule", "incomplete",
@@ -538,6 +538,7 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     """Number speech and duration units are complete enough to understand and to build grammars."""
     reader = _Reader("vocabulary.toml")
     reader.get(vocab["qualifiers"], "words", "qualifiers", list)
+    reader.get(vocab["plain_answer"], "words", "plain_answer", list)
     reader.get(vocab["typing"], "spellings", "typing", dict)
     reader.get(vocab["negation"], "just_before", "negation", list)
     for key in ("joiner", "hundred", "and_a_half"):

@@ -75,6 +75,7 @@ class Interpreter:
         self.between_number_and_unit = set(duration["between"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
         self.qualifiers = {phrase: True for phrase in self.vocab["qualifiers"]["words"]}
+        self.plain_words = set(self.vocab["plain_answer"]["words"]) | self.control_fillers
         self.spellings = {typed: tokens(word) for typed, word in self.vocab["typing"]["spellings"].items()}
         self.carriers = tuple(self.vocab["carriers"]["words"])  # for spoken sentence answers (recognizer grammars)
         self._synonyms: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], ...]] = {}
@@ -147,18 +148,25 @@ class Interpreter:
         The question's own phrases come first ("it is getting worse" to "Is it getting better?" is a no,
         though "it is" alone is a yes).
         """
-        own = {value for _, _, value in find_phrases(words, dict(question.means))}
-        general = {value for _, _, value in find_phrases(words, self.yesno)}
-        if "unsure" in own | general:
-            return "unsure"
+        own_matches, general_matches = find_phrases(words, dict(question.means)), find_phrases(words, self.yesno)
+        own, general = {m[2] for m in own_matches}, {m[2] for m in general_matches}
+        found = own or general
         if "yes" in own and "no" in general:
             return None  # "it isn't getting better": a no around the question's own yes
-        found = own or general
+        if found - {"yes"} and not self._plain(words, own_matches + general_matches):
+            return None  # "no feeling down there", "I don't know when I need to go": it describes something
+        if "unsure" in found:
+            return "unsure"
         if found == {"no"} and find_phrases(words, self.qualifiers):
             return None  # "no fever, but I feel awful": asked again rather than taken as the less urgent answer
         if len(found) == 1:
             return found.pop()
         return None
+
+    def _plain(self, words: list[str], matches: list[tuple[int, int, Any]]) -> bool:
+        """Every word is part of a yes/no phrase or a plain word (vocabulary.toml [plain_answer])."""
+        covered = {index for start, end, _ in matches for index in range(start, end)}
+        return all(index in covered or word in self.plain_words for index, word in enumerate(words))
 
     def synonyms(self, question: Question, phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         """Groups of `phrases` that this question understands as the same answer ("no", "nope", "not really").
