@@ -60,6 +60,12 @@ def test_yes_no_phrasings(interpreter, content, text, value):
     ("rf_bladder", "No, I haven't had any problems like that", "no"), ("rf_bladder", "nope, nothing like that", "no"),
     ("rf_bladder", "no thank you", "no"), ("rf_bladder", "I'm not really sure", "unsure"),
     ("rf_bladder", "yes, I can't feel when it's full", "yes"),
+    # Sometimes is a yes; the past is asked again; "can't say I have" is a no (it was a yes, through "i can't")
+    ("rf_bladder", "not all the time", "yes"), ("tingling", "not always", "yes"), ("rf_cancer", "not anymore", None),
+    ("rf_cancer", "not since 2015", None), ("rf_cancer", "cant say i have", "no"), ("rf_cancer", "yea", "yes"),
+    # The tingling question's own words; "better" only at times is not a plain yes
+    ("tingling", "pins and needles", "yes"), ("tingling", "numbness in my foot", "yes"), ("tingling", "no tingling", "no"),
+    ("tingling", "no numbness, some tingling", None), ("improving", "better when i rest", None),
 ])
 def test_yes_no_answers_people_type(interpreter, content, question, text, value):
     assert understood(interpreter, content, question, text).value == value
@@ -115,7 +121,7 @@ def test_option_phrasings(interpreter, content, question, text, value):
 
 @pytest.mark.parametrize("text, value", [
     ("64", 64), ("I'm sixty four", 64), ("forty-two years old", 42), ("seventy", 70), ("I am 19", 19),
-    ("a hundred", 100), ("old enough", None), ("200", None),
+    ("a hundred", 100), ("old enough", None), ("200", None), ("fourty five", 45),
     ("a hundred and two", 102), ("one hundred and ten", 110), ("twenty one", 21),
     # Several different numbers (noise heard as "five thirteen eight") are asked again, never the first taken.
     ("five thirteen eight", None), ("five twelve", None), ("42, 43 next week", None),
