@@ -543,7 +543,8 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     reader.get(vocab["negation"], "just_before", "negation", list)
     for key in ("joiner", "hundred", "and_a_half"):
         reader.get(vocab["number_speech"], key, "number_speech")
-    reader.get(vocab["number_speech"], "articles", "number_speech", list)
+    for key in ("articles", "above", "below"):
+        reader.get(vocab["number_speech"], key, "number_speech", list)
     duration = vocab["duration"]
     for key in ("units", "plurals", "phrases"):
         reader.get(duration, key, "duration", dict)

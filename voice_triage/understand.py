@@ -76,6 +76,8 @@ class Interpreter:
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
         self.qualifiers = {phrase: True for phrase in self.vocab["qualifiers"]["words"]}
         self.plain_words = set(self.vocab["plain_answer"]["words"]) | self.control_fillers
+        self.beyond = {**{p: 1 for p in speech["above"]}, **{p: -1 for p in speech["below"]}}
+        self.range_word = duration["range"][0]
         self.spellings = {typed: tokens(word) for typed, word in self.vocab["typing"]["spellings"].items()}
         self.carriers = tuple(self.vocab["carriers"]["words"])  # for spoken sentence answers (recognizer grammars)
         self._synonyms: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], ...]] = {}
@@ -93,8 +95,20 @@ class Interpreter:
         return self._whole(text, self.corrections)
 
     def words(self, text: str) -> list[str]:
-        """The answer's words, with typed shorthand spelled out ("dont" is "don't", "y" is "yes")."""
+        """The answer's words, with typed shorthand spelled out ("dont" is "don't", "y" is "yes") and typed
+        numbers in words ("5-6" is "5 to 6", "2.5" and "2 1/2" are "2 and a half", "50+" is "over 50")."""
+        half, over = " ".join(self.and_a_half), next(iter(self.beyond))
+        text = re.sub(r"(\d)\s*-\s*(\d)", rf"\1 {self.range_word} \2", text)
+        text = re.sub(r"(\d+)(?:\.5\b|\s+1/2\b|\s*\u00bd)", rf"\1 {half}", text)
+        text = re.sub(r"(\d+)\.\d+", r"\1", text)  # other decimals: the whole part
+        text = re.sub(r"(\d+)\s*\+", rf"{over} \1", text)
         return [word for token in tokens(text) for word in self.spellings.get(token, [token])]
+
+    def _beyond(self, words: list[str]) -> int:
+        """+1 after "over" / "more than", -1 after "under" / "almost", when right before a number; else 0."""
+        shifts = {shift for _, end, shift in find_phrases(words, self.beyond)
+                  if end < len(words) and self._is_count(words[end])}
+        return shifts.pop() if len(shifts) == 1 else 0
 
     def _whole(self, text: str, phrases: dict[str, str]) -> str | None:
         """What the whole answer means among `phrases`, with or without the control fillers ("please", "um")."""
@@ -289,7 +303,7 @@ class Interpreter:
         values = {value for _, value in self.numbers_in([w for w in words if w not in self.articles])}
         if len(values) != 1:
             return None
-        value = values.pop()
+        value = values.pop() + self._beyond(words)
         return int(value) if 1 <= value <= 120 and value == int(value) else None
 
     def _parse_duration(self, question: Question, words: list[str]) -> dict[str, Any] | None:
@@ -303,7 +317,7 @@ class Interpreter:
             days = fixed[0][2] if fixed else None
         if days is None:
             return None
-        return {"days": int(round(days)), "text": " ".join(words)}
+        return {"days": max(0, int(round(days)) + self._beyond(words)), "text": " ".join(words)}
 
     def _counted_days(self, words: list[str]) -> float | None:
         """Counted units; a fixed phrase holding a unit ("half a year", "last week") is not counted word by word,
@@ -311,8 +325,16 @@ class Interpreter:
         phrases = self.vocab["duration"]["phrases"]
         fixed = [(s, e, v) for s, e, v in find_phrases(words, phrases) if self.unit_days.keys() & set(words[s:e])]
         rest = [w for i, w in enumerate(words) if not any(s <= i < e for s, e, _ in fixed)]
+        if self._separate_counts(rest):
+            return None  # "3 weeks, had the same thing 5 years ago": which is it? Asked again, never added up
         days = self._unit_days(rest)
         return days if days is not None or not fixed else fixed[0][2]
+
+    def _separate_counts(self, words: list[str]) -> bool:
+        """Two durations with other words between them; "two weeks and three days" is one."""
+        joining = {self.joiner, *self.and_a_half, *self.between_number_and_unit, *self.numbers}
+        units = [i for i, w in enumerate(words) if w in self.unit_days]
+        return any(not w.isdigit() and w not in joining for a, b in zip(units, units[1:]) for w in words[a + 1:b])
 
     def _shorter_ends(self, words: list[str], range_words: set[str]) -> list[str]:
         """The words with each range ("a month to six weeks", "three or four weeks") cut to its shorter end:
