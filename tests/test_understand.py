@@ -96,6 +96,10 @@ def test_location_phrasings(interpreter, content, text, value):
     ("side", "the left side mostly, and the right side too", None), ("side", "the right, the left is fine", None),
     ("side", "it's right in the middle", None), ("side", "both, mostly the left", "both"),
     ("location", "lower back and down my legs", ["lower_back", "below_knee"]),
+    # Legs without saying which part: asked again (read as the lower back only, new pain in both legs lost its
+    # emergency)
+    ("location", "back and both legs", None), ("location", "lower back and legs", None),
+    ("location", "back of both legs", None),
     ("location", "down both legs", ["below_knee"]), ("location", "the back of my legs", ["back_thigh"]),
     ("worse", "everything", None),  # was read as "nothing"
     # "no" negates only the option right after it: these were read as "nothing" and lost the place

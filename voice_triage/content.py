@@ -118,6 +118,7 @@ class Question:
     steps: tuple[Step, ...] = ()  # number or duration, spoken: yes/no questions to narrow it after two misses
     means: tuple[tuple[str, str], ...] = ()  # yesno: (phrase, yes/no/unsure) of this question's own ("getting worse")
     several: str | None = None  # choice: the option that wins when named among others ("both, mostly the left")
+    ask_again_if: frozenset[str] = frozenset()  # multi: words that, outside every option named, make it unclear
 
     @property
     def is_red_flag(self) -> bool:
@@ -295,7 +296,17 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         ask_if=_conditions(reader, item.get("ask_if", []), f"{where}.ask_if"), one_by_one=one_by_one, steps=steps,
         sign=item.get("sign", ""), means=_means(reader, item.get("means", {}), kind, f"{where}.means"),
         several=several,
+        ask_again_if=_ask_again_if(reader, item.get("ask_again_if", []), kind, f"{where}.ask_again_if"),
     )
+
+
+def _ask_again_if(reader: _Reader, raw: Any, kind: str, where: str) -> frozenset[str]:
+    """A multi question's words that must be part of an option named ("legs" in "back and both legs")."""
+    if raw and kind != "multi":
+        raise reader.fail(where, "only for multi questions")
+    if not isinstance(raw, list) or not all(isinstance(w, str) for w in raw):
+        raise reader.fail(where, "expected a list of strings")
+    return frozenset(w.lower() for w in raw)
 
 
 def _means(reader: _Reader, raw: dict[str, Any], kind: str, where: str) -> tuple[tuple[str, str], ...]:

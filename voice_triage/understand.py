@@ -236,7 +236,11 @@ class Interpreter:
         return chosen[0] if chosen else None
 
     def _parse_multi(self, question: Question, words: list[str]) -> list[str] | None:
-        """Every option named, [] for "nothing", None when neither."""
+        """Every option named, [] for "nothing", None when neither, or when a word of the question's
+        `ask_again_if` stands outside every option named ("back and both legs": which part of the legs?)."""
+        named = {i for start, end, _ in find_phrases(words, self.option_phrases(question)) for i in range(start, end)}
+        if any(word in question.ask_again_if and i not in named for i, word in enumerate(words)):
+            return None
         chosen = self._matched_options(question, words)
         if chosen:
             return chosen
