@@ -26,6 +26,11 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(tokens(phrase))
 
 
+def covered(matches: list[tuple[int, int, Any]]) -> set[int]:
+    """The word positions inside any of these phrase matches."""
+    return {index for start, end, _ in matches for index in range(start, end)}
+
+
 def find_phrases(words: list[str], phrases: dict[str, Any]) -> list[tuple[int, int, Any]]:
     """Leftmost-longest, non-overlapping phrase matches as (start, end, value)."""
     table = {key: value for phrase, value in phrases.items() if (key := phrase_key(phrase))}
@@ -78,6 +83,8 @@ class Interpreter:
         self.plain_words = set(self.vocab["plain_answer"]["words"]) | self.control_fillers
         self.beyond = {**{p: 1 for p in speech["above"]}, **{p: -1 for p in speech["below"]}}
         self.range_word = duration["range"][0]
+        self.over, self.half_words = speech["above"][0], " ".join(self.and_a_half)  # for typed "50+" and "2.5"
+        self._option_phrases: dict[tuple[Any, ...], dict[str, str]] = {}
         self.spellings = {typed: tokens(word) for typed, word in self.vocab["typing"]["spellings"].items()}
         self.carriers = tuple(self.vocab["carriers"]["words"])  # for spoken sentence answers (recognizer grammars)
         self._synonyms: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], ...]] = {}
@@ -97,11 +104,10 @@ class Interpreter:
     def words(self, text: str) -> list[str]:
         """The answer's words, with typed shorthand spelled out ("dont" is "don't", "y" is "yes") and typed
         numbers in words ("5-6" is "5 to 6", "2.5" and "2 1/2" are "2 and a half", "50+" is "over 50")."""
-        half, over = " ".join(self.and_a_half), next(iter(self.beyond))
         text = re.sub(r"(\d)\s*-\s*(\d)", rf"\1 {self.range_word} \2", text)
-        text = re.sub(r"(\d+)(?:\.5\b|\s+1/2\b|\s*\u00bd)", rf"\1 {half}", text)
+        text = re.sub(r"(\d+)(?:\.5\b|\s+1/2\b|\s*\u00bd)", rf"\1 {self.half_words}", text)
         text = re.sub(r"(\d+)\.\d+", r"\1", text)  # other decimals: the whole part
-        text = re.sub(r"(\d+)\s*\+", rf"{over} \1", text)
+        text = re.sub(r"(\d+)\s*\+", rf"{self.over} \1", text)
         return [word for token in tokens(text) for word in self.spellings.get(token, [token])]
 
     def _beyond(self, words: list[str]) -> int:
@@ -179,8 +185,8 @@ class Interpreter:
 
     def _plain(self, words: list[str], matches: list[tuple[int, int, Any]]) -> bool:
         """Every word is part of a yes/no phrase or a plain word (vocabulary.toml [plain_answer])."""
-        covered = {index for start, end, _ in matches for index in range(start, end)}
-        return all(index in covered or word in self.plain_words for index, word in enumerate(words))
+        inside = covered(matches)
+        return all(index in inside or word in self.plain_words for index, word in enumerate(words))
 
     def synonyms(self, question: Question, phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         """Groups of `phrases` that this question understands as the same answer ("no", "nope", "not really").
@@ -205,12 +211,15 @@ class Interpreter:
         return tuple(tuple(group) for group in groups.values() if len(group) > 1)
 
     def option_phrases(self, question: Question) -> dict[str, str]:
-        """Every phrase that names an option: id, label and synonyms."""
-        phrases = {}
-        for option in question.options:
-            for phrase in (option.id.replace("_", " "), option.label, *option.synonyms):
-                phrases.setdefault(phrase.lower(), option.id)
-        return phrases
+        """Every phrase that names an option: id, label and synonyms (built once per question: each answer
+        looks them up several times; read it, do not change it)."""
+        if question.options not in self._option_phrases:
+            phrases: dict[str, str] = {}
+            for option in question.options:
+                for phrase in (option.id.replace("_", " "), option.label, *option.synonyms):
+                    phrases.setdefault(phrase.lower(), option.id)
+            self._option_phrases[question.options] = phrases
+        return self._option_phrases[question.options]
 
     def _matched_options(self, question: Question, words: list[str]) -> list[str]:
         """Options named in the answer, in order, leaving out negated ones ("not the groin")."""
@@ -238,7 +247,7 @@ class Interpreter:
     def _parse_multi(self, question: Question, words: list[str]) -> list[str] | None:
         """Every option named, [] for "nothing", None when neither, or when a word of the question's
         `ask_again_if` stands outside every option named ("back and both legs": which part of the legs?)."""
-        named = {i for start, end, _ in find_phrases(words, self.option_phrases(question)) for i in range(start, end)}
+        named = covered(find_phrases(words, self.option_phrases(question)))
         if any(word in question.ask_again_if and i not in named for i, word in enumerate(words)):
             return None
         chosen = self._matched_options(question, words)
@@ -328,7 +337,8 @@ class Interpreter:
         and stands for itself only when nothing else is counted ("two months, I saw the GP last week" is 60)."""
         phrases = self.vocab["duration"]["phrases"]
         fixed = [(s, e, v) for s, e, v in find_phrases(words, phrases) if self.unit_days.keys() & set(words[s:e])]
-        rest = [w for i, w in enumerate(words) if not any(s <= i < e for s, e, _ in fixed)]
+        in_fixed = covered(fixed)
+        rest = [w for i, w in enumerate(words) if i not in in_fixed]
         if self._separate_counts(rest):
             return None  # "3 weeks, had the same thing 5 years ago": which is it? Asked again, never added up
         days = self._unit_days(rest)
