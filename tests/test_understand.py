@@ -236,3 +236,13 @@ def test_thats_all_is_never_grouped_with_no(interpreter, content):
     done = set(interpreter.vocab["list_done"]["phrases"])
     assert done in [set(group) for group in groups]
     assert not any(done & set(group) and "nope" in group for group in groups)
+
+
+@pytest.mark.parametrize("question, text, value", [
+    ("age", "fifty something", None), ("age", "sixty odd", None), ("age", "about 70 or so", None),
+    ("age", "fifty five", 55),
+    ("location", "upper back", None), ("location", "neck and back", None), ("location", "lower back", ["lower_back"]),
+])
+def test_rough_ages_and_places_off_the_map_are_asked_again(interpreter, content, question, text, value):
+    # "fifty something" read as 50 is not over fifty; "upper back" read as the lower back
+    assert understood(interpreter, content, question, text).value == value

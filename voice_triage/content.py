@@ -554,7 +554,7 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     reader.get(vocab["negation"], "just_before", "negation", list)
     for key in ("joiner", "hundred", "and_a_half"):
         reader.get(vocab["number_speech"], key, "number_speech")
-    for key in ("articles", "above", "below"):
+    for key in ("articles", "above", "below", "vague"):
         reader.get(vocab["number_speech"], key, "number_speech", list)
     duration = vocab["duration"]
     for key in ("units", "plurals", "phrases"):

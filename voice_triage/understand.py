@@ -81,6 +81,7 @@ class Interpreter:
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
         self.qualifiers = {phrase: True for phrase in self.vocab["qualifiers"]["words"]}
         self.plain_words = set(self.vocab["plain_answer"]["words"]) | self.control_fillers
+        self.vague = {phrase: True for phrase in speech["vague"]}
         self.beyond = {**{p: 1 for p in speech["above"]}, **{p: -1 for p in speech["below"]}}
         self.range_word = duration["range"][0]
         self.over, self.half_words = speech["above"][0], " ".join(self.and_a_half)  # for typed "50+" and "2.5"
@@ -311,10 +312,11 @@ class Interpreter:
         """A whole number between 1 and 120 (an age); several different numbers are not understood.
 
         By voice, noise turns an age into "five thirteen eight": taking the first number made a 42-year-old
-        five (scripts/bench_spoken.py, p-g2 at 20 dB), so such an answer is asked again instead.
+        five (scripts/bench_spoken.py, p-g2 at 20 dB), so such an answer is asked again instead, as is a rough
+        one ("fifty something").
         """
         values = {value for _, value in self.numbers_in([w for w in words if w not in self.articles])}
-        if len(values) != 1:
+        if len(values) != 1 or find_phrases(words, self.vague):
             return None
         value = values.pop() + self._beyond(words)
         return int(value) if 1 <= value <= 120 and value == int(value) else None
