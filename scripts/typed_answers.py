@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Read every answer of the typed-answer corpus and print how many were read right, asked again or misread.
+"""Read every answer of the typed-answer corpora and print how many were read right, asked again or misread.
 
 Usage: .venv/bin/python scripts/typed_answers.py [--list] [CORPUS.toml ...]
   --list   also list every answer not read right (misread first), to review or to add words for
-Default corpus: tests/corpus/typed_answers.toml (format at its top).
+Default: every tests/corpus/*.toml (format at the top of typed_answers.toml).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from typed_corpus import CORPUS, Reading, read_all, table  # noqa: E402
+from typed_corpus import CORPORA, Reading, read_all, table  # noqa: E402
 
 from voice_triage.content import load_content  # noqa: E402
 
@@ -39,7 +39,7 @@ def listing(readings: list[Reading]) -> list[str]:
 def main(args: list[str]) -> int:
     """Print a table per corpus file, and with --list the answers not read right."""
     content = load_content()
-    paths = [Path(arg) for arg in args if not arg.startswith("--")] or [CORPUS]
+    paths = [Path(arg) for arg in args if not arg.startswith("--")] or CORPORA
     for path in paths:
         readings = read_all(content, path)
         print(f"### {path.name}\n\n{table(content, readings)}\n")

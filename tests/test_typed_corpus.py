@@ -1,21 +1,23 @@
-"""The typed-answer corpus (tests/corpus/typed_answers.toml): no answer is read less urgently than it means."""
+"""The typed-answer corpora (tests/corpus/*.toml): no answer is read less urgently than it means."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from typed_corpus import levels_reached, less_urgent, load_corpus, read_all
+from typed_corpus import CORPORA, levels_reached, less_urgent, load_corpus, read_all
 
 
 @pytest.fixture(scope="module")
 def readings(content):
-    return read_all(content)
+    return [reading for path in CORPORA for reading in read_all(content, path)]
 
 
-def test_the_corpus_is_large_and_covers_every_question(content, readings):
-    assert len(readings) > 1000
-    assert {reading.case.question for reading in readings} == {question.id for question in content.questions}
+def test_the_corpora_are_large_and_each_covers_every_question(content):
+    assert len(CORPORA) >= 2
+    for path in CORPORA:
+        asked = {reading.case.question for reading in read_all(content, path)}
+        assert asked == {question.id for question in content.questions}, path.name
 
 
 def test_no_typed_answer_is_read_less_urgently_than_it_means(readings):
@@ -25,9 +27,10 @@ def test_no_typed_answer_is_read_less_urgently_than_it_means(readings):
     assert unsafe == []
 
 
-def test_no_red_flag_answer_is_misread(readings):
+def test_a_warning_sign_answer_is_only_ever_misread_as_yes(readings):
+    # "I have a stoma" to the bowel question is read as yes: the safe side of a question that cannot be settled
     misread = [(r.case.question, r.case.typed, r.read) for r in readings
-               if r.verdict == "misread" and r.case.question.startswith("rf_")]
+               if r.verdict == "misread" and r.case.question.startswith("rf_") and r.read != "yes"]
     assert misread == []
 
 
@@ -35,6 +38,7 @@ def test_no_red_flag_answer_is_misread(readings):
     ("rf_bladder", "yes", "no", ("rf_bladder",)),
     ("rf_bladder", "yes", "unsure", ("rf_bladder",)),      # "not sure" is capped below emergency
     ("rf_bladder", "no", "yes", ()),                       # more urgent is not less urgent
+    ("side", "left", "both", ()),                          # loses the one-leg finding, reaches the both-legs one
     ("duration", (0, 41), {"days": 42}, ("bilateral_nerve_new",)),
     ("age", "ask again", 50, ("age_new_pain",)),           # a guess drops the cap an unclear answer keeps
     ("location", ["lower_back", "below_knee"], ["lower_back"], ("bilateral_nerve_new",)),

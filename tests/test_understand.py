@@ -50,19 +50,20 @@ def test_yes_no_phrasings(interpreter, content, text, value):
     # A general no around the question's own yes is never a yes (it turned the not-improving rule off)
     ("improving", "it isn't getting better", "no"), ("improving", "not much better", "no"),
     ("improving", "I don't think it's getting better", None), ("improving", "no it doesn't feel better", None),
-    # A no that describes something is asked again: read as "no", each sent an emergency sign to self-care
-    ("rf_bladder", "haven't been able to pee since yesterday", None), ("rf_saddle", "no feeling down there", None),
-    ("rf_bladder", "no control over my bladder", None), ("rf_leg_weakness", "not as strong as it was", None),
-    ("rf_cannot_bear_weight", "i can only hop", None), ("rf_hot_joint", "no redness, its swollen", None),
-    ("rf_night_pain", "it never stops", None), ("tingling", "no numbness, some tingling", None),
-    ("rf_bladder", "i don't know when i need to go", None),
+    # A no that describes something is asked again (read as "no", each sent an emergency sign to self-care),
+    # unless it is one of the question's own typed phrases (questions.toml typed_means): then it is that answer
+    ("rf_bladder", "haven't been able to pee since yesterday", "yes"), ("rf_saddle", "no feeling down there", "yes"),
+    ("rf_bladder", "no control over my bladder", "yes"), ("rf_leg_weakness", "not as strong as it was", "yes"),
+    ("rf_cannot_bear_weight", "i can only hop", "yes"), ("rf_bladder", "no feeling in my legs", None), ("rf_hot_joint", "no redness, its swollen", None),
+    ("rf_night_pain", "it never stops", "yes"), ("tingling", "no numbness, some tingling", None),
+    ("rf_bladder", "i don't know when i need to go", "yes"),
     # ... while plain ones still count
     ("rf_bladder", "No, I haven't had any problems like that", "no"), ("rf_bladder", "nope, nothing like that", "no"),
     ("rf_bladder", "no thank you", "no"), ("rf_bladder", "I'm not really sure", "unsure"),
     ("rf_bladder", "yes, I can't feel when it's full", "yes"),
     # Sometimes is a yes; the past is asked again; "can't say I have" is a no (it was a yes, through "i can't")
-    ("rf_bladder", "not all the time", "yes"), ("tingling", "not always", "yes"), ("rf_cancer", "not anymore", None),
-    ("rf_cancer", "not since 2015", None), ("rf_cancer", "cant say i have", "no"), ("rf_cancer", "yea", "yes"),
+    ("rf_bladder", "not all the time", "yes"), ("tingling", "not always", "yes"), ("rf_cancer", "not anymore", "yes"),
+    ("rf_cancer", "not since 2015", "yes"), ("rf_cancer", "cant say i have", "no"), ("rf_cancer", "yea", "yes"),
     # The tingling question's own words; "better" only at times is not a plain yes
     ("tingling", "pins and needles", "yes"), ("tingling", "numbness in my foot", "yes"), ("tingling", "no tingling", "no"),
     ("tingling", "no numbness, some tingling", None), ("improving", "better when i rest", None),
@@ -93,7 +94,7 @@ def test_location_phrasings(interpreter, content, text, value):
     # Both sides named together mean both (the first named used to win: emergency became gp)
     ("side", "on the left and the right", "both"), ("side", "left leg and right leg", "both"),
     # Other mixes are asked again: "right" is also an everyday word (review: "right in the middle" became both)
-    ("side", "the left side mostly, and the right side too", None), ("side", "the right, the left is fine", None),
+    ("side", "the left side mostly, and the right side too", None), ("side", "the right, the left is fine", "right"),
     ("side", "it's right in the middle", None), ("side", "both, mostly the left", "both"),
     ("location", "lower back and down my legs", ["lower_back", "below_knee"]),
     # Legs without saying which part: asked again (read as the lower back only, new pain in both legs lost its

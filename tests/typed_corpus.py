@@ -1,4 +1,4 @@
-"""The typed-answer corpus: answers people type, what each means, and how the assistant reads them.
+"""The typed-answer corpora: answers people type, what each means, and how the assistant reads them.
 
 Used by tests/test_typed_corpus.py (no answer read less urgently than meant) and scripts/typed_answers.py (the
 counts for docs/benchmarks.md). The format is described at the top of tests/corpus/typed_answers.toml.
@@ -17,7 +17,7 @@ from voice_triage.content import LEVELS, Content, Question
 from voice_triage.understand import Interpreter
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "corpus" / "typed_answers.toml"
+CORPORA = sorted((ROOT / "tests" / "corpus").glob("*.toml"))  # the main corpus and one written blind
 EACH_RED_FLAG = "each red flag"
 ASK_AGAIN = "ask again"
 VERDICTS = ("right", "asked again", "misread")
@@ -43,7 +43,7 @@ class Reading:
     less_urgent_on: tuple[str, ...] = ()
 
 
-def load_corpus(content: Content, path: Path = CORPUS) -> tuple[dt.date, list[Case]]:
+def load_corpus(content: Content, path: Path) -> tuple[dt.date, list[Case]]:
     """The corpus' reference date and its cases, each checked against the question it answers."""
     with path.open("rb") as handle:
         raw = tomllib.load(handle)
@@ -122,14 +122,18 @@ def levels_reached(content: Content, question_id: str, value: Any) -> dict[str, 
 
 
 def less_urgent(content: Content, question_id: str, meant: Any, read: Any) -> tuple[str, ...]:
-    """The findings a misreading leaves less urgent than the meant answer could make them (none: as safe)."""
+    """The findings a misreading can no longer reach at the level the meant answer could, when nothing it reaches
+    instead is as urgent (none: as safe). "All over" read as both sides loses the one-leg finding but reaches the
+    both-legs emergency, so it is not less urgent."""
     after = levels_reached(content, question_id, read)
     before: dict[str, str] = {}
     for value in _values(content, question_id, meant):  # a range reaches what either end does
         for finding, level in levels_reached(content, question_id, value).items():
             before[finding] = min(level, before.get(finding, level), key=rank)
-    return tuple(finding for finding, level in before.items()
-                 if rank(level) < (rank(after[finding]) if finding in after else len(LEVELS)))
+    lost = {finding: level for finding, level in before.items()
+            if rank(level) < (rank(after[finding]) if finding in after else len(LEVELS))}
+    best_after = min((rank(level) for level in after.values()), default=len(LEVELS))
+    return tuple(finding for finding, level in lost.items() if rank(level) < best_after)
 
 
 def _values(content: Content, question_id: str, meant: Any) -> list[Any]:
@@ -142,7 +146,7 @@ def _values(content: Content, question_id: str, meant: Any) -> list[Any]:
     return [meant]
 
 
-def read_all(content: Content, path: Path = CORPUS) -> list[Reading]:
+def read_all(content: Content, path: Path) -> list[Reading]:
     """Every case of the corpus, read."""
     today, cases = load_corpus(content, path)
     interpreter = Interpreter(content, today=today)

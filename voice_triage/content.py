@@ -117,6 +117,7 @@ class Question:
     one_by_one: str = ""  # multi or free, spoken: "{option}" wording to ask each option as yes or no after two misses
     steps: tuple[Step, ...] = ()  # number or duration, spoken: yes/no questions to narrow it after two misses
     means: tuple[tuple[str, str], ...] = ()  # yesno: (phrase, yes/no/unsure) of this question's own ("getting worse")
+    typed_means: tuple[tuple[str, str], ...] = ()  # the same, read in typed answers only ("can't pee")
     several: str | None = None  # choice: the option that wins when named among others ("both, mostly the left")
     ask_again_if: frozenset[str] = frozenset()  # multi: words that, outside every option named, make it unclear
 
@@ -268,7 +269,8 @@ def _red_flag(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         id=reader.get(item, "id", where), kind="yesno", text=reader.get(item, "text", where),
         reask=reader.get(item, "reask", where), source=reader.get(item, "source", where), level=level,
         finding=reader.get(item, "finding", where), suggests=suggests, because=item.get("because", ""),
-        sign=reader.get(item, "sign", where),
+        sign=reader.get(item, "sign", where), means=_means(reader, item.get("means", {}), "yesno", f"{where}.means"),
+        typed_means=_means(reader, item.get("typed_means", {}), "yesno", f"{where}.typed_means"),
     )
 
 
@@ -295,6 +297,7 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         reask=reader.get(item, "reask", where), source=reader.get(item, "source", where), options=options,
         ask_if=_conditions(reader, item.get("ask_if", []), f"{where}.ask_if"), one_by_one=one_by_one, steps=steps,
         sign=item.get("sign", ""), means=_means(reader, item.get("means", {}), kind, f"{where}.means"),
+        typed_means=_means(reader, item.get("typed_means", {}), kind, f"{where}.typed_means"),
         several=several,
         ask_again_if=_ask_again_if(reader, item.get("ask_again_if", []), kind, f"{where}.ask_again_if"),
     )
@@ -588,6 +591,12 @@ def _check_reask(vocab: dict[str, Any]) -> None:
         if not vocab["yesno"].get(value):
             raise ContentError(f"vocabulary.toml: yesno.{value}: missing required key")
     known = {p for phrases in vocab["yesno"].values() for p in phrases}
+    for value, phrases in vocab.get("typed_yesno", {}).items():
+        if value not in ("yes", "no", "unsure") or not isinstance(phrases, list):
+            raise ContentError(f"vocabulary.toml: typed_yesno.{value}: must be a list under yes, no or unsure")
+        spoken_too = [p for p in phrases if p in known]
+        if spoken_too:
+            raise ContentError(f"vocabulary.toml: typed_yesno.{value}: {spoken_too[0]!r} is already in [yesno]")
     for key in ("yesno", "check"):
         for i, phrase in enumerate(vocab["reask"].get(key, [])):
             if phrase not in known:

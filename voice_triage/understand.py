@@ -64,7 +64,9 @@ class Interpreter:
         self.today = today or dt.date.today()
         self.controls = {p: cid for cid, phrases in self.vocab["control"].items() for p in phrases}
         self.corrections = {p: "back" for p in self.vocab["said_back"]["corrections"]}
-        self.yesno = {p: value for value, phrases in self.vocab["yesno"].items() for p in phrases}
+        self.spoken_yesno = {p: value for value, phrases in self.vocab["yesno"].items() for p in phrases}
+        typed = {p: value for value, phrases in self.vocab.get("typed_yesno", {}).items() for p in phrases}
+        self.yesno = {**self.spoken_yesno, **typed}  # typed answers may say more than a recognizer grammar holds
         self.numbers: dict[str, float] = dict(self.vocab["numbers"])
         speech = self.vocab["number_speech"]
         self.joiner, self.articles = speech["joiner"], set(speech["articles"])
@@ -79,6 +81,7 @@ class Interpreter:
                                                      for unit, plural in duration["plurals"].items()}}
         self.between_number_and_unit = set(duration["between"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
+        self.negations = set(self.vocab["negation"]["words"])
         self.qualifiers = {phrase: True for phrase in self.vocab["qualifiers"]["words"]}
         self.plain_words = set(self.vocab["plain_answer"]["words"]) | self.control_fillers
         self.vague = {phrase: True for phrase in speech["vague"]}
@@ -104,11 +107,13 @@ class Interpreter:
 
     def words(self, text: str) -> list[str]:
         """The answer's words, with typed shorthand spelled out ("dont" is "don't", "y" is "yes") and typed
-        numbers in words ("5-6" is "5 to 6", "2.5" and "2 1/2" are "2 and a half", "50+" is "over 50")."""
+        numbers in words ("5-6" is "5 to 6", "2.5" and "2 1/2" are "2 and a half", "50+" is "over 50", "3wks"
+        is "3 weeks")."""
         text = re.sub(r"(\d)\s*-\s*(\d)", rf"\1 {self.range_word} \2", text)
         text = re.sub(r"(\d+)(?:\.5\b|\s+1/2\b|\s*\u00bd)", rf"\1 {self.half_words}", text)
         text = re.sub(r"(\d+)\.\d+", r"\1", text)  # other decimals: the whole part
         text = re.sub(r"(\d+)\s*\+", rf"{self.over} \1", text)
+        text = re.sub(r"(\d)(?!(?:st|nd|rd|th|s)\b)([a-z])", r"\1 \2", text.lower())  # "3wks" is "3 wks"
         return [word for token in tokens(text) for word in self.spellings.get(token, [token])]
 
     def _beyond(self, words: list[str]) -> int:
@@ -167,13 +172,20 @@ class Interpreter:
         """yes, no or unsure; both yes and no in one answer is not understood, nor a qualified no.
 
         The question's own phrases come first ("it is getting worse" to "Is it getting better?" is a no,
-        though "it is" alone is a yes).
+        though "it is" alone is a yes), and the general ones inside them do not count ("haven't" in
+        "haven't been able to pee").
         """
-        own_matches, general_matches = find_phrases(words, dict(question.means)), find_phrases(words, self.yesno)
+        own_matches = find_phrases(words, dict(question.means + question.typed_means))
+        inside = covered(own_matches)
+        general_matches = [m for m in find_phrases(words, self.yesno) if not inside & set(range(m[0], m[1]))]
         own, general = {m[2] for m in own_matches}, {m[2] for m in general_matches}
         found = own or general
         if "yes" in own and "no" in general:
             return None  # "it isn't getting better": a no around the question's own yes
+        if question.is_red_flag and "no" in own and "yes" in general:
+            return None  # "yes, thank god it's gone": a warning sign is never a no against a yes
+        if self._negated(words, own_matches):
+            return None  # "it doesn't feel normal": the question's own phrase, negated
         if found - {"yes"} and not self._plain(words, own_matches + general_matches):
             return None  # "no feeling down there", "I don't know when I need to go": it describes something
         if "unsure" in found:
@@ -183,6 +195,13 @@ class Interpreter:
         if len(found) == 1:
             return found.pop()
         return None
+
+    def _negated(self, words: list[str], matches: list[tuple[int, int, Any]]) -> bool:
+        """Whether a negation ("not", "doesn't") stands within two words before one of these phrases, outside
+        every one of them."""
+        inside = covered(matches)
+        return any(index not in inside and (word in self.negations or word.endswith("n't"))
+                   for start, _, _ in matches for index, word in enumerate(words[:start]) if index >= start - 2)
 
     def _plain(self, words: list[str], matches: list[tuple[int, int, Any]]) -> bool:
         """Every word is part of a yes/no phrase or a plain word (vocabulary.toml [plain_answer])."""
@@ -225,10 +244,13 @@ class Interpreter:
     def _matched_options(self, question: Question, words: list[str]) -> list[str]:
         """Options named in the answer, in order, leaving out negated ones ("not the groin")."""
         negations, just_before = set(self.vocab["negation"]["words"]), set(self.vocab["negation"]["just_before"])
+        after = {phrase: True for phrase in self.vocab["negation"].get("after", [])}
         chosen: list[str] = []
-        for start, _, option_id in find_phrases(words, self.option_phrases(question)):
+        for start, end, option_id in find_phrases(words, self.option_phrases(question)):
             if negations & set(words[max(0, start - 2):start]) or (start and words[start - 1] in just_before):
                 continue
+            if any(at == 0 for at, _, _ in find_phrases(words[end:], after)):
+                continue  # "lying down doesn't help"
             if option_id not in chosen:
                 chosen.append(option_id)
         return chosen
@@ -437,7 +459,7 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
     vocab = interpreter.vocab
     phrases: list[str] = list(interpreter.controls)
     if question.kind == "yesno":
-        phrases += list(interpreter.yesno) + [phrase for phrase, _ in question.means]
+        phrases += list(interpreter.spoken_yesno) + [phrase for phrase, _ in question.means]
     elif question.kind in ("choice", "multi", "free"):
         phrases += list(interpreter.option_phrases(question))
         phrases += list(vocab["none"]["phrases"]) if question.kind == "multi" else []
