@@ -247,3 +247,39 @@ def test_thats_all_is_never_grouped_with_no(interpreter, content):
 def test_rough_ages_and_places_off_the_map_are_asked_again(interpreter, content, question, text, value):
     # "fifty something" read as 50 is not over fifty; "upper back" read as the lower back
     assert understood(interpreter, content, question, text).value == value
+
+
+@pytest.mark.parametrize("question, text, value", [
+    # A question's own typed phrases: describing the sign answers the question
+    ("rf_bladder", "i cant pee", "yes"), ("rf_leg_weakness", "my foot drags", "yes"),
+    ("rf_night_pain", "wakes me up", "yes"), ("rf_cannot_bear_weight", "no i can walk fine", "no"),
+    ("rf_saddle", "no, feels normal", "no"), ("rf_weight_loss", "i haven't lost any weight", "no"),
+    # ... negated, it is asked again, never taken as the opposite
+    ("rf_saddle", "it doesn't feel normal", None), ("rf_leg_weakness", "i don't feel weak", None),
+    # A warning sign with a general yes against its own no is asked again
+    ("rf_cancer", "yes, thank god it's gone", None), ("rf_cannot_bear_weight", "yes i can walk", None),
+    # Typed-only general phrases ([typed_yesno]) and shorthand
+    ("rf_fever", "all fine thx", "no"), ("rf_bowel", "ya", "yes"), ("rf_saddle", "on and off", "yes"),
+    ("rf_bowel", "not normal", "yes"), ("rf_sexual", "couldnt tell you", "unsure"),
+    ("duration", "3wks", {"days": 21}), ("duration", "2yrs", {"days": 730}), ("duration", "ages", None),
+    # An option with "doesn't help" after it is not named; a negated fall is not a fall
+    ("better", "lying down doesn't help", None), ("worse", "sitting, walking doesn't bother it", ["sitting"]),
+    ("onset", "i didn't fall, i lifted something", "strain"), ("onset", "slipped a disc", "other"),
+    ("better", "dunno", None),
+])
+def test_typed_descriptions_and_shorthand(interpreter, content, question, text, value):
+    got = understood(interpreter, content, question, text).value
+    assert (got if not isinstance(got, dict) else {"days": got["days"]}) == value
+
+
+def test_typed_only_phrases_stay_out_of_every_recognizer_grammar(interpreter, content):
+    # Spoken, each extra phrase is one more thing noise can be heard as: typed phrases never reach a grammar
+    spoken = set(interpreter.spoken_yesno)
+    typed_only = {phrase for phrase in interpreter.yesno if phrase not in spoken}
+    assert typed_only
+    for question in content.questions:
+        if question.kind == "yesno":
+            grammar = set(vocabulary(interpreter, question))
+            own_spoken = {phrase for phrase, _ in question.means} | spoken
+            own_typed = {phrase for phrase, _ in question.typed_means}
+            assert not (typed_only | own_typed) - own_spoken & grammar, question.id
