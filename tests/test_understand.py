@@ -283,3 +283,12 @@ def test_typed_only_phrases_stay_out_of_every_recognizer_grammar(interpreter, co
             own_spoken = {phrase for phrase, _ in question.means} | spoken
             own_typed = {phrase for phrase, _ in question.typed_means}
             assert not (typed_only | own_typed) - own_spoken & grammar, question.id
+
+
+@pytest.mark.parametrize("question, said", [("worse", "i don't know"), ("better", "dunno"), ("duration", "for ages"),
+                                           ("duration", "a long time")])
+def test_unclear_answers_are_heard_but_asked_again(interpreter, content, question, said):
+    # In the grammar, or a recognizer forces them onto an option ("for ages" heard as "four days"); asked again,
+    # since "don't know" is not "nothing" and "ages" is not a year
+    assert said in vocabulary(interpreter, content.questions_by_id[question])
+    assert understood(interpreter, content, question, said).value is None

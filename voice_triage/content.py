@@ -562,7 +562,8 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     duration = vocab["duration"]
     for key in ("units", "plurals", "phrases"):
         reader.get(duration, key, "duration", dict)
-    for key in ("between", "range", "weekdays", "spoken_counts", "spoken_units"):
+    reader.get(vocab["none"], "unsure", "none", list)
+    for key in ("between", "range", "weekdays", "spoken_counts", "spoken_units", "unclear"):
         reader.get(duration, key, "duration", list)
     reader.get(duration, "spoken_since", "duration")
     named = {value for value in vocab["numbers"].values()}

@@ -462,7 +462,7 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
         phrases += list(interpreter.spoken_yesno) + [phrase for phrase, _ in question.means]
     elif question.kind in ("choice", "multi", "free"):
         phrases += list(interpreter.option_phrases(question))
-        phrases += list(vocab["none"]["phrases"]) if question.kind == "multi" else []
+        phrases += [*vocab["none"]["phrases"], *vocab["none"]["unsure"]] if question.kind == "multi" else []
     elif question.kind == "number":
         phrases += [interpreter.spoken_number(n) for n in range(1, 111)]
     elif question.kind == "duration":
@@ -484,6 +484,6 @@ def _duration_phrases(interpreter: Interpreter) -> list[str]:
     phrases = [f"{count} {unit}" if interpreter.numbers.get(count) == 1 else f"{count} {settings['plurals'][unit]}"
                for count in settings["spoken_counts"] for unit in settings["spoken_units"]]
     phrases += [settings["spoken_since"].format(weekday=day) for day in settings["weekdays"]]
-    phrases += list(settings["phrases"])
+    phrases += [*settings["phrases"], *settings["unclear"]]
     return phrases
 
