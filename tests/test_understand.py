@@ -292,3 +292,15 @@ def test_unclear_answers_are_heard_but_asked_again(interpreter, content, questio
     # since "don't know" is not "nothing" and "ages" is not a year
     assert said in vocabulary(interpreter, content.questions_by_id[question])
     assert understood(interpreter, content, question, said).value is None
+
+
+@pytest.mark.parametrize("question, text, value", [
+    # A comma ends a clause: a "no" before it answers the question, not the option after it
+    ("worse", "no, sitting", ["sitting"]), ("worse", "not really, sitting", ["sitting"]), ("worse", "no sitting", []),
+    ("rf_leg_numbness", "no, feeling is normal", "no"),  # was "no feeling": a yes
+    ("location", "not in the groin, lower back", ["lower_back"]), ("location", "lower back, not in my buttock", ["lower_back"]),
+    ("duration", "2.5 weeks", 18),  # the point of a decimal is no clause break
+])
+def test_a_comma_ends_a_clause(interpreter, content, question, text, value):
+    got = understood(interpreter, content, question, text).value
+    assert (got["days"] if isinstance(got, dict) else got) == value

@@ -48,6 +48,31 @@ def find_phrases(words: list[str], phrases: dict[str, Any]) -> list[tuple[int, i
     return found
 
 
+CLAUSE_BREAK = re.compile(r"[,;!?]|\.(?!\d)")  # "no, sitting"; not the point in "2.5"
+
+
+class Words(list[str]):
+    """An answer's words, knowing where each clause starts: in "no, sitting" the "no" is not about sitting."""
+
+    def __init__(self, words: list[str], starts: list[int]) -> None:
+        super().__init__(words)
+        self.starts = tuple(sorted({start for start in starts if 0 < start < len(words)}))
+
+
+def clause_of(words: list[str], index: int) -> tuple[int, int]:
+    """(start, end) of the clause holding word `index`; the whole answer for words without clauses."""
+    starts = getattr(words, "starts", ())
+    return (max((s for s in starts if s <= index), default=0),
+            min((s for s in starts if s > index), default=len(words)))
+
+
+def find_in_clauses(words: list[str], phrases: dict[str, Any]) -> list[tuple[int, int, Any]]:
+    """find_phrases within each clause: no phrase runs across a comma ("no, feeling is normal")."""
+    bounds = [0, *getattr(words, "starts", ()), len(words)]
+    return [(start + first, end + first, value) for first, last in zip(bounds, bounds[1:])
+            for start, end, value in find_phrases(words[first:last], phrases)]
+
+
 @dataclass(frozen=True)
 class Understanding:
     """What an answer meant: a control id, or a value for the question (None: not understood)."""
@@ -116,6 +141,15 @@ class Interpreter:
         text = re.sub(r"(\d)(?!(?:st|nd|rd|th|s)\b)([a-z])", r"\1 \2", text.lower())  # "3wks" is "3 wks"
         return [word for token in tokens(text) for word in self.spellings.get(token, [token])]
 
+    def clause_words(self, text: str) -> Words:
+        """The answer's words (as `words`), with where each clause starts."""
+        words: list[str] = []
+        starts = []
+        for clause in CLAUSE_BREAK.split(text):
+            starts.append(len(words))
+            words += self.words(clause)
+        return Words(words, starts)
+
     def _beyond(self, words: list[str]) -> int:
         """+1 after "over" / "more than", -1 after "under" / "almost", when right before a number; else 0."""
         shifts = {shift for _, end, shift in find_phrases(words, self.beyond)
@@ -137,7 +171,7 @@ class Interpreter:
         An answer that is exactly one of the question's own options is that option: "back" to "Where is the
         pain?" is the lower back, not "go back".
         """
-        words = self.words(text)
+        words = self.clause_words(text)
         control = self.control(text)
         if control and self.option_phrases(question).get(" ".join(words)) is None:
             return Understanding(control=control)
@@ -175,9 +209,9 @@ class Interpreter:
         though "it is" alone is a yes), and the general ones inside them do not count ("haven't" in
         "haven't been able to pee").
         """
-        own_matches = find_phrases(words, dict(question.means + question.typed_means))
+        own_matches = find_in_clauses(words, dict(question.means + question.typed_means))
         inside = covered(own_matches)
-        general_matches = [m for m in find_phrases(words, self.yesno) if not inside & set(range(m[0], m[1]))]
+        general_matches = [m for m in find_in_clauses(words, self.yesno) if not inside & set(range(m[0], m[1]))]
         own, general = {m[2] for m in own_matches}, {m[2] for m in general_matches}
         found = own or general
         if "yes" in own and "no" in general:
@@ -197,11 +231,12 @@ class Interpreter:
         return None
 
     def _negated(self, words: list[str], matches: list[tuple[int, int, Any]]) -> bool:
-        """Whether a negation ("not", "doesn't") stands within two words before one of these phrases, outside
-        every one of them."""
+        """Whether a negation ("not", "doesn't") stands within two words before one of these phrases, in its
+        clause and outside every one of them."""
         inside = covered(matches)
         return any(index not in inside and (word in self.negations or word.endswith("n't"))
-                   for start, _, _ in matches for index, word in enumerate(words[:start]) if index >= start - 2)
+                   for start, _, _ in matches for index, word in enumerate(words[:start])
+                   if index >= max(start - 2, clause_of(words, start)[0]))
 
     def _plain(self, words: list[str], matches: list[tuple[int, int, Any]]) -> bool:
         """Every word is part of a yes/no phrase or a plain word (vocabulary.toml [plain_answer])."""
@@ -246,10 +281,12 @@ class Interpreter:
         negations, just_before = set(self.vocab["negation"]["words"]), set(self.vocab["negation"]["just_before"])
         after = {phrase: True for phrase in self.vocab["negation"].get("after", [])}
         chosen: list[str] = []
-        for start, end, option_id in find_phrases(words, self.option_phrases(question)):
-            if negations & set(words[max(0, start - 2):start]) or (start and words[start - 1] in just_before):
+        for start, end, option_id in find_in_clauses(words, self.option_phrases(question)):
+            first, last = clause_of(words, start)  # "no, sitting": the "no" answers the question, not sitting
+            negated = negations & set(words[max(first, start - 3):start])  # "not in the groin"
+            if negated or (start > first and words[start - 1] in just_before):
                 continue
-            if any(at == 0 for at, _, _ in find_phrases(words[end:], after)):
+            if any(at == 0 for at, _, _ in find_phrases(words[end:last], after)):
                 continue  # "lying down doesn't help"
             if option_id not in chosen:
                 chosen.append(option_id)
@@ -270,7 +307,7 @@ class Interpreter:
     def _parse_multi(self, question: Question, words: list[str]) -> list[str] | None:
         """Every option named, [] for "nothing", None when neither, or when a word of the question's
         `ask_again_if` stands outside every option named ("back and both legs": which part of the legs?)."""
-        named = covered(find_phrases(words, self.option_phrases(question)))
+        named = covered(find_in_clauses(words, self.option_phrases(question)))
         if any(word in question.ask_again_if and i not in named for i, word in enumerate(words)):
             return None
         chosen = self._matched_options(question, words)
