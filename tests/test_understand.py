@@ -1,6 +1,8 @@
 """Answer understanding: tables of phrasings per question kind, negations and controls."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -304,3 +306,20 @@ def test_unclear_answers_are_heard_but_asked_again(interpreter, content, questio
 def test_a_comma_ends_a_clause(interpreter, content, question, text, value):
     got = understood(interpreter, content, question, text).value
     assert (got["days"] if isinstance(got, dict) else got) == value
+
+
+@pytest.mark.parametrize("text, days", [
+    # Typed dates, counted from Wednesday 25 November 2026 to the latest day the words can mean
+    ("since August", 86), ("since the 3rd of October", 53), ("since 2 nov", 23), ("since 1st November", 24),
+    ("since July 4th", 144), ("since mid October", 41), ("since early october", 46), ("since the 18th", 7),
+    ("since the 30th", 26), ("since December", 329), ("since Christmas", 335), ("since August 2025", 451),
+    ("it may be 3 weeks", 21),  # "may" without "since" or "in" before it is no month
+])
+def test_typed_dates(content, text, days):
+    interpreter = Interpreter(content, today=dt.date(2026, 11, 25))
+    assert interpreter.understand(content.questions_by_id["duration"], text).value["days"] == days
+
+
+def test_a_date_to_come_is_not_a_duration(content):
+    interpreter = Interpreter(content, today=dt.date(2026, 11, 25))
+    assert interpreter.understand(content.questions_by_id["duration"], "since 3 December 2026").value is None

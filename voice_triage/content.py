@@ -563,6 +563,9 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     for key in ("units", "plurals", "phrases"):
         reader.get(duration, key, "duration", dict)
     reader.get(vocab["none"], "unsure", "none", list)
+    dates = reader.get(vocab["duration"], "dates", "duration", dict)
+    for key, kind in (("after", list), ("months", dict), ("parts", dict), ("days", dict)):
+        reader.get(dates, key, "duration.dates", kind)
     for key in ("between", "range", "weekdays", "spoken_counts", "spoken_units", "unclear"):
         reader.get(duration, key, "duration", list)
     reader.get(duration, "spoken_since", "duration")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .content import Content, Question
+from .dates import days_since_date
 
 NOT_UNDERSTOOD = None
 YESNO_VALUES = ("yes", "no", "unsure")  # a yes/no question's answer ids, in the order offered (typed "1" is yes)
@@ -381,9 +382,11 @@ class Interpreter:
         return int(value) if 1 <= value <= 120 and value == int(value) else None
 
     def _parse_duration(self, question: Question, words: list[str]) -> dict[str, Any] | None:
-        """How long, in days: "three weeks", "a couple of months", "since Tuesday", "10 days"."""
+        """How long, in days: "three weeks", "a couple of months", "since Tuesday", "10 days", "since August"."""
         settings = self.vocab["duration"]
         days = self._weekday_days(words, settings["weekdays"])
+        if days is None:
+            days = days_since_date(words, self.today, settings["dates"])
         if days is None:
             days = self._counted_days(self._shorter_ends(words, set(settings["range"])))
         if days is None:
