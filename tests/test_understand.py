@@ -34,7 +34,8 @@ def test_yes_no_phrasings(interpreter, content, text, value):
 
 @pytest.mark.parametrize("question, text, value", [
     # A "no" with a qualifier is asked again: each of these read as a plain no let a red flag pass
-    ("rf_cannot_bear_weight", "I can barely stand", None), ("rf_cannot_bear_weight", "I can hardly put weight on it", None),
+    ("rf_cannot_bear_weight", "I can barely stand", "yes"),  # the question's own typed phrase: the safer reading
+    ("rf_cannot_bear_weight", "I can hardly put weight on it", "yes"), ("rf_cannot_bear_weight", "I can barely", None),
     ("rf_bladder", "I can go but I leak", None), ("rf_fever", "no temperature but I feel awful", None),
     ("tingling", "No tingling, but my foot is numb", None),
     ("rf_fever", "yes, but only at night", "yes"),  # a qualified yes stays yes: the safer reading
@@ -96,7 +97,7 @@ def test_location_phrasings(interpreter, content, text, value):
     # Both sides named together mean both (the first named used to win: emergency became gp)
     ("side", "on the left and the right", "both"), ("side", "left leg and right leg", "both"),
     # Other mixes are asked again: "right" is also an everyday word (review: "right in the middle" became both)
-    ("side", "the left side mostly, and the right side too", None), ("side", "the right, the left is fine", "right"),
+    ("side", "the left side mostly, and the right side too", None), ("side", "the right, the left is fine", None),
     ("side", "it's right in the middle", None), ("side", "both, mostly the left", "both"),
     ("location", "lower back and down my legs", ["lower_back", "below_knee"]),
     # Legs without saying which part: asked again (read as the lower back only, new pain in both legs lost its
@@ -323,3 +324,22 @@ def test_typed_dates(content, text, days):
 def test_a_date_to_come_is_not_a_duration(content):
     interpreter = Interpreter(content, today=dt.date(2026, 11, 25))
     assert interpreter.understand(content.questions_by_id["duration"], "since 3 December 2026").value is None
+
+
+@pytest.mark.parametrize("question, text, value", [
+    # Found by an adversarial review (tests/corpus/typed_answers_adversarial.toml): each was read less urgently
+    ("rf_saddle", "it's not normal", None), ("rf_fever", "I haven't been well", None),
+    ("rf_bladder", "nothing is fine", None),                         # all is well, negated
+    ("rf_cannot_bear_weight", "I don't think I can stand", None),     # its own no, negated far back
+    ("rf_cannot_bear_weight", "no way I can walk", None), ("rf_cannot_bear_weight", "not sure I can stand", None),
+    ("rf_leg_numbness", "I can feel nothing", "yes"), ("rf_bladder", "can't say I haven't", "yes"),
+    ("improving", "better with painkillers", None), ("improving", "barely better", None),
+    ("improving", "can't say it's getting better", None),           # a yes is the less urgent answer here
+    ("better", "nothing except moving about", ["moving"]), ("side", "not just the left, the right too", None),
+    ("better", "moving about helps, lying down doesn't", ["moving"]), ("rf_trauma", "slipped disc", None),
+    # ... while plain answers keep their meaning
+    ("rf_fever", "no, I'm fine", "no"), ("rf_bladder", "no all fine", "no"), ("improving", "improving slowly", "yes"),
+    ("rf_cannot_bear_weight", "no i can walk fine", "no"), ("rf_cannot_bear_weight", "I can barely stand", "yes"),
+])
+def test_negated_states_and_own_phrases_are_asked_again(interpreter, content, question, text, value):
+    assert understood(interpreter, content, question, text).value == value

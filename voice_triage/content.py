@@ -118,6 +118,7 @@ class Question:
     steps: tuple[Step, ...] = ()  # number or duration, spoken: yes/no questions to narrow it after two misses
     means: tuple[tuple[str, str], ...] = ()  # yesno: (phrase, yes/no/unsure) of this question's own ("getting worse")
     typed_means: tuple[tuple[str, str], ...] = ()  # the same, read in typed answers only ("can't pee")
+    plain_yes: bool = False  # yesno: a yes counts only when plain, since yes is the less urgent answer ("improving")
     several: str | None = None  # choice: the option that wins when named among others ("both, mostly the left")
     ask_again_if: frozenset[str] = frozenset()  # multi: words that, outside every option named, make it unclear
 
@@ -298,6 +299,7 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         ask_if=_conditions(reader, item.get("ask_if", []), f"{where}.ask_if"), one_by_one=one_by_one, steps=steps,
         sign=item.get("sign", ""), means=_means(reader, item.get("means", {}), kind, f"{where}.means"),
         typed_means=_means(reader, item.get("typed_means", {}), kind, f"{where}.typed_means"),
+        plain_yes=_plain_yes(reader, item.get("plain_yes", False), kind, f"{where}.plain_yes"),
         several=several,
         ask_again_if=_ask_again_if(reader, item.get("ask_again_if", []), kind, f"{where}.ask_again_if"),
     )
@@ -310,6 +312,13 @@ def _ask_again_if(reader: _Reader, raw: Any, kind: str, where: str) -> frozenset
     if not isinstance(raw, list) or not all(isinstance(w, str) for w in raw):
         raise reader.fail(where, "expected a list of strings")
     return frozenset(w.lower() for w in raw)
+
+
+def _plain_yes(reader: _Reader, raw: Any, kind: str, where: str) -> bool:
+    """A yes/no question whose yes is the less urgent answer: only a plain, unqualified yes counts."""
+    if not isinstance(raw, bool) or (raw and kind != "yesno"):
+        raise reader.fail(where, "true or false, and only for yesno questions")
+    return raw
 
 
 def _means(reader: _Reader, raw: dict[str, Any], kind: str, where: str) -> tuple[tuple[str, str], ...]:
@@ -506,7 +515,7 @@ def load_content(folder: Path | None = None) -> Content:
     for name in FILES[1:]:
         _check_sources(f"{name}.toml", raw[name], sources)
     _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "qualifiers", "plain_answer", "typing", "none",
-                                                         "list_done", "reask", "said_back", "carriers", "negation",
+                                                         "states", "list_done", "reask", "said_back", "carriers", "negation",
                                                          "control_fillers", "control", "numbers", "number_speech",
                                                          "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "uncertain_rule", "incomplete",
@@ -555,6 +564,9 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     reader.get(vocab["plain_answer"], "words", "plain_answer", list)
     reader.get(vocab["typing"], "spellings", "typing", dict)
     reader.get(vocab["negation"], "just_before", "negation", list)
+    for key in ("unless_followed_by", "exceptions", "in_answers"):
+        reader.get(vocab["negation"], key, "negation", list)
+    reader.get(vocab["states"], "words", "states", list)
     for key in ("joiner", "hundred", "and_a_half"):
         reader.get(vocab["number_speech"], key, "number_speech")
     for key in ("articles", "above", "below", "vague"):

@@ -107,7 +107,10 @@ class Interpreter:
                                                      for unit, plural in duration["plurals"].items()}}
         self.between_number_and_unit = set(duration["between"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
-        self.negations = set(self.vocab["negation"]["words"])
+        negation = self.vocab["negation"]
+        self.negations = set(negation["words"])
+        self.answer_negations = {phrase: True for phrase in negation["in_answers"]}
+        self.states = set(self.vocab["states"]["words"])
         self.qualifiers = {phrase: True for phrase in self.vocab["qualifiers"]["words"]}
         self.plain_words = set(self.vocab["plain_answer"]["words"]) | self.control_fillers
         self.vague = {phrase: True for phrase in speech["vague"]}
@@ -219,8 +222,18 @@ class Interpreter:
             return None  # "it isn't getting better": a no around the question's own yes
         if question.is_red_flag and "no" in own and "yes" in general:
             return None  # "yes, thank god it's gone": a warning sign is never a no against a yes
-        if self._negated(words, own_matches):
-            return None  # "it doesn't feel normal": the question's own phrase, negated
+        if "no" in own and "unsure" in general:
+            return None  # "not sure I can stand", "I can't say my bladder is fine": never the less urgent no
+        yes_words = covered([m for m in own_matches + general_matches if m[2] == "yes"])
+        negations = self._negation_positions(words, covered(own_matches) | yes_words)
+        if any(self._before_in_clause(words, negations, start) for start, _, _ in own_matches):
+            return None  # "it doesn't feel normal", "I don't think I can stand", "no way I can walk"
+        if any(word in self.states and i not in yes_words and self._before_in_clause(words, negations, i)
+               for i, word in enumerate(words)):
+            return None  # "it's not normal", "I haven't been well": all is well, negated
+        if question.plain_yes and "yes" in found and (
+                not self._plain(words, own_matches + general_matches) or find_phrases(words, self.qualifiers)):
+            return None  # "better with painkillers", "barely better": yes is the less urgent answer here
         if found - {"yes"} and not self._plain(words, own_matches + general_matches):
             return None  # "no feeling down there", "I don't know when I need to go": it describes something
         if "unsure" in found:
@@ -231,13 +244,17 @@ class Interpreter:
             return found.pop()
         return None
 
-    def _negated(self, words: list[str], matches: list[tuple[int, int, Any]]) -> bool:
-        """Whether a negation ("not", "doesn't") stands within two words before one of these phrases, in its
-        clause and outside every one of them."""
-        inside = covered(matches)
-        return any(index not in inside and (word in self.negations or word.endswith("n't"))
-                   for start, _, _ in matches for index, word in enumerate(words[:start])
-                   if index >= max(start - 2, clause_of(words, start)[0]))
+    def _negation_positions(self, words: list[str], skip: set[int]) -> set[int]:
+        """Where a negation stands ("not", any n't, "no way", `[negation] in_answers`), outside the positions
+        `skip` (inside a yes phrase such as "not normal")."""
+        found = {i for i, word in enumerate(words) if word in self.negations or word.endswith("n't") or word == "cannot"}
+        found |= {start for start, _, _ in find_in_clauses(words, self.answer_negations)}
+        return found - skip
+
+    @staticmethod
+    def _before_in_clause(words: list[str], positions: set[int], index: int) -> bool:
+        """Whether one of `positions` comes before word `index` in its clause."""
+        return any(clause_of(words, index)[0] <= position < index for position in positions)
 
     def _plain(self, words: list[str], matches: list[tuple[int, int, Any]]) -> bool:
         """Every word is part of a yes/no phrase or a plain word (vocabulary.toml [plain_answer])."""
@@ -279,19 +296,31 @@ class Interpreter:
 
     def _matched_options(self, question: Question, words: list[str]) -> list[str]:
         """Options named in the answer, in order, leaving out negated ones ("not the groin")."""
-        negations, just_before = set(self.vocab["negation"]["words"]), set(self.vocab["negation"]["just_before"])
-        after = {phrase: True for phrase in self.vocab["negation"].get("after", [])}
+        just_before = set(self.vocab["negation"]["just_before"])
+        after = {phrase: True for phrase in self.vocab["negation"]["after"]}
         chosen: list[str] = []
         for start, end, option_id in find_in_clauses(words, self.option_phrases(question)):
             first, last = clause_of(words, start)  # "no, sitting": the "no" answers the question, not sitting
-            negated = negations & set(words[max(first, start - 3):start])  # "not in the groin"
-            if negated or (start > first and words[start - 1] in just_before):
+            if self._option_negated(words, first, start) or (start > first and words[start - 1] in just_before):
                 continue
             if any(at == 0 for at, _, _ in find_phrases(words[end:last], after)):
                 continue  # "lying down doesn't help"
             if option_id not in chosen:
                 chosen.append(option_id)
         return chosen
+
+    def _option_negated(self, words: list[str], first: int, start: int) -> bool:
+        """Whether a negation stands within three words before an option, in its clause ("not in the groin");
+        not "not just the left", and not "except" after "nothing" ("nothing except moving about")."""
+        negation = self.vocab["negation"]
+        after_none = self._is_none(words[first:start])
+        for index in range(max(first, start - 3), start):
+            word, following = words[index], words[index + 1] if index + 1 < len(words) else ""
+            if word not in self.negations or following in negation["unless_followed_by"]:
+                continue
+            if not (after_none and word in negation["exceptions"]):
+                return True
+        return False
 
     def _is_none(self, words: list[str]) -> bool:
         """The answer says "nothing" / "none of those"."""
