@@ -110,6 +110,10 @@ def test_every_control_the_content_may_name_is_one_the_dialog_handles():
     ("questions.toml", '  yes = ["better",', '  perhaps = ["better",', "questions.toml: question[4].means.perhaps: must be yes, no or unsure"),
     ("questions.toml", '  yes = ["can\'t pee",', '  perhaps = ["can\'t pee",', "questions.toml: red_flag[0].typed_means.perhaps: must be yes, no or unsure"),
     ("vocabulary.toml", 'no = ["fine", "all fine"', 'no = ["nope", "all fine"', "vocabulary.toml: typed_yesno.no: 'nope' is already in [yesno]"),
+    ("vocabulary.toml", "jan = 1,", "jan = 13,", "vocabulary.toml: duration.dates.months.jan: must be a month number, 1 to 12"),
+    ("vocabulary.toml", 'christmas = "12-25"', 'christmas = "12-32"', 'vocabulary.toml: duration.dates.days.christmas: must be "MM-DD"'),
+    ("vocabulary.toml", "mid = 15,", "mid = 0,", "vocabulary.toml: duration.dates.parts.mid: must be a day of the month"),
+    ("questions.toml", '"can\'t pee", "cannot pee"', '"can\'t pee", "can\'t pee"', "questions.toml: red_flag[0].typed_means: \"can't pee\" is listed twice"),
 ])
 def test_broken_content_names_file_and_key(content_copy, name, old, new, message):
     _edit(content_copy, name, old, new)

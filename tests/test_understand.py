@@ -343,3 +343,28 @@ def test_a_date_to_come_is_not_a_duration(content):
 ])
 def test_negated_states_and_own_phrases_are_asked_again(interpreter, content, question, text, value):
     assert understood(interpreter, content, question, text).value == value
+
+
+@pytest.mark.parametrize("text, days", [
+    # Found in review: this month was read as last year's (360 days), a date beat a count, "the 0th" crashed
+    ("since November", 0), ("since late November", 0), ("since mid November", 10), ("in nov", 0),
+    ("since the 30th of November", None),   # a day of this month still to come: asked again
+    ("3 days, had the same in may", None), ("about 2 weeks, I was on holiday in august", None),
+    ("2 weeks, since i may have pulled it", 14), ("august", 86),
+    ("since the 0th", None), ("since christmas 2024", 700),
+])
+def test_dates_found_in_review(content, text, days):
+    interpreter = Interpreter(content, today=dt.date(2026, 11, 25))
+    value = interpreter.understand(content.questions_by_id["duration"], text).value
+    assert (value["days"] if value else None) == days
+
+
+@pytest.mark.parametrize("question, text, value", [
+    ("better", "nothing, except moving about", ["moving"]), ("worse", "no, apart from coughing", ["coughing"]),
+    ("rf_weight_loss", "not much", None), ("rf_cancer", "I'm fine now", None), ("rf_bladder", "it's fine now", None),
+    # Spoken answers have no commas: a "not" inside "not really" is no negation of the option after it
+    ("worse", "not really just coughing", ["coughing"]), ("better", "not really and moving", ["moving"]),
+    ("location", "not really the groin", ["groin"]),
+])
+def test_options_and_qualifiers_found_in_review(interpreter, content, question, text, value):
+    assert understood(interpreter, content, question, text).value == value

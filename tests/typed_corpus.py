@@ -17,7 +17,7 @@ from voice_triage.content import LEVELS, Content, Question
 from voice_triage.understand import Interpreter
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA = sorted((ROOT / "tests" / "corpus").glob("*.toml"))  # the main corpus and one written blind
+CORPORA = sorted((ROOT / "tests" / "corpus").glob("*.toml"))  # the main one, one written blind, one adversarial
 EACH_RED_FLAG = "each red flag"
 ASK_AGAIN = "ask again"
 VERDICTS = ("right", "asked again", "misread")

@@ -1,6 +1,7 @@
 """Load and validate the clinical content files (TOML) into plain dataclasses."""
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -332,6 +333,9 @@ def _means(reader: _Reader, raw: dict[str, Any], kind: str, where: str) -> tuple
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
             raise reader.fail(f"{where}.{value}", "expected a list of strings")
         means += [(phrase.lower(), value) for phrase in phrases]
+    twice = next((phrase for i, (phrase, _) in enumerate(means) if phrase in (p for p, _ in means[:i])), None)
+    if twice:
+        raise reader.fail(where, f"{twice!r} is listed twice")
     return tuple(means)
 
 
@@ -564,8 +568,9 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     reader.get(vocab["plain_answer"], "words", "plain_answer", list)
     reader.get(vocab["typing"], "spellings", "typing", dict)
     reader.get(vocab["negation"], "just_before", "negation", list)
-    for key in ("unless_followed_by", "exceptions", "in_answers"):
+    for key in ("unless_followed_by", "exceptions", "in_answers", "after"):
         reader.get(vocab["negation"], key, "negation", list)
+    reader.get(vocab["negation"], "suffix", "negation", str)
     reader.get(vocab["states"], "words", "states", list)
     for key in ("joiner", "hundred", "and_a_half"):
         reader.get(vocab["number_speech"], key, "number_speech")
@@ -576,8 +581,9 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
         reader.get(duration, key, "duration", dict)
     reader.get(vocab["none"], "unsure", "none", list)
     dates = reader.get(vocab["duration"], "dates", "duration", dict)
-    for key, kind in (("after", list), ("months", dict), ("parts", dict), ("days", dict)):
+    for key, kind in (("after", list), ("skip", list), ("months", dict), ("parts", dict), ("days", dict)):
         reader.get(dates, key, "duration.dates", kind)
+    _check_dates(dates)
     for key in ("between", "range", "weekdays", "spoken_counts", "spoken_units", "unclear"):
         reader.get(duration, key, "duration", list)
     reader.get(duration, "spoken_since", "duration")
@@ -601,6 +607,22 @@ def _summary(raw: dict[str, dict[str, Any]]) -> SummaryText:
                              raw["dialog"].get("stretch_caution", ""), (*SOURCE_IDS, "unclear"))
 
 
+def _check_dates(dates: dict[str, Any]) -> None:
+    """[duration.dates]: months 1-12, parts 1-31, days "MM-DD" of a real day."""
+    where = "vocabulary.toml: duration.dates"
+    for name, month in dates["months"].items():
+        if not isinstance(month, int) or not 1 <= month <= 12:
+            raise ContentError(f"{where}.months.{name}: must be a month number, 1 to 12")
+    for name, day in dates["parts"].items():
+        if not isinstance(day, int) or not 1 <= day <= 31:
+            raise ContentError(f"{where}.parts.{name}: must be a day of the month, 1 to 31")
+    for name, month_day in dates["days"].items():
+        try:
+            dt.date(2000, *(int(part) for part in str(month_day).split("-")))
+        except (TypeError, ValueError):
+            raise ContentError(f"{where}.days.{name}: must be \"MM-DD\", a day of the year") from None
+
+
 def _check_reask(vocab: dict[str, Any]) -> None:
     """[yesno] has a phrase list per answer, and every re-ask and check phrase is one of its phrases."""
     for value in ("yes", "no", "unsure"):
@@ -608,7 +630,8 @@ def _check_reask(vocab: dict[str, Any]) -> None:
             raise ContentError(f"vocabulary.toml: yesno.{value}: missing required key")
     known = {p for phrases in vocab["yesno"].values() for p in phrases}
     for value, phrases in vocab.get("typed_yesno", {}).items():
-        if value not in ("yes", "no", "unsure") or not isinstance(phrases, list):
+        if value not in ("yes", "no", "unsure") or not isinstance(phrases, list) or not all(
+                isinstance(p, str) for p in phrases):
             raise ContentError(f"vocabulary.toml: typed_yesno.{value}: must be a list under yes, no or unsure")
         spoken_too = [p for p in phrases if p in known]
         if spoken_too:

@@ -9,64 +9,84 @@ from typing import Any
 
 DAY_OF_MONTH = re.compile(r"^(\d{1,2})(st|nd|rd|th)?$")
 YEAR = re.compile(r"^(19|20)\d\d$")
+LAST_DAY = 31  # a month named alone: its last day (capped to the month's length), the latest it can mean
 
 
 def days_since_date(words: list[str], today: dt.date, dates: dict[str, Any]) -> int | None:
-    """Days from the date the words name to `today`, or None when they name none (or one in the future).
+    """Days from the date the words name to `today`, or None when they name none, a day still to come, or a day
+    of this month later than today ("since the 30th of November" on the 25th: a slip, or last year? asked again).
 
-    `dates` is vocabulary.toml [duration.dates]: month names, the day a part of a month stands for
-    ("mid" is the 15th), fixed days ("christmas" = "12-25"), and the words that must come before a month
-    ("since", "in"...), so that "it may be" is no date.
+    `dates` is vocabulary.toml [duration.dates]: month names, the day a part of a month stands for ("mid" is
+    the 15th), fixed days ("christmas" = "12-25"), the words that lead to a month ("since", "in"...; a month
+    with anything else right before it, as in "I may have", is no date) and the words skipped on the way.
     """
-    day = _named_day(words, today, dates) or _month_day(words, today, dates) or _day_of_this_month(words, today)
+    if any(word in dates["months"] and _led_to(words, index, dates) for index, word in enumerate(words)):
+        day = _named_day(words, today, dates) or _month_day(words, today, dates)  # no day-of-month fallback
+    else:
+        day = _named_day(words, today, dates) or _day_of_this_month(words, today)
     if day is None or day > today:
         return None
     return (today - day).days
 
 
 def _named_day(words: list[str], today: dt.date, dates: dict[str, Any]) -> dt.date | None:
-    """A fixed day of the year ("christmas"), its last time before today."""
-    text = " ".join(words)
+    """A fixed day of the year ("christmas"), its last time before today, or in the year named after it."""
     for name, month_day in dates["days"].items():
-        if re.search(rf"\b{re.escape(name)}\b", text):
-            month, day = (int(part) for part in month_day.split("-"))
-            return _last_before(today, month, day)
+        key = name.split()
+        for index in range(len(words) - len(key) + 1):
+            if words[index:index + len(key)] == key:
+                month, day = (int(part) for part in month_day.split("-"))
+                year = _year_near(words, index + len(key) - 1)
+                return dt.date(year, month, day) if year else _last_before(today, month, day)
     return None
 
 
 def _month_day(words: list[str], today: dt.date, dates: dict[str, Any]) -> dt.date | None:
-    """A month after one of the words that lead to a date, with its day, part ("mid") and year if given."""
-    months, parts, lead = dates["months"], dates["parts"], set(dates["after"])
+    """A month led to by one of the `after` words, with its day, part ("mid") and year if given."""
+    months, parts = dates["months"], dates["parts"]
     for index, word in enumerate(words):
-        if word not in months or not lead & set(words[max(0, index - 3):index]):
+        if word not in months or not _led_to(words, index, dates):
             continue
-        month = months[word]
-        year = _year_near(words, index)
-        day = _day_near(words, index)
-        if day is None:
-            part = next((parts[w] for w in words[max(0, index - 3):index] if w in parts), 31)
-            day = part  # a month alone: its last day, the latest the words can mean
-        if year is None:
-            return _last_before(today, month, day)
-        return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        month, year = months[word], _year_near(words, index)
+        day = _day_near(words, index, dates["skip"])
+        if day is None:  # "since mid October", "since October": the latest day of that part, or of this month so far
+            day = next((parts[w] for w in words[max(0, index - 3):index] if w in parts), LAST_DAY)
+            if month == today.month and year is None:
+                day = min(day, today.day)
+        elif month == today.month and year is None and day > today.day:
+            return None
+        if year is not None:
+            return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        return _last_before(today, month, day)
     return None
+
+
+def _led_to(words: list[str], index: int, dates: dict[str, Any]) -> bool:
+    """Whether the month at `index` starts the answer or follows a lead word, over days, parts and fillers
+    ("since the 3rd of October", "since early October"); "I may have" is no month."""
+    skippable = set(dates["skip"]) | set(dates["parts"])
+    back = index - 1
+    while back >= 0 and (words[back] in skippable or DAY_OF_MONTH.match(words[back])):
+        back -= 1
+    return back < 0 or words[back] in dates["after"]
 
 
 def _day_of_this_month(words: list[str], today: dt.date) -> dt.date | None:
     """ "since the 18th": this month's, or last month's when that day is still to come."""
     for index, word in enumerate(words):
         match = DAY_OF_MONTH.match(word)
-        if match and match.group(2) and words[index - 1:index] == ["the"]:
-            day = int(match.group(1))
-            month_back = today.replace(day=1) - dt.timedelta(days=1) if day > today.day else today
-            if day <= calendar.monthrange(month_back.year, month_back.month)[1]:
-                return month_back.replace(day=day)
+        if not (match and match.group(2) and words[index - 1:index] == ["the"]):
+            continue
+        day = int(match.group(1))
+        month_back = today.replace(day=1) - dt.timedelta(days=1) if day > today.day else today
+        if 1 <= day <= calendar.monthrange(month_back.year, month_back.month)[1]:
+            return month_back.replace(day=day)
     return None
 
 
-def _day_near(words: list[str], index: int) -> int | None:
+def _day_near(words: list[str], index: int, skip: list[str]) -> int | None:
     """A day of the month right before the month ("3rd of October", "2 Nov") or right after it ("July 4th")."""
-    before = [w for w in words[max(0, index - 3):index] if w not in ("of", "the")][-1:]
+    before = [w for w in words[max(0, index - 3):index] if w not in skip][-1:]
     for word in before + words[index + 1:index + 2]:
         match = DAY_OF_MONTH.match(word)
         if match and 1 <= int(match.group(1)) <= 31:
@@ -75,7 +95,7 @@ def _day_near(words: list[str], index: int) -> int | None:
 
 
 def _year_near(words: list[str], index: int) -> int | None:
-    """A year within two words after the month ("August 2025")."""
+    """A year within two words after the month or day ("August 2025", "Christmas 2024")."""
     return next((int(w) for w in words[index + 1:index + 3] if YEAR.match(w)), None)
 
 

@@ -49,6 +49,7 @@ def find_phrases(words: list[str], phrases: dict[str, Any]) -> list[tuple[int, i
     return found
 
 
+Match = tuple[int, int, Any]  # (start, end, value) of a phrase found in an answer's words
 CLAUSE_BREAK = re.compile(r"[,;!?]|\.(?!\d)")  # "no, sitting"; not the point in "2.5"
 
 
@@ -108,9 +109,12 @@ class Interpreter:
         self.between_number_and_unit = set(duration["between"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
         negation = self.vocab["negation"]
-        self.negations = set(negation["words"])
+        self.negations, self.negation_suffix = set(negation["words"]), negation["suffix"]
+        self.not_negating_before, self.exceptions = set(negation["unless_followed_by"]), set(negation["exceptions"])
+        self.negates_next, self.negates_before = set(negation["just_before"]), {p: True for p in negation["after"]}
         self.answer_negations = {phrase: True for phrase in negation["in_answers"]}
         self.states = set(self.vocab["states"]["words"])
+        self.none_phrases = {phrase: True for phrase in self.vocab["none"]["phrases"]}
         self.qualifiers = {phrase: True for phrase in self.vocab["qualifiers"]["words"]}
         self.plain_words = set(self.vocab["plain_answer"]["words"]) | self.control_fillers
         self.vague = {phrase: True for phrase in speech["vague"]}
@@ -207,47 +211,57 @@ class Interpreter:
         return sorted(set(ids), key=ids.index) if question.kind == "multi" else ids[0]
 
     def _parse_yesno(self, question: Question, words: list[str]) -> str | None:
-        """yes, no or unsure; both yes and no in one answer is not understood, nor a qualified no.
+        """yes, no or unsure; an answer that is not clearly one of them is asked again (None).
 
         The question's own phrases come first ("it is getting worse" to "Is it getting better?" is a no,
         though "it is" alone is a yes), and the general ones inside them do not count ("haven't" in
         "haven't been able to pee").
         """
-        own_matches = find_in_clauses(words, dict(question.means + question.typed_means))
-        inside = covered(own_matches)
-        general_matches = [m for m in find_in_clauses(words, self.yesno) if not inside & set(range(m[0], m[1]))]
-        own, general = {m[2] for m in own_matches}, {m[2] for m in general_matches}
-        found = own or general
-        if "yes" in own and "no" in general:
-            return None  # "it isn't getting better": a no around the question's own yes
-        if question.is_red_flag and "no" in own and "yes" in general:
-            return None  # "yes, thank god it's gone": a warning sign is never a no against a yes
-        if "no" in own and "unsure" in general:
-            return None  # "not sure I can stand", "I can't say my bladder is fine": never the less urgent no
-        yes_words = covered([m for m in own_matches + general_matches if m[2] == "yes"])
-        negations = self._negation_positions(words, covered(own_matches) | yes_words)
-        if any(self._before_in_clause(words, negations, start) for start, _, _ in own_matches):
-            return None  # "it doesn't feel normal", "I don't think I can stand", "no way I can walk"
-        if any(word in self.states and i not in yes_words and self._before_in_clause(words, negations, i)
-               for i, word in enumerate(words)):
-            return None  # "it's not normal", "I haven't been well": all is well, negated
-        if question.plain_yes and "yes" in found and (
-                not self._plain(words, own_matches + general_matches) or find_phrases(words, self.qualifiers)):
-            return None  # "better with painkillers", "barely better": yes is the less urgent answer here
-        if found - {"yes"} and not self._plain(words, own_matches + general_matches):
-            return None  # "no feeling down there", "I don't know when I need to go": it describes something
+        own = find_in_clauses(words, dict(question.means + question.typed_means))
+        inside = covered(own)
+        general = [m for m in find_in_clauses(words, self.yesno) if not inside & set(range(m[0], m[1]))]
+        own_values, general_values = {m[2] for m in own}, {m[2] for m in general}
+        found = own_values or general_values
+        if self._conflicting(question, own_values, general_values) or self._negated_meaning(words, own, general):
+            return None
+        if not self._plain_enough(question, words, found, own + general):
+            return None
         if "unsure" in found:
             return "unsure"
-        if found == {"no"} and find_phrases(words, self.qualifiers):
-            return None  # "no fever, but I feel awful": asked again rather than taken as the less urgent answer
-        if len(found) == 1:
-            return found.pop()
-        return None
+        return found.pop() if len(found) == 1 else None
+
+    @staticmethod
+    def _conflicting(question: Question, own: set[str], general: set[str]) -> bool:
+        """The question's own phrases say one thing, the general ones another."""
+        return (("yes" in own and "no" in general)  # "it isn't getting better": a no around its own yes
+                or (question.is_red_flag and "no" in own and "yes" in general)  # "yes, thank god it's gone"
+                or ("no" in own and "unsure" in general))  # "not sure I can stand": never the less urgent no
+
+    def _negated_meaning(self, words: list[str], own: list[Match], general: list[Match]) -> bool:
+        """A negation before one of the question's own phrases in its clause ("I don't think I can stand", "no
+        way I can walk"), or before an all-is-well word ("it's not normal", "I haven't been well")."""
+        yes_words = covered([m for m in own + general if m[2] == "yes"])
+        negations = self._negation_positions(words, covered(own) | yes_words)
+        if any(self._before_in_clause(words, negations, start) for start, _, _ in own):
+            return True
+        return any(word in self.states and i not in yes_words and self._before_in_clause(words, negations, i)
+                   for i, word in enumerate(words))
+
+    def _plain_enough(self, question: Question, words: list[str], found: set[str], matches: list[Match]) -> bool:
+        """A no or not sure that describes something ("no feeling down there") or a qualified no ("no fever, but I
+        feel awful") is not plain enough; nor, where yes is the less urgent answer, a yes ("better with
+        painkillers"). A yes elsewhere may say more: that is the safer reading."""
+        plain, qualified = self._plain(words, matches), bool(find_phrases(words, self.qualifiers))
+        if found - {"yes"} and not plain:
+            return False
+        if found == {"no"} and qualified:
+            return False
+        return not (question.plain_yes and "yes" in found and (not plain or qualified))
 
     def _negation_positions(self, words: list[str], skip: set[int]) -> set[int]:
-        """Where a negation stands ("not", any n't, "no way", `[negation] in_answers`), outside the positions
+        """Where a negation stands ("not", any "n't", "no way": `[negation] in_answers`), outside the positions
         `skip` (inside a yes phrase such as "not normal")."""
-        found = {i for i, word in enumerate(words) if word in self.negations or word.endswith("n't") or word == "cannot"}
+        found = {i for i, word in enumerate(words) if word in self.negations or word.endswith(self.negation_suffix)}
         found |= {start for start, _, _ in find_in_clauses(words, self.answer_negations)}
         return found - skip
 
@@ -296,14 +310,12 @@ class Interpreter:
 
     def _matched_options(self, question: Question, words: list[str]) -> list[str]:
         """Options named in the answer, in order, leaving out negated ones ("not the groin")."""
-        just_before = set(self.vocab["negation"]["just_before"])
-        after = {phrase: True for phrase in self.vocab["negation"]["after"]}
         chosen: list[str] = []
         for start, end, option_id in find_in_clauses(words, self.option_phrases(question)):
             first, last = clause_of(words, start)  # "no, sitting": the "no" answers the question, not sitting
-            if self._option_negated(words, first, start) or (start > first and words[start - 1] in just_before):
+            if self._option_negated(words, first, start) or (start > first and words[start - 1] in self.negates_next):
                 continue
-            if any(at == 0 for at, _, _ in find_phrases(words[end:last], after)):
+            if any(at == 0 for at, _, _ in find_phrases(words[end:last], self.negates_before)):
                 continue  # "lying down doesn't help"
             if option_id not in chosen:
                 chosen.append(option_id)
@@ -311,20 +323,21 @@ class Interpreter:
 
     def _option_negated(self, words: list[str], first: int, start: int) -> bool:
         """Whether a negation stands within three words before an option, in its clause ("not in the groin");
-        not "not just the left", and not "except" after "nothing" ("nothing except moving about")."""
-        negation = self.vocab["negation"]
-        after_none = self._is_none(words[first:start])
+        not "not just the left", not one inside a "none" phrase ("not really, just coughing" spoken without the
+        comma), and not "except" after "nothing" ("nothing, except moving about")."""
+        after_none = self._is_none(words[:start])
+        in_none = covered(find_in_clauses(words, self.none_phrases))
         for index in range(max(first, start - 3), start):
             word, following = words[index], words[index + 1] if index + 1 < len(words) else ""
-            if word not in self.negations or following in negation["unless_followed_by"]:
+            if word not in self.negations or following in self.not_negating_before or index in in_none:
                 continue
-            if not (after_none and word in negation["exceptions"]):
+            if not (after_none and word in self.exceptions):
                 return True
         return False
 
     def _is_none(self, words: list[str]) -> bool:
         """The answer says "nothing" / "none of those"."""
-        return bool(find_phrases(words, {p: True for p in self.vocab["none"]["phrases"]}))
+        return bool(find_phrases(words, self.none_phrases))
 
     def _parse_choice(self, question: Question, words: list[str]) -> str | None:
         """The option named; an answer naming several is not understood, unless one of them is the question's
@@ -414,10 +427,12 @@ class Interpreter:
         """How long, in days: "three weeks", "a couple of months", "since Tuesday", "10 days", "since August"."""
         settings = self.vocab["duration"]
         days = self._weekday_days(words, settings["weekdays"])
+        counted = self._counted_days(self._shorter_ends(words, set(settings["range"])))
+        dated = days_since_date(words, self.today, settings["dates"])
+        if counted is not None and dated is not None:
+            return None  # "3 days, had the same in May": which is this pain?
         if days is None:
-            days = days_since_date(words, self.today, settings["dates"])
-        if days is None:
-            days = self._counted_days(self._shorter_ends(words, set(settings["range"])))
+            days = counted if counted is not None else dated
         if days is None:
             fixed = find_phrases(words, settings["phrases"])
             days = fixed[0][2] if fixed else None
