@@ -311,9 +311,11 @@ class Interpreter:
     def _matched_options(self, question: Question, words: list[str]) -> list[str]:
         """Options named in the answer, in order, leaving out negated ones ("not the groin")."""
         chosen: list[str] = []
+        in_none = covered(find_in_clauses(words, self.none_phrases))
         for start, end, option_id in find_in_clauses(words, self.option_phrases(question)):
             first, last = clause_of(words, start)  # "no, sitting": the "no" answers the question, not sitting
-            if self._option_negated(words, first, start) or (start > first and words[start - 1] in self.negates_next):
+            negated = self._option_negated(words, first, start, in_none)
+            if negated or (start > first and words[start - 1] in self.negates_next):
                 continue
             if any(at == 0 for at, _, _ in find_phrases(words[end:last], self.negates_before)):
                 continue  # "lying down doesn't help"
@@ -321,12 +323,11 @@ class Interpreter:
                 chosen.append(option_id)
         return chosen
 
-    def _option_negated(self, words: list[str], first: int, start: int) -> bool:
+    def _option_negated(self, words: list[str], first: int, start: int, in_none: set[int]) -> bool:
         """Whether a negation stands within three words before an option, in its clause ("not in the groin");
         not "not just the left", not one inside a "none" phrase ("not really, just coughing" spoken without the
         comma), and not "except" after "nothing" ("nothing, except moving about")."""
         after_none = self._is_none(words[:start])
-        in_none = covered(find_in_clauses(words, self.none_phrases))
         for index in range(max(first, start - 3), start):
             word, following = words[index], words[index + 1] if index + 1 < len(words) else ""
             if word not in self.negations or following in self.not_negating_before or index in in_none:
