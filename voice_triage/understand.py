@@ -27,12 +27,15 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(tokens(phrase))
 
 
-def covered(matches: list[tuple[int, int, Any]]) -> set[int]:
+Match = tuple[int, int, Any]  # (start, end, value) of a phrase found in an answer's words
+
+
+def covered(matches: list[Match]) -> set[int]:
     """The word positions inside any of these phrase matches."""
     return {index for start, end, _ in matches for index in range(start, end)}
 
 
-def find_phrases(words: list[str], phrases: dict[str, Any]) -> list[tuple[int, int, Any]]:
+def find_phrases(words: list[str], phrases: dict[str, Any]) -> list[Match]:
     """Leftmost-longest, non-overlapping phrase matches as (start, end, value)."""
     table = {key: value for phrase, value in phrases.items() if (key := phrase_key(phrase))}
     longest = max((len(key) for key in table), default=0)
@@ -49,7 +52,6 @@ def find_phrases(words: list[str], phrases: dict[str, Any]) -> list[tuple[int, i
     return found
 
 
-Match = tuple[int, int, Any]  # (start, end, value) of a phrase found in an answer's words
 CLAUSE_BREAK = re.compile(r"[,;!?]|\.(?!\d)")  # "no, sitting"; not the point in "2.5"
 
 
@@ -68,7 +70,7 @@ def clause_of(words: list[str], index: int) -> tuple[int, int]:
             min((s for s in starts if s > index), default=len(words)))
 
 
-def find_in_clauses(words: list[str], phrases: dict[str, Any]) -> list[tuple[int, int, Any]]:
+def find_in_clauses(words: list[str], phrases: dict[str, Any]) -> list[Match]:
     """find_phrases within each clause: no phrase runs across a comma ("no, feeling is normal")."""
     bounds = [0, *getattr(words, "starts", ()), len(words)]
     return [(start + first, end + first, value) for first, last in zip(bounds, bounds[1:])
@@ -270,7 +272,7 @@ class Interpreter:
         """Whether one of `positions` comes before word `index` in its clause."""
         return any(clause_of(words, index)[0] <= position < index for position in positions)
 
-    def _plain(self, words: list[str], matches: list[tuple[int, int, Any]]) -> bool:
+    def _plain(self, words: list[str], matches: list[Match]) -> bool:
         """Every word is part of a yes/no phrase or a plain word (vocabulary.toml [plain_answer])."""
         inside = covered(matches)
         return all(index in inside or word in self.plain_words for index, word in enumerate(words))
@@ -327,12 +329,11 @@ class Interpreter:
         """Whether a negation stands within three words before an option, in its clause ("not in the groin");
         not "not just the left", not one inside a "none" phrase ("not really, just coughing" spoken without the
         comma), and not "except" after "nothing" ("nothing, except moving about")."""
-        after_none = self._is_none(words[:start])
         for index in range(max(first, start - 3), start):
             word, following = words[index], words[index + 1] if index + 1 < len(words) else ""
             if word not in self.negations or following in self.not_negating_before or index in in_none:
                 continue
-            if not (after_none and word in self.exceptions):
+            if not (word in self.exceptions and self._is_none(words[:start])):
                 return True
         return False
 
