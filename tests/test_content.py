@@ -76,7 +76,7 @@ def test_every_control_the_content_may_name_is_one_the_dialog_handles():
     ("questions.toml", '{ question = "age", op = "lt", value = 45 }', '{ question = "shoe_size", op = "lt", value = 45 }', "questions.toml: morning_stiffness.ask_if: unknown question 'shoe_size'"),
     ("rules.toml", 'value = "groin"', 'value = "elbow"', "rules.toml: feature[0]: 'elbow' is not an option of question 'location'"),
     ("rules.toml", 'level = "gp"\nwhen = [{ question = "tingling"', 'level = "soonish"\nwhen = [{ question = "tingling"', "rules.toml: one_leg_nerve: unknown level 'soonish'"),
-    ("rules.toml", 'op = "includes"', 'op = "resembles"', "rules.toml: rule[4].when[2].op: unknown op 'resembles'"),
+    ("rules.toml", 'op = "includes"', 'op = "resembles"', "rules.toml: rule[7].when[2].op: unknown op 'resembles'"),
     ("advice.toml", 'suits = ["hip", "muscle"]', 'suits = ["elbow"]', "advice.toml: stretch[7].suits: unknown likely source 'elbow'"),
     ("vocabulary.toml", "[numbers]", "[numbers\n", "vocabulary.toml: syntax error"),
     ("vocabulary.toml", 'yesno = ["yes", "yeah", "yep"', 'yesno = ["yes", "yeah", "yep", "perchance"', "vocabulary.toml: reask.yesno[3]: 'perchance' is not a phrase of [yesno]"),

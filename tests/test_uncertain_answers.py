@@ -14,7 +14,8 @@ from voice_triage.understand import YESNO_VALUES
 
 ONE_LEG = {"age": "45", "location": "buttock and back of thigh", "side": "left", "duration": "three weeks",
            "quality": "shooting"}
-BOTH_LEGS_NEW = {**ONE_LEG, "location": "lower back and below the knee", "side": "both sides", "duration": "ten days"}
+# Back of the thigh, not below the knee: new pain below both knees is an emergency on its own (bilateral_leg_pain_new).
+BOTH_LEGS_NEW = {**ONE_LEG, "location": "lower back and back of thigh", "side": "both sides", "duration": "ten days"}
 
 
 def _typed_report(make_dialog, typed, spoken=False):
@@ -51,7 +52,8 @@ def test_not_sure_about_a_symptom_a_rule_needs_counts_as_possibly_yes_up_to_the_
 
 @pytest.mark.parametrize("typed", [
     {**ONE_LEG, "tingling": "no"},  # a clear no changes nothing
-    {**ONE_LEG, "side": "in the middle", "tingling": "not sure"},  # another answer already rules the rule out
+    # the inflammatory rule needs pain eased by moving, and nothing eases it
+    {**ONE_LEG, "age": "30", "tingling": "no", "morning_stiffness": "not sure"},
 ])
 def test_a_clear_no_or_an_uncertain_answer_no_rule_can_use_leaves_self_care(make_dialog, typed):
     report = _typed_report(make_dialog, typed)
@@ -106,6 +108,7 @@ def _definite_values(question_id):
     if question.kind == "duration":
         return st.sampled_from([1, 10, 41, 42, 43, 60, 84, 85, 400]).map(lambda days: {"days": days, "text": ""})
     return {"yesno": st.sampled_from(YESNO_VALUES[:2]), "choice": st.sampled_from(options),
+            "free": st.sampled_from([*options, "other"]),  # "other": the answer named no option
             "number": st.sampled_from([15, 19, 20, 39, 40, 45, 50, 51, 80])}[question.kind]
 
 

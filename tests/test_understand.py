@@ -234,7 +234,7 @@ def test_thats_all_is_never_grouped_with_no(interpreter, content):
     """A list asked one option at a time takes "no others" as the end of the list, "nope" as this option's no:
     a recognizer must not treat them as one answer (at 10 dB a "yes" heard as "no others" ended a list)."""
     from voice_triage.content import Question
-    yes_no = Question("confirm", "yesno", "", "", "nice_ng59")
+    yes_no = Question("confirm", "yesno", "", "")
     phrases = (*interpreter.yesno, *interpreter.vocab["list_done"]["phrases"])
     groups = interpreter.synonyms(yes_no, phrases)
     done = set(interpreter.vocab["list_done"]["phrases"])

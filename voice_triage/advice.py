@@ -24,7 +24,9 @@ def now_lines(content: Content, result: Assessment) -> list[str]:
 
 
 def why_lines(content: Content, result: Assessment) -> list[str]:
-    """The likely source, with the reasons in the person's own answers."""
+    """The likely source, with the reasons in the person's own answers (not for levels in [why] not_for)."""
+    if result.disposition in content.advice["why"]["not_for"]:
+        return []
     explain = content.advice["explain"][result.likely_source]["text"]
     if result.likely_source == "unclear":
         return [content.phrases["source_unclear"], explain]

@@ -126,7 +126,8 @@ def red_flag_findings(content: Content, answers: Answers) -> list[Finding]:
             findings.append(Finding(flag.id, flag.level, flag.finding, flag.source))
         elif answer == "unsure":
             level = max(flag.level, unsure["cap"], key=rank)
-            findings.append(Finding(flag.id, level, unsure["finding"], unsure["source"]))
+            text = unsure["finding"].format(sign=flag.sign, action=unsure["action"][level])
+            findings.append(Finding(flag.id, level, text, unsure["source"]))
         elif answer == "unknown":
             findings.append(unheard_finding(content, flag))
     return findings

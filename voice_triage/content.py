@@ -27,7 +27,7 @@ PHRASE_KEYS = (
     "room_talking", "room_talking_typing", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
     "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
     "stretch", "stretch_caution", "last_joiner", "voice_lost", "speech_lost", "answer_unknown", "answer_none",
-    "answer_duration", "recognizer_fallback", "speech_off",
+    "answer_duration", "recognizer_fallback", "speech_off", "help_typed", "speech_only",
 )
 
 
@@ -107,7 +107,9 @@ class Question:
     kind: str
     text: str
     reask: str
-    source: str
+    # Where the question comes from (sources.toml). The dialog's own checks ("Is that right?") are conversation,
+    # not clinical content, and carry none.
+    source: str = ""
     options: tuple[Option, ...] = ()
     ask_if: tuple[Condition, ...] = ()
     level: str | None = None
@@ -493,14 +495,19 @@ def _check_uncertain_rule(content: Content) -> None:
 
 
 def _check_unheard(content: Content) -> None:
-    """[unheard]: a known cap, a finding, and an action for every level a red flag can have."""
-    reader, unheard = _Reader("rules.toml"), content.rules_raw["unheard"]
-    if reader.get(unheard, "cap", "unheard") not in LEVELS:
-        raise reader.fail("unheard.cap", f"unknown level {unheard['cap']!r}")
-    reader.get(unheard, "finding", "unheard")
-    actions = reader.get(unheard, "action", "unheard", dict)
-    for flag in content.red_flags:
-        reader.get(actions, flag.level, "unheard.action")
+    """[unheard] and [unsure]: a known cap, a finding, and an action for every level the answer can set
+    ([unheard]: the red flag's own level, what to do if the sign is there; [unsure]: the level it sets)."""
+    reader = _Reader("rules.toml")
+    for key in ("unheard", "unsure"):
+        table = content.rules_raw[key]
+        cap = reader.get(table, "cap", key)
+        if cap not in LEVELS:
+            raise reader.fail(f"{key}.cap", f"unknown level {cap!r}")
+        reader.get(table, "finding", key)
+        actions = reader.get(table, "action", key, dict)
+        for flag in content.red_flags:
+            level = flag.level if key == "unheard" else max(flag.level, cap, key=LEVELS.index)
+            reader.get(actions, level, f"{key}.action")
 
 
 def _required_tables(file: str, raw: dict[str, Any], keys: tuple[str, ...]) -> None:
@@ -518,13 +525,13 @@ def load_content(folder: Path | None = None) -> Content:
     sources = raw["sources"]["source"]
     for name in FILES[1:]:
         _check_sources(f"{name}.toml", raw[name], sources)
-    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "qualifiers", "plain_answer", "typing", "none",
+    _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "acknowledgements", "qualifiers", "plain_answer", "typing", "none",
                                                          "states", "list_done", "reask", "said_back", "carriers", "negation",
                                                          "control_fillers", "control", "numbers", "number_speech",
                                                          "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "uncertain_rule", "incomplete",
                                                    "unclear_answers", "likely_source", "feature"))
-    _required_tables("advice.toml", raw["advice"], ("now", "explain", "self_care", "stretch", "stretches",
+    _required_tables("advice.toml", raw["advice"], ("now", "why", "explain", "self_care", "stretch", "stretches",
                                                     "seek_help", "ces_warning", "disclaimer"))
     questions_reader, rules_reader = _Reader("questions.toml"), _Reader("rules.toml")
     red_flags = tuple(_red_flag(questions_reader, item, i) for i, item in enumerate(raw["questions"].get("red_flag", [])))
@@ -565,6 +572,7 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     """Number speech and duration units are complete enough to understand and to build grammars."""
     reader = _Reader("vocabulary.toml")
     reader.get(vocab["qualifiers"], "words", "qualifiers", list)
+    reader.get(vocab["acknowledgements"], "words", "acknowledgements", list)
     reader.get(vocab["plain_answer"], "words", "plain_answer", list)
     reader.get(vocab["typing"], "spellings", "typing", dict)
     reader.get(vocab["negation"], "just_before", "negation", list)

@@ -35,8 +35,8 @@ TRANSITIONS: list[dict[str, Any]] = [
      "unless": "red_flag_pending"},
     {"trigger": "answered", "source": ACTIVE, "dest": "advice", "unless": "red_flag_pending"},
     {"trigger": "take_one_by_one", "source": "symptoms", "dest": "one_by_one"},
-    {"trigger": "went_back", "source": ACTIVE, "dest": "red_flags", "conditions": "red_flag_pending"},
-    {"trigger": "went_back", "source": ACTIVE, "dest": "symptoms", "unless": "red_flag_pending"},
+    {"trigger": "went_back", "source": [*ACTIVE, "emergency"], "dest": "red_flags", "conditions": "red_flag_pending"},
+    {"trigger": "went_back", "source": [*ACTIVE, "emergency"], "dest": "symptoms", "unless": "red_flag_pending"},
     {"trigger": "restarted", "source": ACTIVE, "dest": "red_flags"},
     {"trigger": "advised", "source": ["advice", "emergency"], "dest": "ended"},
     {"trigger": "stopped", "source": ["welcome", *ACTIVE, "emergency", "advice"], "dest": "ended"},
@@ -70,7 +70,7 @@ class Dialog(OptionByOption, StepByStep):
         self.spoken = spoken  # answers come from speech recognition: confirm the high-stakes ones
         self.can_type = False  # a keyboard works too during this spoken session: the noise tip says so
         self.by_voice = spoken  # the answer being handled was heard, not typed
-        self.yes_no = Question("confirm", "yesno", "", "", "nice_ng59")
+        self.yes_no = Question("confirm", "yesno", "", "")
         self.controls = tuple(self.interpreter.controls)
         self.list_done = tuple(content.vocabulary["list_done"]["phrases"])  # "that's all", one option at a time
         self.option_vocabulary = vocabulary(self.interpreter, self.yes_no) + self.list_done
@@ -420,10 +420,16 @@ class Dialog(OptionByOption, StepByStep):
         self._record(question, "unknown")
 
     def _hear_emergency(self, heard: Heard) -> None:
-        """After emergency advice: "yes" / "repeat" repeats it, anything else ends."""
+        """After emergency advice: "yes" / "repeat" repeats it, a typed "go back" undoes the answer that led here
+        (a typing slip), anything else ends."""
         understanding = self.interpreter.understand(self.current, heard.text)
         # "Yes" here asks for a repeat, and is limited like one: noise heard as "yes" must not repeat it for ever.
         request = "repeat" if understanding.value == "yes" else understanding.control
+        if request == "back" and not self.by_voice:
+            # A spoken emergency answer was checked before it counted ("I heard yes. Is that right?"), and noise
+            # heard as "go back" must not undo it; a typed one had no check, so one slip must not lock it in.
+            self._control_back()
+            return
         if self._taken_control(request, heard) in ("repeat", "back", "help"):
             self._speak_advice()
             self._offer_emergency_repeat()
@@ -470,7 +476,7 @@ class Dialog(OptionByOption, StepByStep):
         self._emit_ask(self.current_ask)
 
     def _control_help(self) -> None:
-        self._say(self.phrases["help"])
+        self._say(self.phrases["help" if self.spoken else "help_typed"])
         self._ask_again(with_options=True)
 
     def _control_continue(self) -> None:
@@ -527,6 +533,8 @@ class Dialog(OptionByOption, StepByStep):
         self.stopped()
 
     def _adjust(self, setting: str, step: int, phrase: str) -> None:
+        if setting == "rate" and not self.spoken:
+            phrase = "speech_only"  # a typed session speaks nothing
         self.outbox.append(Adjust(setting, step))
         self._say(self.phrases[phrase])
         self._ask_again()
@@ -579,7 +587,7 @@ class Dialog(OptionByOption, StepByStep):
 
     def _offer_emergency_repeat(self) -> None:
         self.current = Question(EMERGENCY_REPEAT, "yesno", self.phrases["emergency_repeat"],
-                                self.phrases["emergency_repeat"], "nice_cks_red_flags")
+                                self.phrases["emergency_repeat"])
         self._ask(self.current)
 
     def _say(self, *lines: str) -> None:

@@ -118,6 +118,7 @@ class Interpreter:
         self.states = set(self.vocab["states"]["words"])
         self.none_phrases = {phrase: True for phrase in self.vocab["none"]["phrases"]}
         self.qualifiers = {phrase: True for phrase in self.vocab["qualifiers"]["words"]}
+        self.acknowledgements = set(self.vocab["acknowledgements"]["words"])
         self.plain_words = set(self.vocab["plain_answer"]["words"]) | self.control_fillers
         self.vague = {phrase: True for phrase in speech["vague"]}
         self.beyond = {**{p: 1 for p in speech["above"]}, **{p: -1 for p in speech["below"]}}
@@ -202,7 +203,9 @@ class Interpreter:
     def _numbered_option(self, question: Question, words: list[str]) -> Any:
         """Typed mode: "2" picks the second offered option; "1 3" picks several for multi."""
         offered = self.options_for(question)
-        if not offered or not all(w.isdigit() for w in words):
+        if question.kind == "multi":
+            words = [w for w in words if w != self.joiner]  # "1 and 3"
+        if not offered or not words or not all(w.isdigit() for w in words):
             return None
         picks = [int(w) for w in words]
         if not all(1 <= p <= len(offered) for p in picks):
@@ -228,6 +231,8 @@ class Interpreter:
             return None
         if not self._plain_enough(question, words, found, own + general):
             return None
+        if question.is_red_flag and not own and all(" ".join(words[m[0]:m[1]]) in self.acknowledgements for m in general):
+            return None  # "ok" agrees rather than answers: never a warning sign's yes on its own
         if "unsure" in found:
             return "unsure"
         return found.pop() if len(found) == 1 else None
