@@ -123,3 +123,29 @@ def test_typed_help_does_not_offer_speech_controls_and_slower_says_why(make_dial
     spoken = make_dialog(spoken=True)
     spoken.start()
     assert "slower" in " ".join(said(spoken.hear("help")))
+
+
+# ------------------------------------------------------------------ a typed place that names the side
+def _at_location(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    while dialog.current.id != "location":
+        dialog.hear("40" if dialog.current.id == "age" else "no")
+    return dialog
+
+
+def test_a_typed_place_that_names_the_side_answers_the_side_question_too(make_dialog):
+    dialog = _at_location(make_dialog)
+    events = dialog.hear("my left hip")
+    assert dialog.answers["side"] == "left"
+    assert "I also noted which side hurts: left." in said(events)
+    assert [e.question for e in events if isinstance(e, Ask)] == ["duration"]
+    events = dialog.hear("go back")  # the side taken from the place answer is the one undone first
+    assert [e.question for e in events if isinstance(e, Ask)] == ["side"] and "side" not in dialog.answers
+
+
+@pytest.mark.parametrize("place", ["lower back", "left buttock and right foot"])
+def test_a_place_without_one_clear_side_still_asks_it(make_dialog, place):
+    dialog = _at_location(make_dialog)
+    events = dialog.hear(place)
+    assert [e.question for e in events if isinstance(e, Ask)] == ["side"] and "side" not in dialog.answers

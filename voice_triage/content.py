@@ -27,7 +27,7 @@ PHRASE_KEYS = (
     "room_talking", "room_talking_typing", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
     "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
     "stretch", "stretch_caution", "last_joiner", "voice_lost", "speech_lost", "answer_unknown", "answer_none",
-    "answer_duration", "recognizer_fallback", "speech_off", "help_typed", "speech_only",
+    "answer_duration", "recognizer_fallback", "speech_off", "help_typed", "speech_only", "also_noted",
 )
 
 
@@ -124,6 +124,7 @@ class Question:
     plain_yes: bool = False  # yesno: a yes counts only when plain, since yes is the less urgent answer ("improving")
     several: str | None = None  # choice: the option that wins when named among others ("both, mostly the left")
     ask_again_if: frozenset[str] = frozenset()  # multi: words that, outside every option named, make it unclear
+    also_from: tuple[str, ...] = ()  # earlier questions whose typed answer may already give this one ("left hip")
 
     @property
     def is_red_flag(self) -> bool:
@@ -305,6 +306,7 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         plain_yes=_plain_yes(reader, item.get("plain_yes", False), kind, f"{where}.plain_yes"),
         several=several,
         ask_again_if=_ask_again_if(reader, item.get("ask_again_if", []), kind, f"{where}.ask_again_if"),
+        also_from=tuple(reader.get(item, "also_from", where, list) if "also_from" in item else ()),
     )
 
 
@@ -485,6 +487,16 @@ def _check_references(content: Content) -> None:
     _check_uncertain_rule(content)
 
 
+def _check_also_from(content: Content) -> None:
+    """`also_from` names questions asked before this one."""
+    order = [q.id for q in content.questions]
+    for index, question in enumerate(content.symptoms):
+        for earlier in question.also_from:
+            if earlier not in order or order.index(earlier) >= order.index(question.id):
+                raise ContentError(f"questions.toml: question[{index}].also_from: {earlier!r} is not a question asked "
+                                   f"before {question.id!r}")
+
+
 def _check_uncertain_rule(content: Content) -> None:
     """[uncertain_rule]: a wording for a rule that hangs on a "not sure" answer and one never understood."""
     reader, uncertain = _Reader("rules.toml"), content.rules_raw["uncertain_rule"]
@@ -547,6 +559,7 @@ def load_content(folder: Path | None = None) -> Content:
         phrases=raw["dialog"], summary=_summary(raw), questions_by_id={q.id: q for q in red_flags + symptoms},
     )
     _check_references(content)
+    _check_also_from(content)
     _check_reask(raw["vocabulary"])
     _check_controls(raw["vocabulary"]["control"])
     _check_numbers(raw["vocabulary"])

@@ -16,7 +16,7 @@ from .events import Adjust, Ask, End, Event, Heard, Say
 from .one_by_one import OneByOne, OptionByOption
 from .steps import StepByStep, Stepping
 from .thresholds import MAX_SPOKEN_CONTROLS, MAX_SPOKEN_UNDO, MAX_TRIES, MIN_CONFIDENCE, SURE_NO
-from .understand import YESNO_VALUES, Interpreter, reask_vocabulary, vocabulary
+from .understand import NOT_UNDERSTOOD, YESNO_VALUES, Interpreter, reask_vocabulary, vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +272,24 @@ class Dialog(OptionByOption, StepByStep):
             self._record(question, value)
             if self.by_voice:
                 self._say_noted(question, value)
+            else:
+                self._take_also(question, heard)
         self.answered()
+
+    def _take_also(self, question: Question, heard: Heard) -> None:
+        """A typed answer that clearly answers a later question too ("my left hip": the side) answers it, aloud.
+
+        Only typed: a recognizer hears an answer with the grammar of its own question, which holds no side words.
+        """
+        for later in self.content.symptoms:
+            if question.id not in later.also_from or later.id in self.answers:
+                continue
+            got = self.interpreter.understand(later, heard.text)
+            if got.control is None and got.value not in (NOT_UNDERSTOOD, None, "unsure", "other"):
+                self._log(later, heard, got.value)
+                self._record(later, got.value)
+                self._say(self.phrases["also_noted"].format(
+                    sign=later.sign, answer=reporting.answer_text(self.content, later, got.value)))
 
     def _say_noted(self, question: Question, value: Any) -> None:
         """Say back a spoken answer taken without a check, so that a mishearing can be undone with "go back".
