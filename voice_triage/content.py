@@ -483,7 +483,7 @@ def _check_references(content: Content) -> None:
     for level in LEVELS:
         if level not in content.levels:
             raise ContentError(f"rules.toml: level.{level}: missing required table")
-    _check_unheard(content)
+    _check_uncertain_flags(content)
     _check_uncertain_rule(content)
 
 
@@ -506,7 +506,7 @@ def _check_uncertain_rule(content: Content) -> None:
             raise reader.fail(f"uncertain_rule.{key}", "must contain {sign} and {finding}")
 
 
-def _check_unheard(content: Content) -> None:
+def _check_uncertain_flags(content: Content) -> None:
     """[unheard] and [unsure]: a known cap, a finding, and an action for every level the answer can set
     ([unheard]: the red flag's own level, what to do if the sign is there; [unsure]: the level it sets)."""
     reader = _Reader("rules.toml")
