@@ -285,7 +285,7 @@ class Dialog(OptionByOption, StepByStep):
             if question.id not in later.also_from or later.id in self.answers:
                 continue
             got = self.interpreter.understand(later, heard.text)
-            if got.control is None and got.value not in (NOT_UNDERSTOOD, None, "unsure", "other"):
+            if got.control is None and got.value not in (NOT_UNDERSTOOD, "unsure", "other"):
                 self._log(later, heard, got.value)
                 self._record(later, got.value)
                 self._say(self.phrases["also_noted"].format(

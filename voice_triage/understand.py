@@ -231,7 +231,8 @@ class Interpreter:
             return None
         if not self._plain_enough(question, words, found, own + general):
             return None
-        if question.is_red_flag and not own and all(" ".join(words[m[0]:m[1]]) in self.acknowledgements for m in general):
+        if question.is_red_flag and not own and general and all(
+                " ".join(words[start:end]) in self.acknowledgements for start, end, _ in general):
             return None  # "ok" agrees rather than answers: never a warning sign's yes on its own
         if "unsure" in found:
             return "unsure"
