@@ -85,7 +85,8 @@ def _noted_pattern() -> re.Pattern[str]:
     return re.compile("^" + re.escape(before) + "(.+)" + re.escape(after) + "$", re.IGNORECASE)
 
 
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+TENS = {"sixteen": 16, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sixty-five": 65,
+        "seventy": 70}
 
 
 class Patient:
@@ -105,7 +106,7 @@ class Patient:
         self.rules: list[tuple[str, Callable[[], str]]] = [
             (r"is that right", self.confirm),
             (r"say '?continue'? when you are ready", lambda: "continue"),
-            (r"^are you (over|under) (\w+)", self.age_step),
+            (r"^are you (over|under) [\w-]+|^are you [\w-]+ or older", self.age_step),
             (r"for more than (six|twelve) weeks", self.duration_step),
             (_one_by_one_pattern(), self.one_thing),  # "Does it hurt here: groin?", from the content's wordings
             (r"repeat that", lambda: "no"),
@@ -209,10 +210,13 @@ class Patient:
         return self.random.choice(["I'm {}", "{}", "{} years old"]).format(self.facts.get("age", 40))
 
     def age_step(self) -> str:
-        """ "Are you over fifty?" / "Are you under twenty?" (an age narrowed down by yes/no questions)."""
-        side, word = re.search(r"^are you (over|under) (\w+)", self.question.lower()).groups()
-        age, line = int(self.facts.get("age", 40)), TENS[word]
-        return self.yes_no(age > line if side == "over" else age < line)
+        """ "Are you over fifty?", "Are you under twenty?", "Are you sixty-five or older?" (an age narrowed down by
+        yes/no questions)."""
+        question, age = self.question.lower(), int(self.facts.get("age", 40))
+        if found := re.search(r"^are you ([\w-]+) or older", question):
+            return self.yes_no(age >= TENS[found.group(1)])
+        side, word = re.search(r"^are you (over|under) ([\w-]+)", question).groups()
+        return self.yes_no(age > TENS[word] if side == "over" else age < TENS[word])
 
     def duration_step(self) -> str:
         """ "Have you had this pain for more than six weeks?" """

@@ -28,8 +28,8 @@ def other_answers(draw) -> dict:
             answers[q.id] = draw(st.lists(st.sampled_from([o.id for o in q.options]), unique=True, max_size=4))
         elif q.kind == "choice":
             answers[q.id] = draw(st.sampled_from([o.id for o in q.options]))
-        elif q.kind == "free":
-            answers[q.id] = "other"
+        elif q.kind == "free":  # a free answer that names an option is recorded as that option's id
+            answers[q.id] = draw(st.sampled_from([o.id for o in q.options] + ["other"]))
         else:
             answers[q.id] = exact_value(q, draw(st.integers(0, LIMIT[q.kind])))
     return answers
@@ -63,7 +63,7 @@ def test_a_value_outside_its_band_is_refused(tmp_path) -> None:
     folder = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, folder)
     path = folder / "questions.toml"
-    path.write_text(path.read_text().replace('yes = { value = 51, text = "over fifty" }',
-                                             'yes = { value = 45, text = "over fifty" }'))
-    with pytest.raises(ContentError, match="value 45 .'over fifty'. does not answer the steps"):
+    path.write_text(path.read_text().replace('no = { value = 51, text = "fifty-one to sixty-four" }',
+                                             'no = { value = 45, text = "fifty-one to sixty-four" }'))
+    with pytest.raises(ContentError, match="value 45 .'fifty-one to sixty-four'. does not answer the steps"):
         load_content(folder)

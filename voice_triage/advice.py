@@ -36,15 +36,16 @@ def why_lines(content: Content, result: Assessment) -> list[str]:
     return [intro, explain]
 
 
-def self_care_lines(content: Content, level: str) -> list[str]:
-    """Self-care tips that suit this level."""
-    return [tip["text"] for tip in content.advice["self_care"] if level not in tip.get("not_for", [])]
+def self_care_lines(content: Content, level: str, answers: Answers) -> list[str]:
+    """Self-care tips that suit this level and none of whose conditions to leave them out may hold."""
+    return [tip.text for tip in content.tips
+            if level not in tip.not_for and not any(may_hold(c, answers) for c in tip.avoid_if)]
 
 
 def choose_stretches(content: Content, result: Assessment, answers: Answers) -> list[Stretch]:
     """Stretches that suit the likely source and none of whose cautions apply."""
     settings = content.advice["stretches"]
-    if result.disposition not in settings["levels"]:
+    if result.disposition not in settings["levels"] or any(may_hold(c, answers) for c in content.stretches_avoid_if):
         return []
     wanted = result.likely_source
     suitable = [s for s in content.stretches
@@ -78,7 +79,7 @@ def compose(content: Content, result: Assessment, answers: Answers) -> dict[str,
     return {
         "now": now_lines(content, result),
         "why": why_lines(content, result),
-        "self_care": self_care_lines(content, level),
+        "self_care": self_care_lines(content, level, answers),
         "stretches": stretch_lines(content, choose_stretches(content, result, answers)),
         "seek_help": seek_help_lines(content, level),
         "disclaimer": [content.advice["disclaimer"]["text"]],

@@ -75,7 +75,8 @@ def reachable_level(content: Content, answers: Answers, question_id: str, value:
         level = possible_level(content, rule, trial)
         reached += [(rule, level)] if level else []
     # A modifier raises a finding of its `raises` level: one already there, or a rule that may still apply.
-    raisable = {finding.level for finding in red_flag_findings(content, trial)} | {level for _, level in reached}
+    raisable = ({finding.level for finding in red_flag_findings(content, trial)}
+                | {level for rule, level in reached if rule.raisable})
     for modifier in content.modifiers:
         level = possible_level(content, modifier, trial)
         reached += [(modifier, level)] if level and modifier.raises in raisable else []
@@ -162,8 +163,8 @@ def _possible_patterns(content: Content, answers: Answers) -> list[list[Rule]]:
     for modifier in content.modifiers:
         if modifier.raises in flag_levels and can_all_hold(content, modifier.when, answers):
             patterns.append([modifier])
-        patterns += [[rule, modifier] for rule in content.rules
-                     if rule.level == modifier.raises and can_all_hold(content, rule.when + modifier.when, answers)]
+        patterns += [[rule, modifier] for rule in content.rules if rule.level == modifier.raises and rule.raisable
+                     and can_all_hold(content, rule.when + modifier.when, answers)]
     return patterns
 
 
@@ -182,11 +183,12 @@ def can_all_hold(content: Content, conditions: tuple[Condition, ...], answers: A
 
 def _findings_as_answered(content: Content, answers: Answers) -> list[Finding]:
     """Findings from symptom patterns that hold, then modifiers that raise other flags one step."""
-    findings = [Finding(r.id, r.level, r.finding, r.source) for r in content.rules if all_hold(r.when, answers)]
-    flags = red_flag_findings(content, answers)
+    holding = [rule for rule in content.rules if all_hold(rule.when, answers)]
+    findings = [Finding(r.id, r.level, r.finding, r.source) for r in holding]
+    raisable = red_flag_findings(content, answers) + [f for f, r in zip(findings, holding) if r.raisable]
     raised = []
     for modifier in content.modifiers:
-        targets = [f for f in flags + findings if f.level == modifier.raises]
+        targets = [f for f in raisable if f.level == modifier.raises]
         if targets and all_hold(modifier.when, answers):
             raised.append(Finding(modifier.id, modifier.level, modifier.finding, modifier.source))
     return findings + raised

@@ -146,6 +146,7 @@ class Rule:
     finding: str
     source: str
     raises: str | None = None
+    raisable: bool = True  # False: not a warning sign, so no modifier raises it (the child floor)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,16 @@ class Stretch:
 
 
 @dataclass(frozen=True)
+class Tip:
+    """A self-care tip, the levels it is not spoken for, and when to leave it out."""
+
+    text: str
+    not_for: tuple[str, ...]
+    avoid_if: tuple[Condition, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything the dialog, assessment and advice need, validated."""
 
@@ -186,6 +197,8 @@ class Content:
     features: tuple[Feature, ...]
     rules_raw: dict[str, Any]
     stretches: tuple[Stretch, ...]
+    stretches_avoid_if: tuple[Condition, ...]  # any one true (or uncertain) leaves out every stretch
+    tips: tuple[Tip, ...]
     advice: dict[str, Any]
     phrases: dict[str, Any]
     summary: SummaryText
@@ -390,7 +403,8 @@ def _rule(reader: _Reader, item: dict[str, Any], where: str, modifier: bool) -> 
         reader.get(item, "id", where), reader.get(item, "to" if modifier else "level", where),
         _conditions(reader, reader.get(item, "when", where, list), f"{where}.when"),
         reader.get(item, "finding", where), reader.get(item, "source", where),
-        raises=reader.get(item, "raises", where) if modifier else None)
+        raises=reader.get(item, "raises", where) if modifier else None,
+        raisable=reader.get(item, "raisable", where, bool) if "raisable" in item else True)
 
 
 def _rules(reader: _Reader, raw: dict[str, Any]) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
@@ -428,6 +442,21 @@ def _stretches(reader: _Reader, raw: list[dict[str, Any]]) -> tuple[Stretch, ...
             reader.get(item, "caution", where), suits,
             _conditions(reader, item.get("avoid_if", []), f"{where}.avoid_if"), reader.get(item, "source", where)))
     return tuple(stretches)
+
+
+def _tips(reader: _Reader, raw: list[dict[str, Any]]) -> tuple[Tip, ...]:
+    """Parse [[self_care]] tables."""
+    tips = []
+    for index, item in enumerate(raw):
+        where = f"self_care[{index}]"
+        not_for = tuple(item.get("not_for", []))
+        for level in not_for:
+            if level not in LEVELS:
+                raise reader.fail(f"{where}.not_for", f"unknown level {level!r}")
+        tips.append(Tip(reader.get(item, "text", where), not_for,
+                        _conditions(reader, item.get("avoid_if", []), f"{where}.avoid_if"),
+                        reader.get(item, "source", where)))
+    return tuple(tips)
 
 
 def _check_sources(file: str, node: Any, known: dict[str, Any], path: str = "") -> None:
@@ -480,6 +509,11 @@ def _check_references(content: Content) -> None:
     for stretch in content.stretches:
         for condition in stretch.avoid_if:
             _check_condition("advice.toml", f"{stretch.id}.avoid_if", condition, questions)
+    for condition in content.stretches_avoid_if:
+        _check_condition("advice.toml", "stretches.avoid_if", condition, questions)
+    for index, tip in enumerate(content.tips):
+        for condition in tip.avoid_if:
+            _check_condition("advice.toml", f"self_care[{index}].avoid_if", condition, questions)
     for level in LEVELS:
         if level not in content.levels:
             raise ContentError(f"rules.toml: level.{level}: missing required table")
@@ -555,7 +589,10 @@ def load_content(folder: Path | None = None) -> Content:
         sources=sources, red_flags=red_flags, symptoms=symptoms, vocabulary=raw["vocabulary"],
         levels=raw["rules"]["level"], rules=rules, modifiers=modifiers,
         features=_features(rules_reader, raw["rules"]["feature"]), rules_raw=raw["rules"],
-        stretches=_stretches(_Reader("advice.toml"), raw["advice"]["stretch"]), advice=raw["advice"],
+        stretches=_stretches(_Reader("advice.toml"), raw["advice"]["stretch"]),
+        stretches_avoid_if=_conditions(_Reader("advice.toml"), raw["advice"]["stretches"].get("avoid_if", []),
+                                       "stretches.avoid_if"),
+        tips=_tips(_Reader("advice.toml"), raw["advice"]["self_care"]), advice=raw["advice"],
         phrases=raw["dialog"], summary=_summary(raw), questions_by_id={q.id: q for q in red_flags + symptoms},
     )
     _check_references(content)
@@ -593,7 +630,7 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
         reader.get(vocab["negation"], key, "negation", list)
     reader.get(vocab["negation"], "suffix", "negation", str)
     reader.get(vocab["states"], "words", "states", list)
-    for key in ("joiner", "hundred", "and_a_half"):
+    for key in ("joiner", "hundred", "and_a_half", "minus"):
         reader.get(vocab["number_speech"], key, "number_speech")
     for key in ("articles", "above", "below", "vague"):
         reader.get(vocab["number_speech"], key, "number_speech", list)

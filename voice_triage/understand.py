@@ -124,6 +124,7 @@ class Interpreter:
         self.beyond = {**{p: 1 for p in speech["above"]}, **{p: -1 for p in speech["below"]}}
         self.range_word = duration["range"][0]
         self.over, self.half_words = speech["above"][0], " ".join(self.and_a_half)  # for typed "50+" and "2.5"
+        self.minus = speech["minus"]  # for typed "-5"
         self._option_phrases: dict[tuple[Any, ...], dict[str, str]] = {}
         self.spellings = {typed: tokens(word) for typed, word in self.vocab["typing"]["spellings"].items()}
         self.carriers = tuple(self.vocab["carriers"]["words"])  # for spoken sentence answers (recognizer grammars)
@@ -143,12 +144,13 @@ class Interpreter:
 
     def words(self, text: str) -> list[str]:
         """The answer's words, with typed shorthand spelled out ("dont" is "don't", "y" is "yes") and typed
-        numbers in words ("5-6" is "5 to 6", "2.5" and "2 1/2" are "2 and a half", "50+" is "over 50", "3wks"
-        is "3 weeks")."""
+        numbers in words ("5-6" is "5 to 6", "2.5" and "2 1/2" are "2 and a half", "50+" is "over 50", "-5" is
+        "minus 5", "3wks" is "3 weeks")."""
         text = re.sub(r"(\d)\s*-\s*(\d)", rf"\1 {self.range_word} \2", text)
         text = re.sub(r"(\d+)(?:\.5\b|\s+1/2\b|\s*\u00bd)", rf"\1 {self.half_words}", text)
         text = re.sub(r"(\d+)\.\d+", r"\1", text)  # other decimals: the whole part
         text = re.sub(r"(\d+)\s*\+", rf"{self.over} \1", text)
+        text = re.sub(r"(?<![\w-])-(?=\s*\d)", f" {self.minus} ", text)
         text = re.sub(r"(\d)(?!(?:st|nd|rd|th|s)\b)([a-z])", r"\1 \2", text.lower())  # "3wks" is "3 wks"
         return [word for token in tokens(text) for word in self.spellings.get(token, [token])]
 
