@@ -75,3 +75,13 @@ def test_by_voice_a_child_is_found_by_the_steps(make_dialog, content):
     assert dialog.hear("yes")[-1].question == "age:under_sixteen"
     dialog.hear("yes")
     assert dialog.answers["age"] == {"value": 15, "text": "under sixteen", "approximate": True}
+
+
+def test_an_urgent_fall_names_the_likely_source_without_saying_it_will_settle(make_dialog, content):
+    report = answer_all(make_dialog(), {"age": "80", "location": "groin", "side": "left", "duration": "two days",
+                                        "quality": "dull ache", "tingling": "no", "worse": "walking and stairs",
+                                        "better": "rest", "onset": "I tripped on the rug"})
+    assert report["disposition"] == "urgent"
+    why = report["advice_sections"]["why"]
+    assert len(why) == 1 and "because" in why[0]  # the source and its reasons, not "usually settles"
+    assert not any(content.advice["explain"][source]["text"] in why for source in content.advice["explain"])

@@ -442,6 +442,19 @@ def test_stop_midway_keeps_answers_and_is_at_least_gp(make_dialog):
     assert end.report["answers"] == {"rf_bladder": "no"} and end.report["complete"] is False
     assert end.report["disposition"] == "gp" and end.report["ended_by"] == "stopped"
     assert any("not asked" == a["answer"] for a in end.report["red_flag_answers"])
+    spoken = [e.text for e in events if isinstance(e, Say)]
+    # Only why the interview needs a doctor: nothing the person "told" is claimed, and no tips are promised.
+    assert dialog.phrases["flags_intro"] not in spoken
+    assert any("did not finish" in line for line in spoken) and not any("tips" in line for line in spoken)
+
+
+def test_stopping_after_a_warning_sign_names_it_before_the_unfinished_interview(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    dialog.hear("not sure")
+    spoken = [e.text for e in dialog.hear("stop") if isinstance(e, Say)]
+    intro = spoken.index(dialog.phrases["flags_intro"])
+    assert "not sure" in spoken[intro + 1] and "did not finish" in spoken[intro + 2]
 
 
 def test_start_over_forgets_answers(make_dialog):

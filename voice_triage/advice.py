@@ -1,8 +1,13 @@
 """Compose the spoken advice from an assessment: what to do now, why, self-care, stretches, safety net."""
 from __future__ import annotations
 
-from .assessment import Answers, Assessment, may_hold, rank
+from .assessment import FLOORS, Answers, Assessment, may_hold, rank
 from .content import Content, Stretch
+
+def _sentence(text: str) -> str:
+    """A finding as a spoken sentence."""
+    return text[0].upper() + text[1:] + "."
+
 
 def _join(reasons: list[str], last_joiner: str) -> str:
     """"a, b and c" for speech."""
@@ -10,30 +15,33 @@ def _join(reasons: list[str], last_joiner: str) -> str:
 
 
 def now_lines(content: Content, result: Assessment) -> list[str]:
-    """The level in plain words, opened by the warning signs that set it."""
+    """The level in plain words, opened by the warning signs that set it (and then why the interview itself
+    needs a doctor: stopped early, answers not understood)."""
     phrases, level = content.phrases, result.disposition
     lines = []
     if level == "emergency":
         lines.append(phrases["emergency_intro"])
-        lines += [f.text[0].upper() + f.text[1:] + "." for f in result.findings if f.level == "emergency"]
-    elif result.findings:
-        lines.append(phrases["flags_intro"])
-        lines += [f.text[0].upper() + f.text[1:] + "." for f in result.findings if rank(f.level) <= rank("gp")]
+        lines += [_sentence(f.text) for f in result.findings if f.level == "emergency"]
+    else:
+        told = [f for f in result.findings if f.id not in FLOORS and rank(f.level) <= rank("gp")]
+        lines += [phrases["flags_intro"], *(_sentence(f.text) for f in told)] if told else []
+        lines += [_sentence(f.text) for f in result.findings if f.id in FLOORS]
     lines.append(content.levels[level]["text"])
     return lines + list(content.advice["now"][level]["lines"])
 
 
 def why_lines(content: Content, result: Assessment) -> list[str]:
-    """The likely source, with the reasons in the person's own answers (not for levels in [why] not_for)."""
-    if result.disposition in content.advice["why"]["not_for"]:
+    """The likely source, with the reasons in the person's own answers (not for levels in [why] not_for), then
+    what it means (not for levels in [why] brief_for)."""
+    why, level = content.advice["why"], result.disposition
+    if level in why["not_for"]:
         return []
-    explain = content.advice["explain"][result.likely_source]["text"]
+    explain = [] if level in why.get("brief_for", []) else [content.advice["explain"][result.likely_source]["text"]]
     if result.likely_source == "unclear":
-        return [content.phrases["source_unclear"], explain]
+        return [content.phrases["source_unclear"], *explain]
     top = result.sources[0]
     reasons = _join(top["reasons"][:3], content.phrases["last_joiner"])
-    intro = content.phrases["source_intro"].format(label=top["label"], reasons=reasons)
-    return [intro, explain]
+    return [content.phrases["source_intro"].format(label=top["label"], reasons=reasons), *explain]
 
 
 def self_care_lines(content: Content, level: str, answers: Answers) -> list[str]:

@@ -9,6 +9,9 @@ from .content import LEVELS, SOURCE_IDS, Condition, Content, Question, Rule
 from .possible_answers import UNCERTAIN, Answers, is_uncertain, rule_questions, telling_values, uncertain_cap
 
 
+FLOORS = ("incomplete", "unclear_answers")  # findings about the interview itself, not about what the person told
+
+
 def rank(level: str) -> int:
     """0 for emergency up to 3 for self-care: lower is more urgent."""
     return LEVELS.index(level)
@@ -227,12 +230,11 @@ def assess(content: Content, answers: Answers, complete: bool = True, partly_unc
     """The most urgent level reached; an unfinished interview, or one with answers (or, `partly_unclear`, parts
     of a list answer) not understood, is at least a floor level."""
     findings = red_flag_findings(content, answers) + rule_findings(content, answers)
-    if not complete:
-        floor = content.rules_raw["incomplete"]
-        findings.append(Finding("incomplete", floor["level"], floor["finding"], floor["source"]))
-    if partly_unclear or any(answer == "unknown" for answer in answers.values()):  # given up on after repeated tries
-        floor = content.rules_raw["unclear_answers"]
-        findings.append(Finding("unclear_answers", floor["level"], floor["finding"], floor["source"]))
+    unclear = partly_unclear or any(answer == "unknown" for answer in answers.values())  # given up on after tries
+    for floor_id, applies in zip(FLOORS, (not complete, unclear)):
+        if applies:
+            floor = content.rules_raw[floor_id]
+            findings.append(Finding(floor_id, floor["level"], floor["finding"], floor["source"]))
     ranked = rank_sources(content, answers)
     # Ties keep the content's order (hip, spine, sacroiliac, muscle); too little evidence is "unclear".
     likely = ranked[0]["id"] if ranked[0]["score"] >= content.rules_raw["likely_source"]["min_score"] else "unclear"

@@ -597,6 +597,7 @@ def load_content(folder: Path | None = None) -> Content:
     )
     _check_references(content)
     _check_also_from(content)
+    _check_why_levels(raw["advice"]["why"])
     _check_reask(raw["vocabulary"])
     _check_controls(raw["vocabulary"]["control"])
     _check_numbers(raw["vocabulary"])
@@ -605,6 +606,15 @@ def load_content(folder: Path | None = None) -> Content:
         if question not in content.questions_by_id:
             raise ContentError(f"summary.toml: symptom[{index}].question: unknown question {question!r}")
     return content
+
+
+def _check_why_levels(why: dict[str, Any]) -> None:
+    """[why] not_for and brief_for name known levels."""
+    reader = _Reader("advice.toml")
+    for key in ("not_for", "brief_for"):
+        for level in why.get(key, []) if key == "brief_for" else reader.get(why, key, "why", list):
+            if level not in LEVELS:
+                raise reader.fail(f"why.{key}", f"unknown level {level!r}")
 
 
 def _check_controls(controls: dict[str, Any]) -> None:
