@@ -26,7 +26,7 @@ PHRASE_KEYS = (
     "back_none", "back_done", "restart", "slower", "faster", "more_time", "continue", "silence_wait", "mic_silent",
     "room_talking", "room_talking_typing", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
     "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
-    "stretch", "stretch_caution", "last_joiner", "voice_lost", "speech_lost", "answer_unknown", "answer_none",
+    "stretch", "stretch_caution", "why_asked", "last_joiner", "voice_lost", "speech_lost", "answer_unknown", "answer_none",
     "answer_duration", "recognizer_fallback", "speech_off", "help_typed", "speech_only", "also_noted",
 )
 
@@ -125,6 +125,12 @@ class Question:
     several: str | None = None  # choice: the option that wins when named among others ("both, mostly the left")
     ask_again_if: frozenset[str] = frozenset()  # multi: words that, outside every option named, make it unclear
     also_from: tuple[str, ...] = ()  # earlier questions whose typed answer may already give this one ("left hip")
+    why: str = ""  # symptom questions: why it is asked, said with help ("I ask because ...")
+
+    @property
+    def reason_asked(self) -> str:
+        """Why the question is asked, for help: a symptom's `why`, or a warning sign's finding."""
+        return self.why or self.finding
 
     @property
     def is_red_flag(self) -> bool:
@@ -320,6 +326,7 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         several=several,
         ask_again_if=_ask_again_if(reader, item.get("ask_again_if", []), kind, f"{where}.ask_again_if"),
         also_from=tuple(reader.get(item, "also_from", where, list) if "also_from" in item else ()),
+        why=reader.get(item, "why", where),
     )
 
 
@@ -599,7 +606,7 @@ def load_content(folder: Path | None = None) -> Content:
     _check_also_from(content)
     _check_why_levels(raw["advice"]["why"])
     _check_reask(raw["vocabulary"])
-    _check_controls(raw["vocabulary"]["control"])
+    _check_controls(raw["vocabulary"]["control"], raw["vocabulary"].get("typed_control", {}))
     _check_numbers(raw["vocabulary"])
     _required_tables("dialog.toml", raw["dialog"], PHRASE_KEYS)
     for index, (question, _, _) in enumerate(content.summary.symptoms):
@@ -617,12 +624,13 @@ def _check_why_levels(why: dict[str, Any]) -> None:
                 raise reader.fail(f"why.{key}", f"unknown level {level!r}")
 
 
-def _check_controls(controls: dict[str, Any]) -> None:
-    """[control] gives words for exactly the controls the dialog knows."""
+def _check_controls(controls: dict[str, Any], typed: dict[str, Any]) -> None:
+    """[control] gives words for exactly the controls the dialog knows; [typed_control] only for known ones."""
     reader = _Reader("vocabulary.toml")
-    for control in controls:
-        if control not in CONTROL_IDS:
-            raise reader.fail(f"control.{control}", f"unknown control; the dialog knows {', '.join(CONTROL_IDS)}")
+    for table, given in (("control", controls), ("typed_control", typed)):
+        for control in given:
+            if control not in CONTROL_IDS:
+                raise reader.fail(f"{table}.{control}", f"unknown control; the dialog knows {', '.join(CONTROL_IDS)}")
     for control in CONTROL_IDS:
         if not reader.get(controls, control, "control", list):
             raise reader.fail(f"control.{control}", "needs at least one phrase")

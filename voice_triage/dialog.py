@@ -71,7 +71,7 @@ class Dialog(OptionByOption, StepByStep):
         self.can_type = False  # a keyboard works too during this spoken session: the noise tip says so
         self.by_voice = spoken  # the answer being handled was heard, not typed
         self.yes_no = Question("confirm", "yesno", "", "")
-        self.controls = tuple(self.interpreter.controls)
+        self.controls = tuple(self.interpreter.spoken_controls)  # what a recognizer listens for
         self.list_done = tuple(content.vocabulary["list_done"]["phrases"])  # "that's all", one option at a time
         self.option_vocabulary = vocabulary(self.interpreter, self.yes_no) + self.list_done
         self.created = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
@@ -493,7 +493,10 @@ class Dialog(OptionByOption, StepByStep):
         self._emit_ask(self.current_ask)
 
     def _control_help(self) -> None:
-        self._say(self.phrases["help" if self.spoken else "help_typed"])
+        """Why this question is asked, what can be said, then the question with its choices."""
+        why = self.current.reason_asked
+        self._say(*([self.phrases["why_asked"].format(why=why)] if why else []),
+                  self.phrases["help" if self.spoken else "help_typed"])
         self._ask_again(with_options=True)
 
     def _control_continue(self) -> None:

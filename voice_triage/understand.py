@@ -91,7 +91,9 @@ class Interpreter:
     def __init__(self, content: Content, today: dt.date | None = None) -> None:
         self.vocab = content.vocabulary
         self.today = today or dt.date.today()
-        self.controls = {p: cid for cid, phrases in self.vocab["control"].items() for p in phrases}
+        self.spoken_controls = {p: cid for cid, phrases in self.vocab["control"].items() for p in phrases}
+        typed = {p: cid for cid, phrases in self.vocab.get("typed_control", {}).items() for p in phrases}
+        self.controls = {**self.spoken_controls, **typed}  # typed answers may say more than a grammar holds
         self.corrections = {p: "back" for p in self.vocab["said_back"]["corrections"]}
         self.spoken_yesno = {p: value for value, phrases in self.vocab["yesno"].items() for p in phrases}
         typed = {p: value for value, phrases in self.vocab.get("typed_yesno", {}).items() for p in phrases}
@@ -551,7 +553,7 @@ class Interpreter:
 def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
     """Every phrase that can be understood for `question`, for a grammar-based recognizer."""
     vocab = interpreter.vocab
-    phrases: list[str] = list(interpreter.controls)
+    phrases: list[str] = list(interpreter.spoken_controls)
     if question.kind == "yesno":
         phrases += list(interpreter.spoken_yesno) + [phrase for phrase, _ in question.means]
     elif question.kind in ("choice", "multi", "free"):

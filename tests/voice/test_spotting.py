@@ -70,7 +70,7 @@ def test_a_duration_with_more_than_is_not_heard_as_more_time(sphinx, synth) -> N
     interpreter = Interpreter(content)
     question = content.questions_by_id["duration"]
     ask = Ask("How long?", "duration", (), vocabulary(interpreter, question), "duration",
-              tuple(interpreter.controls), CARRIERS)
+              tuple(interpreter.spoken_controls), CARRIERS)
     for voice in FLITE[1:]:  # rms, awb, kal16: the voices that heard "more time"
         heard = VoiceListener(chunked(pad(synth("more than three months", voice))), sphinx).listen(ask)
         assert interpreter.understand(question, heard.text).value["days"] == 91, (voice, heard)  # more than 90

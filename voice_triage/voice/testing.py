@@ -225,7 +225,7 @@ class DialogExam:
         """The Ask the dialog emits for this class's question."""
         q = self.questions[cls]
         phrases = vocabulary(self.interpreter, q)
-        return Ask("?", q.id, (), phrases, q.kind, tuple(self.interpreter.controls), self.interpreter.carriers,
+        return Ask("?", q.id, (), phrases, q.kind, tuple(self.interpreter.spoken_controls), self.interpreter.carriers,
                    self.interpreter.synonyms(q, phrases))
 
     def grammar(self, cls: str) -> str:
