@@ -106,7 +106,7 @@ def test_every_control_the_content_may_name_is_one_the_dialog_handles():
     ("vocabulary.toml", "[typing.spellings]", "[typing.shorthand]", "vocabulary.toml: typing.spellings: missing required key"),
     ("vocabulary.toml", 'range = ["to", "or"]\n', "", "vocabulary.toml: duration.range: missing required key"),
     ("questions.toml", 'ask_again_if = ["leg"', 'ask_again_if = [3, "leg"', "questions.toml: question[1].ask_again_if: expected a list of strings"),
-    ("questions.toml", 'several = "both"', 'several = "all"', "questions.toml: question[2].several: only for choice questions, and must be one of its option ids"),
+    ("questions.toml", 'several = "both"', 'several = "all"', "questions.toml: question[2].several: only for choice and free questions, and must name option ids"),
     ("questions.toml", '  yes = ["better",', '  perhaps = ["better",', "questions.toml: question[4].means.perhaps: must be yes, no or unsure"),
     ("questions.toml", '  yes = ["can\'t pee",', '  perhaps = ["can\'t pee",', "questions.toml: red_flag[0].typed_means.perhaps: must be yes, no or unsure"),
     ("vocabulary.toml", 'no = ["fine", "all fine"', 'no = ["nope", "all fine"', "vocabulary.toml: typed_yesno.no: 'nope' is already in [yesno]"),

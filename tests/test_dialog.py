@@ -446,6 +446,11 @@ def test_stop_midway_keeps_answers_and_is_at_least_gp(make_dialog):
     # Only why the interview needs a doctor: nothing the person "told" is claimed, and no tips are promised.
     assert dialog.phrases["flags_intro"] not in spoken
     assert any("did not finish" in line for line in spoken) and not any("tips" in line for line in spoken)
+    # The report holds the advice that was said, not tips and stretches chosen from half the answers.
+    sections = end.report["advice_sections"]
+    assert not sections["stretches"] and not sections["self_care"] and not sections["why"]
+    assert end.report["advice"] == [line for lines in sections.values() for line in lines]
+    assert [line for line in spoken if line in end.report["advice"]] == end.report["advice"]
 
 
 def test_stopping_after_a_warning_sign_names_it_before_the_unfinished_interview(make_dialog):

@@ -1,7 +1,7 @@
 """Compose the spoken advice from an assessment: what to do now, why, self-care, stretches, safety net."""
 from __future__ import annotations
 
-from .assessment import FLOORS, Answers, Assessment, may_hold, rank
+from .assessment import FLOORS, Answers, Assessment, holds, may_hold, rank
 from .content import Content, Stretch
 
 def _sentence(text: str) -> str:
@@ -73,12 +73,14 @@ def stretch_lines(content: Content, stretches: list[Stretch]) -> list[str]:
     return lines
 
 
-def seek_help_lines(content: Content, level: str) -> list[str]:
-    """When to get help, and the cauda equina warning signs as a safety net (not for emergencies)."""
+def seek_help_lines(content: Content, level: str, answers: Answers) -> list[str]:
+    """When to get help (leaving out "if you get X" when X was already said), and the cauda equina warning signs
+    as a safety net (not for emergencies)."""
     if level == "emergency":
         return []
     warning = content.advice["ces_warning"]
-    return list(content.advice["seek_help"]["lines"]) + [warning["intro"], *warning["signs"]]
+    lines = [line.text for line in content.seek_help if not any(holds(c, answers) for c in line.avoid_if)]
+    return lines + [warning["intro"], *warning["signs"]]
 
 
 def compose(content: Content, result: Assessment, answers: Answers) -> dict[str, list[str]]:
@@ -89,7 +91,7 @@ def compose(content: Content, result: Assessment, answers: Answers) -> dict[str,
         "why": why_lines(content, result),
         "self_care": self_care_lines(content, level, answers),
         "stretches": stretch_lines(content, choose_stretches(content, result, answers)),
-        "seek_help": seek_help_lines(content, level),
+        "seek_help": seek_help_lines(content, level, answers),
         "disclaimer": [content.advice["disclaimer"]["text"]],
     }
 

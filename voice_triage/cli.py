@@ -167,6 +167,11 @@ def converse(args: argparse.Namespace) -> int:
     """Run one conversation in the chosen mode; a bad --audio-in file is a one-line usage error."""
     from .voice.errors import AudioFormatError  # light: no audio libraries are imported
 
+    from .storage import unwritable_reason
+
+    if args.report is not None and (reason := unwritable_reason(args.report)):
+        return _fail(f"cannot write the report to {str(args.report) or '(empty)'}: {reason}. Give a file name such "
+                     f"as visit/report.json.", EXIT_USAGE)
     try:
         return _converse(args)
     except AudioFormatError as error:

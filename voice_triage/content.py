@@ -122,7 +122,9 @@ class Question:
     means: tuple[tuple[str, str], ...] = ()  # yesno: (phrase, yes/no/unsure) of this question's own ("getting worse")
     typed_means: tuple[tuple[str, str], ...] = ()  # the same, read in typed answers only ("can't pee")
     plain_yes: bool = False  # yesno: a yes counts only when plain, since yes is the less urgent answer ("improving")
-    several: str | None = None  # choice: the option that wins when named among others ("both, mostly the left")
+    # choice: the option that wins when named among others ("both, mostly the left"); free: the options that win,
+    # in order, when an answer names several ("it came on after I fell": the fall)
+    several: tuple[str, ...] = ()
     ask_again_if: frozenset[str] = frozenset()  # multi: words that, outside every option named, make it unclear
     also_from: tuple[str, ...] = ()  # earlier questions whose typed answer may already give this one ("left hip")
     why: str = ""  # symptom questions: why it is asked, said with help ("I ask because ...")
@@ -205,6 +207,7 @@ class Content:
     stretches: tuple[Stretch, ...]
     stretches_avoid_if: tuple[Condition, ...]  # any one true (or uncertain) leaves out every stretch
     tips: tuple[Tip, ...]
+    seek_help: tuple[Tip, ...]  # when to get help; avoid_if: the person already said so ("if you get a fever")
     advice: dict[str, Any]
     phrases: dict[str, Any]
     summary: SummaryText
@@ -313,9 +316,10 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
     steps = _steps(reader, item.get("step", []), f"{where}.step")
     if steps and kind not in ("number", "duration"):
         raise reader.fail(f"{where}.step", "only for number and duration questions")
-    several = item.get("several")
-    if several is not None and (kind != "choice" or several not in {o.id for o in options}):
-        raise reader.fail(f"{where}.several", "only for choice questions, and must be one of its option ids")
+    several = item.get("several", ())
+    several = (several,) if isinstance(several, str) else tuple(several)
+    if several and (kind not in ("choice", "free") or not set(several) <= {o.id for o in options}):
+        raise reader.fail(f"{where}.several", "only for choice and free questions, and must name option ids")
     return Question(
         id=reader.get(item, "id", where), kind=kind, text=reader.get(item, "text", where),
         reask=reader.get(item, "reask", where), source=reader.get(item, "source", where), options=options,
@@ -466,6 +470,19 @@ def _tips(reader: _Reader, raw: list[dict[str, Any]]) -> tuple[Tip, ...]:
     return tuple(tips)
 
 
+def _seek_help(reader: _Reader, raw: dict[str, Any]) -> tuple[Tip, ...]:
+    """Parse [seek_help] lines: text, or { text, unless = [conditions] }."""
+    lines = []
+    for index, item in enumerate(reader.get(raw, "lines", "seek_help", list)):
+        where = f"seek_help.lines[{index}]"
+        if isinstance(item, str):
+            lines.append(Tip(item, (), (), raw["source"]))
+        else:
+            lines.append(Tip(reader.get(item, "text", where), (),
+                             _conditions(reader, item.get("unless", []), f"{where}.unless"), raw["source"]))
+    return tuple(lines)
+
+
 def _check_sources(file: str, node: Any, known: dict[str, Any], path: str = "") -> None:
     """Every `source` key anywhere in a file must name a listed source."""
     if isinstance(node, dict):
@@ -521,6 +538,9 @@ def _check_references(content: Content) -> None:
     for index, tip in enumerate(content.tips):
         for condition in tip.avoid_if:
             _check_condition("advice.toml", f"self_care[{index}].avoid_if", condition, questions)
+    for index, line in enumerate(content.seek_help):
+        for condition in line.avoid_if:
+            _check_condition("advice.toml", f"seek_help.lines[{index}].unless", condition, questions)
     for level in LEVELS:
         if level not in content.levels:
             raise ContentError(f"rules.toml: level.{level}: missing required table")
@@ -599,7 +619,8 @@ def load_content(folder: Path | None = None) -> Content:
         stretches=_stretches(_Reader("advice.toml"), raw["advice"]["stretch"]),
         stretches_avoid_if=_conditions(_Reader("advice.toml"), raw["advice"]["stretches"].get("avoid_if", []),
                                        "stretches.avoid_if"),
-        tips=_tips(_Reader("advice.toml"), raw["advice"]["self_care"]), advice=raw["advice"],
+        tips=_tips(_Reader("advice.toml"), raw["advice"]["self_care"]),
+        seek_help=_seek_help(_Reader("advice.toml"), raw["advice"]["seek_help"]), advice=raw["advice"],
         phrases=raw["dialog"], summary=_summary(raw), questions_by_id={q.id: q for q in red_flags + symptoms},
     )
     _check_references(content)

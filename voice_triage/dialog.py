@@ -57,6 +57,7 @@ AGREEING_KINDS = ("choice", "free")
 # The pending "answer" while a spoken stop is checked: in the noisy-room benchmark (scripts/bench_spoken.py)
 # noise heard as "that's enough" once ended a public emergency case at gp.
 STOP = "stop"
+STOPPED_SECTIONS = ("now", "seek_help", "disclaimer")  # the advice said, and reported, when a session stops early
 
 
 class Dialog(OptionByOption, StepByStep):
@@ -547,9 +548,9 @@ class Dialog(OptionByOption, StepByStep):
         if isinstance(self.one, OneByOne) and self.one.chosen:
             self._record(self.one.question, list(self.one.chosen))  # the options said yes to so far
         if self.state not in ("emergency", "advice"):
-            self._finish_assessment(how)
+            self._finish_assessment(how, early=True)
             sections = self.report["advice_sections"]
-            self._say(self.phrases["stopped"], *sections["now"], *sections["seek_help"], *sections["disclaimer"])
+            self._say(self.phrases["stopped"], *(line for lines in sections.values() for line in lines))
         self.stopped()
 
     def _adjust(self, setting: str, step: int, phrase: str) -> None:
@@ -628,12 +629,14 @@ class Dialog(OptionByOption, StepByStep):
         if value != STOP and not (question.is_red_flag and value == "no"):
             self._record(question, value)
 
-    def _finish_assessment(self, how: str) -> None:
-        """Assess what was gathered and build the report."""
+    def _finish_assessment(self, how: str, early: bool = False) -> None:
+        """Assess what was gathered and build the report (`early`: stopped, so only the advice said then)."""
         self.ended_by = how
         complete = how in ("finished", "emergency")
         result = assess(self.content, self.answers, complete=complete, partly_unclear=bool(self.partly_unclear))
         sections = compose(self.content, result, self.answers)
+        if early:  # only what is said on stopping: tips and stretches chosen from half the answers are not
+            sections = {name: lines if name in STOPPED_SECTIONS else [] for name, lines in sections.items()}
         self.report = reporting.build(self, result, sections, complete)
 
     def _sorry(self, heard: Heard) -> str:

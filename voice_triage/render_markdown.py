@@ -91,7 +91,10 @@ def status(report: dict[str, Any], text: SummaryText) -> str:
         return text.ended_by[ended]
     if report.get("complete") is False:
         return text.labels["incomplete"]
-    return text.labels["complete"] if report.get("complete") else ""
+    if not report.get("complete"):
+        return ""
+    unclear = any(isinstance(f, dict) and f.get("id") == "unclear_answers" for f in _list(report.get("findings")))
+    return text.labels["complete_unclear" if unclear else "complete"]
 
 
 def red_flags(report: dict[str, Any], text: SummaryText) -> list[tuple[str, str, str, str]]:

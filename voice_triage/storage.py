@@ -1,6 +1,7 @@
 """Where personal data lives, created owner-only: sessions under the XDG data folder."""
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -41,8 +42,24 @@ def open_private(path: Path, mode: str = "w"):
     return os.fdopen(handle, mode, encoding="utf-8")
 
 
+def unwritable_reason(path: Path) -> str | None:
+    """Why a report cannot be written at `path` (no file name, a folder, a link or a device), or None."""
+    if not path.name or path.name in (".", ".."):
+        return "that is not a file name"
+    if path.is_dir() and not path.is_symlink():
+        return "it is a folder"
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # The rename that makes a write atomic would replace the link or device itself (/dev/stdout, as root).
+        return "it is not a regular file"
+    return None
+
+
 def write_private(path: Path, text: str) -> Path:
-    """Write a whole file atomically (temporary file, then rename) with owner-only permissions."""
+    """Write a whole file atomically (temporary file, then rename) with owner-only permissions; a path that is a
+    folder, a link or a device is refused (OSError) rather than replaced."""
+    reason = unwritable_reason(path)
+    if reason:
+        raise OSError(errno.EINVAL, reason, str(path))
     temporary = path.with_name(f".{path.name}.tmp")
     with open_private(temporary) as handle:
         handle.write(text)

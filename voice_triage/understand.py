@@ -356,7 +356,7 @@ class Interpreter:
         `several` option ("both, mostly the left"). "Right" is also an everyday word ("right in the middle")."""
         chosen = self._matched_options(question, words)
         if len(chosen) > 1:
-            return question.several if question.several in chosen else None
+            return next((option for option in question.several if option in chosen), None)
         return chosen[0] if chosen else None
 
     def _parse_multi(self, question: Question, words: list[str]) -> list[str] | None:
@@ -371,9 +371,10 @@ class Interpreter:
         return [] if self._is_none(words) else None
 
     def _parse_free(self, question: Question, words: list[str]) -> str:
-        """The first option the free answer mentions, else "other" (the text is kept in the transcript)."""
+        """The option the free answer mentions (the first of the question's `several` among several named, else the
+        first named), else "other" (the text is kept in the transcript)."""
         chosen = self._matched_options(question, words)
-        return chosen[0] if chosen else "other"
+        return next((option for option in question.several if option in chosen), chosen[0] if chosen else "other")
 
     def numbers_in(self, words: list[str]) -> list[tuple[int, float]]:
         """(last index, value) of each number in the words; "sixty four" is one number ending at "four", and
