@@ -77,3 +77,28 @@ def test_the_report_command_does_not_replace_a_link_with_a_file(tmp_path, make_d
     (tmp_path / "link.html").symlink_to(tmp_path / "target.html")
     assert report_command([str(source), "--html", str(tmp_path / "link.html")]) == 5
     assert (tmp_path / "link.html").is_symlink() and (tmp_path / "target.html").read_text() == "keep"
+
+
+def test_an_answer_taken_back_stays_in_the_summary_with_its_words(make_dialog):
+    from voice_triage.render_html import render_html
+    from voice_triage.render_markdown import render_markdown
+    dialog = make_dialog()
+    dialog.start()
+    for answer in ("no", "no", "no", "no", "my foot drags", "go back", "not sure"):
+        dialog.hear(answer)
+    report = answer_all_from_here(dialog)
+    assert report["answers"]["rf_leg_weakness"] == "unsure"
+    assert report["taken_back"] == [{"question": "rf_leg_weakness", "answer": "yes", "heard": "my foot drags",
+                                     "question_text": dialog.content.questions_by_id["rf_leg_weakness"].text}]
+    assert "my foot drags" in render_markdown(report) and "my foot drags" in render_html(report)
+
+
+def answer_all_from_here(dialog):
+    from voice_triage.events import Ask, End
+    events = dialog.hear("no")
+    while not dialog.finished:
+        ask = [e for e in events if isinstance(e, Ask)][-1]
+        events = dialog.hear({"age": "40", "location": "lower back", "side": "left", "duration": "2 weeks",
+                              "quality": "dull ache", "worse": "bending", "better": "rest",
+                              "onset": "lifting"}.get(ask.question, "no"))
+    return [e for e in events if isinstance(e, End)][0].report

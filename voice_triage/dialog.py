@@ -91,6 +91,7 @@ class Dialog(OptionByOption, StepByStep):
         self.answers: dict[str, Any] = {}
         self.history: list[str] = []
         self.transcript: list[dict[str, Any]] = []
+        self.taken_back: list[dict[str, Any]] = []  # answers undone with "go back", for the clinician summary
         self.current: Question | None = None
         self.current_ask: Ask | None = None
         self.tries = 0
@@ -520,12 +521,22 @@ class Dialog(OptionByOption, StepByStep):
             self._emit_ask(self.current_ask)
             return
         last = self.history.pop()
+        self._note_taken_back(last)
         self.answers.pop(last, None)
         self.partly_unclear.discard(last)
         self.unchecked.pop(last, None)
         self.tries, self.one = 0, None
         self._say(self.phrases["back_done"])
         self.went_back()
+
+    def _note_taken_back(self, question_id: str) -> None:
+        """Keep an answer being undone, with the words it came from: "my foot drags" then "not sure" matters."""
+        if question_id not in self.answers:
+            return
+        heard = next((entry["heard"] for entry in reversed(self.transcript)
+                      if entry["question"].split(":")[0] == question_id and entry["understood"] is not None), "")
+        self.taken_back.append({"question": question_id, "question_text": self.content.questions_by_id[question_id].text,
+                                "answer": self.answers[question_id], "heard": heard})
 
     def _control_restart(self) -> None:
         """Forget everything and begin again with the first red flag."""

@@ -44,6 +44,7 @@ class Summary:
     others: list[str] = field(default_factory=list)
     advice: list[tuple[str, list[str]]] = field(default_factory=list)
     disclaimer: str = ""
+    taken_back: list[str] = field(default_factory=list)  # answers undone with "go back": question, words, answer
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -177,8 +178,18 @@ def summarize(report: Any, text: SummaryText | None = None) -> Summary:
         red_flags=red_flags(report, text), locations=[str(x) for x in _list(answers.get("location"))],
         side=side if isinstance(side, str) else None,
         where=where(report, text), symptoms=symptoms(report, text), likely=likely, reasons=reasons, others=others,
-        advice=advice(report, text), disclaimer=disclaimer(report, text),
+        advice=advice(report, text), disclaimer=disclaimer(report, text), taken_back=taken_back(report, text),
     )
+
+
+def taken_back(report: dict[str, Any], text: SummaryText) -> list[str]:
+    """Each answer undone with "go back": 'the question: "the words" (the answer)'."""
+    lines = []
+    for item in map(_dict, _list(report.get("taken_back"))):
+        question = _str(item.get("question_text")) or _str(item.get("question")) or text.labels["question_not_recorded"]
+        heard, answer = _str(item.get("heard")), words(item.get("answer"), text)
+        lines.append(f"{question} “{heard}” ({answer})" if heard else f"{question} ({answer})")
+    return lines
 
 
 def md(text: str) -> str:
@@ -206,7 +217,9 @@ def _md_result(s: Summary) -> list[str]:
     lines = [f"## {md(s.headline)}", "", md(s.spoken or s.meaning)]
     why = [f"- {md(s.text.labels['why'])}: {md(capital(f))}" for f in s.findings if f]
     lines += [""] + why if why else []
-    return lines + (["", f"*{md(s.status)}*"] if s.status else [])
+    lines += ["", f"*{md(s.status)}*"] if s.status else []
+    taken_back = [f"- {md(s.text.labels['taken_back'])}: {md(line)}" for line in s.taken_back]
+    return lines + [""] + taken_back if taken_back else lines
 
 
 def _md_flags(s: Summary) -> list[str]:

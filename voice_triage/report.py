@@ -64,5 +64,6 @@ def build(dialog: "Dialog", result: Assessment, sections: dict[str, list[str]], 
         "advice": [line for lines in sections.values() for line in lines],
         "advice_sections": sections,
         "transcript": list(dialog.transcript),
+        "taken_back": list(dialog.taken_back),
         "disclaimer": content.advice["disclaimer"]["text"],
     }

@@ -9,7 +9,7 @@ ANSWER_IDS = ("yes", "no", "unsure", "unknown", "not_asked")
 ENDINGS = ("emergency", "stopped", "end_of_input", "interrupted")
 ADVICE_SECTIONS = ("now", "why", "self_care", "stretches", "seek_help")
 LABELS = (
-    "date", "date_not_recorded", "result", "no_result", "why", "complete", "complete_unclear", "incomplete",
+    "date", "date_not_recorded", "result", "no_result", "why", "complete", "complete_unclear", "taken_back", "incomplete",
     "red_flags", "question",
     "answer", "kind", "no_red_flags", "question_not_recorded", "where_and_how", "where", "pain", "body_map",
     "map_key", "where_not_asked", "no_place", "side", "side_not_recorded", "not_asked", "none", "likely_source",
