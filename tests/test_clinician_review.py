@@ -102,3 +102,15 @@ def answer_all_from_here(dialog):
                               "quality": "dull ache", "worse": "bending", "better": "rest",
                               "onset": "lifting"}.get(ask.question, "no"))
     return [e for e in events if isinstance(e, End)][0].report
+
+
+def test_the_summaries_cite_the_source_of_each_reason(make_dialog, content):
+    from voice_triage.render_html import render_html
+    from voice_triage.render_markdown import render_markdown
+    report = answer_all(make_dialog(), {**OLDER_HIP, "onset": "I fell", "rf_night_pain": "yes"})
+    cited = {f["source"] for f in report["findings"]}
+    page, html = render_markdown(report), render_html(report)
+    for source in cited:
+        assert content.sources[source]["title"] in page
+        assert content.sources[source]["title"].replace("'", "&#x27;").replace("&", "&amp;")[:40] in html
+    assert "\\[1\\]" in page and "[1]" in html

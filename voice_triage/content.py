@@ -701,7 +701,8 @@ def _summary(raw: dict[str, dict[str, Any]]) -> SummaryText:
     levels = raw["rules"]["level"]  # each level's own keys are checked with the rules
     meanings = {level: str(levels.get(level, {}).get("text", "")) for level in LEVELS}
     return read_summary_text(_Reader("summary.toml"), raw["summary"], meanings, raw["advice"]["disclaimer"]["text"],
-                             raw["dialog"].get("stretch_caution", ""), (*SOURCE_IDS, "unclear"))
+                             raw["dialog"].get("stretch_caution", ""), (*SOURCE_IDS, "unclear"),
+                             {sid: str(entry.get("title", sid)) for sid, entry in raw["sources"]["source"].items()})
 
 
 def _check_dates(dates: dict[str, Any]) -> None:

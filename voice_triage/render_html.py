@@ -136,7 +136,7 @@ def print_height(s: Summary) -> float:
     flags = (_lines([q for q, *_ in s.red_flags], 52, 12.5, 3) + 40) / 2 + 30
     advice_lines = [line for _, lines in s.advice for line in _joined(lines, s.text.caution_prefix)]
     advice = (_lines(advice_lines, 44, 12.5, 2) + 16 * len(s.advice)) / 3 + 40
-    return result + max(330, side) + flags + advice + 50
+    return result + max(330, side) + flags + advice + 50 + _lines(["; ".join(s.sources)], 130, 12, 0)
 
 
 def print_zoom(s: Summary) -> float:
@@ -234,5 +234,7 @@ def _joined(lines: list[str], caution_prefix: str) -> list[str]:
 
 
 def _footer(s: Summary) -> str:
-    """The not-a-diagnosis statement."""
-    return f'<footer><p>{_e(s.disclaimer)}</p><p class="made">{_e(s.text.labels["made_by"])}</p></footer>'
+    """The sources the reasons cite, and the not-a-diagnosis statement."""
+    cited = "; ".join(f"[{n}] {title}" for n, title in enumerate(s.sources, 1))
+    sources = f'<p class="sources"><strong>{_e(s.text.labels["sources"])}:</strong> {_e(cited)}</p>' if cited else ""
+    return f'<footer>{sources}<p>{_e(s.disclaimer)}</p><p class="made">{_e(s.text.labels["made_by"])}</p></footer>'

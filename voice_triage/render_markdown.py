@@ -45,6 +45,7 @@ class Summary:
     advice: list[tuple[str, list[str]]] = field(default_factory=list)
     disclaimer: str = ""
     taken_back: list[str] = field(default_factory=list)  # answers undone with "go back": question, words, answer
+    sources: list[str] = field(default_factory=list)  # titles the findings cite, in the order of their "[n]"
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -168,18 +169,31 @@ def summarize(report: Any, text: SummaryText | None = None) -> Summary:
     known = level if level in text.meanings else None
     answers = _dict(report.get("answers"))
     likely, reasons, others = likely_source(report, text)
+    cited, titles = findings(report, text)
     side = answers.get("side")
     return Summary(
         text=text, when=when(report, text), disposition=known or "unknown",
         headline=text.headlines[known or "unknown"],
         meaning=text.meanings[known] if known else text.labels["no_result"],
         spoken=str(report.get("disposition_text") or ""), status=status(report, text),
-        findings=[str(_dict(f).get("text") or _dict(f).get("id") or "") for f in _list(report.get("findings"))],
+        findings=cited, sources=titles,
         red_flags=red_flags(report, text), locations=[str(x) for x in _list(answers.get("location"))],
         side=side if isinstance(side, str) else None,
         where=where(report, text), symptoms=symptoms(report, text), likely=likely, reasons=reasons, others=others,
         advice=advice(report, text), disclaimer=disclaimer(report, text), taken_back=taken_back(report, text),
     )
+
+
+def findings(report: dict[str, Any], text: SummaryText) -> tuple[list[str], list[str]]:
+    """Each finding's words with "[n]" for its source, and the source titles in that order."""
+    lines, titles = [], []
+    for finding in map(_dict, _list(report.get("findings"))):
+        words_ = str(finding.get("text") or finding.get("id") or "")
+        title = text.citations.get(str(finding.get("source")), _str(finding.get("source")) or "")
+        if title and title not in titles:
+            titles.append(title)
+        lines.append(f"{words_} [{titles.index(title) + 1}]" if title and words_ else words_)
+    return lines, titles
 
 
 def taken_back(report: dict[str, Any], text: SummaryText) -> list[str]:
@@ -207,8 +221,9 @@ def render_markdown(report: dict[str, Any], text: SummaryText | None = None) -> 
     """The readable Markdown summary: same content as the HTML one."""
     s = summarize(report, text)
     label = s.text.labels
+    sources = [f"## {md(label['sources'])}", ""] + [f"{n}. {md(t)}" for n, t in enumerate(s.sources, 1)]
     parts = [[f"# {md(s.text.title)}", "", f"**{md(label['date'])}:** {md(s.when)}"], _md_result(s), _md_flags(s), _md_pain(s),
-             _md_source(s), _md_advice(s), ["---", "", f"*{md(s.disclaimer)}*", ""]]
+             _md_source(s), _md_advice(s), *([sources] if s.sources else []), ["---", "", f"*{md(s.disclaimer)}*", ""]]
     return "\n\n".join("\n".join(part) for part in parts)
 
 

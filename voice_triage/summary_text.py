@@ -1,7 +1,7 @@
 """The clinician summary's wording: content/summary.toml, with each level's meaning and the disclaimer."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -9,7 +9,7 @@ ANSWER_IDS = ("yes", "no", "unsure", "unknown", "not_asked")
 ENDINGS = ("emergency", "stopped", "end_of_input", "interrupted")
 ADVICE_SECTIONS = ("now", "why", "self_care", "stretches", "seek_help")
 LABELS = (
-    "date", "date_not_recorded", "result", "no_result", "why", "complete", "complete_unclear", "taken_back", "incomplete",
+    "date", "date_not_recorded", "result", "no_result", "why", "complete", "complete_unclear", "taken_back", "sources", "incomplete",
     "red_flags", "question",
     "answer", "kind", "no_red_flags", "question_not_recorded", "where_and_how", "where", "pain", "body_map",
     "map_key", "where_not_asked", "no_place", "side", "side_not_recorded", "not_asked", "none", "likely_source",
@@ -63,10 +63,11 @@ class SummaryText:
     disclaimer: str
     caution_prefix: str  # how a spoken stretch caution starts ("Caution:"), so the page keeps it with its stretch
     date: DateWords
+    citations: dict[str, str] = field(default_factory=dict)  # source id -> title (sources.toml), for "[1]" notes
 
 
 def read_summary_text(reader: KeyReader, raw: dict[str, Any], meanings: dict[str, str], disclaimer: str,
-                      caution: str, source_ids: tuple[str, ...]) -> SummaryText:
+                      caution: str, source_ids: tuple[str, ...], citations: dict[str, str] | None = None) -> SummaryText:
     """Check summary.toml and join it with the level meanings (most urgent first), the disclaimer and the
     caution phrase; a red flag is one of the levels but the last."""
     levels = tuple(meanings)
@@ -85,6 +86,7 @@ def read_summary_text(reader: KeyReader, raw: dict[str, Any], meanings: dict[str
         disclaimer=disclaimer,
         caution_prefix=caution.split("{", 1)[0].strip(),
         date=_date_words(reader, raw),
+        citations=dict(citations or {}),
     )
 
 
