@@ -114,3 +114,11 @@ def test_the_summaries_cite_the_source_of_each_reason(make_dialog, content):
         assert content.sources[source]["title"] in page
         assert content.sources[source]["title"].replace("'", "&#x27;").replace("&", "&amp;")[:40] in html
     assert "\\[1\\]" in page and "[1]" in html
+
+
+def test_a_warning_sign_answered_in_a_sentence_keeps_its_words_in_the_summary(make_dialog):
+    from voice_triage.render_markdown import render_markdown
+    report = answer_all(make_dialog(), {**OLDER_HIP, "onset": "lifting", "rf_cancer": "yes, breast cancer ten years ago"})
+    assert "Yes: \u201cyes, breast cancer ten years ago\u201d" in render_markdown(report)
+    plain = answer_all(make_dialog(), {**OLDER_HIP, "onset": "lifting", "rf_cancer": "yes"})
+    assert "\u201c" not in render_markdown(plain).split("## Warning signs")[1].split("##")[0]

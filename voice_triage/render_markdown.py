@@ -101,15 +101,29 @@ def status(report: dict[str, Any], text: SummaryText) -> str:
 
 def red_flags(report: dict[str, Any], text: SummaryText) -> list[tuple[str, str, str, str]]:
     """Every red-flag question with the answer given: (question, answer id, answer words, level id)."""
-    rows = []
+    rows, said = [], own_words(report)
     for item in _list(report.get("red_flag_answers")):
         item = _dict(item)
         answer = str(item.get("answer") or NOT_ASKED)
         question = str(item.get("question") or item.get("id") or text.labels["question_not_recorded"])
         level = _str(item.get("level"))
-        rows.append((question, answer, text.answers.get(answer.replace(" ", "_"), answer),
-                     level if level in text.red_flag_kinds else ""))
+        answer_words = text.answers.get(answer.replace(" ", "_"), answer)
+        if answer in ("yes", "unsure", "unknown") and said.get(str(item.get("id"))):
+            answer_words += f": “{said[str(item.get('id'))]}”"  # "Yes: 'breast cancer ten years ago'"
+        rows.append((question, answer, answer_words, level if level in text.red_flag_kinds else ""))
     return rows
+
+
+def own_words(report: dict[str, Any]) -> dict[str, str]:
+    """The last words heard for each question, when they say more than a bare answer (three words or more)."""
+    said = {}
+    for entry in map(_dict, _list(report.get("transcript"))):
+        heard = " ".join(str(entry.get("heard") or "").split())
+        if len(heard.split()) >= 3:
+            said[str(entry.get("question"))] = heard
+        elif entry.get("understood") is not None:
+            said.pop(str(entry.get("question")), None)  # a later plain answer replaces earlier words
+    return said
 
 
 def symptoms(report: dict[str, Any], text: SummaryText) -> list[tuple[str, str]]:
