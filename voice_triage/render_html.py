@@ -79,6 +79,7 @@ section { margin-top: 14px; }
 footer { margin-top: 14px; border-top: 2px solid var(--ink); padding-top: 6px; font-weight: bold; }
 footer p { margin: 0; }
 footer .made { font-weight: normal; font-size: .8em; color: var(--muted); margin-top: 2px; }
+footer .sources { font-weight: normal; font-size: .8em; margin-bottom: 4px; }
 @page { margin: 8mm 9mm; }
 @media print {
   html { background: #fff; }
@@ -136,7 +137,7 @@ def print_height(s: Summary) -> float:
     flags = (_lines([q for q, *_ in s.red_flags], 52, 12.5, 3) + 40) / 2 + 30
     advice_lines = [line for _, lines in s.advice for line in _joined(lines, s.text.caution_prefix)]
     advice = (_lines(advice_lines, 44, 12.5, 2) + 16 * len(s.advice)) / 3 + 40
-    return result + max(330, side) + flags + advice + 50 + _lines(["; ".join(s.sources)], 130, 12, 0)
+    return result + max(330, side) + flags + advice + 50 + _lines(["; ".join(s.sources)], 110, 13, 6)
 
 
 def print_zoom(s: Summary) -> float:
