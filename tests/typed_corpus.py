@@ -83,11 +83,16 @@ def _meant(question: Question, table: dict[str, Any], where: str) -> Any:
     return meant
 
 
+RE_ASKING = ("help", "repeat")  # controls that ask the same question again and take no answer
+
+
 def read_case(content: Content, interpreter: Interpreter, case: Case) -> Reading:
     """Read one case as the dialog would and judge the reading."""
     understanding = interpreter.understand(content.questions_by_id[case.question], case.typed)
     if understanding.control:
         read = f"command: {understanding.control}"
+        if case.meant == ASK_AGAIN and understanding.control in RE_ASKING:
+            return Reading(case, read, "right")  # "why?" is help: the question again, and no answer taken
         return Reading(case, read, "misread", less_urgent(content, case.question, case.meant, UNHEARD))
     read = understanding.value
     if _matches(case.meant, read):
