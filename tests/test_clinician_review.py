@@ -34,7 +34,8 @@ def test_constipation_alone_is_no_loss_of_bowel_control(content, typed):
 
 
 def test_constipation_with_soiling_is_asked_again(content):
-    assert Interpreter(content).understand(content.questions_by_id["rf_bowel"], "constipated and I soiled myself").value is None
+    bowel = content.questions_by_id["rf_bowel"]
+    assert Interpreter(content).understand(bowel, "constipated and I soiled myself").value is None
 
 
 def test_the_safety_net_does_not_say_if_you_get_what_the_person_already_has(make_dialog):
@@ -118,7 +119,8 @@ def test_the_summaries_cite_the_source_of_each_reason(make_dialog, content):
 
 def test_a_warning_sign_answered_in_a_sentence_keeps_its_words_in_the_summary(make_dialog):
     from voice_triage.render_markdown import render_markdown
-    report = answer_all(make_dialog(), {**OLDER_HIP, "onset": "lifting", "rf_cancer": "yes, breast cancer ten years ago"})
+    said = "yes, breast cancer ten years ago"
+    report = answer_all(make_dialog(), {**OLDER_HIP, "onset": "lifting", "rf_cancer": said})
     assert "Yes: \u201cyes, breast cancer ten years ago\u201d" in render_markdown(report)
     plain = answer_all(make_dialog(), {**OLDER_HIP, "onset": "lifting", "rf_cancer": "yes"})
     assert "\u201c" not in render_markdown(plain).split("## Warning signs")[1].split("##")[0]

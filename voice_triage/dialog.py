@@ -535,7 +535,8 @@ class Dialog(OptionByOption, StepByStep):
             return
         heard = next((entry["heard"] for entry in reversed(self.transcript)
                       if entry["question"].split(":")[0] == question_id and entry["understood"] is not None), "")
-        self.taken_back.append({"question": question_id, "question_text": self.content.questions_by_id[question_id].text,
+        question = self.content.questions_by_id[question_id]
+        self.taken_back.append({"question": question_id, "question_text": question.text,
                                 "answer": self.answers[question_id], "heard": heard})
 
     def _control_restart(self) -> None:

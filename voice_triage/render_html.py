@@ -131,7 +131,8 @@ def _lines(texts: Iterable[str], chars_per_line: int, line_px: float, gap_px: fl
 
 def print_height(s: Summary) -> float:
     """Estimated height of the printed page at zoom 1, from the amount of text in each block."""
-    result = 70 + _lines([s.spoken or s.meaning], 95, 15, 0) + _lines(s.findings + [s.status] + s.taken_back, 120, 14, 1)
+    result = 70 + _lines([s.spoken or s.meaning], 95, 15, 0)
+    result += _lines(s.findings + [s.status] + s.taken_back, 120, 14, 1)
     side = _lines([f"{a} {b}" for a, b in s.symptoms], 70, 14, 2) + 60
     side += _lines([" ".join(s.reasons + s.others)], 105, 14, 0)
     flags = (_lines([q for q, *_ in s.red_flags], 52, 12.5, 3) + 40) / 2 + 30

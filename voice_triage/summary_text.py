@@ -9,7 +9,8 @@ ANSWER_IDS = ("yes", "no", "unsure", "unknown", "not_asked")
 ENDINGS = ("emergency", "stopped", "end_of_input", "interrupted")
 ADVICE_SECTIONS = ("now", "why", "self_care", "stretches", "seek_help")
 LABELS = (
-    "date", "date_not_recorded", "result", "no_result", "why", "complete", "complete_unclear", "taken_back", "sources", "incomplete",
+    "date", "date_not_recorded", "result", "no_result", "why", "complete", "complete_unclear", "taken_back",
+    "sources", "incomplete",
     "red_flags", "question",
     "answer", "kind", "no_red_flags", "question_not_recorded", "where_and_how", "where", "pain", "body_map",
     "map_key", "where_not_asked", "no_place", "side", "side_not_recorded", "not_asked", "none", "likely_source",
@@ -67,7 +68,8 @@ class SummaryText:
 
 
 def read_summary_text(reader: KeyReader, raw: dict[str, Any], meanings: dict[str, str], disclaimer: str,
-                      caution: str, source_ids: tuple[str, ...], citations: dict[str, str] | None = None) -> SummaryText:
+                      caution: str, source_ids: tuple[str, ...],
+                      citations: dict[str, str] | None = None) -> SummaryText:
     """Check summary.toml and join it with the level meanings (most urgent first), the disclaimer and the
     caution phrase; a red flag is one of the levels but the last."""
     levels = tuple(meanings)
