@@ -124,3 +124,10 @@ def test_a_warning_sign_answered_in_a_sentence_keeps_its_words_in_the_summary(ma
     assert "Yes: \u201cyes, breast cancer ten years ago\u201d" in render_markdown(report)
     plain = answer_all(make_dialog(), {**OLDER_HIP, "onset": "lifting", "rf_cancer": "yes"})
     assert "\u201c" not in render_markdown(plain).split("## Warning signs")[1].split("##")[0]
+
+
+@pytest.mark.parametrize("text, days, shown", [("5 days", 5, "5 days"), ("two days", 2, "two days"),
+                                               ("2 weeks", 14, "2 weeks (about 14 days)")])
+def test_a_duration_in_days_is_not_said_twice(content, text, days, shown):
+    from voice_triage.report import answer_text
+    assert answer_text(content, content.questions_by_id["duration"], {"days": days, "text": text}) == shown

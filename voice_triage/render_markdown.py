@@ -244,7 +244,7 @@ def render_markdown(report: dict[str, Any], text: SummaryText | None = None) -> 
 def _md_result(s: Summary) -> list[str]:
     """The disposition in words, why, and how the interview ended."""
     lines = [f"## {md(s.headline)}", "", md(s.spoken or s.meaning)]
-    why = [f"- {md(s.text.labels['why'])}: {md(capital(f))}" for f in s.findings if f]
+    why = [f"- {md(s.text.labels['why'])}: {md(capital(f))}." for f in s.findings if f]
     lines += [""] + why if why else []
     lines += ["", f"*{md(s.status)}*"] if s.status else []
     taken_back = [f"- {md(s.text.labels['taken_back'])}: {md(line)}" for line in s.taken_back]

@@ -25,12 +25,22 @@ def answer_text(content: Content, question: Question, value: Any) -> str:
     if isinstance(value, dict) and value.get("approximate"):
         return str(value["text"])  # narrowed down by yes/no questions: a band, not a number
     if question.kind == "duration":
+        if _counts_in_days(content, str(value["text"])):
+            return str(value["text"])  # "5 days", not "5 days (about 5 days)"
         return phrases["answer_duration"].format(text=value["text"], days=value["days"])
     if question.kind == "multi":
         return ", ".join(question.option(v).label for v in value) if value else phrases["answer_none"]
     if question.kind in ("choice", "free") and question.options and value != "other":
         return question.option(value).label
     return str(value)
+
+
+def _counts_in_days(content: Content, text: str) -> bool:
+    """Whether a duration's words name days (or nights) and no longer unit, so its days need no saying again."""
+    duration = content.vocabulary["duration"]
+    units = {**duration["units"], **{duration["plurals"][u]: d for u, d in duration["units"].items()}}
+    named = [units[word] for word in text.lower().replace(",", " ").split() if word in units]
+    return bool(named) and all(days == 1 for days in named)
 
 
 def red_flag_answers(content: Content, answers: dict[str, Any]) -> list[dict[str, Any]]:
