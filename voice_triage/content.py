@@ -26,7 +26,7 @@ PHRASE_KEYS = (
     "back_none", "back_done", "restart", "slower", "faster", "more_time", "continue", "silence_wait", "mic_silent",
     "room_talking", "room_talking_typing", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
     "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
-    "stretch", "stretch_caution", "why_asked", "last_joiner", "voice_lost", "speech_lost", "answer_unknown",
+    "stretch", "stretch_caution", "why_asked", "help_check", "last_joiner", "voice_lost", "speech_lost", "answer_unknown",
     "answer_none",
     "answer_duration", "recognizer_fallback", "speech_off", "help_typed", "speech_only", "also_noted",
 )

@@ -16,7 +16,7 @@ from .events import Adjust, Ask, End, Event, Heard, Say
 from .one_by_one import OneByOne, OptionByOption
 from .steps import StepByStep, Stepping
 from .thresholds import MAX_SPOKEN_CONTROLS, MAX_SPOKEN_UNDO, MAX_TRIES, MIN_CONFIDENCE, SURE_NO
-from .understand import NOT_UNDERSTOOD, YESNO_VALUES, Interpreter, reask_vocabulary, vocabulary
+from .understand import NOT_UNDERSTOOD, YESNO_VALUES, Interpreter, Understanding, reask_vocabulary, vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -336,7 +336,11 @@ class Dialog(OptionByOption, StepByStep):
         "stop" ends the conversation only on a clear yes (or "stop" again); otherwise the question is asked again.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
-        if self._control_while_checking(self._taken_control(understanding.control, heard)):
+        control = self._taken_control(understanding.control, heard)
+        if control == "back" or self.interpreter.correction(heard.text):
+            # "go back" or "that's wrong" to "Is that right?" is its "no": the question is asked again.
+            understanding, control = Understanding(value="no"), None
+        if self._control_while_checking(control):
             return
         (question, value), self.pending = self.pending, None
         self._log(question, heard, f"confirm:{understanding.value}")
@@ -364,6 +368,10 @@ class Dialog(OptionByOption, StepByStep):
 
     def _control_while_checking(self, control: str | None) -> bool:
         """A control said to "Is that right?"; True when it was handled there (the check is asked again, or stop)."""
+        if control in ("slower", "faster"):
+            self._change_rate(control)
+        if control == "help":
+            self._say(self.phrases["help_check"])
         if control in ("repeat", "help", "slower", "faster", "more_time", "continue"):
             self._emit_ask(self.current_ask)
             return True
@@ -439,8 +447,8 @@ class Dialog(OptionByOption, StepByStep):
         self._record(question, "unknown")
 
     def _hear_emergency(self, heard: Heard) -> None:
-        """After emergency advice: "yes" / "repeat" repeats it, a typed "go back" undoes the answer that led here
-        (a typing slip), anything else ends."""
+        """After emergency advice: "yes" / "repeat" repeats it ("slower" / "faster" at the new rate), a typed
+        "go back" undoes the answer that led here (a typing slip), anything else ends."""
         understanding = self.interpreter.understand(self.current, heard.text)
         # "Yes" here asks for a repeat, and is limited like one: noise heard as "yes" must not repeat it for ever.
         request = "repeat" if understanding.value == "yes" else understanding.control
@@ -449,7 +457,10 @@ class Dialog(OptionByOption, StepByStep):
             # heard as "go back" must not undo it; a typed one had no check, so one slip must not lock it in.
             self._control_back()
             return
-        if self._taken_control(request, heard) in ("repeat", "back", "help"):
+        taken = self._taken_control(request, heard)
+        if taken in ("slower", "faster"):  # the advice again at the new rate: "slower" ended the session
+            self._change_rate(taken)
+        if taken in ("repeat", "back", "help", "slower", "faster"):
             self._speak_advice()
             self._offer_emergency_repeat()
         else:
@@ -565,12 +576,19 @@ class Dialog(OptionByOption, StepByStep):
             self._say(self.phrases["stopped"], *(line for lines in sections.values() for line in lines))
         self.stopped()
 
-    def _adjust(self, setting: str, step: int, phrase: str) -> None:
+    def _adjust(self, setting: str, step: int, phrase: str, ask_again: bool = True) -> None:
+        """Change a setting for the rest of the session and say so; then the question again, unless the caller
+        has its own next step."""
         if setting == "rate" and not self.spoken:
             phrase = "speech_only"  # a typed session speaks nothing
         self.outbox.append(Adjust(setting, step))
         self._say(self.phrases[phrase])
-        self._ask_again()
+        if ask_again:
+            self._ask_again()
+
+    def _change_rate(self, control: str) -> None:
+        """ "slower" or "faster" heard where the caller asks its own next question (a check, the emergency advice)."""
+        self._adjust("rate", -1 if control == "slower" else +1, control, ask_again=False)
 
     def _ask_again(self, with_options: bool = False) -> None:
         """The current question again in its short wording (the same option when asking one by one)."""
