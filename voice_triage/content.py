@@ -26,8 +26,8 @@ PHRASE_KEYS = (
     "back_none", "back_done", "restart", "slower", "faster", "more_time", "continue", "silence_wait", "mic_silent",
     "room_talking", "room_talking_typing", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
     "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
-    "stretch", "stretch_caution", "why_asked", "help_check", "last_joiner", "voice_lost", "speech_lost", "answer_unknown",
-    "answer_none",
+    "stretch", "stretch_caution", "why_asked", "help_check", "last_joiner", "voice_lost", "speech_lost",
+    "answer_unknown", "answer_none",
     "answer_duration", "recognizer_fallback", "speech_off", "help_typed", "speech_only", "also_noted",
 )
 
@@ -608,6 +608,7 @@ def load_content(folder: Path | None = None) -> Content:
     _required_tables("advice.toml", raw["advice"], ("now", "why", "explain", "self_care", "stretch", "stretches",
                                                     "seek_help", "ces_warning", "disclaimer"))
     questions_reader, rules_reader = _Reader("questions.toml"), _Reader("rules.toml")
+    advice_reader, advice = _Reader("advice.toml"), raw["advice"]
     red_flags = tuple(_red_flag(questions_reader, item, i) for i, item in enumerate(raw["questions"].get("red_flag", [])))
     symptoms = tuple(_question(questions_reader, item, i) for i, item in enumerate(raw["questions"].get("question", [])))
     if not red_flags:
@@ -617,11 +618,10 @@ def load_content(folder: Path | None = None) -> Content:
         sources=sources, red_flags=red_flags, symptoms=symptoms, vocabulary=raw["vocabulary"],
         levels=raw["rules"]["level"], rules=rules, modifiers=modifiers,
         features=_features(rules_reader, raw["rules"]["feature"]), rules_raw=raw["rules"],
-        stretches=_stretches(_Reader("advice.toml"), raw["advice"]["stretch"]),
-        stretches_avoid_if=_conditions(_Reader("advice.toml"), raw["advice"]["stretches"].get("avoid_if", []),
-                                       "stretches.avoid_if"),
-        tips=_tips(_Reader("advice.toml"), raw["advice"]["self_care"]),
-        seek_help=_seek_help(_Reader("advice.toml"), raw["advice"]["seek_help"]), advice=raw["advice"],
+        stretches=_stretches(advice_reader, advice["stretch"]),
+        stretches_avoid_if=_conditions(advice_reader, advice["stretches"].get("avoid_if", []), "stretches.avoid_if"),
+        tips=_tips(advice_reader, advice["self_care"]), seek_help=_seek_help(advice_reader, advice["seek_help"]),
+        advice=advice,
         phrases=raw["dialog"], summary=_summary(raw), questions_by_id={q.id: q for q in red_flags + symptoms},
     )
     _check_references(content)
@@ -640,8 +640,9 @@ def load_content(folder: Path | None = None) -> Content:
 def _check_why_levels(why: dict[str, Any]) -> None:
     """[why] not_for and brief_for name known levels."""
     reader = _Reader("advice.toml")
-    for key in ("not_for", "brief_for"):
-        for level in why.get(key, []) if key == "brief_for" else reader.get(why, key, "why", list):
+    listed = {"not_for": reader.get(why, "not_for", "why", list), "brief_for": why.get("brief_for", [])}
+    for key, levels in listed.items():
+        for level in levels:
             if level not in LEVELS:
                 raise reader.fail(f"why.{key}", f"unknown level {level!r}")
 
