@@ -28,7 +28,7 @@ PHRASE_KEYS = (
     "emergency_end", "advice_intro", "source_intro", "source_unclear", "flags_intro", "goodbye", "welcome_back",
     "stretch", "stretch_caution", "why_asked", "help_check", "last_joiner", "voice_lost", "speech_lost",
     "answer_unknown", "answer_none",
-    "answer_duration", "recognizer_fallback", "speech_off", "help_typed", "speech_only", "also_noted",
+    "answer_duration", "recognizer_fallback", "speech_off", "help_typed", "speech_only", "also_noted", "heard_again",
 )
 
 

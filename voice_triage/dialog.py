@@ -98,7 +98,9 @@ class Dialog(OptionByOption, StepByStep):
         self.pending: tuple[Question, Any] | None = None
         self.rechecked = False  # the pending answer's check was unclear once and has been asked again
         self.doubted: set[str] = set()  # red flags whose unsure "no" could not be confirmed once already
-        self.faint: set[str] = set()  # emergency flags whose pending "yes" was heard faintly: kept only on a clear yes
+        # Pending answers kept only on a clear "yes" to their check: an emergency "yes" heard faintly, or an answer
+        # heard the same as one just taken back with "go back".
+        self.clear_yes_only: set[str] = set()
         self.unchecked: dict[str, Any] = {}  # read-back answers whose check was unclear, by question id
         self.partly_unclear: set[str] = set()  # lists with a part never understood that a rule looks for
         self.one: OneByOne | Stepping | None = None  # a question asked option by option or step by step (voice)
@@ -256,6 +258,11 @@ class Dialog(OptionByOption, StepByStep):
     def _accept(self, question: Question, value: Any, heard: Heard) -> None:
         """Record an understood answer (or hold a high-stakes spoken one for confirmation) and move on."""
         self._log(question, heard, value)
+        heard_again = self.by_voice and self._taken_back_before(question, value)
+        if heard_again and self._can_go_one_by_one(question):
+            self._say(self.phrases["heard_again"])
+            self.take_one_by_one()
+            return
         # An emergency sign answered "yes" or "not sure" is read back: in noise "I think so" is heard as
         # "I don't know" (scripts/bench_spoken.py, p-e3 at 10 dB: progressive leg weakness ended at urgent).
         emergency_yes = question.level == "emergency" and value in ("yes", "unsure")
@@ -264,11 +271,12 @@ class Dialog(OptionByOption, StepByStep):
         unsure_no = (question.is_red_flag and value == "no" and heard.confidence < SURE_NO
                      and (question.id not in self.doubted or heard.confidence < MIN_CONFIDENCE))
         read_back = question.kind in CONFIRMED_KINDS and value != "other"
-        if self.by_voice and (emergency_yes or unsure_no or read_back or self._keeps_a_rule_off(question, value)):
+        if self.by_voice and (emergency_yes or unsure_no or read_back or heard_again
+                              or self._keeps_a_rule_off(question, value)):
             # A faint emergency "yes" is checked like a red-flag "no": it stands only on a clear "yes" (read-back
-            # answers always do).
-            faint = heard.confidence < MIN_CONFIDENCE and value == "yes"
-            (self.faint.add if faint else self.faint.discard)(question.id)
+            # answers always do), as does an answer heard again as it was before "go back".
+            strict = heard_again or (heard.confidence < MIN_CONFIDENCE and value == "yes")
+            (self.clear_yes_only.add if strict else self.clear_yes_only.discard)(question.id)
             self.pending, self.rechecked = (question, value), False
         else:
             self._record(question, value)
@@ -277,6 +285,18 @@ class Dialog(OptionByOption, StepByStep):
             else:
                 self._take_also(question, heard)
         self.answered()
+
+    def _taken_back_before(self, question: Question, value: Any) -> bool:
+        """The answer is one this question had before "go back" undid it: likely heard wrong the same way again.
+
+        In a review at a slow rate (0.6), "left" was heard as "both sides" six times in a row, each said back,
+        taken back and heard again, until the go-back limit let the wrong side stand.
+        """
+        return any(item["question"] == question.id and item["answer"] == value for item in self.taken_back)
+
+    def _can_go_one_by_one(self, question: Question) -> bool:
+        """By voice, a symptom with options or steps can be asked as yes/no questions instead (heard most reliably)."""
+        return self.spoken and self.state == "symptoms" and bool(question.one_by_one or question.steps)
 
     def _take_also(self, question: Question, heard: Heard) -> None:
         """A typed answer that clearly answers a later question too ("my left hip": the side) answers it, aloud.
@@ -384,8 +404,10 @@ class Dialog(OptionByOption, StepByStep):
         return False
 
     def _needs_clear_yes(self, question: Question, value: Any) -> bool:
-        """A faint "yes", a read-back, or an answer that keeps a rule off stands only on a clear "yes" to its check."""
-        return question.id in self.faint or question.kind in CONFIRMED_KINDS or self._keeps_a_rule_off(question, value)
+        """A faint "yes", an answer heard again after "go back", a read-back, or an answer that keeps a rule off stands
+        only on a clear "yes" to its check."""
+        return (question.id in self.clear_yes_only or question.kind in CONFIRMED_KINDS
+                or self._keeps_a_rule_off(question, value))
 
     def _not_confirmed(self, question: Question, value: Any, heard: Heard, unclear_check: bool) -> bool:
         """An answer whose check was not a clear "yes"; False while the check itself is asked once more.
@@ -399,7 +421,7 @@ class Dialog(OptionByOption, StepByStep):
             self._check_again(question, value, heard)
             return False
         else:
-            self.faint.discard(question.id)
+            self.clear_yes_only.discard(question.id)
             self.unchecked[question.id] = value if unclear_check else None
             self._read_back_rejected(question)
         return True
@@ -544,8 +566,10 @@ class Dialog(OptionByOption, StepByStep):
         """Keep an answer being undone, with the words it came from: "my foot drags" then "not sure" matters."""
         if question_id not in self.answers:
             return
+        # The words of the answer itself, not of its "Is that right?" check (logged as "confirm:yes").
         heard = next((entry["heard"] for entry in reversed(self.transcript)
-                      if entry["question"].split(":")[0] == question_id and entry["understood"] is not None), "")
+                      if entry["question"].split(":")[0] == question_id and entry["understood"] is not None
+                      and not str(entry["understood"]).startswith("confirm:")), "")
         question = self.content.questions_by_id[question_id]
         self.taken_back.append({"question": question_id, "question_text": question.text,
                                 "answer": self.answers[question_id], "heard": heard})
