@@ -71,3 +71,12 @@ def test_slower_after_the_emergency_advice_repeats_it_slower_instead_of_ending(m
     events = dialog.hear(Heard("slower", 0.9))
     assert Adjust("rate", -1) in events and not dialog.finished
     assert any("straight away" in line for line in said(events))  # the advice again
+
+
+def test_slower_with_speech_off_says_nothing_is_spoken_and_changes_nothing(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    dialog.speaks_aloud = lambda: False  # --no-speak, or the speech engine failed
+    dialog.start()
+    events = dialog.hear(Heard("slower", 0.9))
+    assert said(events)[0] == content.phrases["speech_only"] and not any(isinstance(e, Adjust) for e in events)
+    assert asked(events).question == "rf_bladder"

@@ -210,6 +210,8 @@ def _converse(args: argparse.Namespace) -> int:
     except OSError as error:
         return _fail(f"cannot use the data folder: {error}. Set VOICE_TRIAGE_DATA or use --no-save.", EXIT_REPORT)
     dialog.can_type = can_type and voice_io is not None
+    if voice_io is not None:
+        dialog.speaks_aloud = voice_io[1].speaks_aloud
     try:
         report = run(dialog, channels, journal, first)
     finally:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -70,6 +71,8 @@ class Dialog(OptionByOption, StepByStep):
         self.interpreter = Interpreter(content, today)
         self.spoken = spoken  # answers come from speech recognition: confirm the high-stakes ones
         self.can_type = False  # a keyboard works too during this spoken session: the noise tip says so
+        # Whether prompts are heard aloud now: not with --no-speak, nor once the speech engine failed (set by the caller).
+        self.speaks_aloud: Callable[[], bool] = lambda: self.spoken
         self.by_voice = spoken  # the answer being handled was heard, not typed
         self.yes_no = Question("confirm", "yesno", "", "")
         self.controls = tuple(self.interpreter.spoken_controls)  # what a recognizer listens for
@@ -603,9 +606,10 @@ class Dialog(OptionByOption, StepByStep):
     def _adjust(self, setting: str, step: int, phrase: str, ask_again: bool = True) -> None:
         """Change a setting for the rest of the session and say so; then the question again, unless the caller
         has its own next step."""
-        if setting == "rate" and not self.spoken:
-            phrase = "speech_only"  # a typed session speaks nothing
-        self.outbox.append(Adjust(setting, step))
+        if setting == "rate" and not self.speaks_aloud():
+            phrase = "speech_only"  # nothing is spoken aloud: "I will speak more slowly" would not be true
+        else:
+            self.outbox.append(Adjust(setting, step))
         self._say(self.phrases[phrase])
         if ask_again:
             self._ask_again()

@@ -21,6 +21,10 @@ class VoiceSpeaker:
         self._on_speaking = on_speaking or (lambda speaking: None)  # half duplex: mute the microphone
         self._on_adjust = on_adjust or (lambda event: None)  # e.g. the listener's "give me more time"
 
+    def speaks_aloud(self) -> bool:
+        """Whether prompts are spoken (not with --no-speak, nor after the speech engine failed)."""
+        return self.tts is not None
+
     def emit(self, event: Event) -> None:
         """Caption the event, then act on it: speak text, or change the rate or pause."""
         self.captions.emit(event)
