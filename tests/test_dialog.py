@@ -822,8 +822,11 @@ def test_thats_all_ends_a_list_asked_one_by_one(make_dialog, content):
     dialog.hear(Heard("no", 0.9))
     dialog.hear(Heard("yes", 0.9))
     assert dialog.current_ask.question == "location:groin"
-    assert dialog.hear(Heard("that's all", 0.3))[-1].question == "location:groin"  # faint: asked again
-    assert dialog.hear(Heard("that's all", 0.9))[-1].question == "location:groin"  # by voice: heard twice
+    events = dialog.hear(Heard("that's all", 0.3))
+    assert events[-1].question == "location:groin" and Say(content.phrases["not_understood"]) in events  # faint
+    events = dialog.hear(Heard("that's all", 0.9))
+    assert events[-1].question == "location:groin"  # by voice: heard twice, and asked for again, not "sorry"
+    assert Say(content.phrases["list_end_again"]) in events and Say(content.phrases["not_understood"]) not in events
     events = dialog.hear(Heard("no more", 0.9))
     assert dialog.answers["location"] == ["buttock"] and dialog.current.id == "side"
     assert Say("Thank you. I have noted: buttock.") in events

@@ -95,7 +95,8 @@ class OptionByOption:
             return
         if unconfirmed_end or (value is None and not one.missed):
             one.missed = True
-            self._say(self._sorry(heard))
+            # A first "that's all" was understood: asking for it again, not "Sorry, I didn't catch that".
+            self._say(self.phrases["list_end_again"] if unconfirmed_end else self._sorry(heard))
             self._emit_ask(self.current_ask)
             return
         self._take_option(option, value, done)
