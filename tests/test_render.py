@@ -15,8 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from voice_triage.content import load_content
 from voice_triage.render_html import print_zoom, render_html
-from voice_triage.render_markdown import render_markdown, summarize
+from voice_triage.render_markdown import render_markdown, summarize, when
 from voice_triage.report_files import load_report, report_command, write_report_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
@@ -451,3 +452,17 @@ def test_report_command_takes_wording_from_a_content_folder(tmp_path):
     code = report_command([str(FIXTURES / "gp_hip.json"), "--markdown", str(tmp_path / "t.md"), "--content", str(folder)],
                           out, err)
     assert code == 3 and "summary.toml: title: expected str" in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+@pytest.mark.parametrize(("created", "finished", "written"), [
+    ("2026-11-26T10:02:09+00:00", "2026-11-26T10:14:50+00:00", "Thursday 26 November 2026, 10:02 to 10:14 (UTC+00:00)"),
+    ("2026-11-26T10:02:09+00:00", "2026-11-26T10:02:50+00:00", "Thursday 26 November 2026, 10:02 (UTC+00:00)"),
+    ("2026-11-26T23:50:00+00:00", "2026-11-28T09:01:00+00:00",
+     "Thursday 26 November 2026, 23:50 (UTC+00:00) to Saturday 28 November 2026, 09:01 (UTC+00:00)"),  # resumed
+    ("2026-11-26T10:02:09+01:00", "2026-11-26T09:30:00+00:00", "Thursday 26 November 2026, 10:02 to 10:30 (UTC+01:00)"),
+    ("2026-11-26T10:02:09+00:00", "2026-11-26T09:00:00+00:00", "Thursday 26 November 2026, 10:02 (UTC+00:00)"),
+    ("2026-11-26T10:02:09+00:00", "2026-11-26T10:20:00", "Thursday 26 November 2026, 10:02 (UTC+00:00)"),
+    ("2026-11-26T10:02:09+00:00", "soon", "Thursday 26 November 2026, 10:02 (UTC+00:00)"),
+])
+def test_the_summary_says_when_the_interview_ran_from_start_to_end(created, finished, written):
+    assert when({"created": created, "finished": finished}, load_content().summary) == written

@@ -75,15 +75,24 @@ def words(value: Any, text: SummaryText) -> str:
 
 
 def when(report: dict[str, Any], text: SummaryText) -> str:
-    """The session start as a readable date and time, or the raw text if it is not ISO-8601."""
+    """When the session ran, as a readable date and times (start to end), or the raw start if it is not ISO-8601."""
     raw = report.get("created")
     if not isinstance(raw, str) or not raw:
         return text.labels["date_not_recorded"]
-    try:
-        stamp = datetime.fromisoformat(raw)
-    except ValueError:
+    start, end = _stamp(raw), _stamp(report.get("finished"))
+    if start is None:
         return raw
-    return text.date.write(stamp)
+    if end is None or (end.tzinfo is None) != (start.tzinfo is None) or end < start:
+        return text.date.write(start)  # an end not recorded, or not comparable: the start alone
+    return text.date.write_span(start, end)
+
+
+def _stamp(raw: Any) -> datetime | None:
+    """An ISO-8601 time, or None."""
+    try:
+        return datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
 
 
 def status(report: dict[str, Any], text: SummaryText) -> str:

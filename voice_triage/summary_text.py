@@ -36,14 +36,28 @@ class DateWords:
     format: str
     weekdays: tuple[str, ...]  # Monday first
     months: tuple[str, ...]  # January first
+    span: str = "{start} to {end}"  # from a start to an end: two times on one day, else two dates
 
-    def write(self, stamp: datetime) -> str:
-        """The date and time in words; the UTC offset only when the time has a zone."""
+    def write(self, stamp: datetime, time: str | None = None) -> str:
+        """The date and time in words (`time`: other words for the time); the UTC offset only when it has a zone."""
         offset = stamp.strftime("%z") if stamp.tzinfo else ""
         zone = f" (UTC{offset[:-2]}:{offset[-2:]})" if offset else ""
         return self.format.format(weekday=self.weekdays[stamp.weekday()], day=stamp.day,
                                   month=self.months[stamp.month - 1], year=stamp.year,
-                                  time=f"{stamp.hour:02d}:{stamp.minute:02d}", zone=zone)
+                                  time=time or _clock(stamp), zone=zone)
+
+    def write_span(self, start: datetime, end: datetime) -> str:
+        """From start to end: "Thursday 26 November 2026, 10:02 to 10:14"; both dates in full across days."""
+        end = end.astimezone(start.tzinfo) if start.tzinfo and end.tzinfo else end
+        if end.date() == start.date():
+            same_minute = _clock(end) == _clock(start)
+            return self.write(start, None if same_minute else self.span.format(start=_clock(start), end=_clock(end)))
+        return self.span.format(start=self.write(start), end=self.write(end))
+
+
+def _clock(stamp: datetime) -> str:
+    """The 24-hour clock: "14:05"."""
+    return f"{stamp.hour:02d}:{stamp.minute:02d}"
 
 
 @dataclass(frozen=True)
@@ -101,11 +115,14 @@ def _date_words(reader: KeyReader, raw: dict[str, Any]) -> DateWords:
         if len(values) != count or not all(isinstance(v, str) and v for v in values):
             raise reader.fail(f"date.{key}", f"expected a list of {count} names")
         names[key] = tuple(values)
-    words = DateWords(reader.get(table, "format", "date"), names["weekdays"], names["months"])
-    try:
-        words.write(datetime(2000, 1, 1))
-    except (KeyError, IndexError, ValueError) as error:
-        raise reader.fail("date.format", f"unknown field or bad braces ({error})") from None
+    words = DateWords(reader.get(table, "format", "date"), names["weekdays"], names["months"],
+                      reader.get(table, "span", "date"))
+    for key, start, end in (("format", datetime(2000, 1, 1), datetime(2000, 1, 1)),
+                            ("span", datetime(2000, 1, 1), datetime(2000, 1, 2))):
+        try:
+            words.write_span(start, end)
+        except (KeyError, IndexError, ValueError) as error:
+            raise reader.fail(f"date.{key}", f"unknown field or bad braces ({error})") from None
     return words
 
 
