@@ -352,6 +352,9 @@ def test_negated_states_and_own_phrases_are_asked_again(interpreter, content, qu
     ("3 days, had the same in may", None), ("about 2 weeks, I was on holiday in august", None),
     ("2 weeks, since i may have pulled it", 14), ("august", 86),
     ("since the 0th", None), ("since christmas 2024", 700),
+    # A fixed day's name is no count: "since new year" was asked again ("year" counted too), and "since new years
+    # day" was two years and a day
+    ("since new year", 328), ("since new years day", 328), ("since new year's day", 328), ("a year", 365),
 ])
 def test_dates_found_in_review(content, text, days):
     interpreter = Interpreter(content, today=dt.date(2026, 11, 25))
@@ -368,3 +371,13 @@ def test_dates_found_in_review(content, text, days):
 ])
 def test_options_and_qualifiers_found_in_review(interpreter, content, question, text, value):
     assert understood(interpreter, content, question, text).value == value
+
+
+@pytest.mark.parametrize(("typed", "text"), [
+    ("since august", "since August"), ("since the 3rd of october", "since the 3rd of October"),
+    ("since mid sept", "since mid Sept"), ("since christmas", "since Christmas"),
+    ("since new year's day", "since New Year's Day"), ("since tuesday", "since Tuesday"),
+    ("3 nights", "3 nights"), ("in may", "in May"),
+])
+def test_names_of_days_and_months_are_capitalised_in_a_duration(interpreter, content, typed, text):
+    assert interpreter.understand(content.questions_by_id["duration"], typed).value["text"] == text

@@ -29,6 +29,32 @@ def days_since_date(words: list[str], today: dt.date, dates: dict[str, Any]) -> 
     return (today - day).days
 
 
+def without_named_days(words: list[str], dates: dict[str, Any]) -> list[str]:
+    """The words less any fixed day's name, whose words are no count: "since new year" is not "a year"."""
+    kept = list(words)
+    for name in dates["days"]:
+        key = name.split()
+        for index in range(len(words) - len(key) + 1):
+            if words[index:index + len(key)] == key:
+                kept[index:index + len(key)] = [""] * len(key)
+    return [word for word in kept if word]
+
+
+def with_capitals(words: list[str], weekdays: list[str], dates: dict[str, Any]) -> list[str]:
+    """The words with the names of days, months and fixed days capitalised, for the read-back and the summary
+    ("since August", "since Christmas"); a month word only where it counts as one ("I may have" stays)."""
+    written = list(words)
+    for index, word in enumerate(words):
+        if word in weekdays or (word in dates["months"] and _led_to(words, index, dates)):
+            written[index] = word.capitalize()
+    for name in dates["days"]:
+        key = name.split()
+        for index in range(len(words) - len(key) + 1):
+            if words[index:index + len(key)] == key:
+                written[index:index + len(key)] = [part.capitalize() for part in key]
+    return written
+
+
 def _named_day(words: list[str], today: dt.date, dates: dict[str, Any]) -> dt.date | None:
     """A fixed day of the year ("christmas"), its last time before today, or in the year named after it."""
     for name, month_day in dates["days"].items():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .content import Content, Question
-from .dates import days_since_date
+from .dates import days_since_date, with_capitals, without_named_days
 
 NOT_UNDERSTOOD = None
 YESNO_VALUES = ("yes", "no", "unsure")  # a yes/no question's answer ids, in the order offered (typed "1" is yes)
@@ -440,7 +440,8 @@ class Interpreter:
         """How long, in days: "three weeks", "a couple of months", "since Tuesday", "10 days", "since August"."""
         settings = self.vocab["duration"]
         days = self._weekday_days(words, settings["weekdays"])
-        counted = self._counted_days(self._shorter_ends(words, set(settings["range"])))
+        counted = self._counted_days(self._shorter_ends(without_named_days(words, settings["dates"]),
+                                                        set(settings["range"])))
         dated = days_since_date(words, self.today, settings["dates"])
         if counted is not None and dated is not None:
             return None  # "3 days, had the same in May": which is this pain?
@@ -451,7 +452,8 @@ class Interpreter:
             days = fixed[0][2] if fixed else None
         if days is None:
             return None
-        return {"days": max(0, int(round(days)) + self._beyond(words)), "text": " ".join(words)}
+        text = " ".join(with_capitals(words, settings["weekdays"], settings["dates"]))
+        return {"days": max(0, int(round(days)) + self._beyond(words)), "text": text}
 
     def _counted_days(self, words: list[str]) -> float | None:
         """Counted units; a fixed phrase holding a unit ("half a year", "last week") is not counted word by word,
