@@ -74,7 +74,7 @@ def _meant(question: Question, table: dict[str, Any], where: str) -> Any:
     valid = {
         "yesno": lambda: meant in ("yes", "no", "unsure"),
         "choice": lambda: meant in options,
-        "free": lambda: meant in options | {"other"},
+        "free": lambda: meant in options | {"other", "unsure"},
         "multi": lambda: isinstance(meant, list) and set(meant) <= options,
         "number": lambda: isinstance(meant, int),
     }

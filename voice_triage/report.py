@@ -19,7 +19,7 @@ def answer_text(content: Content, question: Question, value: Any) -> str:
     phrases = content.phrases
     if value in ("unknown", None):
         return phrases["answer_unknown"]
-    if question.kind == "yesno":
+    if question.kind == "yesno" or value == "unsure":  # a free answer may be "not sure" too
         said = content.vocabulary["yesno"].get(value)
         return said[0] if said else str(value)  # the first phrase: "yes", "no", "not sure"
     if isinstance(value, dict) and value.get("approximate"):

@@ -372,8 +372,14 @@ class Interpreter:
 
     def _parse_free(self, question: Question, words: list[str]) -> str:
         """The option the free answer mentions (the first of the question's `several` among several named, else the
-        first named), else "other" (the text is kept in the transcript)."""
+        first named); "unsure" when it names none but says "I don't know"; else "other" (the text is kept in the
+        transcript).
+
+        "I don't know" how it started was recorded as "for no clear reason", which rules out a fall; not sure,
+        an older person's pain may still have followed one (rules.toml `fall_older`, when in doubt)."""
         chosen = self._matched_options(question, words)
+        if not chosen and any(value == "unsure" for *_, value in find_phrases(words, self.yesno)):
+            return "unsure"
         return next((option for option in question.several if option in chosen), chosen[0] if chosen else "other")
 
     def numbers_in(self, words: list[str]) -> list[tuple[int, float]]:
@@ -562,6 +568,7 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
     elif question.kind in ("choice", "multi", "free"):
         phrases += list(interpreter.option_phrases(question))
         phrases += [*vocab["none"]["phrases"], *vocab["none"]["unsure"]] if question.kind == "multi" else []
+        phrases += vocab["none"]["unsure"] if question.kind == "free" else []  # "I don't know" how it started
     elif question.kind == "number":
         phrases += [interpreter.spoken_number(n) for n in range(1, 111)]
     elif question.kind == "duration":
