@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Whole spoken conversations in a noisy room: do the public vignettes still reach the typed outcome?
 
-Usage: .venv/bin/python scripts/bench_spoken.py [--snr clean 20 10] [--out docs/benchmarks-spoken.md] [--cases ID...]
+Usage: .venv/bin/python scripts/bench_spoken.py [--snr clean 20 10] [--out FILE.md] [--cases ID...]
                                                [--chatty P] [--noise white|pink|fluctuating|talk]
+
+The table goes to --out (default: bench_spoken.md in the temporary folder), never straight into
+docs/benchmarks-spoken.md: that file keeps the history of every run, so a new section is added there by hand.
 
 The standardized patient (tests/patient.py) answers every question in a flite voice; its answers and the
 pauses between them carry noise (white unless --noise says) at the given SNR (relative to the speech's active
@@ -17,6 +20,7 @@ import argparse
 import math
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import zlib
@@ -161,7 +165,8 @@ def main() -> int:
     """Run every public case at every noise level and write a Markdown table."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--snr", nargs="+", default=["clean", "20", "10"])
-    p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-spoken.md")
+    # Not docs/benchmarks-spoken.md: rewritten after every case, it would replace that file's history (it did once).
+    p.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "bench_spoken.md")
     p.add_argument("--cases", nargs="+", help="only these case ids (e.g. to split a slow run over two processes)")
     p.add_argument("--noise", choices=sorted(NOISES), default="white",
                    help="the kind of room noise (scripts/bench_endpoint.py describes them)")
@@ -184,7 +189,7 @@ def main() -> int:
                   f"{asks} asks, said back / undone {said_back}", file=sys.stderr)
             # Rewritten after every case: a run stopped early (noisy cases are slow) still leaves its table.
             args.out.write_text(document(rows, args, time.perf_counter() - started, len(snrs) * len(cases)))
-    print(f"wrote {args.out}", file=sys.stderr)
+    print(f"wrote {args.out}; add it as a new section of docs/benchmarks-spoken.md", file=sys.stderr)
     return 0
 
 
