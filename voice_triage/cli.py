@@ -167,11 +167,11 @@ def converse(args: argparse.Namespace) -> int:
     """Run one conversation in the chosen mode; a bad --audio-in file is a one-line usage error."""
     from .voice.errors import AudioFormatError  # light: no audio libraries are imported
 
-    from .storage import unwritable_reason
+    from .report_files import report_problem
 
-    if args.report is not None and (reason := unwritable_reason(args.report)):
-        return _fail(f"cannot write the report to {str(args.report) or '(empty)'}: {reason}. Give a file name such "
-                     f"as visit/report.json.", EXIT_USAGE)
+    if args.report is not None and (problem := report_problem(args.report)):
+        return _fail(f"cannot write the report to {problem[0]}: {problem[1]}. Give a file name such as "
+                     f"visit/report.json.", EXIT_USAGE)
     try:
         return _converse(args)
     except AudioFormatError as error:
@@ -220,11 +220,15 @@ def _converse(args: argparse.Namespace) -> int:
     targets = [args.report] if args.report else []
     if journal.report_path:
         targets.append(journal.report_path)
-    for target in targets:
+    failed = False
+    for target in targets:  # each is tried: one that fails must not cost the other its copy
         try:
             _write_report(report, target, content)
         except OSError as error:
-            return _fail(f"could not write the report to {target}: {error.strerror}", EXIT_REPORT)
+            failed = True
+            _fail(f"could not write the report to {error.filename or target}: {error.strerror or error}", EXIT_REPORT)
+    if failed:
+        return EXIT_REPORT
     return EXIT_INTERRUPTED if report.get("ended_by") == "interrupted" else EXIT_OK
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from .dialog import Dialog
 from .events import Heard
 from .storage import open_private, sessions_dir
 
+log = logging.getLogger(__name__)
+
 FORMAT = "voice-triage-journal/1"
 FINAL = ("finished", "emergency", "stopped")
 
@@ -27,6 +30,7 @@ class Journal:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        self.failed = False  # a write failed: nothing more is kept, and the session cannot be resumed
         kept = path.read_bytes() if path and path.exists() else b""
         cut_short = bool(kept) and not kept.endswith(b"\n")
         self.handle = open_private(path, "a") if path else None
@@ -44,12 +48,30 @@ class Journal:
         return journal
 
     def write(self, record: dict[str, Any]) -> None:
-        """Append and force to disk before returning."""
+        """Append and force to disk before returning; if that fails (a full disk), say so once and keep no more.
+
+        The conversation goes on in memory: a full disk ended it with a one-line error right after an emergency
+        "yes", before the emergency advice was said (a reliability review, stop 35).
+        """
         if not self.handle:
             return
-        self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
+        try:
+            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+        except OSError as error:
+            log.warning("cannot save the answers to %s (%s); carrying on without saving, so this session cannot be "
+                        "resumed", self.path, error.strerror or error)
+            self.failed = True
+            self._close_quietly()
+
+    def _close_quietly(self) -> None:
+        """Close the file; what could not be flushed is given up (it has been said)."""
+        handle, self.handle = self.handle, None
+        try:
+            handle.close()
+        except OSError:
+            pass
 
     def heard(self, heard: Heard) -> None:
         """Record one utterance exactly as the dialog will receive it."""
@@ -65,8 +87,7 @@ class Journal:
         if ended_by in FINAL:
             self.write({"type": "end", "ended_by": ended_by})
         if self.handle:
-            self.handle.close()
-            self.handle = None
+            self._close_quietly()
 
     @property
     def report_path(self) -> Path | None:

@@ -13,7 +13,7 @@ from .exit_codes import EXIT_CONTENT, EXIT_OK, EXIT_REPORT, EXIT_USAGE
 from .render_html import render_html
 from .render_markdown import render_markdown
 from .report import FORMAT as REPORT_FORMAT
-from .storage import write_private
+from .storage import unwritable_reason, write_private
 from .summary_text import SummaryText
 
 log = logging.getLogger(__name__)
@@ -30,13 +30,28 @@ def write_report_files(report: dict[str, Any], json_path: Path, words: SummaryTe
     Given a summary's name ("--report visit.html"), the JSON goes beside it as visit.json: written there, the
     summary overwrote it and no report was kept.
     """
-    json_path = Path(json_path)
-    if json_path.suffix.lower() in (".md", ".html", ".htm"):
-        json_path = json_path.with_suffix(".json")
+    json_path, md_path, html_path = report_paths(json_path)
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     return [write_private(json_path, text),
-            write_private(json_path.with_suffix(".md"), render_markdown(report, words)),
-            write_private(json_path.with_suffix(".html"), render_html(report, text=words))]
+            write_private(md_path, render_markdown(report, words)),
+            write_private(html_path, render_html(report, text=words))]
+
+
+def report_problem(path: Path) -> tuple[Path, str] | None:
+    """The first of a report's three files that cannot be written, and why; None when all can be."""
+    for each in (path, *(report_paths(path) if unwritable_reason(path) is None else ())):
+        if reason := unwritable_reason(each):
+            return each, reason
+    return None
+
+
+def report_paths(path: Path) -> tuple[Path, Path, Path]:
+    """The JSON report and its .md and .html summaries for `--report PATH` (a summary's name puts the JSON beside
+    it)."""
+    json_path = Path(path)
+    if json_path.suffix.lower() in (".md", ".html", ".htm"):
+        json_path = json_path.with_suffix(".json")
+    return json_path, json_path.with_suffix(".md"), json_path.with_suffix(".html")
 
 
 def load_report(path: Path) -> dict[str, Any]:
@@ -99,6 +114,10 @@ def report_command(argv: Sequence[str], stdout: TextIO | None = None, stderr: Te
     if args.html is None and args.markdown is None:
         err.write("voice-triage report: say where to write the summary with --html OUT.html or --markdown OUT.md\n")
         return EXIT_USAGE
+    if any(out is not None and _same_file(out, args.source) for out in (args.html, args.markdown)):
+        err.write(f"voice-triage report: a summary would replace the report it is made from ({args.source}); "
+                  "give the summary another name\n")
+        return EXIT_USAGE
     try:
         words = load_content(args.content).summary
     except ContentError as error:
@@ -115,6 +134,14 @@ def report_command(argv: Sequence[str], stdout: TextIO | None = None, stderr: Te
         return EXIT_REPORT
     out.write("".join(f"Wrote {path}\n" for path in written))
     return EXIT_OK
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file (through links and "..")."""
+    try:
+        return one.resolve() == other.resolve() or (one.exists() and other.exists() and one.samefile(other))
+    except OSError:
+        return False
 
 
 def _write_summaries(report: dict[str, Any], html_path: Path | None, md_path: Path | None,

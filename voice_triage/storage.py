@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import os
+import tempfile
 from pathlib import Path
 
 APP = "voice-triage"
@@ -43,7 +44,8 @@ def open_private(path: Path, mode: str = "w"):
 
 
 def unwritable_reason(path: Path) -> str | None:
-    """Why a report cannot be written at `path` (no file name, a folder, a link or a device), or None."""
+    """Why a file cannot be written at `path` (no file name, a folder, a link or a device, under a file, or in a
+    folder that cannot be written to), or None. Checked before an interview, so its answers are not lost at the end."""
     if not path.name or path.name in (".", ".."):
         return "that is not a file name"
     if path.is_dir() and not path.is_symlink():
@@ -51,21 +53,33 @@ def unwritable_reason(path: Path) -> str | None:
     if path.is_symlink() or (path.exists() and not path.is_file()):
         # The rename that makes a write atomic would replace the link or device itself (/dev/stdout, as root).
         return "it is not a regular file"
+    folder = next(parent for parent in path.absolute().parents if parent.exists())
+    if not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):  # also a read-only file system, even as root
+        return f"the folder {folder} cannot be written to"
     return None
 
 
 def write_private(path: Path, text: str) -> Path:
-    """Write a whole file atomically (temporary file, then rename) with owner-only permissions; a path that is a
-    folder, a link or a device is refused (OSError) rather than replaced."""
+    """Write a whole file atomically (a new temporary file, then rename) with owner-only permissions; a path that is
+    a folder, a link or a device is refused (OSError) rather than replaced."""
     reason = unwritable_reason(path)
     if reason:
         raise OSError(errno.EINVAL, reason, str(path))
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open_private(temporary) as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    private_dir(path.parent)
+    # A new, uniquely named file (O_EXCL): a fixed name followed a link planted there, and two sessions collided.
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(handle, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)  # a disk that filled up leaves no half-written file behind
+        raise
     return path
 
 
@@ -79,7 +93,8 @@ def forget() -> int:
     folder = sessions_dir()
     if not folder.exists():
         return 0
-    sessions = {path.name.split(".")[0] for path in folder.iterdir() if not path.name.startswith(".")}
-    for path in folder.iterdir():
+    files = [path for path in folder.iterdir() if path.is_file() or path.is_symlink()]
+    sessions = {path.name.split(".")[0] for path in files if not path.name.startswith(".")}
+    for path in files:  # a folder someone made in there is not ours to delete, and must not stop the rest
         path.unlink()
     return len(sessions)
