@@ -12,7 +12,7 @@ import pytest
 from test_privacy import ANSWERS, ROOT, run_offline
 from test_session import Recorder, Scripted
 from voice_triage import journal as journals
-from voice_triage.events import Say
+from voice_triage.events import Heard, Say
 from voice_triage.session import Channels, run
 from voice_triage.storage import forget, sessions_dir, unwritable_reason, write_private
 
@@ -77,3 +77,84 @@ def test_forget_deletes_every_session_file_beside_a_folder_it_did_not_make(priva
     (sessions_dir() / "subdir").mkdir()
     assert forget() == 1
     assert [path.name for path in sessions_dir().iterdir()] == ["subdir"]
+
+
+def _journal_with(make_dialog, lines):
+    journal = journals.Journal.create(make_dialog())
+    journal.handle.close()
+    start = journal.path.read_text().splitlines()[0]
+    journal.path.write_text("\n".join([start, *lines]) + "\n")
+    return journal.path
+
+
+def test_a_line_damaged_inside_a_journal_is_not_replayed_around(make_dialog, caplog):
+    path = _journal_with(make_dialog, ['{"type": "heard", "text": "no"}', '{"type": "heard", "te#', '{"type": "heard",'
+                                       ' "text": "yes"}'])
+    with pytest.raises(ValueError, match="damaged line"):
+        journals.read(path)
+    assert journals.latest_unfinished() is None and path.name in caplog.text
+
+
+def test_a_line_cut_short_by_a_crash_and_then_resumed_is_passed_over(make_dialog):
+    journal = journals.Journal.create(make_dialog())
+    journal.heard(Heard("no"))
+    journal.handle.write('{"type": "heard", "te')  # the crash
+    journal.handle.close()
+    again = journals.Journal(journal.path)
+    again.resumed(False)
+    again.heard(Heard("yes"))
+    again.handle.close()
+    assert [heard.text for heard in journals.read(journal.path).heard] == ["no", "yes"]
+
+
+def test_a_damaged_newer_session_is_named_when_an_older_one_is_resumed(make_dialog, caplog):
+    older = _journal_with(make_dialog, ['{"type": "heard", "text": "no"}'])
+    newer = older.with_name("99999999-000000-ffffff.jsonl")
+    newer.write_text('{"type": "start", "format": "voice-triage-jo\n')
+    assert journals.latest_unfinished().path == older
+    assert newer.name in caplog.text and "cannot resume" in caplog.text
+
+
+def test_resuming_a_session_from_another_day_says_which(private_home, tmp_path):
+    run_offline("--jsonl", stdin="no\nno\n")  # stopped by the end of input: unfinished
+    path = next(sessions_dir().glob("*.jsonl"))
+    lines = path.read_text().splitlines()
+    start = json.loads(lines[0])
+    start["created"] = "2026-10-01T10:00:00+00:00"
+    path.write_text("\n".join([json.dumps(start), *lines[1:]]) + "\n")
+    result = run_offline("--jsonl", "--resume", stdin="stop\n")
+    assert "resuming the session started Thursday 1 October 2026, 10:00" in result.stderr
+
+
+@pytest.mark.parametrize("name, data, why", [
+    ("empty.raw", b"", "it is empty"), ("a.flac", b"fLaC\x00\x00\x00\x22" + bytes(64), "FLAC"),
+    ("a.ogg", b"OggS" + bytes(64), "Ogg"), ("notes.wav", b"hello, this is text\n", "not a WAV file"),
+])
+def test_an_audio_file_that_is_not_pcm_is_refused_in_one_line(tmp_path, name, data, why):
+    (tmp_path / name).write_bytes(data)
+    result = run_offline("--no-save", "--no-speak", "--recognizer", "pocketsphinx", "--audio-in",
+                         str(tmp_path / name), stdin="")
+    assert result.returncode == 2 and why in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_answers_in_an_audio_file_with_no_model_to_hear_them_end_with_a_voice_error(tmp_path):
+    (tmp_path / "a.raw").write_bytes(bytes(3200))
+    result = run_offline("--no-save", "--no-speak", "--recognizer", "vosk", "--model", str(tmp_path / "none"),
+                         "--audio-in", str(tmp_path / "a.raw"), stdin="no\n")
+    assert result.returncode == 4 and "continuing in typed mode" not in result.stderr
+    assert "cannot be heard" in result.stderr and result.stdout == ""
+
+
+def test_content_that_is_a_file_is_a_content_problem(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    result = run_offline("--text", "--no-save", "--content", str(tmp_path / "afile"), stdin="")
+    assert result.returncode == 3 and "cannot read it" in result.stderr and "unexpected" not in result.stderr
+
+
+def test_settings_reset_mends_a_broken_settings_file(private_home):
+    path = private_home / "config" / "settings.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("rate = [1\n")
+    result = subprocess.run([sys.executable, "-m", "voice_triage", "settings", "reset"], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert result.returncode == 0 and "rate = " in result.stdout and "[1" not in path.read_text()

@@ -20,6 +20,7 @@ Exit codes: 0 done; 1 unexpected error; 2 bad arguments; 3 content files invalid
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import math
 import signal
@@ -106,8 +107,7 @@ def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any, phrases: dict
         from .voice.setup import VoiceOptions, VoiceUnavailable, build_voice_io
     except ImportError as error:
         log.debug("voice import failed", exc_info=True)
-        sys.stderr.write(f"voice-triage: voice mode is not available ({error}); continuing in typed mode. "
-                         "To enable it run ./scripts/run once.\n")
+        _no_voice(args, f"voice mode is not available ({error})", "To enable it run ./scripts/run once.")
         return None
     options = VoiceOptions(model=args.model, audio_in=args.audio_in, mic=args.mic or prefs.mic or None,
                            pause=args.pause or prefs.pause,
@@ -120,8 +120,19 @@ def _voice_io(args: argparse.Namespace, prefs: Any, captions: Any, phrases: dict
     except AudioFormatError:
         raise  # a bad --audio-in file is the caller's mistake, not a reason to switch to typing
     except VoiceUnavailable as error:
-        sys.stderr.write(f"voice-triage: {error}; continuing in typed mode.\n")
+        _no_voice(args, str(error))
         return None
+
+
+class VoiceRequired(Exception):
+    """Voice cannot run, and the answers are in --audio-in: typing instead would read the wrong input."""
+
+
+def _no_voice(args: argparse.Namespace, why: str, fix: str = "") -> None:
+    """Say that voice cannot run and carry on typed; with --audio-in the answers are audio, so end instead."""
+    if args.audio_in is not None:
+        raise VoiceRequired(f"{why}; the answers in --audio-in cannot be heard. {fix}".strip())
+    sys.stderr.write(f"voice-triage: {why}; continuing in typed mode. {fix}".rstrip() + "\n")
 
 
 def _write_report(report: dict[str, Any], path: Path, content: Any) -> None:
@@ -153,6 +164,9 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool) -> 
     if args.resume and saved is None:
         sys.stderr.write("voice-triage: no unfinished session to resume; starting a new one.\n")
     if saved is not None:
+        started = dt.datetime.fromisoformat(saved.start["created"])
+        if started.date() != dt.date.today():  # not today's: say which, so an old one is not taken for another
+            sys.stderr.write(f"voice-triage: resuming the session started {content.summary.date.write(started)}.\n")
         dialog = journals.replay(content, saved)
         dialog.spoken = voice
         journal = journals.Journal(None if args.no_save else saved.path)
@@ -176,6 +190,8 @@ def converse(args: argparse.Namespace) -> int:
         return _converse(args)
     except AudioFormatError as error:
         return _fail(f"{error}. Give a 16-bit PCM WAV, or raw 16 kHz mono s16le with --audio-in -.", EXIT_USAGE)
+    except VoiceRequired as error:
+        return _fail(str(error), EXIT_VOICE)
 
 
 def _converse(args: argparse.Namespace) -> int:
@@ -238,7 +254,8 @@ def settings_command(argv: Sequence[str]) -> int:
     from .storage import config_file
 
     try:
-        prefs = load()
+        # "reset" must work on a broken settings file: it is how such a file is mended
+        prefs = Settings() if argv[:1] == ["reset"] else load()
         if argv[:1] == ["set"] and len(argv) == 3:
             prefs.set(argv[1], argv[2])
             save(prefs)

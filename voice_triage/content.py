@@ -252,6 +252,8 @@ def _load_toml(folder: Path, name: str) -> dict[str, Any]:
         raise ContentError(f"{path.name}: file is missing from {folder}") from None
     except tomllib.TOMLDecodeError as error:
         raise ContentError(f"{path.name}: syntax error: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:  # --content naming a file, or an unreadable one
+        raise ContentError(f"{path}: cannot read it ({getattr(error, 'strerror', None) or error})") from None
 
 
 def _conditions(reader: _Reader, raw: Any, where: str) -> tuple[Condition, ...]:

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = "voice-triage-journal/1"
 FINAL = ("finished", "emergency", "stopped")
+CUT_SHORT = "cut_short"  # the record after a line a crash cut short
 
 
 class Journal:
@@ -35,8 +36,9 @@ class Journal:
         cut_short = bool(kept) and not kept.endswith(b"\n")
         self.handle = open_private(path, "a") if path else None
         if cut_short and self.handle:
-            # A line cut short by a crash is ended, so the next record is not glued onto it and lost as well
-            self.handle.write("\n")
+            # A line cut short by a crash is ended, so the next record is not glued onto it and lost as well, and
+            # marked, so that reading tells it from a line damaged later (`read`)
+            self.handle.write("\n" + json.dumps({"type": CUT_SHORT}) + "\n")
 
     @classmethod
     def create(cls, dialog: Dialog) -> "Journal":
@@ -107,13 +109,27 @@ class Saved:
 
 
 def read(path: Path) -> Saved:
-    """Read a journal; a line cut short by a crash is ignored."""
-    records = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    """Read a journal; a line cut short by a crash (the last line, or the one before a resume) is ignored, and any
+    other line that cannot be read makes the journal damaged (ValueError): replaying around it gave every later
+    answer to the question before its own."""
+    records: list[Any] = []
+    cut_short = None  # the number of a line that could not be read, until the mark of a crash follows it
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
         try:
-            records.append(json.loads(line))
+            record = json.loads(line)
         except json.JSONDecodeError:
+            if cut_short is not None:
+                break
+            cut_short = number
             continue
+        if cut_short is not None and not (isinstance(record, dict) and record.get("type") in (CUT_SHORT, "resumed")):
+            break
+        records.append(record)
+        cut_short = None
+    else:
+        cut_short = None  # at the very end: the crash itself
+    if cut_short is not None:
+        raise ValueError(f"{path.name} has a damaged line ({cut_short})")
     records = [r for r in records if isinstance(r, dict)]
     if not records or not _is_start(records[0]):
         raise ValueError(f"{path.name} is not a voice-triage session")
@@ -156,7 +172,9 @@ def latest_unfinished() -> Saved | None:
     for path in sorted(folder.glob("*.jsonl"), reverse=True):
         try:
             saved = read(path)
-        except (OSError, ValueError):
+        except (OSError, ValueError) as error:
+            # Said, not passed over in silence: an older session would otherwise be resumed as if it were this one.
+            log.warning("cannot resume the session in %s: %s", path, getattr(error, "strerror", None) or error)
             continue
         if not saved.ended:
             return saved

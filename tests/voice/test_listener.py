@@ -274,7 +274,7 @@ def test_build_with_a_wav_file_and_dummy_speech(synth, tmp_path) -> None:
 
 def test_no_sound_card_turns_speech_off_with_a_notice(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr("voice_triage.voice.setup.playback_missing", lambda: "no sound card found")
-    (tmp_path / "a.raw").write_bytes(b"")
+    (tmp_path / "a.raw").write_bytes(bytes(3200))  # a tenth of a second of silence
     captions = Captions()
     _, speaker = build_voice_io(VoiceOptions(audio_in=str(tmp_path / "a.raw"), recognizer="pocketsphinx"), captions)
     assert speaker.tts is None and captions.events == [Say("Spoken prompts are off: no sound card found.")]

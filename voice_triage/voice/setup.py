@@ -114,8 +114,26 @@ def _file_chunks(path: Path) -> Iterable[bytes]:
         raise AudioFormatError(f"cannot read audio file {path}: {e.strerror}") from e
     if head == b"RIFF":
         return chunked(read_wav(path))
+    if problem := _not_raw_pcm(path, head):
+        raise AudioFormatError(f"cannot use audio file {path}: {problem}")
     raw = path.read_bytes()
     return chunked(raw[: len(raw) - len(raw) % SAMPLE_WIDTH])  # a stray last byte is half a sample
+
+
+# Files that are certainly not raw PCM (read as such, they were heard as noise without a word of warning).
+OTHER_FORMATS = {b"fLaC": "FLAC", b"OggS": "Ogg", b"FORM": "AIFF", b"ID3": "MP3", b"RIFX": "big-endian WAV"}
+
+
+def _not_raw_pcm(path: Path, head: bytes) -> str | None:
+    """Why a file that is not a RIFF WAV cannot be raw 16 kHz s16le audio, or None when it may be."""
+    if not head:
+        return "it is empty"
+    kind = next((name for magic, name in OTHER_FORMATS.items() if head.startswith(magic)), None)
+    if kind:
+        return f"it is {kind} audio, not WAV"
+    if path.suffix.lower() in (".wav", ".wave"):
+        return "it is named .wav but is not a WAV file"
+    return None
 
 
 def start_tts(options: VoiceOptions, live: bool) -> tuple[Tts | None, str | None]:
