@@ -11,9 +11,10 @@ import pytest
 
 from test_privacy import ANSWERS, ROOT, run_offline
 from test_session import Recorder, Scripted
+from voice_triage import cli
 from voice_triage import journal as journals
 from voice_triage.events import Heard, Say
-from voice_triage.session import Channels, run
+from voice_triage.session import Channels, Interrupted, run
 from voice_triage.storage import forget, sessions_dir, unwritable_reason, write_private
 
 
@@ -158,3 +159,22 @@ def test_settings_reset_mends_a_broken_settings_file(private_home):
     result = subprocess.run([sys.executable, "-m", "voice_triage", "settings", "reset"], capture_output=True,
                             text=True, cwd=ROOT)
     assert result.returncode == 0 and "rate = " in result.stdout and "[1" not in path.read_text()
+
+
+@pytest.mark.parametrize("closed", [0, 1])
+def test_a_closed_stdin_or_stdout_ends_like_no_input_not_an_unexpected_error(tmp_path, closed):
+    report = tmp_path / "r.json"
+    result = subprocess.run([sys.executable, "-m", "voice_triage", "--text", "--no-save", "--report", str(report)],
+                            capture_output=True, text=True, cwd=ROOT, preexec_fn=lambda: os.close(closed), timeout=60)
+    assert result.returncode == 0 and "unexpected" not in result.stderr
+    assert json.loads(report.read_text())["ended_by"] == "end_of_input"
+
+
+def test_sigterm_before_the_session_starts_is_an_interruption(monkeypatch, capsys):
+    # SIGTERM raises Interrupted (cli._install_signal_handlers); arriving while the content loads, before the session's
+    # own handling, it was an "unexpected error: ." with exit 1.
+    def loading(args):
+        raise Interrupted()
+    monkeypatch.setattr(cli, "converse", loading)
+    assert cli.main(["--text", "--no-save"]) == 130
+    assert capsys.readouterr().err == "voice-triage: interrupted.\n"

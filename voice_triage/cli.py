@@ -23,6 +23,7 @@ import argparse
 import datetime as dt
 import logging
 import math
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -93,7 +94,12 @@ def _install_signal_handlers() -> None:
 
 
 def _text_streams() -> None:
-    """Bad bytes on stdin must not crash typed mode."""
+    """Bad bytes on stdin must not crash typed mode, nor a closed stdin or stdout (`<&-`): nothing to read, or to
+    show (the report is still written)."""
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the life of the process
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     for stream in (sys.stdin, sys.stdout):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")

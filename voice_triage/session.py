@@ -12,8 +12,8 @@ from .journal import Journal
 log = logging.getLogger(__name__)
 
 
-class Interrupted(Exception):
-    """The process was asked to stop (SIGTERM)."""
+class Interrupted(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM): like Ctrl-C, also when it comes before the session starts."""
 
 
 @dataclass
