@@ -178,3 +178,22 @@ def test_sigterm_before_the_session_starts_is_an_interruption(monkeypatch, capsy
     monkeypatch.setattr(cli, "converse", loading)
     assert cli.main(["--text", "--no-save"]) == 130
     assert capsys.readouterr().err == "voice-triage: interrupted.\n"
+
+
+def test_a_session_open_in_one_process_cannot_be_resumed_in_another(make_dialog):
+    journal = journals.Journal.create(make_dialog())
+    with pytest.raises(journals.JournalBusy, match="open in another voice-triage"):
+        journals.Journal(journal.path)
+    journal.close("stopped")
+    journals.Journal(journal.path).close("stopped")  # free again once the first has finished
+
+
+def test_resuming_a_session_that_is_still_running_says_so(private_home, make_dialog):
+    run_offline("--jsonl", stdin="no\n")  # unfinished
+    path = next(sessions_dir().glob("*.jsonl"))
+    holder = journals.Journal(path)  # another voice-triage, still running
+    try:
+        result = run_offline("--jsonl", "--resume", stdin="no\n")
+    finally:
+        holder.close("end_of_input")
+    assert result.returncode == 5 and "open in another voice-triage" in result.stderr

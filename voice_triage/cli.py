@@ -203,6 +203,7 @@ def converse(args: argparse.Namespace) -> int:
 def _converse(args: argparse.Namespace) -> int:
     """Run one conversation in the chosen mode."""
     from .content import ContentError, load_content
+    from .journal import JournalBusy
     from .session import Channels, run
     from .settings import SettingsKeeper
     from .textio import JsonlSpeaker, KeyboardLines, LineListener, TypedSpeaker
@@ -229,6 +230,8 @@ def _converse(args: argparse.Namespace) -> int:
     channels = Channels(listener, SettingsKeeper(speaker, prefs, persist=not args.no_save), fallback, captions)
     try:
         dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None)
+    except JournalBusy as error:
+        return _fail(f"cannot resume: {error}.", EXIT_REPORT)
     except OSError as error:
         return _fail(f"cannot use the data folder: {error}. Set VOICE_TRIAGE_DATA or use --no-save.", EXIT_REPORT)
     dialog.can_type = can_type and voice_io is not None

@@ -6,6 +6,7 @@ session can be resumed in any mode and ends with the same report.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import logging
 import os
@@ -26,19 +27,36 @@ FINAL = ("finished", "emergency", "stopped")
 CUT_SHORT = "cut_short"  # the record after a line a crash cut short
 
 
+class JournalBusy(Exception):
+    """The journal is held by another running voice-triage."""
+
+
 class Journal:
     """Appends one JSON line per record and fsyncs it; `None` path means nothing is kept."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.failed = False  # a write failed: nothing more is kept, and the session cannot be resumed
+        self.handle = open_private(path, "a") if path else None
+        if self.handle:
+            self._lock()
         kept = path.read_bytes() if path and path.exists() else b""
         cut_short = bool(kept) and not kept.endswith(b"\n")
-        self.handle = open_private(path, "a") if path else None
         if cut_short and self.handle:
             # A line cut short by a crash is ended, so the next record is not glued onto it and lost as well, and
             # marked, so that reading tells it from a line damaged later (`read`)
             self.handle.write("\n" + json.dumps({"type": CUT_SHORT}) + "\n")
+
+    def _lock(self) -> None:
+        """Hold the journal for this process: two resumes of one session wrote their answers into one file, and a
+        replay then gave them to the wrong questions."""
+        try:
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            self.handle = None
+            raise JournalBusy(f"the session in {self.path} is open in another voice-triage; finish or stop that one "
+                              "first") from None
 
     @classmethod
     def create(cls, dialog: Dialog) -> "Journal":
