@@ -14,7 +14,7 @@ from test_session import Recorder, Scripted
 from voice_triage import cli
 from voice_triage import journal as journals
 from voice_triage.events import Heard, Say
-from voice_triage.session import Channels, Interrupted, run
+from voice_triage.session import Channels, Interrupted, resume_events, run
 from voice_triage.storage import forget, sessions_dir, unwritable_reason, write_private
 
 
@@ -197,3 +197,22 @@ def test_resuming_a_session_that_is_still_running_says_so(private_home, make_dia
     finally:
         holder.close("end_of_input")
     assert result.returncode == 5 and "open in another voice-triage" in result.stderr
+
+
+def test_a_session_cut_off_says_how_to_carry_on(private_home):
+    result = run_offline("--text", stdin="no\n")
+    assert "to carry on later run: voice-triage --resume" in result.stderr
+    assert "--resume" not in run_offline("--text", "--no-save", stdin="no\n").stderr  # nothing kept to resume
+
+
+def test_a_report_path_naming_a_folder_is_refused(tmp_path):
+    result = run_offline("--text", "--no-save", "--report", f"{tmp_path}/visit/", stdin="")
+    assert result.returncode == 2 and "names a folder" in result.stderr and not (tmp_path / "visit").exists()
+
+
+def test_resuming_at_a_check_says_the_question_it_checks(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    dialog.hear(Heard("yes", 0.9))  # "I heard yes. Is that right?"
+    events = resume_events(dialog, "Welcome back.")
+    assert [event.text for event in events] == ["Welcome back.", content.red_flags[0].text, "I heard yes. Is that right?"]

@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--text", action="store_true", help="typed mode")
     parser.add_argument("--jsonl", action="store_true", help="JSON lines mode (with --audio-in: spoken answers)")
-    parser.add_argument("--report", type=Path, metavar="PATH", help="write the JSON report here, with summaries beside it")
+    parser.add_argument("--report", type=_report_path, metavar="PATH", help="write the JSON report here, with summaries beside it")
     parser.add_argument("--resume", action="store_true", help="continue the last unfinished session")
     parser.add_argument("--no-save", action="store_true", help="keep nothing on disk (no session journal)")
     parser.add_argument("--content", type=Path, metavar="DIR", help="use content files from this folder")
@@ -75,6 +75,13 @@ def _positive(kind: type) -> Callable[[str], Any]:
             raise argparse.ArgumentTypeError(f"must be a number above zero, not {raw!r}")
         return value
     return parse
+
+
+def _report_path(text: str) -> Path:
+    """--report's file name; a folder's name ("visit/") would become a file of that name."""
+    if text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError(f"{text} names a folder; give a file name such as {text}report.json")
+    return Path(text)
 
 
 def _fail(message: str, code: int) -> int:
@@ -252,6 +259,10 @@ def _converse(args: argparse.Namespace) -> int:
         except OSError as error:
             failed = True
             _fail(f"could not write the report to {error.filename or target}: {error.strerror or error}", EXIT_REPORT)
+    # To a person (a program driving --jsonl knows its own sessions, and its stderr stays clean)
+    if report.get("ended_by") in ("interrupted", "end_of_input") and journal.path and not journal.failed \
+            and not args.jsonl:
+        sys.stderr.write("voice-triage: your answers are saved; to carry on later run: voice-triage --resume\n")
     if failed:
         return EXIT_REPORT
     return EXIT_INTERRUPTED if report.get("ended_by") == "interrupted" else EXIT_OK

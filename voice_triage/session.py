@@ -99,4 +99,7 @@ def resume_events(dialog: Dialog, welcome_back: str) -> list[Event]:
     """What to say when a replayed dialog continues: a short welcome and the pending question."""
     if dialog.finished:
         return [End(welcome_back, dialog.report)]
+    if dialog.state == "confirming" and dialog.pending is not None and dialog.pending[0].text:
+        # "I heard yes. Is that right?" alone does not say which question it was
+        return [Say(welcome_back), Say(dialog.pending[0].text), dialog.current_ask]
     return [Say(welcome_back), dialog.current_ask]
