@@ -471,9 +471,9 @@ def test_start_over_forgets_answers(make_dialog):
 
 
 def test_slower_emits_adjust_and_reasks(make_dialog):
-    dialog = make_dialog()
+    dialog = make_dialog(spoken=True)  # speaking (a typed session has no rate to change: test_voice_checks.py)
     dialog.start()
-    events = dialog.hear("slower")
+    events = dialog.hear(Heard("slower", 0.9))
     assert Adjust("rate", -1) in events and events[-1].question == "rf_bladder"
 
 
