@@ -216,3 +216,18 @@ def test_resuming_at_a_check_says_the_question_it_checks(make_dialog, content):
     dialog.hear(Heard("yes", 0.9))  # "I heard yes. Is that right?"
     events = resume_events(dialog, "Welcome back.")
     assert [event.text for event in events] == ["Welcome back.", content.red_flags[0].text, "I heard yes. Is that right?"]
+
+
+def test_a_wav_of_the_wrong_kind_on_the_audio_stream_is_a_usage_error(tmp_path):
+    import wave
+    path = tmp_path / "stereo.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(44100)
+        out.writeframes(bytes(44100 * 4))
+    result = subprocess.run([sys.executable, "-m", "voice_triage", "--jsonl", "--no-save", "--no-speak", "--recognizer",
+                             "pocketsphinx", "--audio-in", "-"], input=path.read_bytes(), capture_output=True, cwd=ROOT,
+                            timeout=60)
+    assert result.returncode == 2 and b"16 kHz mono" in result.stderr
+    assert json.loads(result.stdout.splitlines()[-1])["type"] == "end"  # what was gathered is still reported

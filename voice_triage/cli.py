@@ -212,6 +212,7 @@ def _converse(args: argparse.Namespace) -> int:
     from .content import ContentError, load_content
     from .journal import JournalBusy
     from .session import Channels, run
+    from .voice.errors import AudioFormatError  # light: no audio libraries are imported
     from .settings import SettingsKeeper
     from .textio import JsonlSpeaker, KeyboardLines, LineListener, TypedSpeaker
 
@@ -265,6 +266,8 @@ def _converse(args: argparse.Namespace) -> int:
         sys.stderr.write("voice-triage: your answers are saved; to carry on later run: voice-triage --resume\n")
     if failed:
         return EXIT_REPORT
+    if channels.input_error is not None:  # e.g. a WAV of the wrong kind on --audio-in -: the answers were not heard
+        return EXIT_USAGE if isinstance(channels.input_error, AudioFormatError) else EXIT_VOICE
     return EXIT_INTERRUPTED if report.get("ended_by") == "interrupted" else EXIT_OK
 
 

@@ -26,6 +26,7 @@ class Channels:
     fallback_speaker: Speaker | None = None
     phrases: dict[str, Any] = field(default_factory=dict)  # what to say when a device fails; run() fills it
     fell_back: bool = False  # voice input failed: answers are typed from now on
+    input_error: Exception | None = None  # why input failed with nothing to fall back to (the session then ended)
 
     def emit(self, event: Event) -> None:
         """Speak or print; if the speaker breaks, continue on the fallback (captions)."""
@@ -53,6 +54,7 @@ class Channels:
             if self.fallback_listener is None or self.listener is self.fallback_listener:
                 # Nothing to fall back to: end like end of input, so the report of what was gathered is made.
                 log.warning("input failed (%s); ending the session with the answers so far", error)
+                self.input_error = error
                 return None
             log.warning("listener failed (%s); falling back to typed input", error)
             self.listener, self.fell_back = self.fallback_listener, True
