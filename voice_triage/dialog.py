@@ -262,7 +262,7 @@ class Dialog(OptionByOption, StepByStep):
         """Record an understood answer (or hold a high-stakes spoken one for confirmation) and move on."""
         self._log(question, heard, value)
         heard_again = self.by_voice and self._taken_back_before(question, value)
-        if heard_again and self._can_go_one_by_one(question):
+        if heard_again and self.state == "symptoms" and self._has_one_by_one(question):
             self._say(self.phrases["heard_again"])
             self.take_one_by_one()
             return
@@ -296,10 +296,6 @@ class Dialog(OptionByOption, StepByStep):
         taken back and heard again, until the go-back limit let the wrong side stand.
         """
         return any(item["question"] == question.id and item["answer"] == value for item in self.taken_back)
-
-    def _can_go_one_by_one(self, question: Question) -> bool:
-        """By voice, a symptom with options or steps can be asked as yes/no questions instead (heard most reliably)."""
-        return self.spoken and self.state == "symptoms" and bool(question.one_by_one or question.steps)
 
     def _take_also(self, question: Question, heard: Heard) -> None:
         """A typed answer that clearly answers a later question too ("my left hip": the side) answers it, aloud.

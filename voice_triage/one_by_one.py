@@ -57,8 +57,12 @@ class OptionByOption:
     def _one_by_one_due(self: Dialog, question: Question | None) -> bool:
         """Spoken, a list question missed twice is asked option by option, and a number step by step (sentence
         answers are the weakest by voice: places 15% understood at 10 dB, yes/no 86%; docs/benchmarks-voice.md)."""
-        return (self.spoken and question is not None and bool(question.one_by_one or question.steps)
-                and question is self.current and self.tries >= MAX_TRIES - 1)
+        return (question is not None and self._has_one_by_one(question) and question is self.current
+                and self.tries >= MAX_TRIES - 1)
+
+    def _has_one_by_one(self: Dialog, question: Question) -> bool:
+        """Spoken, a question with options or steps can be asked as yes/no questions instead (heard most reliably)."""
+        return self.spoken and bool(question.one_by_one or question.steps)
 
     def _ask_option(self: Dialog) -> None:
         """Ask whether the next option applies, as a yes/no question."""
