@@ -130,24 +130,14 @@ def read(path: Path) -> Saved:
     """Read a journal; a line cut short by a crash (the last line, or the one before a resume) is ignored, and any
     other line that cannot be read makes the journal damaged (ValueError): replaying around it gave every later
     answer to the question before its own."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     records: list[Any] = []
-    cut_short = None  # the number of a line that could not be read, until the mark of a crash follows it
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+    for number, line in enumerate(lines, 1):
         try:
-            record = json.loads(line)
+            records.append(json.loads(line))
         except json.JSONDecodeError:
-            if cut_short is not None:
-                break
-            cut_short = number
-            continue
-        if cut_short is not None and not (isinstance(record, dict) and record.get("type") in (CUT_SHORT, "resumed")):
-            break
-        records.append(record)
-        cut_short = None
-    else:
-        cut_short = None  # at the very end: the crash itself
-    if cut_short is not None:
-        raise ValueError(f"{path.name} has a damaged line ({cut_short})")
+            if number < len(lines) and not _marks_a_crash(lines[number]):
+                raise ValueError(f"{path.name} has a damaged line ({number})") from None
     records = [r for r in records if isinstance(r, dict)]
     if not records or not _is_start(records[0]):
         raise ValueError(f"{path.name} is not a voice-triage session")
@@ -162,6 +152,15 @@ def read(path: Path) -> Saved:
         # Replaying around a damaged answer would give later answers to the wrong questions
         raise ValueError(f"{path.name} has a damaged answer")
     return Saved(path, records[0], heard, any(r.get("type") == "end" for r in records), spoken)
+
+
+def _marks_a_crash(line: str) -> bool:
+    """Whether a line is the record written after a line a crash cut short (or, in older journals, a resume)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(record, dict) and record.get("type") in (CUT_SHORT, "resumed")
 
 
 def _is_start(record: dict[str, Any]) -> bool:
