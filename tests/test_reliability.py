@@ -231,3 +231,9 @@ def test_a_wav_of_the_wrong_kind_on_the_audio_stream_is_a_usage_error(tmp_path):
                             timeout=60)
     assert result.returncode == 2 and b"16 kHz mono" in result.stderr
     assert json.loads(result.stdout.splitlines()[-1])["type"] == "end"  # what was gathered is still reported
+
+
+def test_a_device_given_as_the_report_to_read_is_refused_not_read_for_ever(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "voice_triage", "report", "/dev/zero", "--html",
+                             str(tmp_path / "x.html")], capture_output=True, text=True, cwd=ROOT, timeout=30)
+    assert result.returncode == 5 and "not a regular file" in result.stderr

@@ -56,6 +56,8 @@ def report_paths(path: Path) -> tuple[Path, Path, Path]:
 
 def load_report(path: Path) -> dict[str, Any]:
     """A report from a report JSON file, an `end` event, or a JSON-lines session (its last `end` line)."""
+    if Path(path).exists() and not Path(path).is_file():  # a device such as /dev/zero was read for ever
+        raise ReportFileError(f"cannot read {path}: it is not a regular file")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
