@@ -29,14 +29,21 @@ def days_since_date(words: list[str], today: dt.date, dates: dict[str, Any]) -> 
     return (today - day).days
 
 
+def named_days(words: list[str], dates: dict[str, Any]) -> list[tuple[int, int, str]]:
+    """(start, end, "month-day") of each fixed day named in the words ("since christmas"), in content order."""
+    found = []
+    for name, month_day in dates["days"].items():
+        key = name.split()
+        found += [(index, index + len(key), month_day) for index in range(len(words) - len(key) + 1)
+                  if words[index:index + len(key)] == key]
+    return found
+
+
 def without_named_days(words: list[str], dates: dict[str, Any]) -> list[str]:
     """The words less any fixed day's name, whose words are no count: "since new year" is not "a year"."""
     kept = list(words)
-    for name in dates["days"]:
-        key = name.split()
-        for index in range(len(words) - len(key) + 1):
-            if words[index:index + len(key)] == key:
-                kept[index:index + len(key)] = [""] * len(key)
+    for start, end, _ in named_days(words, dates):
+        kept[start:end] = [""] * (end - start)
     return [word for word in kept if word]
 
 
@@ -47,23 +54,17 @@ def with_capitals(words: list[str], weekdays: list[str], dates: dict[str, Any]) 
     for index, word in enumerate(words):
         if word in weekdays or (word in dates["months"] and _led_to(words, index, dates)):
             written[index] = word.capitalize()
-    for name in dates["days"]:
-        key = name.split()
-        for index in range(len(words) - len(key) + 1):
-            if words[index:index + len(key)] == key:
-                written[index:index + len(key)] = [part.capitalize() for part in key]
+    for start, end, _ in named_days(words, dates):
+        written[start:end] = [part.capitalize() for part in words[start:end]]
     return written
 
 
 def _named_day(words: list[str], today: dt.date, dates: dict[str, Any]) -> dt.date | None:
     """A fixed day of the year ("christmas"), its last time before today, or in the year named after it."""
-    for name, month_day in dates["days"].items():
-        key = name.split()
-        for index in range(len(words) - len(key) + 1):
-            if words[index:index + len(key)] == key:
-                month, day = (int(part) for part in month_day.split("-"))
-                year = _year_near(words, index + len(key) - 1)
-                return dt.date(year, month, day) if year else _last_before(today, month, day)
+    for _, end, month_day in named_days(words, dates):
+        month, day = (int(part) for part in month_day.split("-"))
+        year = _year_near(words, end - 1)
+        return dt.date(year, month, day) if year else _last_before(today, month, day)
     return None
 
 
