@@ -200,9 +200,14 @@ def pdf_pages(pdf: bytes) -> int:
 
 
 @pytest.mark.parametrize("paper", ["Letter", "A4"])
-@pytest.mark.parametrize("name", NAMES + ["long"])
-def test_prints_on_one_page(tmp_path, name, paper):
-    report = load("gp_hip" if name == "long" else name)
+@pytest.mark.parametrize("name", NAMES + ["long", "cited"])
+def test_prints_on_one_page(tmp_path, name, paper, make_dialog):
+    report = load("gp_hip" if name in ("long", "cited") else name)
+    if name == "cited":  # a report made now, every advice line marked with its source
+        from test_advice_sources import CASES
+        from test_dialog import answer_all
+        report = answer_all(make_dialog(), CASES["gp"])
+        assert len(report["advice_cited"]) > 20
     if name == "long":  # much more advice than today's content: the print scale must still fit it
         report["advice_sections"]["self_care"] *= 3
     html, pdf = tmp_path / "page.html", tmp_path / "page.pdf"

@@ -1,8 +1,19 @@
 """Compose the spoken advice from an assessment: what to do now, why, self-care, stretches, safety net."""
 from __future__ import annotations
 
-from .assessment import FLOORS, Answers, Assessment, holds, may_hold, rank
+from dataclasses import dataclass
+
+from .assessment import FLOORS, Answers, Assessment, Finding, holds, may_hold, rank
 from .content import Content, Stretch
+
+
+@dataclass(frozen=True)
+class Said:
+    """One advice sentence and the id (sources.toml) of the source it comes from; None for the conversation's own
+    lead-ins ("You told me something that needs checking:"), which state nothing clinical."""
+
+    text: str
+    source: str | None
 
 def _sentence(text: str) -> str:
     """A finding as a spoken sentence."""
@@ -14,39 +25,47 @@ def _join(reasons: list[str], last_joiner: str) -> str:
     return reasons[0] if len(reasons) == 1 else f"{', '.join(reasons[:-1])} {last_joiner} {reasons[-1]}"
 
 
-def now_lines(content: Content, result: Assessment) -> list[str]:
+def _found(finding: Finding) -> Said:
+    """A finding as a spoken sentence, with the source of the rule or warning sign behind it."""
+    return Said(_sentence(finding.text), finding.source)
+
+
+def now_lines(content: Content, result: Assessment) -> list[Said]:
     """The level in plain words, opened by the warning signs that set it (and then why the interview itself
     needs a doctor: stopped early, answers not understood)."""
     phrases, level = content.phrases, result.disposition
+    now = content.advice["now"][level]
     lines = []
     if level == "emergency":
-        lines.append(phrases["emergency_intro"])
-        lines += [_sentence(f.text) for f in result.findings if f.level == "emergency"]
+        lines.append(Said(phrases["emergency_intro"], None))
+        lines += [_found(f) for f in result.findings if f.level == "emergency"]
     else:
         told = [f for f in result.findings if f.id not in FLOORS and rank(f.level) <= rank("gp")]
-        lines += [phrases["flags_intro"], *(_sentence(f.text) for f in told)] if told else []
-        lines += [_sentence(f.text) for f in result.findings if f.id in FLOORS]
-    lines.append(content.levels[level]["text"])
-    return lines + list(content.advice["now"][level]["lines"])
+        lines += [Said(phrases["flags_intro"], None), *map(_found, told)] if told else []
+        lines += [_found(f) for f in result.findings if f.id in FLOORS]
+    lines.append(Said(content.levels[level]["text"], content.levels[level]["source"]))
+    return lines + [Said(line, now["source"]) for line in now["lines"]]
 
 
-def why_lines(content: Content, result: Assessment) -> list[str]:
+def why_lines(content: Content, result: Assessment) -> list[Said]:
     """The likely source, with the reasons in the person's own answers (not for levels in [why] not_for), then
     what it means (not for levels in [why] brief_for)."""
     why, level = content.advice["why"], result.disposition
     if level in why["not_for"]:
         return []
-    explain = [] if level in why.get("brief_for", []) else [content.advice["explain"][result.likely_source]["text"]]
+    meaning = content.advice["explain"][result.likely_source]
+    explain = [] if level in why.get("brief_for", []) else [Said(meaning["text"], meaning["source"])]
     if result.likely_source == "unclear":
-        return [content.phrases["source_unclear"], *explain]
+        return [Said(content.phrases["source_unclear"], meaning["source"]), *explain]
     top = result.sources[0]
     reasons = _join(top["reasons"][:3], content.phrases["last_joiner"])
-    return [content.phrases["source_intro"].format(label=top["label"], reasons=reasons), *explain]
+    return [Said(content.phrases["source_intro"].format(label=top["label"], reasons=reasons), meaning["source"]),
+            *explain]
 
 
-def self_care_lines(content: Content, level: str, answers: Answers) -> list[str]:
+def self_care_lines(content: Content, level: str, answers: Answers) -> list[Said]:
     """Self-care tips that suit this level and none of whose conditions to leave them out may hold."""
-    return [tip.text for tip in content.tips
+    return [Said(tip.text, tip.source) for tip in content.tips
             if level not in tip.not_for and not any(may_hold(c, answers) for c in tip.avoid_if)]
 
 
@@ -61,30 +80,30 @@ def choose_stretches(content: Content, result: Assessment, answers: Answers) -> 
     return suitable[: settings["max"]]
 
 
-def stretch_lines(content: Content, stretches: list[Stretch]) -> list[str]:
+def stretch_lines(content: Content, stretches: list[Stretch]) -> list[Said]:
     """Each stretch spoken as name, how, and caution."""
     if not stretches:
         return []
-    phrases = content.phrases
-    lines = [content.advice["stretches"]["intro"]]
+    phrases, settings = content.phrases, content.advice["stretches"]
+    lines = [Said(settings["intro"], settings["source"])]
     for stretch in stretches:
-        lines += [phrases["stretch"].format(name=stretch.name, how=stretch.how),
-                  phrases["stretch_caution"].format(caution=stretch.caution)]
+        lines += [Said(phrases["stretch"].format(name=stretch.name, how=stretch.how), stretch.source),
+                  Said(phrases["stretch_caution"].format(caution=stretch.caution), stretch.source)]
     return lines
 
 
-def seek_help_lines(content: Content, level: str, answers: Answers) -> list[str]:
+def seek_help_lines(content: Content, level: str, answers: Answers) -> list[Said]:
     """When to get help (leaving out "if you get X" when X was already said), and the cauda equina warning signs
     as a safety net (not for emergencies)."""
     if level == "emergency":
         return []
     warning = content.advice["ces_warning"]
-    lines = [line.text for line in content.seek_help if not any(holds(c, answers) for c in line.avoid_if)]
-    return lines + [warning["intro"], *warning["signs"]]
+    lines = [Said(line.text, line.source) for line in content.seek_help if not any(holds(c, answers) for c in line.avoid_if)]
+    return lines + [Said(line, warning["source"]) for line in (warning["intro"], *warning["signs"])]
 
 
-def compose(content: Content, result: Assessment, answers: Answers) -> dict[str, list[str]]:
-    """Every advice section, in speaking order."""
+def compose(content: Content, result: Assessment, answers: Answers) -> dict[str, list[Said]]:
+    """Every advice section, in speaking order, each sentence with its source."""
     level = result.disposition
     return {
         "now": now_lines(content, result),
@@ -92,6 +111,6 @@ def compose(content: Content, result: Assessment, answers: Answers) -> dict[str,
         "self_care": self_care_lines(content, level, answers),
         "stretches": stretch_lines(content, choose_stretches(content, result, answers)),
         "seek_help": seek_help_lines(content, level, answers),
-        "disclaimer": [content.advice["disclaimer"]["text"]],
+        "disclaimer": [Said(content.advice["disclaimer"]["text"], content.advice["disclaimer"]["source"])],
     }
 

@@ -630,6 +630,7 @@ def load_content(folder: Path | None = None) -> Content:
     _check_references(content)
     _check_also_from(content)
     _check_why_levels(raw["advice"]["why"])
+    _check_advice_cites(raw["advice"], raw["rules"]["level"])
     _check_reask(raw["vocabulary"])
     _check_controls(raw["vocabulary"]["control"], raw["vocabulary"].get("typed_control", {}))
     _check_numbers(raw["vocabulary"])
@@ -638,6 +639,21 @@ def load_content(folder: Path | None = None) -> Content:
         if question not in content.questions_by_id:
             raise ContentError(f"summary.toml: symptom[{index}].question: unknown question {question!r}")
     return content
+
+
+def _check_advice_cites(advice: dict[str, Any], levels: dict[str, Any]) -> None:
+    """Every block of spoken advice, and every level's words, name a source: the report cites each line."""
+    blocks = {**{f"now.{lvl}": advice["now"].get(lvl) for lvl in LEVELS},
+              **{f"explain.{sid}": advice["explain"].get(sid) for sid in (*SOURCE_IDS, "unclear")},
+              **{key: advice[key] for key in ("stretches", "seek_help", "ces_warning", "disclaimer")}}
+    for where, block in blocks.items():
+        if not isinstance(block, dict):
+            raise ContentError(f"advice.toml: {where}: missing required table")
+        if "source" not in block:
+            raise ContentError(f"advice.toml: {where}.source: missing required key")
+    for level in LEVELS:
+        if "source" not in levels.get(level, {}):
+            raise ContentError(f"rules.toml: level.{level}.source: missing required key")
 
 
 def _check_why_levels(why: dict[str, Any]) -> None:

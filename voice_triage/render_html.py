@@ -6,7 +6,7 @@ from html import escape
 from typing import Any, Iterable
 
 from .bodymap import BodyMap, load_bodymap, render_svg
-from .render_markdown import Summary, capital, summarize
+from .render_markdown import Cited, Summary, capital, cite, summarize
 from .summary_text import SummaryText
 
 log = logging.getLogger(__name__)
@@ -22,10 +22,10 @@ html { background: #e4e8ec; }
 body { margin: 0; color: var(--ink); font: 17px/1.4 "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; }
 .sheet { max-width: 1040px; margin: 24px auto; padding: 28px 34px 22px; background: #fff;
   box-shadow: 0 1px 6px rgba(0,0,0,.18); }
-header { display: flex; justify-content: space-between; align-items: baseline; gap: 16px;
+header { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; gap: 0 16px;
   border-bottom: 2px solid var(--ink); padding-bottom: 6px; }
 h1 { font-size: 1.4em; margin: 0; }
-.when { margin: 0; font-size: .95em; font-weight: bold; white-space: nowrap; }
+.when { margin: 0; font-size: .95em; font-weight: bold; }
 h2 { font-size: 1.08em; margin: 0 0 6px; text-transform: uppercase; letter-spacing: .04em; color: #2f3740;
   border-bottom: 1px solid var(--line); padding-bottom: 2px; }
 h3 { font-size: .98em; margin: 8px 0 2px; }
@@ -86,7 +86,6 @@ footer .sources { font-weight: normal; font-size: .8em; margin-bottom: 4px; }
   body { font-size: 10pt; line-height: 1.25; }
   .sheet { max-width: none; margin: 0; padding: 0; box-shadow: none; }
   header { padding-bottom: 2pt; }
-  header { flex-wrap: wrap; row-gap: 0; }
   h1 { font-size: 13pt; } .when { font-size: 10pt; }
   h2 { font-size: 9pt; margin-bottom: 2pt; }
   h3 { margin-top: 3pt; }
@@ -222,17 +221,19 @@ def _advice(s: Summary) -> str:
     return f'<section class="advice"><h2>{_e(label["advice"])}</h2><div class="cols">{groups}</div></section>'
 
 
-def _joined(lines: list[str], caution_prefix: str) -> list[str]:
-    """Spoken lines as printed bullets: a caution joins its stretch, a lower-case item joins its lead line."""
-    out: list[str] = []
-    for line in lines:
-        caution = bool(caution_prefix) and line.startswith(caution_prefix)
-        follows = out and (caution or (line[:1].islower() and out[-1].rstrip()[-1:] in ":;"))
+def _joined(lines: list[Cited], caution_prefix: str) -> list[str]:
+    """Spoken lines as printed bullets: a caution joins its stretch, a lower-case item joins its lead line; a
+    source cited by every joined line is cited once, at the end."""
+    out: list[Cited] = []
+    for words, number in lines:
+        caution = bool(caution_prefix) and words.startswith(caution_prefix)
+        follows = out and (caution or (words[:1].islower() and out[-1][0].rstrip()[-1:] in ":;"))
         if follows:
-            out[-1] = f"{out[-1]} {line}"
+            lead = out[-1][0] if out[-1][1] == number else cite(out[-1])
+            out[-1] = (f"{lead} {words}", number)
         else:
-            out.append(line)
-    return out
+            out.append((words, number))
+    return [cite(line) for line in out]
 
 
 def _footer(s: Summary) -> str:

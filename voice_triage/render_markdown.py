@@ -12,6 +12,8 @@ from .content import load_content
 from .report import NOT_ASKED
 from .summary_text import SummaryText
 
+Cited = tuple[str, "int | None"]  # a line, and the number of its source in the summary's list if it names one
+
 log = logging.getLogger(__name__)
 
 
@@ -42,10 +44,10 @@ class Summary:
     likely: str = ""
     reasons: list[str] = field(default_factory=list)
     others: list[str] = field(default_factory=list)
-    advice: list[tuple[str, list[str]]] = field(default_factory=list)
+    advice: list[tuple[str, list[Cited]]] = field(default_factory=list)
     disclaimer: str = ""
     taken_back: list[str] = field(default_factory=list)  # answers undone with "go back": question, words, answer
-    sources: list[str] = field(default_factory=list)  # titles the findings cite, in the order of their "[n]"
+    sources: list[str] = field(default_factory=list)  # titles the findings and advice cite, in "[n]" order
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -166,16 +168,38 @@ def likely_source(report: dict[str, Any], text: SummaryText) -> tuple[str, list[
     return label, reasons, others
 
 
-def advice(report: dict[str, Any], text: SummaryText) -> list[tuple[str, list[str]]]:
-    """The advice as spoken, grouped under headings; the plain list when there are no sections."""
+def advice(report: dict[str, Any], text: SummaryText, titles: list[str]) -> list[tuple[str, list[Cited]]]:
+    """The advice as spoken, grouped under headings, each line with the number of its source in `titles` (which
+    grows); the plain list when there are no sections."""
     sections, headings = _dict(report.get("advice_sections")), text.advice_headings
-    grouped = [(title, [str(x) for x in _list(sections.get(key))]) for key, title in headings.items()]
-    grouped += [(words(key, text), [str(x) for x in _list(lines)]) for key, lines in sections.items()
+    cited = {(_str(c.get("section")), _str(c.get("text"))): c.get("source") for c in map(_dict, _list(report.get("advice_cited")))}
+
+    def lines_of(key: str, lines: Any) -> list[Cited]:
+        return [(str(x), _number(cited.get((key, str(x))), text, titles)) for x in _list(lines)]
+
+    grouped = [(title, lines_of(key, sections.get(key))) for key, title in headings.items()]
+    grouped += [(words(key, text), lines_of(key, lines)) for key, lines in sections.items()
                 if key not in headings and key != "disclaimer"]
     grouped = [(title, lines) for title, lines in grouped if lines]
     if not grouped and _list(report.get("advice")):
-        grouped = [(text.labels["advice_given"], [str(x) for x in _list(report.get("advice"))])]
+        grouped = [(text.labels["advice_given"], [(str(x), None) for x in _list(report.get("advice"))])]
     return grouped
+
+
+def _number(source: Any, text: SummaryText, titles: list[str]) -> int | None:
+    """The "[n]" number of a source id (or unlisted name) in the summary's list of titles, adding it if new."""
+    title = text.citations.get(str(source), _str(source) or "")
+    if not title:
+        return None
+    if title not in titles:
+        titles.append(title)
+    return titles.index(title) + 1
+
+
+def cite(line: Cited) -> str:
+    """A line with its "[n]" source number, if it has one."""
+    words_, number = line
+    return f"{words_} [{number}]" if number and words_ else words_
 
 
 def disclaimer(report: dict[str, Any], text: SummaryText) -> str:
@@ -193,6 +217,7 @@ def summarize(report: Any, text: SummaryText | None = None) -> Summary:
     answers = _dict(report.get("answers"))
     likely, reasons, others = likely_source(report, text)
     cited, titles = findings(report, text)
+    said = advice(report, text, titles)  # after the findings: their sources are numbered first
     side = answers.get("side")
     return Summary(
         text=text, when=when(report, text), disposition=known or "unknown",
@@ -203,19 +228,15 @@ def summarize(report: Any, text: SummaryText | None = None) -> Summary:
         red_flags=red_flags(report, text), locations=[str(x) for x in _list(answers.get("location"))],
         side=side if isinstance(side, str) else None,
         where=where(report, text), symptoms=symptoms(report, text), likely=likely, reasons=reasons, others=others,
-        advice=advice(report, text), disclaimer=disclaimer(report, text), taken_back=taken_back(report, text),
+        advice=said, disclaimer=disclaimer(report, text), taken_back=taken_back(report, text),
     )
 
 
 def findings(report: dict[str, Any], text: SummaryText) -> tuple[list[str], list[str]]:
     """Each finding's words with "[n]" for its source, and the source titles in that order."""
-    lines, titles = [], []
-    for finding in map(_dict, _list(report.get("findings"))):
-        words_ = str(finding.get("text") or finding.get("id") or "")
-        title = text.citations.get(str(finding.get("source")), _str(finding.get("source")) or "")
-        if title and title not in titles:
-            titles.append(title)
-        lines.append(f"{words_} [{titles.index(title) + 1}]" if title and words_ else words_)
+    titles: list[str] = []
+    lines = [cite((str(f.get("text") or f.get("id") or ""), _number(f.get("source"), text, titles)))
+             for f in map(_dict, _list(report.get("findings")))]
     return lines, titles
 
 
@@ -290,7 +311,7 @@ def _md_advice(s: Summary) -> list[str]:
     """The advice as spoken, under headings."""
     lines = [f"## {md(s.text.labels['advice'])}"]
     for title, items in s.advice:
-        lines += ["", f"### {md(title)}", ""] + [f"- {md(item)}" for item in items]
+        lines += ["", f"### {md(title)}", ""] + [f"- {md(cite(item))}" for item in items]
     return lines if s.advice else lines + ["", md(s.text.labels["no_advice"])]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from .advice import Said
 from .assessment import Assessment
 from .content import Content, Question
 
@@ -49,7 +50,7 @@ def red_flag_answers(content: Content, answers: dict[str, Any]) -> list[dict[str
             for q in content.red_flags]
 
 
-def build(dialog: "Dialog", result: Assessment, sections: dict[str, list[str]], complete: bool) -> dict[str, Any]:
+def build(dialog: "Dialog", result: Assessment, sections: dict[str, list[Said]], complete: bool) -> dict[str, Any]:
     """The full report for the dialog's current answers."""
     content, answers = dialog.content, dict(dialog.answers)
     asked = {qid: content.questions_by_id[qid] for qid in answers}
@@ -71,8 +72,10 @@ def build(dialog: "Dialog", result: Assessment, sections: dict[str, list[str]], 
         "answers": answers,
         "answer_text": {qid: answer_text(content, q, answers[qid]) for qid, q in asked.items()},
         "questions": {qid: q.text for qid, q in asked.items()},
-        "advice": [line for lines in sections.values() for line in lines],
-        "advice_sections": sections,
+        "advice": [line.text for lines in sections.values() for line in lines],
+        "advice_sections": {name: [line.text for line in lines] for name, lines in sections.items()},
+        "advice_cited": [{"section": name, "text": line.text, "source": line.source}
+                         for name, lines in sections.items() for line in lines],
         "transcript": list(dialog.transcript),
         "taken_back": list(dialog.taken_back),
         "disclaimer": content.advice["disclaimer"]["text"],
