@@ -30,20 +30,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Sequence
 
+from .arguments import ArgumentParser, file_name
 from .exit_codes import EXIT_CONTENT, EXIT_INTERRUPTED, EXIT_OK, EXIT_REPORT, EXIT_USAGE, EXIT_VOICE
+from .settings import RATE_RANGE
 
 log = logging.getLogger("voice_triage")
 
 
 def _parser() -> argparse.ArgumentParser:
     """Flags for the conversation itself."""
-    parser = argparse.ArgumentParser(prog="voice-triage", description=__doc__.split("\n")[0],
+    parser = ArgumentParser(prog="voice-triage", description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="\n".join(__doc__.split("\n")[2:]))
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--text", action="store_true", help="typed mode")
     parser.add_argument("--jsonl", action="store_true", help="JSON lines mode (with --audio-in: spoken answers)")
-    parser.add_argument("--report", type=_report_path, metavar="PATH", help="write the JSON report here, with summaries beside it")
+    parser.add_argument("--report", type=file_name, metavar="PATH", help="write the JSON report here, with summaries beside it")
     parser.add_argument("--resume", action="store_true", help="continue the last unfinished session")
     parser.add_argument("--no-save", action="store_true", help="keep nothing on disk (no session journal)")
     parser.add_argument("--content", type=Path, metavar="DIR", help="use content files from this folder")
@@ -58,14 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     voice.add_argument("--max-utterance", type=_positive(float), default=15.0, metavar="SECONDS", help="longest answer")
     voice.add_argument("--recognizer", choices=("auto", "vosk", "pocketsphinx"), default="auto",
                        help="speech recognizer (auto: Vosk if its model is installed)")
-    voice.add_argument("--rate", type=_positive(int), help="speaking rate (words per minute)")
+    voice.add_argument("--rate", type=_positive(int, RATE_RANGE), help="speaking rate (words per minute, 80 to 280)")
     voice.add_argument("--voice", help="speech voice id")
     voice.add_argument("--no-speak", action="store_true", help="captions only, no speech")
     return parser
 
 
-def _positive(kind: type) -> Callable[[str], Any]:
-    """An argparse type: a finite number above zero ("nan" once made an answer never end)."""
+def _positive(kind: type, bounds: tuple[float, float] | None = None) -> Callable[[str], Any]:
+    """An argparse type: a finite number above zero ("nan" once made an answer never end), within `bounds` if
+    given (a rate the speech engine cannot use is refused, not quietly changed)."""
     def parse(raw: str) -> Any:
         try:
             value = kind(raw)
@@ -73,15 +76,10 @@ def _positive(kind: type) -> Callable[[str], Any]:
             raise argparse.ArgumentTypeError(f"{raw!r} is not a number") from None
         if not (math.isfinite(value) and value > 0):
             raise argparse.ArgumentTypeError(f"must be a number above zero, not {raw!r}")
+        if bounds and not bounds[0] <= value <= bounds[1]:
+            raise argparse.ArgumentTypeError(f"must be from {bounds[0]:g} to {bounds[1]:g}, not {raw!r}")
         return value
     return parse
-
-
-def _report_path(text: str) -> Path:
-    """--report's file name; a folder's name ("visit/") would become a file of that name."""
-    if text.endswith(("/", os.sep)):
-        raise argparse.ArgumentTypeError(f"{text} names a folder; give a file name such as {text}report.json")
-    return Path(text)
 
 
 def _fail(message: str, code: int) -> int:
@@ -297,8 +295,11 @@ def forget_command(argv: Sequence[str]) -> int:
     """Delete every stored session and say how many."""
     from .storage import forget, sessions_dir
 
-    count = forget()
+    count, running = forget()
     sys.stdout.write(f"Deleted {count} stored session{'s' if count != 1 else ''} from {sessions_dir()}.\n")
+    if running:
+        sys.stdout.write(f"Kept {running} that {'is' if running == 1 else 'are'} still running in another "
+                         "voice-triage; end it, then run voice-triage forget again.\n")
     return EXIT_OK
 
 
@@ -324,7 +325,7 @@ def mics_command(argv: Sequence[str]) -> int:
     from .voice.errors import VoiceUnavailable
     from .voice.microphone import microphones
 
-    parser = argparse.ArgumentParser(prog="voice-triage mics", description="list the microphones, or test one")
+    parser = ArgumentParser(prog="voice-triage mics", description="list the microphones, or test one")
     parser.add_argument("--test", action="store_true", help="listen for a few seconds and say how speech comes through")
     parser.add_argument("--mic", metavar="DEVICE", help="the microphone to test: its number or part of its name")
     parser.add_argument("--seconds", type=float, default=5.0,
@@ -346,7 +347,7 @@ def voices_command(argv: Sequence[str]) -> int:
     from .voice.errors import VoiceUnavailable
     from .voice.tts import voice_lines
 
-    parser = argparse.ArgumentParser(prog="voice-triage voices", description="list the voices prompts can be spoken in")
+    parser = ArgumentParser(prog="voice-triage voices", description="list the voices prompts can be spoken in")
     parser.add_argument("--all", action="store_true", help="every language, not only English")
     args = parser.parse_args(list(argv))
     try:

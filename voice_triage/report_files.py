@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
+from .arguments import ArgumentParser, file_name
 from .content import ContentError, load_content
 from .exit_codes import EXIT_CONTENT, EXIT_OK, EXIT_REPORT, EXIT_USAGE
 from .render_html import render_html
@@ -96,12 +97,12 @@ def _report_in(doc: Any) -> dict[str, Any] | None:
 
 def _parser() -> argparse.ArgumentParser:
     """Arguments of `voice-triage report`."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="voice-triage report", description="Make a printable summary of a saved report or session.")
     parser.add_argument("source", type=Path, metavar="SESSION_OR_REPORT.json",
                         help="a report JSON (--report), or a --jsonl session ending in an end event")
-    parser.add_argument("--html", type=Path, metavar="OUT.html", help="write the HTML summary here")
-    parser.add_argument("--markdown", type=Path, metavar="OUT.md", help="write the Markdown summary here")
+    parser.add_argument("--html", type=file_name, metavar="OUT.html", help="write the HTML summary here")
+    parser.add_argument("--markdown", type=file_name, metavar="OUT.md", help="write the Markdown summary here")
     parser.add_argument("--content", type=Path, metavar="DIR", help="take the summary's wording from this content folder")
     return parser
 

@@ -18,6 +18,8 @@ RATE_STEP, RATE_RANGE = 20, (80, 280)  # words per minute
 PAUSE_STEP, PAUSE_RANGE = 0.5, (0.5, 5.0)  # seconds of silence that end an answer
 WAIT_STEP, WAIT_RANGE = 4.0, (3.0, 60.0)  # seconds to wait for the first word of an answer
 MODES = ("voice", "text")
+RANGES = {"rate": (RATE_RANGE, "words per minute"), "pause": (PAUSE_RANGE, "seconds"),
+          "silence_timeout": (WAIT_RANGE, "seconds")}  # `settings set` refuses a value outside, rather than change it
 log = logging.getLogger(__name__)
 
 
@@ -49,8 +51,10 @@ class Settings:
             raise SettingsError(f"{name} must be a number, not {raw!r}")
         if name == "mode" and value not in MODES:
             raise SettingsError(f"mode must be one of {', '.join(MODES)}")
+        if name in RANGES and within(value, RANGES[name][0]) != value:
+            (low, high), unit = RANGES[name]
+            raise SettingsError(f"{name} must be from {low:g} to {high:g} {unit}, not {raw}")
         setattr(self, name, value)
-        self.clamp()
 
     def clamp(self) -> None:
         """Keep values in ranges a speech engine and a listener can use."""

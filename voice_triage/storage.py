@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import tempfile
 from pathlib import Path
@@ -88,13 +89,34 @@ def sessions_dir() -> Path:
     return data_dir() / "sessions"
 
 
-def forget() -> int:
-    """Delete every stored session and report; returns how many sessions were deleted."""
+def forget() -> tuple[int, int]:
+    """Delete every stored session and report, but for sessions still running; returns how many sessions were
+    deleted and how many were kept because a voice-triage has them open."""
     folder = sessions_dir()
     if not folder.exists():
-        return 0
+        return 0, 0
     files = [path for path in folder.iterdir() if path.is_file() or path.is_symlink()]
-    sessions = {path.name.split(".")[0] for path in files if not path.name.startswith(".")}
+    sessions = {_session_of(path) for path in files if not path.name.startswith(".")}
+    # A running session would write its report back after forget, and its journal would be gone from under it
+    running = {name for name in sessions if _in_use(folder / f"{name}.jsonl")}
     for path in files:  # a folder someone made in there is not ours to delete, and must not stop the rest
-        path.unlink()
-    return len(sessions)
+        if _session_of(path) not in running:
+            path.unlink()
+    return len(sessions - running), len(running)
+
+
+def _session_of(path: Path) -> str:
+    """The session a file belongs to: its name up to the first dot (journal, report and summaries share it)."""
+    return path.name.split(".")[0]
+
+
+def _in_use(journal: Path) -> bool:
+    """Whether a running voice-triage holds this journal (it keeps an exclusive lock while the session runs)."""
+    try:
+        with open(journal, "rb") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:  # no journal (a report only), or not one we can open: nothing holds it
+        return False
+    return False

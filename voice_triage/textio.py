@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import queue
 import re
@@ -10,7 +11,12 @@ from typing import IO
 
 from .events import Adjust, Ask, End, Event, Heard, Say
 
+log = logging.getLogger(__name__)
+
 MAX_ANSWER_CHARS = 2000
+# No one types a million characters without a line break: such input (/dev/zero, a binary file) is not answers, and
+# reading on for its end would take all the memory there is. Typing ends there, as at the end of input.
+MAX_LINE_CHARS = 1 << 20
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -27,10 +33,19 @@ class LineListener:
 
     def listen(self, ask: Ask) -> Heard | None:
         """The next line as the answer."""
-        line = self.stream.readline()
-        if not line:
+        line = self.stream.readline(MAX_LINE_CHARS)
+        if not line or _runs_on(line):
             return None
         return Heard(clean_line(line))
+
+
+def _runs_on(line: str | bytes) -> bool:
+    """Whether a line read with the MAX_LINE_CHARS limit stopped at the limit, not at a line break (and says so)."""
+    if len(line) < MAX_LINE_CHARS or line.endswith("\n" if isinstance(line, str) else b"\n"):
+        return False
+    log.warning("the input has a line of over %d characters with no line break, so it is not typed answers; "
+                "reading stops here (type one answer per line)", MAX_LINE_CHARS)
+    return True
 
 
 class KeyboardLines:
@@ -67,8 +82,9 @@ class KeyboardLines:
                 return cleaned
         return None
 
-    def readline(self) -> str:
-        """The next typed line, waiting for it; "" at end of input (like a file)."""
+    def readline(self, limit: int = -1) -> str:
+        """The next typed line, waiting for it; "" at end of input (like a file). Lines are already no longer
+        than the limit."""
         if self.closed:
             return ""
         line = self._lines.get()
@@ -92,6 +108,8 @@ def _lines_of(stream: IO[str]):  # noqa: ANN202 - a generator of str
         *lines, pending = pending.split(b"\n")
         for line in lines:
             yield line.decode("utf-8", errors="replace") + "\n"
+        if _runs_on(pending[:MAX_LINE_CHARS]):
+            return
     if pending:
         yield pending.decode("utf-8", errors="replace")
 

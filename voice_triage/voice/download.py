@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, TextIO
 
+from voice_triage.arguments import ArgumentParser
 from voice_triage.voice.english_model import MODEL_NAME, MODEL_SHA256, MODEL_URL
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class DownloadError(Exception):
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Command-line options; all overridable for tests and mirrors."""
-    p = argparse.ArgumentParser(prog="voice-triage models download", description=__doc__,
+    p = ArgumentParser(prog="voice-triage models download", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", default=MODEL_URL, help="where to download the zip from")
     p.add_argument("--sha256", default=MODEL_SHA256, help="expected SHA-256 of the zip")
