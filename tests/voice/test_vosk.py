@@ -153,3 +153,23 @@ def test_model_location_order(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("VOICE_TRIAGE_MODEL", "/env/model")
     assert find_model(None, root=tmp_path) == Path("/env/model")
     assert find_model("/flag/model", root=tmp_path) == Path("/flag/model")
+
+
+def test_a_model_with_a_bad_option_is_one_line_without_kaldi_option_help(tmp_path: Path, ko_model_path: Path) -> None:
+    # Kaldi printed 74 lines of option help on file descriptor 2, before our one line (reliability review, stop 35)
+    import subprocess
+    import sys
+    broken = tmp_path / "bad-option"
+    shutil.copytree(ko_model_path, broken)
+    with open(broken / "conf" / "model.conf", "a", encoding="utf-8") as conf:
+        conf.write("--bogus-option=1\n")
+    audio = tmp_path / "silence.raw"
+    audio.write_bytes(silence(0.5))
+    command = [sys.executable, "-m", "voice_triage", "--no-save", "--no-speak", "--recognizer", "vosk",
+               "--model", str(broken), "--audio-in", str(audio)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 4
+    assert result.stderr.count("\n") == 1 and "broken or incomplete" in result.stderr, result.stderr
+    debug = subprocess.run([*command, "--debug"], capture_output=True, text=True, timeout=120,
+                           stdin=subprocess.DEVNULL)
+    assert "bogus-option" in debug.stderr  # kept for --debug, not lost

@@ -1,11 +1,14 @@
 """Vosk, the primary recognizer: a model folder on disk and a runtime grammar per question."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import os
-from collections.abc import Callable, Sequence
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -50,10 +53,37 @@ def load_vosk_model(path: str | Path) -> Any:
         raise ModelError(f"{folder} does not look like a Vosk model (no am/ folder); run: voice-triage models download")
     vosk.SetLogLevel(-1)
     try:
-        return vosk.Model(str(folder))
+        with _native_stderr_logged():
+            return vosk.Model(str(folder))
     except Exception as e:  # vosk raises a bare Exception("Failed to create a model")
         raise ModelError(f"speech model in {folder} is broken or incomplete ({e}); "
                          "delete it and run: voice-triage models download") from e
+
+
+@contextlib.contextmanager
+def _native_stderr_logged() -> Iterator[None]:
+    """Hold what the C++ library writes straight to file descriptor 2 and log it at debug level.
+
+    Kaldi prints past Python logging and SetLogLevel: a model with a bad option in conf/model.conf put 74 lines
+    of option help before our one-line error. Loading runs before the conversation, with no other thread writing.
+    """
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to keep clean
+        yield
+        return
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            said = held.read().decode("utf-8", errors="replace").strip()
+            if said:
+                log.debug("the speech library said while loading the model:\n%s", said)
 
 
 def has_runtime_grammar(path: str | Path) -> bool:
