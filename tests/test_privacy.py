@@ -70,7 +70,7 @@ def test_no_save_keeps_nothing(private_home):
 def test_forget_deletes_sessions_and_says_how_many(private_home):
     run_offline("--jsonl")
     run_offline("--jsonl", stdin="no\n")
-    result = subprocess.run([sys.executable, "-m", "voice_triage", "forget"], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "voice_triage", "forget", "--yes"], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.startswith("Deleted 2 stored sessions")
     assert list((private_home / "data" / "sessions").iterdir()) == []
 

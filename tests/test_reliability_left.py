@@ -69,7 +69,7 @@ def test_forget_keeps_a_session_still_running_and_says_so(private_home, make_dia
     run_offline("--text", stdin=ANSWERS)  # one finished session, with its report and summaries
     running = Journal.create(make_dialog())  # holds its lock, as a voice-triage in another window does
     try:
-        assert cli.main(["forget"]) == 0
+        assert cli.main(["forget", "--yes"]) == 0
         said = capsys.readouterr().out
         assert "Deleted 1 stored session" in said and "Kept 1 that is still running" in said
         assert sorted(p.name for p in sessions_dir().iterdir()) == [running.path.name]
@@ -99,3 +99,44 @@ def test_a_wrong_option_is_one_line_naming_it_and_where_help_is():
     empty = subprocess.run([sys.executable, "-m", "voice_triage", "--report", ""], capture_output=True, text=True,
                            timeout=60, cwd=ROOT, stdin=subprocess.DEVNULL).stderr
     assert "empty file name" in empty and " . " not in empty
+
+
+def _forget_at_a_terminal(typed: str) -> subprocess.CompletedProcess:
+    """`voice-triage forget` with a terminal on stdin, answering its question with `typed`."""
+    import pty
+    main_end, terminal = pty.openpty()
+    os.write(main_end, typed.encode() + b"\n")
+    try:
+        return subprocess.run([sys.executable, "-m", "voice_triage", "forget"], stdin=terminal, capture_output=True,
+                              text=True, timeout=60, cwd=ROOT, env=os.environ.copy())
+    finally:
+        os.close(terminal)
+        os.close(main_end)
+
+
+def test_forget_asks_first_and_help_deletes_nothing(private_home):
+    from voice_triage.storage import stored_sessions
+    run_offline("--text", stdin=ANSWERS)
+    for args in (["--help"], ["-h"], ["--dry-run"], []):  # --help printed "Deleted 1 stored session"
+        result = subprocess.run([sys.executable, "-m", "voice_triage", "forget", *args], capture_output=True,
+                                text=True, timeout=60, cwd=ROOT, stdin=subprocess.DEVNULL)
+        assert "Deleted" not in result.stdout and len(stored_sessions()) == 1, args
+    assert "add --yes" in result.stderr and result.returncode == 2  # no terminal to ask at
+    refused = _forget_at_a_terminal("no")
+    assert "Type yes to delete" in refused.stdout and "Nothing deleted" in refused.stdout
+    assert len(stored_sessions()) == 1
+    agreed = _forget_at_a_terminal("yes")
+    assert "Deleted 1 stored session" in agreed.stdout and not stored_sessions()
+
+
+def test_settings_reset_help_resets_nothing(private_home):
+    from voice_triage.settings import load
+    assert subprocess.run([sys.executable, "-m", "voice_triage", "settings", "set", "rate", "200"], cwd=ROOT,
+                          capture_output=True, timeout=60).returncode == 0
+    for args in (["reset", "--help"], ["set", "rate"], ["reset", "now"], ["show"]):
+        subprocess.run([sys.executable, "-m", "voice_triage", "settings", *args], cwd=ROOT, capture_output=True,
+                       timeout=60, stdin=subprocess.DEVNULL)
+        assert load().rate == 200, args
+    diagram = subprocess.run([sys.executable, "-m", "voice_triage", "diagram", "--help"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert "usage" in diagram.stdout and "stateDiagram" not in diagram.stdout

@@ -274,17 +274,20 @@ def settings_command(argv: Sequence[str]) -> int:
     from .settings import Settings, SettingsError, load, save
     from .storage import config_file
 
+    parser = ArgumentParser(prog="voice-triage settings", description="show or change your personal settings")
+    parser.add_argument("action", nargs="?", choices=("set", "reset"), help="set NAME VALUE, or reset all")
+    parser.add_argument("name", nargs="?", help="rate, voice, pause, silence_timeout, mode or mic")
+    parser.add_argument("value", nargs="?")
+    args = parser.parse_args(argv)
+    if (args.action == "set") != (args.value is not None) or (args.action != "set" and args.name):
+        parser.error("give set NAME VALUE, or reset, or nothing to show them")
     try:
         # "reset" must work on a broken settings file: it is how such a file is mended
-        prefs = Settings() if argv[:1] == ["reset"] else load()
-        if argv[:1] == ["set"] and len(argv) == 3:
-            prefs.set(argv[1], argv[2])
+        prefs = Settings() if args.action == "reset" else load()
+        if args.action == "set":
+            prefs.set(args.name, args.value)
+        if args.action:
             save(prefs)
-        elif argv[:1] == ["reset"]:
-            prefs = Settings()
-            save(prefs)
-        elif argv:
-            return _fail("usage: voice-triage settings [set NAME VALUE | reset]", EXIT_USAGE)
     except SettingsError as error:
         return _fail(str(error), EXIT_USAGE)
     sys.stdout.write(f"# {config_file()}\n" + "".join(f"{k} = {v}\n" for k, v in vars(prefs).items()))
@@ -292,9 +295,16 @@ def settings_command(argv: Sequence[str]) -> int:
 
 
 def forget_command(argv: Sequence[str]) -> int:
-    """Delete every stored session and say how many."""
-    from .storage import forget, sessions_dir
+    """Delete every stored session, after asking (or with --yes), and say how many."""
+    from .storage import forget, sessions_dir, stored_sessions
 
+    parser = ArgumentParser(prog="voice-triage forget", description="delete every stored session and its report")
+    parser.add_argument("--yes", action="store_true", help="do not ask first")
+    args = parser.parse_args(argv)
+    count = len(stored_sessions())
+    if count and not args.yes and not _confirmed(f"Delete {count} stored session{'s' if count != 1 else ''} from "
+                                                  f"{sessions_dir()}? This cannot be undone. Type yes to delete: "):
+        return EXIT_USAGE
     count, running = forget()
     sys.stdout.write(f"Deleted {count} stored session{'s' if count != 1 else ''} from {sessions_dir()}.\n")
     if running:
@@ -303,10 +313,24 @@ def forget_command(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def _confirmed(question: str) -> bool:
+    """A typed "yes" at a terminal; with no terminal to ask at, the caller must say --yes (and is told so)."""
+    if not sys.stdin.isatty():
+        _fail("nothing deleted: add --yes to delete the stored sessions without being asked", EXIT_USAGE)
+        return False
+    sys.stdout.write(question)
+    sys.stdout.flush()
+    if sys.stdin.readline().strip().lower() in ("yes", "y"):
+        return True
+    sys.stdout.write("Nothing deleted.\n")
+    return False
+
+
 def diagram(argv: Sequence[str]) -> int:
     """Print the conversation flow as Mermaid text."""
     from .dialog import mermaid
 
+    ArgumentParser(prog="voice-triage diagram", description="print the conversation flow as Mermaid text").parse_args(argv)
     sys.stdout.write(mermaid() + "\n")
     return EXIT_OK
 

@@ -89,17 +89,26 @@ def sessions_dir() -> Path:
     return data_dir() / "sessions"
 
 
+def stored_sessions() -> set[str]:
+    """The names of the sessions kept in the sessions folder (a journal, report and summaries share one)."""
+    folder = sessions_dir()
+    if not folder.exists():
+        return set()
+    return {_session_of(path) for path in _files(folder) if not path.name.startswith(".")}
+
+
+def _files(folder: Path) -> list[Path]:
+    """The files (and links) in a folder: a folder someone made in there is not ours."""
+    return [path for path in folder.iterdir() if path.is_file() or path.is_symlink()]
+
+
 def forget() -> tuple[int, int]:
     """Delete every stored session and report, but for sessions still running; returns how many sessions were
     deleted and how many were kept because a voice-triage has them open."""
-    folder = sessions_dir()
-    if not folder.exists():
-        return 0, 0
-    files = [path for path in folder.iterdir() if path.is_file() or path.is_symlink()]
-    sessions = {_session_of(path) for path in files if not path.name.startswith(".")}
+    folder, sessions = sessions_dir(), stored_sessions()
     # A running session would write its report back after forget, and its journal would be gone from under it
     running = {name for name in sessions if _in_use(folder / f"{name}.jsonl")}
-    for path in files:  # a folder someone made in there is not ours to delete, and must not stop the rest
+    for path in _files(folder) if sessions else []:  # one that cannot go must not stop the rest
         if _session_of(path) not in running:
             path.unlink()
     return len(sessions - running), len(running)
