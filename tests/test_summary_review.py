@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from html import escape
 from pathlib import Path
 
+from voice_triage.content import CONTENT_DIR, load_content
 from voice_triage.render_html import CSS, render_html
-from voice_triage.render_markdown import render_markdown
+from voice_triage.render_markdown import md, render_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 WORDS = "I think it started after my breast cancer treatment in 2015, they said it had not spread"
@@ -41,3 +44,32 @@ def test_a_yes_in_a_sentence_keeps_the_badge_short_and_the_words_on_their_own_li
     assert f'<span class="said said-yes">“{WORDS}”</span>' in row.group(0)
     assert "nowrap" not in css_rule(".flag .ans") and "grid-column: 1 / -1" in css_rule(".flag .said")
     assert f"**Yes: “{WORDS}”**" in render_markdown(said_yes(load("gp_hip")))  # Markdown rows wrap by themselves
+
+
+def unclear_report() -> dict:
+    """A report whose answers pointed at no source: every score below the minimum."""
+    report = load("self_care")
+    report["likely_source"] = "unclear"
+    report["sources"] = [dict(s, score=0, reasons=[]) for s in report["sources"]]
+    return report
+
+
+def test_an_unclear_likely_source_is_said_in_words():
+    """'Most likely: **unclear**' showed the report's id."""
+    words = load_content().summary.source_names["unclear"]
+    html, markdown = render_html(unclear_report()), render_markdown(unclear_report())
+    assert f"Most likely: **{md(words)}**" in markdown and f"<strong>{escape(words)}</strong>" in html
+    assert "**unclear**" not in markdown and "<strong>unclear</strong>" not in html
+
+
+def test_no_likely_source_is_named_by_its_bare_id():
+    assert all(name.replace("_", " ") != sid for sid, name in load_content().summary.source_names.items())
+
+
+def test_the_unclear_source_wording_comes_from_content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    path = folder / "summary.toml"
+    path.write_text(re.sub(r'(?m)^unclear = ".*"$', 'unclear = "nothing stood out"', path.read_text("utf-8")),
+                    encoding="utf-8")
+    assert "Most likely: **nothing stood out**" in render_markdown(unclear_report(), load_content(folder).summary)
