@@ -7,9 +7,14 @@ import shutil
 from html import escape
 from pathlib import Path
 
-from voice_triage.content import CONTENT_DIR, load_content
+import pytest
+
+from test_clinician_review import OLDER_HIP
+from test_dialog import answer_all
+from voice_triage.content import CONTENT_DIR, ContentError, load_content
 from voice_triage.render_html import CSS, render_html
 from voice_triage.render_markdown import md, render_markdown
+from voice_triage.report import answer_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 WORDS = "I think it started after my breast cancer treatment in 2015, they said it had not spread"
@@ -73,3 +78,43 @@ def test_the_unclear_source_wording_comes_from_content(tmp_path):
     path.write_text(re.sub(r'(?m)^unclear = ".*"$', 'unclear = "nothing stood out"', path.read_text("utf-8")),
                     encoding="utf-8")
     assert "Most likely: **nothing stood out**" in render_markdown(unclear_report(), load_content(folder).summary)
+
+
+@pytest.mark.parametrize("text, days, shown", [
+    ("since yesterday", 1, "since yesterday"), ("this morning", 0, "this morning"), ("Today", 0, "Today"),
+    ("since Wednesday", 1, "since Wednesday (about 1 day)"), ("since 26 November", 0, "since 26 November (today)"),
+    ("5 days", 5, "5 days"), ("a day", 1, "a day"), ("since Monday", 3, "since Monday (about 3 days)"),
+    ("2 weeks", 14, "2 weeks (about 14 days)"),
+])
+def test_a_day_or_none_reads_naturally(content, text, days, shown):
+    """'since yesterday (about 1 days)' and 'this morning (about 0 days)'."""
+    assert answer_text(content, content.questions_by_id["duration"], {"days": days, "text": text}) == shown
+
+
+def test_a_one_day_duration_reads_naturally_in_the_summary(make_dialog):
+    report = answer_all(make_dialog(), {**OLDER_HIP, "onset": "lifting", "duration": "since yesterday"})
+    assert report["answers"]["duration"]["days"] == 1
+    assert "| How long | since yesterday |" in render_markdown(report)
+
+
+def test_the_one_day_wording_comes_from_content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    path = folder / "summary.toml"
+    path.write_text(path.read_text("utf-8").replace('one_day = "{text} (about 1 day)"', 'one_day = "{text}: 1 day"'),
+                    encoding="utf-8")
+    mine = load_content(folder)
+    assert answer_text(mine, mine.questions_by_id["duration"], {"days": 1, "text": "since Wednesday"}) == \
+        "since Wednesday: 1 day"
+
+
+@pytest.mark.parametrize("form, problem", [('"about a day"', "must contain {text}"),
+                                           ('"{text} ({days} day)"', "unknown field")])
+def test_a_duration_form_without_its_words_or_with_unknown_fields_is_refused(tmp_path, form, problem):
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    path = folder / "summary.toml"
+    path.write_text(path.read_text("utf-8").replace('no_days = "{text} (today)"', f"no_days = {form}"),
+                    encoding="utf-8")
+    with pytest.raises(ContentError, match=r"summary\.toml.*duration\.no_days.*" + re.escape(problem)):
+        load_content(folder)
