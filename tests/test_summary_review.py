@@ -118,3 +118,31 @@ def test_a_duration_form_without_its_words_or_with_unknown_fields_is_refused(tmp
                     encoding="utf-8")
     with pytest.raises(ContentError, match=r"summary\.toml.*duration\.no_days.*" + re.escape(problem)):
         load_content(folder)
+
+
+def symptom_rows(report: dict) -> dict[str, str]:
+    """The symptom table of the Markdown summary: label -> answer."""
+    rows = re.findall(r"^\| (.+?) \| (.*?) \|$", render_markdown(report).split("## Where it hurts and how")[1]
+                      .split("##")[0], re.M)
+    return {label: value for label, value in rows if label.strip()}
+
+
+@pytest.mark.parametrize("answers", ["kept", "null", "missing"])
+def test_a_null_answer_text_is_not_printed_as_none(answers):
+    """A hand-edited report with answer_text.location null printed "None"."""
+    report = load("gp_hip")
+    report["answer_text"]["location"] = report["answer_text"]["limp"] = None
+    if answers != "kept":
+        report["answers"]["limp"] = None
+        if answers == "missing":
+            del report["answers"]["location"]
+        else:
+            report["answers"]["location"] = None
+    rows, html = symptom_rows(report), render_html(report)
+    assert "None" not in rows.values() and ">None<" not in html
+    if answers == "kept":  # the answer itself still says it
+        assert (rows["Where it hurts"], rows["Limp"]) == ("groin, front thigh, outer hip", "yes")
+    else:
+        assert rows["Where it hurts"] == rows["Limp"] == "not recorded"
+        assert '<dd class="missing">not recorded</dd>' in html
+        assert ("Body map: not recorded" in render_markdown(report)) == (answers == "null")

@@ -213,8 +213,8 @@ def answer_width(answers: list[str]) -> float:
 
 def _symptoms(s: Summary) -> str:
     """Pain description, duration, what worsens and eases it, and the other symptom answers."""
-    missing = s.text.labels["not_asked"]
-    rows = "".join(f'<div><dt>{_e(label)}</dt><dd{MISSING if value == missing else ""}>{_e(value)}</dd></div>'
+    missing = (s.text.labels["not_asked"], s.text.labels["not_recorded"])
+    rows = "".join(f'<div><dt>{_e(label)}</dt><dd{MISSING if value in missing else ""}>{_e(value)}</dd></div>'
                    for label, value in s.symptoms)
     return f'<section class="symptoms"><h2>{_e(s.text.labels["pain"])}</h2><dl>{rows}</dl></section>'
 

@@ -158,13 +158,23 @@ def symptoms(report: dict[str, Any], text: SummaryText) -> list[tuple[str, str]]
     for qid, label, always in text.symptoms:
         shown.add(qid)
         if qid in texts or qid in answers or always:
-            rows.append((label, str(texts[qid]) if qid in texts else words(answers.get(qid), text)))
+            rows.append((label, answer_words(qid, texts, answers, text)))
     for qid in list(texts) + [q for q in answers if q not in texts]:
         if qid not in shown and qid not in flags:
             shown.add(qid)
             label = str(questions.get(qid) or qid).replace("_", " ")
-            rows.append((label, str(texts[qid]) if qid in texts else words(answers[qid], text)))
+            rows.append((label, answer_words(qid, texts, answers, text)))
     return rows
+
+
+def answer_words(qid: str, texts: dict[str, Any], answers: dict[str, Any], text: SummaryText) -> str:
+    """An answer's words from the report's answer_text, else from the answer itself; "not recorded" when it is there
+    but null in both (a hand-edited report printed "None"), "not asked" when it is in neither."""
+    if texts.get(qid) is not None:
+        return words(texts[qid], text)
+    if answers.get(qid) is not None:
+        return words(answers[qid], text)
+    return text.labels["not_recorded" if qid in texts or qid in answers else "not_asked"]
 
 
 def likely_source(report: dict[str, Any], text: SummaryText) -> tuple[str, list[str], list[str]]:
@@ -333,6 +343,8 @@ def where(report: dict[str, Any], text: SummaryText) -> str:
     answers, texts, label = _dict(report.get("answers")), _dict(report.get("answer_text")), text.labels
     if "location" not in answers:
         return label["where_not_asked"]
+    if answers["location"] is None:
+        return label["not_recorded"]
     if not _list(answers.get("location")):
         return label["no_place"]
     places = str(texts.get("location") or words(answers["location"], text))
