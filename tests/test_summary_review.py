@@ -1,6 +1,7 @@
 """What a clinician reading the summaries found (stop 36): each case as the summary or the report command shows it."""
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -12,9 +13,12 @@ import pytest
 from test_clinician_review import OLDER_HIP
 from test_dialog import answer_all
 from voice_triage.content import CONTENT_DIR, ContentError, load_content
+from voice_triage.events import Heard
+from voice_triage.journal import Journal
 from voice_triage.render_html import CSS, render_html
 from voice_triage.render_markdown import md, render_markdown
 from voice_triage.report import answer_text
+from voice_triage.report_files import load_report, report_command
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 WORDS = "I think it started after my breast cancer treatment in 2015, they said it had not spread"
@@ -146,3 +150,47 @@ def test_a_null_answer_text_is_not_printed_as_none(answers):
         assert rows["Where it hurts"] == rows["Limp"] == "not recorded"
         assert '<dd class="missing">not recorded</dd>' in html
         assert ("Body map: not recorded" in render_markdown(report)) == (answers == "null")
+
+
+def run_report(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return report_command(list(argv), out, err), out.getvalue(), err.getvalue()
+
+
+def stored_session(make_dialog, with_report: bool, ended: str = "stopped") -> Path:
+    """A session journal as voice-triage keeps it (journal.py), with its report beside it or without."""
+    journal = Journal.create(make_dialog())
+    journal.heard(Heard("no", 1.0))
+    journal.close(ended)
+    if with_report:
+        journal.report_path.write_text(json.dumps(load("self_care")), encoding="utf-8")
+    return journal.path
+
+
+def test_the_report_of_a_stored_session_journal_is_read(tmp_path, make_dialog):
+    """Given a journal, the command said 'not a voice-triage report' with no hint of the report beside it."""
+    journal, html = stored_session(make_dialog, with_report=True), tmp_path / "s.html"
+    code, out, err = run_report(str(journal), "--html", str(html))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [f"Read {journal.with_suffix('.report.json')}, the report of the session in {journal}",
+                                f"Wrote {html}"]
+    assert "SELF-CARE AT HOME" in html.read_text(encoding="utf-8")
+    assert load_report(journal) == load("self_care")
+
+
+@pytest.mark.parametrize("ended, why", [("stopped", "moved or deleted"), ("interrupted", "--resume")])
+def test_a_session_journal_without_its_report_says_so_in_one_line(tmp_path, make_dialog, ended, why):
+    journal = stored_session(make_dialog, with_report=False, ended=ended)
+    code, out, err = run_report(str(journal), "--html", str(tmp_path / "s.html"))
+    assert code == 5 and out == "" and err.count("\n") == 1
+    assert f"{journal} is a session journal, not a report" in err and journal.with_suffix(".report.json").name in err
+    assert why in err
+    assert not (tmp_path / "s.html").exists()
+
+
+def test_a_summary_may_not_replace_the_report_beside_a_journal(make_dialog):
+    journal = stored_session(make_dialog, with_report=True)
+    kept = journal.with_suffix(".report.json").read_text(encoding="utf-8")
+    code, _, err = run_report(str(journal), "--html", str(journal.with_suffix(".report.json")))
+    assert code == 2 and "would replace the report" in err
+    assert journal.with_suffix(".report.json").read_text(encoding="utf-8") == kept

@@ -11,6 +11,8 @@ from typing import Any, Sequence, TextIO
 from .arguments import ArgumentParser, file_name
 from .content import ContentError, load_content
 from .exit_codes import EXIT_CONTENT, EXIT_OK, EXIT_REPORT, EXIT_USAGE
+from .journal import FORMAT as JOURNAL_FORMAT
+from .journal import read as read_journal
 from .render_html import render_html
 from .render_markdown import render_markdown
 from .report import FORMAT as REPORT_FORMAT
@@ -55,8 +57,43 @@ def report_paths(path: Path) -> tuple[Path, Path, Path]:
     return json_path, json_path.with_suffix(".md"), json_path.with_suffix(".html")
 
 
+def report_source(path: Path) -> Path:
+    """The file holding the report for `path`: itself, or for a stored session journal the report kept beside it."""
+    if not _is_journal(path):
+        return path
+    beside = Path(path).with_suffix(".report.json")  # where journal.Journal.report_path keeps it
+    if beside.is_file():
+        return beside
+    why = ("it was moved or deleted" if _ended(path) else
+           "the session did not end; voice-triage --resume carries on with the last unfinished one")
+    raise ReportFileError(f"{path} is a session journal, not a report, and its report ({beside.name}) is not beside "
+                          f"it: {why}")
+
+
+def _ended(path: Path) -> bool:
+    """Whether a session journal records the end of its session (so a report was written)."""
+    try:
+        return read_journal(path).ended
+    except (OSError, ValueError, RecursionError):  # damaged: as good as unfinished
+        return False
+
+
+def _is_journal(path: Path) -> bool:
+    """Whether a file starts like a session journal (journal.py): only its first line is read."""
+    try:
+        if not Path(path).is_file():
+            return False
+        with Path(path).open(encoding="utf-8") as handle:
+            first = json.loads(handle.readline(1 << 16))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # not one: load_report says what it is
+        return False
+    return isinstance(first, dict) and first.get("format") == JOURNAL_FORMAT
+
+
 def load_report(path: Path) -> dict[str, Any]:
-    """A report from a report JSON file, an `end` event, or a JSON-lines session (its last `end` line)."""
+    """A report from a report JSON file, an `end` event, a JSON-lines session (its last `end` line), or a stored
+    session journal (the report beside it)."""
+    path = report_source(path)
     if Path(path).exists() and not Path(path).is_file():  # a device such as /dev/zero was read for ever
         raise ReportFileError(f"cannot read {path}: it is not a regular file")
     try:
@@ -100,7 +137,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(
         prog="voice-triage report", description="Make a printable summary of a saved report or session.")
     parser.add_argument("source", type=Path, metavar="SESSION_OR_REPORT.json",
-                        help="a report JSON (--report), or a --jsonl session ending in an end event")
+                        help="a report JSON (--report), a --jsonl session ending in an end event, or a "
+                             "stored session journal (its report beside it is read)")
     parser.add_argument("--html", type=file_name, metavar="OUT.html", help="write the HTML summary here")
     parser.add_argument("--markdown", type=file_name, metavar="OUT.md", help="write the Markdown summary here")
     parser.add_argument("--content", type=Path, metavar="DIR", help="take the summary's wording from this content folder")
@@ -117,17 +155,23 @@ def report_command(argv: Sequence[str], stdout: TextIO | None = None, stderr: Te
     if args.html is None and args.markdown is None:
         err.write("voice-triage report: say where to write the summary with --html OUT.html or --markdown OUT.md\n")
         return EXIT_USAGE
-    if any(out is not None and _same_file(out, args.source) for out in (args.html, args.markdown)):
-        err.write(f"voice-triage report: a summary would replace the report it is made from ({args.source}); "
-                  "give the summary another name\n")
-        return EXIT_USAGE
+    try:
+        source = report_source(args.source)
+    except ReportFileError as error:
+        err.write(f"voice-triage report: {error}\n")
+        return EXIT_REPORT
+    for read in dict.fromkeys((args.source, source)):
+        if any(path is not None and _same_file(path, read) for path in (args.html, args.markdown)):
+            err.write(f"voice-triage report: a summary would replace the report it is made from ({read}); "
+                      "give the summary another name\n")
+            return EXIT_USAGE
     try:
         words = load_content(args.content).summary
     except ContentError as error:
         err.write(f"voice-triage report: content problem: {error}. Fix that file or reinstall.\n")
         return EXIT_CONTENT
     try:
-        report = load_report(args.source)
+        report = load_report(source)
         written = _write_summaries(report, args.html, args.markdown, words)
     except ReportFileError as error:
         err.write(f"voice-triage report: {error}\n")
@@ -135,6 +179,8 @@ def report_command(argv: Sequence[str], stdout: TextIO | None = None, stderr: Te
     except OSError as error:
         err.write(f"voice-triage report: cannot write {error.filename}: {error.strerror}\n")
         return EXIT_REPORT
+    if source != args.source:
+        out.write(f"Read {source}, the report of the session in {args.source}\n")
     out.write("".join(f"Wrote {path}\n" for path in written))
     return EXIT_OK
 
