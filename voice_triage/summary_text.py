@@ -15,7 +15,8 @@ LABELS = (
     "red_flags", "question",
     "answer", "kind", "no_red_flags", "question_not_recorded", "where_and_how", "where", "pain", "body_map",
     "map_key", "where_not_asked", "no_place", "side", "side_not_recorded", "not_asked", "not_recorded", "none",
-    "likely_source", "most_likely", "because", "also_considered", "score", "not_assessed", "advice", "advice_given", "no_advice",
+    "likely_source", "most_likely", "because", "also_considered", "score", "not_assessed", "advice", "advice_given",
+    "no_advice",
     "made_by",
 )
 
@@ -136,7 +137,8 @@ def _durations(reader: KeyReader, raw: dict[str, Any]) -> dict[str, str]:
         try:
             missing = form.format(text="") == form.format(text="x")
         except (KeyError, IndexError, ValueError) as error:
-            raise reader.fail(f"duration.{key}", f"unknown field or bad braces ({error}); only {{text}} is known") from None
+            raise reader.fail(f"duration.{key}",
+                              f"unknown field or bad braces ({error}); only {{text}} is known") from None
         if missing:
             raise reader.fail(f"duration.{key}", "must contain {text}, the duration's own words")
     return forms
