@@ -194,3 +194,65 @@ def test_a_summary_may_not_replace_the_report_beside_a_journal(make_dialog):
     code, _, err = run_report(str(journal), "--html", str(journal.with_suffix(".report.json")))
     assert code == 2 and "would replace the report" in err
     assert journal.with_suffix(".report.json").read_text(encoding="utf-8") == kept
+
+
+def deep_in_a_report(depth: int) -> dict:
+    """A report with an answer nested `depth` lists deep (hand-edited or made to break the reader)."""
+    report, inner = load("self_care"), []
+    report["answers"]["deep"] = inner
+    for _ in range(depth):
+        inner.append([])
+        inner = inner[0]
+    return report
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"a": ' * 100_000 + "1" + "}" * 100_000,
+                                  '{"type": "say"}\n' + "[" * 100_000])
+def test_deeply_nested_json_is_refused_in_one_line(tmp_path, text):
+    """It ended in 'unexpected error: maximum recursion depth exceeded', exit 1."""
+    source = tmp_path / "deep.json"
+    source.write_text(text, encoding="utf-8")
+    code, out, err = run_report(str(source), "--html", str(tmp_path / "o.html"))
+    assert (code, out) == (5, "") and err == f"voice-triage report: {source} is nested too deeply to be a " \
+                                             "voice-triage report\n"
+
+
+def test_a_report_too_deep_to_put_into_words_is_refused_and_leaves_no_summary(tmp_path, capsys):
+    from voice_triage.cli import main
+    source, html, markdown = tmp_path / "deep.json", tmp_path / "o.html", tmp_path / "o.md"
+    source.write_text(json.dumps(deep_in_a_report(900)), encoding="utf-8")  # readable, too deep to say
+    code = main(["report", str(source), "--html", str(html), "--markdown", str(markdown)])
+    err = capsys.readouterr().err
+    assert code == 5 and err.count("\n") == 1 and "nested too deeply" in err and "unexpected" not in err
+    assert not html.exists() and not markdown.exists()
+
+
+def jsonl(*lines: str) -> str:
+    return "".join(line + "\n" for line in lines)
+
+
+END = json.dumps({"type": "end", "report": load("self_care")})
+
+
+@pytest.mark.parametrize("text, line", [
+    (jsonl('{"type": "say", "text": "Hello"}', END, "Traceback (most recent call last):"), 3),
+    (jsonl('{"type": "say", "text": "Hello"}', "{oops", END), 2),
+    (jsonl('{"type": "say", "text": "Hello"}', "", "", END + " junk"), 4),
+    (json.dumps(load("self_care"), indent=2).replace('"finished"', "finished", 1), 4),  # one document, broken in it
+])
+def test_invalid_json_names_the_line_at_fault(tmp_path, text, line):
+    """A --jsonl capture with junk on its last line (3) said 'line 2: Extra data'."""
+    source = tmp_path / "capture.jsonl"
+    source.write_text(text, encoding="utf-8")
+    code, _, err = run_report(str(source), "--html", str(tmp_path / "o.html"))
+    assert code == 5 and f"is not valid JSON (line {line}: " in err and err.count("\n") == 1
+
+
+def test_a_capture_with_a_line_separator_in_the_persons_words_is_read(tmp_path):
+    """--jsonl writes words as they are: a U+2028 in them is no end of line."""
+    report = load("self_care")
+    report["transcript"][0]["heard"] = "no\u2028really"
+    source = tmp_path / "capture.jsonl"
+    source.write_text(jsonl('{"type": "say", "text": "Hello"}', json.dumps({"type": "end", "report": report},
+                                                                          ensure_ascii=False)), encoding="utf-8")
+    assert load_report(source) == report

@@ -107,6 +107,8 @@ def load_report(path: Path) -> dict[str, Any]:
         documents = [json.loads(text)]
     except json.JSONDecodeError as whole:
         documents = _json_lines(text, path, whole)
+    except RecursionError:
+        raise ReportFileError(too_deep(path)) from None
     for doc in reversed(documents):
         report = _report_in(doc)
         if report is not None:
@@ -115,11 +117,26 @@ def load_report(path: Path) -> dict[str, Any]:
 
 
 def _json_lines(text: str, path: Path, whole: json.JSONDecodeError) -> list[Any]:
-    """Every JSON line of a session transcript; the original error when it is not JSON lines either."""
-    try:
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    except json.JSONDecodeError:
-        raise ReportFileError(f"{path} is not valid JSON (line {whole.lineno}: {whole.msg})") from whole
+    """Every JSON line of a session transcript; the error on the line at fault, or the whole text's error when its
+    first line is no JSON either (one document broken within).
+
+    Lines end at "\\n" only: JSON writes no other line break, and one in a person's words (U+2028) is text.
+    """
+    documents = []
+    for number, line in enumerate(text.split("\n"), 1):
+        try:
+            documents += [json.loads(line)] if line.strip() else []
+        except json.JSONDecodeError as error:
+            at, why = (whole.lineno, whole.msg) if number == 1 else (number, error.msg)
+            raise ReportFileError(f"{path} is not valid JSON (line {at}: {why})") from whole
+        except RecursionError:
+            raise ReportFileError(too_deep(path)) from None
+    return documents
+
+
+def too_deep(path: Path) -> str:
+    """The refusal of a file nested too deeply to read (no report is)."""
+    return f"{path} is nested too deeply to be a voice-triage report"
 
 
 def _report_in(doc: Any) -> dict[str, Any] | None:
@@ -179,6 +196,9 @@ def report_command(argv: Sequence[str], stdout: TextIO | None = None, stderr: Te
     except OSError as error:
         err.write(f"voice-triage report: cannot write {error.filename}: {error.strerror}\n")
         return EXIT_REPORT
+    except RecursionError:  # read, but too deep to put into words
+        err.write(f"voice-triage report: {too_deep(source)}\n")
+        return EXIT_REPORT
     if source != args.source:
         out.write(f"Read {source}, the report of the session in {args.source}\n")
     out.write("".join(f"Wrote {path}\n" for path in written))
@@ -195,10 +215,8 @@ def _same_file(one: Path, other: Path) -> bool:
 
 def _write_summaries(report: dict[str, Any], html_path: Path | None, md_path: Path | None,
                      words: SummaryText | None) -> list[Path]:
-    """Write the requested summaries, owner-only."""
-    written = []
-    if html_path is not None:
-        written.append(write_private(html_path, render_html(report, text=words)))
-    if md_path is not None:
-        written.append(write_private(md_path, render_markdown(report, words)))
-    return written
+    """Write the requested summaries, owner-only; both are made before either is written, so a report that cannot
+    be put into words leaves no half of them."""
+    pages = [(html_path, render_html(report, text=words)) if html_path is not None else None,
+             (md_path, render_markdown(report, words)) if md_path is not None else None]
+    return [write_private(path, page) for path, page in filter(None, pages)]
