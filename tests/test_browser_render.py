@@ -7,6 +7,7 @@ import shutil
 import struct
 import subprocess
 import zlib
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -200,14 +201,17 @@ def pdf_pages(pdf: bytes) -> int:
 
 
 @pytest.mark.parametrize("paper", ["Letter", "A4"])
-@pytest.mark.parametrize("name", NAMES + ["long", "cited"])
+@pytest.mark.parametrize("name", NAMES + ["long", "cited", "own words"])
 def test_prints_on_one_page(tmp_path, name, paper, make_dialog):
-    report = load("gp_hip" if name in ("long", "cited") else name)
+    report = load("gp_hip" if name in ("long", "cited", "own words") else name)
     if name == "cited":  # a report made now, every advice line marked with its source
         from test_advice_sources import CASES
         from test_dialog import answer_all
         report = answer_all(make_dialog(), CASES["gp"])
         assert len(report["advice_cited"]) > 20
+    if name == "own words":  # warning signs answered in sentences, each on its own line under the question
+        report = with_own_words(report)
+        report["advice_sections"]["self_care"] *= 2
     if name == "long":  # much more advice than today's content: the print scale must still fit it
         report["advice_sections"]["self_care"] *= 3
     html, pdf = tmp_path / "page.html", tmp_path / "page.pdf"
@@ -215,3 +219,87 @@ def test_prints_on_one_page(tmp_path, name, paper, make_dialog):
     html.write_text(page, encoding="utf-8")
     chromium(html, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
     assert pdf_pages(pdf.read_bytes()) == 1
+
+
+# The page has no scripts; these tests add one to a copy, to read the layout the browser made. With `print`, the
+# print rules are made to apply on screen, at the width of an A4 page inside its margins.
+MEASURE = """<script>
+if (PRINT) for (const sheet of document.styleSheets) for (const rule of sheet.cssRules)
+  if (rule.media && rule.media.mediaText === "print") rule.media.mediaText = "all";
+const out = [], inside = (r, box) => r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1
+  && r.bottom <= box.bottom + 1;
+for (const row of document.querySelectorAll(".flag")) {
+  const rowBox = row.getBoundingClientRect();
+  for (const part of row.children) {
+    const box = part.getBoundingClientRect(), range = document.createRange();
+    range.selectNodeContents(part);
+    const lines = [...range.getClientRects()].filter(r => r.width > 0);
+    const shown = lines.every(r => inside(r, box) && inside(r, rowBox));
+    out.push({cls: part.className, text: part.textContent, shown: shown && part.scrollWidth <= part.clientWidth,
+              lines: new Set(lines.map(r => Math.round(r.top))).size, left: Math.round(box.left),
+              width: Math.round(box.width)});
+  }
+}
+const pre = document.createElement("pre");
+pre.id = "measured";
+pre.textContent = JSON.stringify(out);
+document.body.append(pre);
+</script>"""
+
+LONG_WORDS = {  # answers in a sentence, the way people give them; one word longer than any column
+    "rf_cancer": ("yes", "yes I had breast cancer in 2015 and they said it had not spread, then a lump in 2019 that "
+                         "was removed"),
+    "rf_bone_fragility": ("unsure", "I think so, the doctor said something about my bones being thin after the scan"),
+    "rf_fever": ("unknown", "hot then cold then hot again all night, supercalifragilisticexpialidociousness"),
+    "rf_weight_loss": ("yes", "yes"),  # a bare answer: no words shown
+}
+
+
+def with_own_words(report: dict) -> dict:
+    """A report in which several warning signs were answered in a sentence (yes, not sure, never understood)."""
+    report = json.loads(json.dumps(report))
+    for item in report["red_flag_answers"]:
+        if item["id"] in LONG_WORDS:
+            item["answer"] = LONG_WORDS[item["id"]][0]
+    report["transcript"] += [{"question": qid, "heard": heard, "understood": answer, "confidence": 1.0}
+                             for qid, (answer, heard) in LONG_WORDS.items()]
+    return report
+
+
+def measure(tmp_path: Path, report: dict, width: int, print_: bool) -> list[dict]:
+    """Each part of each warning-sign row: its class, text, whether all its text is shown inside its own box and
+    its row, how many lines it takes, and where it is."""
+    page = render_html(report).replace("</body>", MEASURE.replace("PRINT", "true" if print_ else "false")
+                                       + "</body>", 1)
+    html = tmp_path / "measure.html"
+    html.write_text(page, encoding="utf-8")
+    profile = tmp_path / "profile"
+    done = subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},1400",
+                           "--dump-dom", html.as_uri()], capture_output=True, text=True, timeout=120, check=True)
+    found = re.search(r'<pre id="measured">(.*?)</pre>', done.stdout, re.S)
+    assert found, "the measuring script did not run"
+    return json.loads(unescape(found.group(1)))
+
+
+@pytest.mark.parametrize("print_, width", [(False, WINDOW[0]), (False, 700), (True, 726)])
+def test_a_warning_signs_own_words_are_shown_whole(tmp_path, print_, width):
+    """A yes said in a sentence showed 'Yes: “I thi' and the rest ran off the badge (clinician review, stop 36)."""
+    parts = measure(tmp_path, with_own_words(load("gp_hip")), width, print_)
+    hidden = [(p["cls"], p["text"]) for p in parts if not p["shown"]]
+    assert not hidden, f"text not shown whole: {hidden}"
+    said = {p["text"] for p in parts if "said" in p["cls"].split()}
+    assert said == {f"“{heard}”" for answer, heard in LONG_WORDS.values() if heard != "yes"}
+    assert any(p["lines"] > 1 for p in parts if "said" in p["cls"].split()), "long words should wrap"
+
+
+@pytest.mark.parametrize("name", ["emergency", "own words"])
+@pytest.mark.parametrize("print_, width", [(False, WINDOW[0]), (True, 726)])
+def test_answer_badges_stay_one_tidy_column(tmp_path, print_, width, name):
+    """Every answer badge, the person's words or not, sits at the same place and width; a short answer takes one
+    line, and a longer one wraps only between its words."""
+    report = with_own_words(load("gp_hip")) if name == "own words" else load(name)
+    parts = [p for p in measure(tmp_path, report, width, print_) if "ans" in p["cls"].split()]
+    assert len({p["width"] for p in parts}) == 1 and len({p["left"] for p in parts}) == 2, "one column each side"
+    assert all(p["shown"] and p["lines"] <= len(p["text"].split()) for p in parts)
+    assert all(p["lines"] == 1 for p in parts if p["text"] in ("Yes", "No", "Not sure", "Not asked"))
+    assert {"Yes", "Not asked"} & {p["text"] for p in parts}

@@ -95,8 +95,8 @@ def test_every_red_flag_is_shown_with_its_answer(name):
     words = {"yes": "Yes", "no": "No", "unsure": "Not sure", "not asked": "Not asked"}
     markdown = md_plain(render_markdown(report))
     for shown, item in zip(flags, report["red_flag_answers"]):
-        # A yes in a sentence keeps the person's words: "Yes: “yes, it feels numb down there when I wipe”".
-        assert shown.split(": \u201c")[0] == f"{plain(item['question'])} {words[item['answer']]}"
+        # A yes in a sentence keeps the person's words, on their own line: "Yes “yes, it feels numb down there…”".
+        assert shown.split(" \u201c")[0] == f"{plain(item['question'])} {words[item['answer']]}"
         assert f"{plain(item['question'])} | " in markdown
 
 

@@ -14,6 +14,9 @@ log = logging.getLogger(__name__)
 # One printed page (Letter height less margins is the smaller of A4 and Letter), in CSS px at 96 dpi.
 PAGE_HEIGHT_PX = 960
 MISSING = ' class="missing"'
+# The answer column's width in em of its text: a bold character is about this wide in the page's fonts; past the
+# widest, a longer answer ("Not understood") wraps between its words rather than squeezing the questions.
+BOLD_EM_PER_CHAR, ANSWER_PADDING_EM, ANSWER_EM = 0.66, 0.7, (3.5, 7.5)
 
 CSS = r"""
 :root { --ink: #1b1f24; --muted: #5b636d; --line: #c9cfd6; }
@@ -55,9 +58,12 @@ section { margin-top: 14px; }
 .flags h3 { font-size: .78em; color: var(--muted); text-transform: uppercase; letter-spacing: .05em;
   margin: 6px 0 0; border-bottom: 1px solid var(--line); break-after: avoid-column; }
 .flags h3:first-child { margin-top: 0; }
-.flag { display: grid; grid-template-columns: 1fr 6em; gap: 8px; padding: 2px 0; border-bottom: 1px solid #e1e5e9;
-  break-inside: avoid; font-size: .86em; line-height: 1.3; }
-.flag .ans { font-weight: bold; padding: 0 4px; align-self: start; white-space: nowrap; }
+.flag { display: grid; grid-template-columns: 1fr var(--answer-width, 6em); gap: 8px; padding: 2px 0;
+  border-bottom: 1px solid #e1e5e9; break-inside: avoid; font-size: .86em; line-height: 1.3; }
+.flag .ans { font-weight: bold; padding: 0 4px; align-self: start; overflow-wrap: anywhere; }
+.flag .said { grid-column: 1 / -1; margin: -2px 0 0 .8em; padding-left: 6px; border-left: 3px solid #e6a09b;
+  font-style: italic; overflow-wrap: anywhere; }
+.flag .said-unsure, .flag .said-unknown { border-left-color: #f0b867; }
 .ans-yes { background: #b3261e; color: #fff; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .ans-unsure, .ans-unknown { background: #ffe2b8; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .ans-not-asked { color: var(--muted); font-weight: normal !important; font-style: italic; }
@@ -95,7 +101,7 @@ footer .sources { font-weight: normal; font-size: .8em; margin-bottom: 4px; }
   .result .why, .result .status { margin-top: 1pt; font-size: 9.5pt; }
   .top { grid-template-columns: 31% 1fr; gap: 14pt; }
   .flags .cols { column-gap: 14pt; }
-  .flag { font-size: 8pt; line-height: 1.16; padding: .8pt 0; grid-template-columns: 1fr 5.2em; gap: 4pt; }
+  .flag { font-size: 8pt; line-height: 1.16; padding: .8pt 0; gap: 4pt; }
   .symptoms dl > div { padding: .8pt 0; font-size: 9.5pt; grid-template-columns: 9.5em 1fr; }
   .source p { font-size: 9.5pt; }
   .advice .cols { font-size: 8pt; line-height: 1.16; column-gap: 14pt; }
@@ -134,7 +140,8 @@ def print_height(s: Summary) -> float:
     result += _lines(s.findings + [s.status] + s.taken_back, 120, 14, 1)
     side = _lines([f"{a} {b}" for a, b in s.symptoms], 70, 14, 2) + 60
     side += _lines([" ".join(s.reasons + s.others)], 105, 14, 0)
-    flags = (_lines([q for q, *_ in s.red_flags], 52, 12.5, 3) + 40) / 2 + 30
+    said = _lines([f.said for f in s.red_flags if f.said], 60, 12.5, 0)
+    flags = (_lines([f.question for f in s.red_flags], 52, 12.5, 3) + said + 40) / 2 + 30
     advice_lines = [line for _, lines in s.advice for line in _joined(lines, s.text.caution_prefix)]
     advice = (_lines(advice_lines, 44, 12.5, 2) + 16 * len(s.advice)) / 3 + 40
     return result + max(330, side) + flags + advice + 50 + _lines(["; ".join(s.sources)], 110, 13, 6)
@@ -184,20 +191,30 @@ def _map(s: Summary, bodymap: BodyMap) -> str:
 def _flags(s: Summary) -> str:
     """Every red-flag question with the answer given, "not asked" where the interview stopped first."""
     items, kind, label = [], None, s.text.labels
-    for question, answer, answer_words, level in s.red_flags:
-        if level != kind:
-            kind = level
-            items.append(f'<h3>{_e(s.text.red_flag_groups[level or "other"])}</h3>')
-        items.append(f'<div class="flag"><span class="q">{_e(question)}</span>'
-                     f'<span class="ans ans-{_e(answer.replace(" ", "-"))}">{_e(answer_words)}</span></div>')
+    for flag in s.red_flags:
+        if flag.level != kind:
+            kind = flag.level
+            items.append(f'<h3>{_e(s.text.red_flag_groups[flag.level or "other"])}</h3>')
+        # The person's words go on their own line across the row: in the answer's narrow column they ran off it
+        said = f'<span class="said said-{_e(flag.answer)}">“{_e(flag.said)}”</span>' if flag.said else ""
+        items.append(f'<div class="flag"><span class="q">{_e(flag.question)}</span>'
+                     f'<span class="ans ans-{_e(flag.answer.replace(" ", "-"))}">{_e(flag.words)}</span>{said}</div>')
     body = "".join(items) or f"<p>{_e(label['no_red_flags'])}</p>"
-    return f'<section class="flags"><h2>{_e(label["red_flags"])}</h2><div class="cols">{body}</div></section>'
+    width = f' style="--answer-width: {answer_width([f.words for f in s.red_flags]):.2f}em"'
+    return (f'<section class="flags"{width}><h2>{_e(label["red_flags"])}</h2><div class="cols">{body}</div>'
+            "</section>")
+
+
+def answer_width(answers: list[str]) -> float:
+    """The answer column's width in em: the longest answer on the page on one line, within ANSWER_EM."""
+    widest = max((len(a) for a in answers), default=0) * BOLD_EM_PER_CHAR + ANSWER_PADDING_EM
+    return min(max(widest, ANSWER_EM[0]), ANSWER_EM[1])
 
 
 def _symptoms(s: Summary) -> str:
     """Pain description, duration, what worsens and eases it, and the other symptom answers."""
-    missing = s.text.labels["not_asked"]
-    rows = "".join(f'<div><dt>{_e(label)}</dt><dd{MISSING if value == missing else ""}>{_e(value)}</dd></div>'
+    missing = (s.text.labels["not_asked"], s.text.labels["not_recorded"])
+    rows = "".join(f'<div><dt>{_e(label)}</dt><dd{MISSING if value in missing else ""}>{_e(value)}</dd></div>'
                    for label, value in s.symptoms)
     return f'<section class="symptoms"><h2>{_e(s.text.labels["pain"])}</h2><dl>{rows}</dl></section>'
 

@@ -6,7 +6,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .content import load_content
 from .report import NOT_ASKED
@@ -16,6 +16,20 @@ Cited = tuple[str, "int | None"]  # a line, and the number of its source in the 
 
 log = logging.getLogger(__name__)
 
+
+class Flag(NamedTuple):
+    """One warning-sign question as the summary shows it."""
+
+    question: str
+    answer: str  # the answer id: yes, no, unsure, unknown or "not asked"
+    words: str  # the answer in words ("Yes")
+    level: str  # the sign's level id, "" when unknown
+    said: str = ""  # the person's own words, when they said more than a bare answer
+
+    @property
+    def with_words(self) -> str:
+        """The answer with the person's words after it: 'Yes: “breast cancer ten years ago”'."""
+        return f"{self.words}: “{self.said}”" if self.said else self.words
 
 
 @functools.lru_cache(maxsize=1)
@@ -36,7 +50,7 @@ class Summary:
     spoken: str
     status: str
     findings: list[str] = field(default_factory=list)
-    red_flags: list[tuple[str, str, str, str]] = field(default_factory=list)  # question, answer id, words, level
+    red_flags: list[Flag] = field(default_factory=list)
     locations: list[str] = field(default_factory=list)
     side: str | None = None
     where: str = ""
@@ -110,18 +124,17 @@ def status(report: dict[str, Any], text: SummaryText) -> str:
     return text.labels["complete_unclear" if unclear else "complete"]
 
 
-def red_flags(report: dict[str, Any], text: SummaryText) -> list[tuple[str, str, str, str]]:
-    """Every red-flag question with the answer given: (question, answer id, answer words, level id)."""
+def red_flags(report: dict[str, Any], text: SummaryText) -> list[Flag]:
+    """Every red-flag question with the answer given, and the person's words beside a yes or not sure."""
     rows, said = [], own_words(report)
     for item in _list(report.get("red_flag_answers")):
         item = _dict(item)
         answer = str(item.get("answer") or NOT_ASKED)
         question = str(item.get("question") or item.get("id") or text.labels["question_not_recorded"])
         level = _str(item.get("level"))
-        answer_words = text.answers.get(answer.replace(" ", "_"), answer)
-        if answer in ("yes", "unsure", "unknown") and said.get(str(item.get("id"))):
-            answer_words += f": “{said[str(item.get('id'))]}”"  # "Yes: 'breast cancer ten years ago'"
-        rows.append((question, answer, answer_words, level if level in text.red_flag_kinds else ""))
+        words_ = said.get(str(item.get("id")), "") if answer in ("yes", "unsure", "unknown") else ""
+        rows.append(Flag(question, answer, text.answers.get(answer.replace(" ", "_"), answer),
+                         level if level in text.red_flag_kinds else "", words_))
     return rows
 
 
@@ -145,13 +158,23 @@ def symptoms(report: dict[str, Any], text: SummaryText) -> list[tuple[str, str]]
     for qid, label, always in text.symptoms:
         shown.add(qid)
         if qid in texts or qid in answers or always:
-            rows.append((label, str(texts[qid]) if qid in texts else words(answers.get(qid), text)))
+            rows.append((label, answer_words(qid, texts, answers, text)))
     for qid in list(texts) + [q for q in answers if q not in texts]:
         if qid not in shown and qid not in flags:
             shown.add(qid)
             label = str(questions.get(qid) or qid).replace("_", " ")
-            rows.append((label, str(texts[qid]) if qid in texts else words(answers[qid], text)))
+            rows.append((label, answer_words(qid, texts, answers, text)))
     return rows
+
+
+def answer_words(qid: str, texts: dict[str, Any], answers: dict[str, Any], text: SummaryText) -> str:
+    """An answer's words from the report's answer_text, else from the answer itself; "not recorded" when it is there
+    but null in both (a hand-edited report printed "None"), "not asked" when it is in neither."""
+    if texts.get(qid) is not None:
+        return words(texts[qid], text)
+    if answers.get(qid) is not None:
+        return words(answers[qid], text)
+    return text.labels["not_recorded" if qid in texts or qid in answers else "not_asked"]
 
 
 def likely_source(report: dict[str, Any], text: SummaryText) -> tuple[str, list[str], list[str]]:
@@ -284,8 +307,8 @@ def _md_result(s: Summary) -> list[str]:
 def _md_flags(s: Summary) -> list[str]:
     """Every red-flag question with its answer; a yes in bold."""
     kinds, label = s.text.red_flag_kinds, s.text.labels
-    rows = [f"| {md(q)} | **{md(w)}** | {md(kinds.get(k, ''))} |" if a == "yes"
-            else f"| {md(q)} | {md(w)} | {md(kinds.get(k, ''))} |" for q, a, w, k in s.red_flags]
+    rows = [f"| {md(f.question)} | **{md(f.with_words)}** | {md(kinds.get(f.level, ''))} |" if f.answer == "yes"
+            else f"| {md(f.question)} | {md(f.with_words)} | {md(kinds.get(f.level, ''))} |" for f in s.red_flags]
     header = [f"## {md(label['red_flags'])}", "", f"| {md(label['question'])} | {md(label['answer'])} | "
               f"{md(label['kind'])} |", "|---|---|---|"]
     return header + (rows or [f"| {md(label['no_red_flags'])} | | |"])
@@ -320,6 +343,8 @@ def where(report: dict[str, Any], text: SummaryText) -> str:
     answers, texts, label = _dict(report.get("answers")), _dict(report.get("answer_text")), text.labels
     if "location" not in answers:
         return label["where_not_asked"]
+    if answers["location"] is None:
+        return label["not_recorded"]
     if not _list(answers.get("location")):
         return label["no_place"]
     places = str(texts.get("location") or words(answers["location"], text))

@@ -26,9 +26,13 @@ def answer_text(content: Content, question: Question, value: Any) -> str:
     if isinstance(value, dict) and value.get("approximate"):
         return str(value["text"])  # narrowed down by yes/no questions: a band, not a number
     if question.kind == "duration":
-        if _counts_in_days(content, str(value["text"])):
-            return str(value["text"])  # "5 days", not "5 days (about 5 days)"
-        return phrases["answer_duration"].format(text=value["text"], days=value["days"])
+        text, days = str(value["text"]), value["days"]
+        fixed = " ".join(text.lower().replace(",", " ").split()) in content.vocabulary["duration"]["phrases"]
+        if _counts_in_days(content, text) or (days in (0, 1) and fixed):
+            return text  # "5 days", not "5 days (about 5 days)"; "this morning", not "this morning (about 0 days)"
+        if days in (0, 1):
+            return content.summary.durations["one_day" if days else "no_days"].format(text=text)
+        return phrases["answer_duration"].format(text=text, days=days)
     if question.kind == "multi":
         return ", ".join(question.option(v).label for v in value) if value else phrases["answer_none"]
     if question.kind in ("choice", "free") and question.options and value != "other":

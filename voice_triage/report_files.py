@@ -11,6 +11,8 @@ from typing import Any, Sequence, TextIO
 from .arguments import ArgumentParser, file_name
 from .content import ContentError, load_content
 from .exit_codes import EXIT_CONTENT, EXIT_OK, EXIT_REPORT, EXIT_USAGE
+from .journal import FORMAT as JOURNAL_FORMAT
+from .journal import read as read_journal
 from .render_html import render_html
 from .render_markdown import render_markdown
 from .report import FORMAT as REPORT_FORMAT
@@ -55,8 +57,43 @@ def report_paths(path: Path) -> tuple[Path, Path, Path]:
     return json_path, json_path.with_suffix(".md"), json_path.with_suffix(".html")
 
 
+def report_source(path: Path) -> Path:
+    """The file holding the report for `path`: itself, or for a stored session journal the report kept beside it."""
+    if not _is_journal(path):
+        return path
+    beside = Path(path).with_suffix(".report.json")  # where journal.Journal.report_path keeps it
+    if beside.is_file():
+        return beside
+    why = ("it was moved or deleted" if _ended(path) else
+           "the session did not end; voice-triage --resume carries on with the last unfinished one")
+    raise ReportFileError(f"{path} is a session journal, not a report, and its report ({beside.name}) is not beside "
+                          f"it: {why}")
+
+
+def _ended(path: Path) -> bool:
+    """Whether a session journal records the end of its session (so a report was written)."""
+    try:
+        return read_journal(path).ended
+    except (OSError, ValueError, RecursionError):  # damaged: as good as unfinished
+        return False
+
+
+def _is_journal(path: Path) -> bool:
+    """Whether a file starts like a session journal (journal.py): only its first line is read."""
+    try:
+        if not Path(path).is_file():
+            return False
+        with Path(path).open(encoding="utf-8") as handle:
+            first = json.loads(handle.readline(1 << 16))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # not one: load_report says what it is
+        return False
+    return isinstance(first, dict) and first.get("format") == JOURNAL_FORMAT
+
+
 def load_report(path: Path) -> dict[str, Any]:
-    """A report from a report JSON file, an `end` event, or a JSON-lines session (its last `end` line)."""
+    """A report from a report JSON file, an `end` event, a JSON-lines session (its last `end` line), or a stored
+    session journal (the report beside it)."""
+    path = report_source(path)
     if Path(path).exists() and not Path(path).is_file():  # a device such as /dev/zero was read for ever
         raise ReportFileError(f"cannot read {path}: it is not a regular file")
     try:
@@ -70,6 +107,8 @@ def load_report(path: Path) -> dict[str, Any]:
         documents = [json.loads(text)]
     except json.JSONDecodeError as whole:
         documents = _json_lines(text, path, whole)
+    except RecursionError:
+        raise ReportFileError(too_deep(path)) from None
     for doc in reversed(documents):
         report = _report_in(doc)
         if report is not None:
@@ -78,11 +117,26 @@ def load_report(path: Path) -> dict[str, Any]:
 
 
 def _json_lines(text: str, path: Path, whole: json.JSONDecodeError) -> list[Any]:
-    """Every JSON line of a session transcript; the original error when it is not JSON lines either."""
-    try:
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    except json.JSONDecodeError:
-        raise ReportFileError(f"{path} is not valid JSON (line {whole.lineno}: {whole.msg})") from whole
+    """Every JSON line of a session transcript; the error on the line at fault, or the whole text's error when its
+    first line is no JSON either (one document broken within).
+
+    Lines end at "\\n" only: JSON writes no other line break, and one in a person's words (U+2028) is text.
+    """
+    documents = []
+    for number, line in enumerate(text.split("\n"), 1):
+        try:
+            documents += [json.loads(line)] if line.strip() else []
+        except json.JSONDecodeError as error:
+            at, why = (whole.lineno, whole.msg) if number == 1 else (number, error.msg)
+            raise ReportFileError(f"{path} is not valid JSON (line {at}: {why})") from whole
+        except RecursionError:
+            raise ReportFileError(too_deep(path)) from None
+    return documents
+
+
+def too_deep(path: Path) -> str:
+    """The refusal of a file nested too deeply to read (no report is)."""
+    return f"{path} is nested too deeply to be a voice-triage report"
 
 
 def _report_in(doc: Any) -> dict[str, Any] | None:
@@ -100,7 +154,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(
         prog="voice-triage report", description="Make a printable summary of a saved report or session.")
     parser.add_argument("source", type=Path, metavar="SESSION_OR_REPORT.json",
-                        help="a report JSON (--report), or a --jsonl session ending in an end event")
+                        help="a report JSON (--report), a --jsonl session ending in an end event, or a "
+                             "stored session journal (its report beside it is read)")
     parser.add_argument("--html", type=file_name, metavar="OUT.html", help="write the HTML summary here")
     parser.add_argument("--markdown", type=file_name, metavar="OUT.md", help="write the Markdown summary here")
     parser.add_argument("--content", type=Path, metavar="DIR", help="take the summary's wording from this content folder")
@@ -117,17 +172,23 @@ def report_command(argv: Sequence[str], stdout: TextIO | None = None, stderr: Te
     if args.html is None and args.markdown is None:
         err.write("voice-triage report: say where to write the summary with --html OUT.html or --markdown OUT.md\n")
         return EXIT_USAGE
-    if any(out is not None and _same_file(out, args.source) for out in (args.html, args.markdown)):
-        err.write(f"voice-triage report: a summary would replace the report it is made from ({args.source}); "
-                  "give the summary another name\n")
-        return EXIT_USAGE
+    try:
+        source = report_source(args.source)
+    except ReportFileError as error:
+        err.write(f"voice-triage report: {error}\n")
+        return EXIT_REPORT
+    for read in dict.fromkeys((args.source, source)):
+        if any(path is not None and _same_file(path, read) for path in (args.html, args.markdown)):
+            err.write(f"voice-triage report: a summary would replace the report it is made from ({read}); "
+                      "give the summary another name\n")
+            return EXIT_USAGE
     try:
         words = load_content(args.content).summary
     except ContentError as error:
         err.write(f"voice-triage report: content problem: {error}. Fix that file or reinstall.\n")
         return EXIT_CONTENT
     try:
-        report = load_report(args.source)
+        report = load_report(source)
         written = _write_summaries(report, args.html, args.markdown, words)
     except ReportFileError as error:
         err.write(f"voice-triage report: {error}\n")
@@ -135,6 +196,11 @@ def report_command(argv: Sequence[str], stdout: TextIO | None = None, stderr: Te
     except OSError as error:
         err.write(f"voice-triage report: cannot write {error.filename}: {error.strerror}\n")
         return EXIT_REPORT
+    except RecursionError:  # read, but too deep to put into words
+        err.write(f"voice-triage report: {too_deep(source)}\n")
+        return EXIT_REPORT
+    if source != args.source:
+        out.write(f"Read {source}, the report of the session in {args.source}\n")
     out.write("".join(f"Wrote {path}\n" for path in written))
     return EXIT_OK
 
@@ -149,10 +215,8 @@ def _same_file(one: Path, other: Path) -> bool:
 
 def _write_summaries(report: dict[str, Any], html_path: Path | None, md_path: Path | None,
                      words: SummaryText | None) -> list[Path]:
-    """Write the requested summaries, owner-only."""
-    written = []
-    if html_path is not None:
-        written.append(write_private(html_path, render_html(report, text=words)))
-    if md_path is not None:
-        written.append(write_private(md_path, render_markdown(report, words)))
-    return written
+    """Write the requested summaries, owner-only; both are made before either is written, so a report that cannot
+    be put into words leaves no half of them."""
+    pages = [(html_path, render_html(report, text=words)) if html_path is not None else None,
+             (md_path, render_markdown(report, words)) if md_path is not None else None]
+    return [write_private(path, page) for path, page in filter(None, pages)]

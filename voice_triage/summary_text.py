@@ -8,13 +8,15 @@ from typing import Any, Protocol
 ANSWER_IDS = ("yes", "no", "unsure", "unknown", "not_asked")
 ENDINGS = ("emergency", "stopped", "end_of_input", "interrupted")
 ADVICE_SECTIONS = ("now", "why", "self_care", "stretches", "seek_help")
+DURATIONS = ("one_day", "no_days")  # [duration]: a duration of one day, and of none
 LABELS = (
     "date", "date_not_recorded", "result", "no_result", "why", "complete", "complete_unclear", "taken_back",
     "sources", "incomplete",
     "red_flags", "question",
     "answer", "kind", "no_red_flags", "question_not_recorded", "where_and_how", "where", "pain", "body_map",
-    "map_key", "where_not_asked", "no_place", "side", "side_not_recorded", "not_asked", "none", "likely_source",
-    "most_likely", "because", "also_considered", "score", "not_assessed", "advice", "advice_given", "no_advice",
+    "map_key", "where_not_asked", "no_place", "side", "side_not_recorded", "not_asked", "not_recorded", "none",
+    "likely_source", "most_likely", "because", "also_considered", "score", "not_assessed", "advice", "advice_given",
+    "no_advice",
     "made_by",
 )
 
@@ -78,6 +80,7 @@ class SummaryText:
     disclaimer: str
     caution_prefix: str  # how a spoken stretch caution starts ("Caution:"), so the page keeps it with its stretch
     date: DateWords
+    durations: dict[str, str]  # "one_day" and "no_days": a duration's {text} with its days in words
     citations: dict[str, str] = field(default_factory=dict)  # source id -> title (sources.toml), for "[1]" notes
 
 
@@ -102,6 +105,7 @@ def read_summary_text(reader: KeyReader, raw: dict[str, Any], meanings: dict[str
         disclaimer=disclaimer,
         caution_prefix=caution.split("{", 1)[0].strip(),
         date=_date_words(reader, raw),
+        durations=_durations(reader, raw),
         citations=dict(citations or {}),
     )
 
@@ -124,6 +128,20 @@ def _date_words(reader: KeyReader, raw: dict[str, Any]) -> DateWords:
         except (KeyError, IndexError, ValueError) as error:
             raise reader.fail(f"date.{key}", f"unknown field or bad braces ({error})") from None
     return words
+
+
+def _durations(reader: KeyReader, raw: dict[str, Any]) -> dict[str, str]:
+    """The [duration] table: each form has the words ({text}) and no other field."""
+    forms = _table(reader, raw, "duration", DURATIONS)
+    for key, form in forms.items():
+        try:
+            missing = form.format(text="") == form.format(text="x")
+        except (KeyError, IndexError, ValueError) as error:
+            raise reader.fail(f"duration.{key}",
+                              f"unknown field or bad braces ({error}); only {{text}} is known") from None
+        if missing:
+            raise reader.fail(f"duration.{key}", "must contain {text}, the duration's own words")
+    return forms
 
 
 def _table(reader: KeyReader, raw: dict[str, Any], name: str, keys: tuple[str, ...]) -> dict[str, str]:
