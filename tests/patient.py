@@ -114,13 +114,13 @@ class Patient:
             (r"bowel", lambda: self.flag("bladder_bowel")),
             (r"between your legs|genitals or back passage", lambda: self.flag("saddle_numbness")),
             (r"sexual", lambda: self.flag("sexual_dysfunction")),
+            (r"inject|immune", lambda: self.flag("immunosuppressed", "iv_drugs")),  # before "weak": "weaken"
             (r"weak|foot drag", lambda: self.flag("leg_weakness")),
             (r"lost feeling", lambda: self.flag("leg_numbness")),
             (r"accident|car crash", lambda: self.flag("trauma", "deformity")),
             (r"put weight", lambda: self.flag("cannot_bear_weight")),
             (r"hot, red|swollen", lambda: self.flag("hot_swollen")),
             (r"fever|chills|unwell", lambda: self.flag("fever", "unwell")),
-            (r"inject|immune", lambda: self.flag("immunosuppressed", "iv_drugs")),
             (r"cancer", lambda: self.flag("cancer_history")),
             (r"osteoporosis|steroid", lambda: self.flag("osteoporosis")),
             (r"lost weight|weight loss", lambda: self.flag("weight_loss")),
@@ -132,6 +132,7 @@ class Patient:
             (r"how long|how many days", self.duration),
             (r"getting better|improving", lambda: self.yes_no(bool(self.facts.get("getting_better")))),
             (r"feel like|sharp, shooting", self.quality),
+            (r"in one leg, or in both|one leg, or both", self.tingling_legs),
             (r"tingling|pins and needles", lambda: self.flag("tingling")),
             (r"makes it worse", lambda: self.things("worse", WORSE)),
             (r"makes it easier|eases it", lambda: self.things("better", BETTER)),
@@ -231,6 +232,12 @@ class Patient:
 
     def side(self) -> str:
         said = SIDES.get(self.facts.get("side", "middle"), "in the middle")
+        self.meant = Said(self.question, said)
+        return said
+
+    def tingling_legs(self) -> str:
+        """Tingling in both legs when the pain is on both sides (the vignettes have no fact of their own for it)."""
+        said = "both legs" if self.facts.get("side") == "both" else "just the one leg"
         self.meant = Said(self.question, said)
         return said
 

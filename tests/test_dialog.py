@@ -703,8 +703,11 @@ def test_a_step_heard_faintly_twice_alike_is_taken_and_unlike_is_asked_again(mak
     dialog.hear(Heard("no", 0.3))
     assert dialog.hear(Heard("nope", 0.3))[-1].question == "duration:over_six_weeks"
     dialog = _at_duration_steps(make_dialog, content)
-    dialog.hear(Heard("no", 0.3))
-    assert dialog.hear(Heard("yes", 0.3))[-1].question == "duration:over_twelve_weeks"  # heard two ways: again
+    dialog.hear(Heard("yes", 0.3))
+    assert dialog.hear(Heard("no", 0.3))[-1].question == "duration:over_twelve_weeks"  # heard two ways: again
+    assert dialog.hear(Heard("no", 0.3))[-1].question == "duration:over_six_weeks"  # "no" heard twice
+    dialog = _at_duration_steps(make_dialog, content)
+    dialog.hear(Heard("yes", 0.3))
     dialog.hear(Heard("yes", 0.3))
     assert dialog.answers["duration"]["days"] == 85  # "yes" heard twice
 

@@ -140,3 +140,24 @@ def test_settings_reset_help_resets_nothing(private_home):
     diagram = subprocess.run([sys.executable, "-m", "voice_triage", "diagram", "--help"], cwd=ROOT,
                              capture_output=True, text=True, timeout=60)
     assert "usage" in diagram.stdout and "stateDiagram" not in diagram.stdout
+
+
+def test_a_report_in_a_folder_that_cannot_hold_files_is_refused_before_the_interview():
+    # /proc passes the access check even as root: all the questions were asked, then the write failed, naming
+    # the temporary file (".r.json.vep2c7qn.tmp")
+    result = subprocess.run([sys.executable, "-m", "voice_triage", "--text", "--no-save", "--report", "/proc/r.json"],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT, input="no\n" * 40)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "/proc/r.json" in result.stderr and ".tmp" not in result.stderr and result.stdout == ""
+
+
+def test_a_failed_report_write_names_the_report_not_its_temporary_file(tmp_path, monkeypatch):
+    import errno
+
+    import pytest
+
+    from voice_triage import storage
+    monkeypatch.setattr(storage.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space")))
+    with pytest.raises(OSError) as caught:
+        storage.write_private(tmp_path / "r.json", "text")
+    assert caught.value.filename == str(tmp_path / "r.json") and list(tmp_path.iterdir()) == []

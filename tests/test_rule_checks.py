@@ -19,13 +19,16 @@ def _blocks(content, answers, question_id, value):
 
 @pytest.mark.parametrize(("answers", "question", "value", "expected"), [
     (ONE_LEG, "tingling", "no", True),  # "yes" would mean an irritated nerve in one leg: see a doctor
-    (ONE_LEG, "tingling", "unsure", False),  # "not sure" counts as possibly yes ([uncertain_rule]): the same level
+    # "not sure" is capped at urgent; "yes" could still be new tingling in both legs (an emergency) until asked
+    (ONE_LEG, "tingling", "unsure", True),
     ({**ONE_LEG, "location": ["back_thigh"], "side": "both", "duration": {"days": 10, "text": "10 days"}},
      "tingling", "unsure", True),  # "not sure" is capped at urgent; "yes" would be an emergency
     (ONE_LEG, "tingling", "yes", False),  # the more urgent answer is never the one checked
     ({**ONE_LEG, "side": "middle"}, "tingling", "no", True),  # "yes" would still be a nerve sign (leg_nerve)
-    ({**ONE_LEG, "side": "middle", "rf_weight_loss": "yes"}, "tingling", "no", False),  # no level left to reach
-    ({**ONE_LEG, "rf_weight_loss": "yes"}, "tingling", "no", False),  # already "see a doctor": no change
+    # already "see a doctor", but "yes" could still be new tingling in both legs
+    ({**ONE_LEG, "side": "middle", "rf_weight_loss": "yes"}, "tingling", "no", True),
+    ({**ONE_LEG, "rf_weight_loss": "yes"}, "tingling", "no", True),
+    ({**ONE_LEG, "rf_weight_loss": "yes", "duration": {"days": 90, "text": "3 months"}}, "tingling", "no", False),
     ({"location": ["lower_back"]}, "side", "left", False),  # both sides cannot reach the leg-nerve emergency
     ({"location": ["lower_back"]}, "side", "middle", False),  # every side reaches a leg-nerve rule at gp
     ({"location": ["lower_back", "below_knee"]}, "side", "left", True),  # "both" could still be an emergency
@@ -67,9 +70,11 @@ def test_a_sure_spoken_no_to_tingling_down_one_leg_is_read_back_and_stands_only_
 
 def test_a_rule_raising_answer_and_answers_that_change_nothing_are_not_read_back(make_dialog, content):
     raised = _at_tingling(make_dialog, content)
-    assert raised.hear(Heard("yes", 0.95))[-1].question == "worse" and raised.answers["tingling"] == "yes"
-    # Weight loss has already set "see a doctor": tingling cannot raise the level here
-    central = _at(make_dialog, content, "tingling", side="in the middle", extra={"rf_weight_loss": "yes"})
+    assert raised.hear(Heard("yes", 0.95))[-1].question == "tingling_legs" and raised.answers["tingling"] == "yes"
+    # Weight loss has already set "see a doctor", and pain for months rules out new tingling in both legs (an
+    # emergency): tingling cannot raise the level here
+    central = _at(make_dialog, content, "tingling", side="in the middle",
+                  extra={"rf_weight_loss": "yes", "duration": "three months"})
     assert central.hear(Heard("no", 0.95))[-1].question == "worse" and central.answers["tingling"] == "no"
     typed = _at_tingling(make_dialog, content)
     assert typed.hear(Heard("no", typed=True))[-1].question == "worse"
@@ -101,23 +106,24 @@ def _at_duration_steps(make_dialog, content):
 
 def test_a_clear_step_answer_that_could_drop_a_rule_is_asked_twice_and_one_that_keeps_them_is_not(make_dialog,
                                                                                                   content):
+    # Tingling is asked after the duration: "yes, more than twelve weeks" would rule out new tingling in both legs
+    # (tingling_both_legs_new, an emergency), so it is heard twice; "no" keeps that rule, and goes on at once.
     dialog = _at_duration_steps(make_dialog, content)
-    events = dialog.hear(Heard("no", 0.95))  # "more than twelve weeks?" "No": long-term pain would be lost
+    events = dialog.hear(Heard("yes", 0.95))
     assert Say(dialog.phrases["to_be_sure"]) in events and events[-1].question == "duration:over_twelve_weeks"
-    assert dialog.hear(Heard("nope", 0.95))[-1].question == "duration:over_six_weeks"  # two hearings agree
-    dialog.hear(Heard("no", 0.95))
-    assert dialog.hear(Heard("no", 0.95))[-1].question != "duration:over_six_weeks"
-    assert dialog.answers["duration"]["text"] == "six weeks or less"
+    dialog.hear(Heard("yeah", 0.95))  # two hearings agree
+    assert dialog.answers["duration"]["text"] == "more than twelve weeks"
     sure = _at_duration_steps(make_dialog, content)
-    sure.hear(Heard("yes", 0.95))  # "yes" keeps every rule it could: taken at once
-    assert sure.answers["duration"]["text"] == "more than twelve weeks"
+    assert sure.hear(Heard("no", 0.95))[-1].question == "duration:over_six_weeks"  # keeps every rule: taken
+    sure.hear(Heard("no", 0.95))
+    assert sure.answers["duration"]["text"] == "six weeks or less"
 
 
 @pytest.mark.parametrize(("hearings", "duration"), [
-    # "No" to "more than twelve weeks?" would drop long-term pain: it needs two more hearings than "yes".
-    ([("no", 0.95), ("yes", 0.6), ("yes", 0.6)], 85),  # "yes" keeps the rule: heard twice, it is taken
-    ([("no", 0.95), ("yes", 0.6), ("no", 0.95), ("no", 0.95)], None),  # three to one: "no" stands, next step
-    ([("zzz", 0.9), ("no", 0.95), ("zzz", 0.9)], "unknown"),  # missed twice: not understood
+    # "Yes" to "more than twelve weeks?" would drop the possible emergency: it needs two more hearings than "no".
+    ([("yes", 0.95), ("no", 0.6), ("no", 0.6)], None),  # "no" keeps the rule: heard twice, it is taken, next step
+    ([("yes", 0.95), ("no", 0.6), ("yes", 0.95), ("yes", 0.95)], 85),  # three to one: "yes" stands
+    ([("zzz", 0.9), ("yes", 0.95), ("zzz", 0.9)], "unknown"),  # missed twice: not understood
 ])
 def test_a_step_heard_two_ways_is_asked_again_until_its_hearings_settle_it(make_dialog, content, hearings,
                                                                            duration):
@@ -133,9 +139,9 @@ def test_a_step_heard_two_ways_is_asked_again_until_its_hearings_settle_it(make_
 
 def test_a_step_never_settled_in_four_hearings_is_not_understood(make_dialog, content):
     dialog = _at_duration_steps(make_dialog, content)
-    for text, confidence in [("no", 0.95), ("yes", 0.6), ("no", 0.95)]:
+    for text, confidence in [("yes", 0.95), ("no", 0.6), ("yes", 0.95)]:
         dialog.hear(Heard(text, confidence))
-    assert "duration" not in dialog.answers  # "no" leads by one: asked a fourth time
+    assert "duration" not in dialog.answers  # "yes" leads by one: asked a fourth time
     dialog.hear(Heard("zzz", 0.9))
     assert dialog.answers["duration"] == "unknown"
 

@@ -79,8 +79,10 @@ def test_by_voice_not_sure_is_read_back_only_where_a_clear_yes_would_be_more_urg
             dialog.hear(Heard(typed.get(dialog.current.id, "no"), typed=True))
         return dialog
 
-    one_leg = at_tingling(ONE_LEG)  # "not sure" already counts as one irritated nerve: nothing to check
-    assert one_leg.hear(Heard("not sure", 0.95))[-1].question == "worse"
+    # Pain for months: "not sure" already counts as an irritated nerve, and new tingling in both legs (an
+    # emergency) is ruled out: nothing to check
+    one_leg = at_tingling({**ONE_LEG, "duration": "three months"})
+    assert one_leg.hear(Heard("not sure", 0.95))[-1].question == "tingling_legs"
     both_legs = at_tingling(BOTH_LEGS_NEW)  # "not sure" is capped at urgent; "yes" would be an emergency
     events = both_legs.hear(Heard("not sure", 0.95))
     assert events[-1].question == "confirm:tingling"

@@ -98,7 +98,8 @@ def seek_help_lines(content: Content, level: str, answers: Answers) -> list[Said
     if level == "emergency":
         return []
     warning = content.advice["ces_warning"]
-    lines = [Said(line.text, line.source) for line in content.seek_help if not any(holds(c, answers) for c in line.avoid_if)]
+    lines = [Said(line.text, line.source) for line in content.seek_help
+             if level not in line.not_for and not any(holds(c, answers) for c in line.avoid_if)]
     return lines + [Said(line, warning["source"]) for line in (warning["intro"], *warning["signs"])]
 
 

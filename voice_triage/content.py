@@ -459,16 +459,20 @@ def _stretches(reader: _Reader, raw: list[dict[str, Any]]) -> tuple[Stretch, ...
     return tuple(stretches)
 
 
+def _levels(reader: _Reader, raw: Any, where: str) -> tuple[str, ...]:
+    """A list of level ids (`not_for`), each checked."""
+    for level in raw:
+        if level not in LEVELS:
+            raise reader.fail(where, f"unknown level {level!r}")
+    return tuple(raw)
+
+
 def _tips(reader: _Reader, raw: list[dict[str, Any]]) -> tuple[Tip, ...]:
     """Parse [[self_care]] tables."""
     tips = []
     for index, item in enumerate(raw):
         where = f"self_care[{index}]"
-        not_for = tuple(item.get("not_for", []))
-        for level in not_for:
-            if level not in LEVELS:
-                raise reader.fail(f"{where}.not_for", f"unknown level {level!r}")
-        tips.append(Tip(reader.get(item, "text", where), not_for,
+        tips.append(Tip(reader.get(item, "text", where), _levels(reader, item.get("not_for", []), f"{where}.not_for"),
                         _conditions(reader, item.get("avoid_if", []), f"{where}.avoid_if"),
                         reader.get(item, "source", where)))
     return tuple(tips)
@@ -482,7 +486,7 @@ def _seek_help(reader: _Reader, raw: dict[str, Any]) -> tuple[Tip, ...]:
         if isinstance(item, str):
             lines.append(Tip(item, (), (), raw["source"]))
         else:
-            lines.append(Tip(reader.get(item, "text", where), (),
+            lines.append(Tip(reader.get(item, "text", where), _levels(reader, item.get("not_for", []), f"{where}.not_for"),
                              _conditions(reader, item.get("unless", []), f"{where}.unless"), raw["source"]))
     return tuple(lines)
 
@@ -604,7 +608,7 @@ def load_content(folder: Path | None = None) -> Content:
         _check_sources(f"{name}.toml", raw[name], sources)
     _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "acknowledgements", "qualifiers", "plain_answer", "typing", "none",
                                                          "states", "list_done", "reask", "said_back", "carriers", "negation",
-                                                         "control_fillers", "control", "numbers", "number_speech",
+                                                         "control_fillers", "control", "numbers", "number_speech", "hedged_yes",
                                                          "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "uncertain_rule", "incomplete",
                                                    "unclear_answers", "likely_source", "feature"))
@@ -748,6 +752,10 @@ def _check_reask(vocab: dict[str, Any]) -> None:
         if not vocab["yesno"].get(value):
             raise ContentError(f"vocabulary.toml: yesno.{value}: missing required key")
     known = {p for phrases in vocab["yesno"].values() for p in phrases}
+    yes_phrases = set(vocab["yesno"]["yes"]) | set(vocab.get("typed_yesno", {}).get("yes", []))
+    for i, phrase in enumerate(vocab["hedged_yes"]["phrases"]):
+        if phrase not in yes_phrases:
+            raise ContentError(f"vocabulary.toml: hedged_yes.phrases[{i}]: {phrase!r} is not a yes phrase")
     for value, phrases in vocab.get("typed_yesno", {}).items():
         if value not in ("yes", "no", "unsure") or not isinstance(phrases, list) or not all(
                 isinstance(p, str) for p in phrases):

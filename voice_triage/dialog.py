@@ -305,6 +305,8 @@ class Dialog(OptionByOption, StepByStep):
         for later in self.content.symptoms:
             if question.id not in later.also_from or later.id in self.answers:
                 continue
+            if not all(may_hold(c, self.answers) for c in later.ask_if):
+                continue  # not a question for this person: tingling "no" says nothing of one leg or both
             got = self.interpreter.understand(later, heard.text)
             if got.control is None and got.value not in (NOT_UNDERSTOOD, "unsure", "other"):
                 self._log(later, heard, got.value)
@@ -492,6 +494,8 @@ class Dialog(OptionByOption, StepByStep):
         self.tries += 1
         question = self.current
         if self.tries < MAX_TRIES:
+            if heard.text.strip():  # words not understood stay on record ("my foot drags", then "no")
+                self._log(question, heard, None)
             self._say(self._sorry(heard))
             self._hint_noise()
             if self._one_by_one_due(question):

@@ -59,7 +59,20 @@ def unwritable_reason(path: Path) -> str | None:
         return f"{folder} is a file, not a folder"
     if not os.access(folder, os.W_OK | os.X_OK):  # also a read-only file system, even as root
         return f"the folder {folder} cannot be written to"
+    if folder == path.absolute().parent and not _can_create_in(folder):  # /proc and /sys pass the access check
+        return f"the folder {folder} cannot hold new files"
     return None
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a new file can really be made in the folder (made and removed at once)."""
+    try:
+        handle, trial = tempfile.mkstemp(prefix=".voice-triage-check.", dir=folder)
+    except OSError:
+        return False
+    os.close(handle)
+    Path(trial).unlink(missing_ok=True)
+    return True
 
 
 def write_private(path: Path, text: str) -> Path:
@@ -70,7 +83,10 @@ def write_private(path: Path, text: str) -> Path:
         raise OSError(errno.EINVAL, reason, str(path))
     private_dir(path.parent)
     # A new, uniquely named file (O_EXCL): a fixed name followed a link planted there, and two sessions collided.
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from error
     try:
         os.fchmod(handle, 0o600)
         with os.fdopen(handle, "w", encoding="utf-8") as file:
@@ -78,8 +94,11 @@ def write_private(path: Path, text: str) -> Path:
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except OSError as error:  # named by the file asked for: the temporary file's name means nothing to anyone
         Path(temporary).unlink(missing_ok=True)  # a disk that filled up leaves no half-written file behind
+        raise OSError(error.errno, error.strerror, str(path)) from error
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
         raise
     return path
 

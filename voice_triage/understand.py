@@ -119,8 +119,12 @@ class Interpreter:
         self.answer_negations = {phrase: True for phrase in negation["in_answers"]}
         self.states = set(self.vocab["states"]["words"])
         self.none_phrases = {phrase: True for phrase in self.vocab["none"]["phrases"]}
+        # Read together, the longer phrase wins: "no idea" is not sure, though it starts with "no"
+        unsure = (*self.vocab["none"]["unsure"], *self.vocab["none"].get("typed_unsure", []), *self.vocab["yesno"]["unsure"])
+        self.none_or_unsure = {**self.none_phrases, **{phrase: False for phrase in unsure}}
         self.qualifiers = {phrase: True for phrase in self.vocab["qualifiers"]["words"]}
         self.acknowledgements = set(self.vocab["acknowledgements"]["words"])
+        self.hedged_yes = set(self.vocab["hedged_yes"]["phrases"])
         self.plain_words = set(self.vocab["plain_answer"]["words"]) | self.control_fillers
         self.vague = {phrase: True for phrase in speech["vague"]}
         self.beyond = {**{p: 1 for p in speech["above"]}, **{p: -1 for p in speech["below"]}}
@@ -235,6 +239,9 @@ class Interpreter:
             return None
         if not self._plain_enough(question, words, found, own + general):
             return None
+        if question.plain_yes and found == {"yes"} and all(
+                " ".join(words[start:end]) in self.hedged_yes for start, end, _ in own + general):
+            return "unsure"  # "sort of" getting better is not clearly better: the safer reading
         if question.is_red_flag and not own and general and all(
                 " ".join(words[start:end]) in self.acknowledgements for start, end, _ in general):
             return None  # "ok" agrees rather than answers: never a warning sign's yes on its own
@@ -348,8 +355,10 @@ class Interpreter:
         return False
 
     def _is_none(self, words: list[str]) -> bool:
-        """The answer says "nothing" / "none of those"."""
-        return bool(find_phrases(words, self.none_phrases))
+        """The answer says "nothing" / "none of those", and not "no idea" or "not sure" (asked again: read as
+        none, "no idea" where it hurts gave no place at all, and ruled out what the rules look for)."""
+        found = [is_none for *_, is_none in find_phrases(words, self.none_or_unsure)]
+        return bool(found) and all(found)
 
     def _parse_choice(self, question: Question, words: list[str]) -> str | None:
         """The option named; an answer naming several is not understood, unless one of them is the question's
