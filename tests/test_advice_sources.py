@@ -23,7 +23,7 @@ CASES = {
 
 @pytest.fixture(scope="module", params=sorted(CASES))
 def report(request, content):
-    from conftest import NOW, TODAY
+    from clock import NOW, TODAY
     from voice_triage.dialog import Dialog
     report = answer_all(Dialog(content, today=TODAY, now=NOW), CASES[request.param])
     assert report["disposition"] == request.param, "each case is at the level it is named after"
@@ -50,7 +50,7 @@ def test_a_finding_spoken_as_advice_cites_the_rule_behind_it(report):
 
 
 def test_a_stretch_and_its_caution_cite_the_stretch_source(content):
-    from conftest import NOW, TODAY
+    from clock import NOW, TODAY
     from voice_triage.dialog import Dialog
     report = answer_all(Dialog(content, today=TODAY, now=NOW), CASES["self_care"])
     stretches = [c for c in report["advice_cited"] if c["section"] == "stretches"]

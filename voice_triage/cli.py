@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--text", action="store_true", help="typed mode")
     parser.add_argument("--jsonl", action="store_true", help="JSON lines mode (with --audio-in: spoken answers)")
-    parser.add_argument("--report", type=file_name, metavar="PATH", help="write the JSON report here, with summaries beside it")
+    parser.add_argument("--report", type=file_name, metavar="PATH",
+                        help="write the JSON report here, with summaries beside it")
     parser.add_argument("--resume", action="store_true", help="continue the last unfinished session")
     parser.add_argument("--no-save", action="store_true", help="keep nothing on disk (no session journal)")
     parser.add_argument("--content", type=Path, metavar="DIR", help="use content files from this folder")
@@ -330,7 +331,8 @@ def diagram(argv: Sequence[str]) -> int:
     """Print the conversation flow as Mermaid text."""
     from .dialog import mermaid
 
-    ArgumentParser(prog="voice-triage diagram", description="print the conversation flow as Mermaid text").parse_args(argv)
+    parser = ArgumentParser(prog="voice-triage diagram", description="print the conversation flow as Mermaid text")
+    parser.parse_args(argv)
     sys.stdout.write(mermaid() + "\n")
     return EXIT_OK
 

@@ -486,7 +486,8 @@ def _seek_help(reader: _Reader, raw: dict[str, Any]) -> tuple[Tip, ...]:
         if isinstance(item, str):
             lines.append(Tip(item, (), (), raw["source"]))
         else:
-            lines.append(Tip(reader.get(item, "text", where), _levels(reader, item.get("not_for", []), f"{where}.not_for"),
+            not_for = _levels(reader, item.get("not_for", []), f"{where}.not_for")
+            lines.append(Tip(reader.get(item, "text", where), not_for,
                              _conditions(reader, item.get("unless", []), f"{where}.unless"), raw["source"]))
     return tuple(lines)
 
@@ -608,7 +609,8 @@ def load_content(folder: Path | None = None) -> Content:
         _check_sources(f"{name}.toml", raw[name], sources)
     _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "acknowledgements", "qualifiers", "plain_answer", "typing", "none",
                                                          "states", "list_done", "reask", "said_back", "carriers", "negation",
-                                                         "control_fillers", "control", "numbers", "number_speech", "hedged_yes",
+                                                         "control_fillers", "control", "numbers", "number_speech",
+                                                         "hedged_yes",
                                                          "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "uncertain_rule", "incomplete",
                                                    "unclear_answers", "likely_source", "feature"))

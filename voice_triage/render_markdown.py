@@ -195,7 +195,8 @@ def advice(report: dict[str, Any], text: SummaryText, titles: list[str]) -> list
     """The advice as spoken, grouped under headings, each line with the number of its source in `titles` (which
     grows); the plain list when there are no sections."""
     sections, headings = _dict(report.get("advice_sections")), text.advice_headings
-    cited = {(_str(c.get("section")), _str(c.get("text"))): c.get("source") for c in map(_dict, _list(report.get("advice_cited")))}
+    cited = {(_str(c.get("section")), _str(c.get("text"))): c.get("source")
+             for c in map(_dict, _list(report.get("advice_cited")))}
 
     def lines_of(key: str, lines: Any) -> list[Cited]:
         return [(str(x), _number(cited.get((key, str(x))), text, titles)) for x in _list(lines)]

@@ -120,7 +120,8 @@ class Interpreter:
         self.states = set(self.vocab["states"]["words"])
         self.none_phrases = {phrase: True for phrase in self.vocab["none"]["phrases"]}
         # Read together, the longer phrase wins: "no idea" is not sure, though it starts with "no"
-        unsure = (*self.vocab["none"]["unsure"], *self.vocab["none"].get("typed_unsure", []), *self.vocab["yesno"]["unsure"])
+        none = self.vocab["none"]
+        unsure = (*none["unsure"], *none.get("typed_unsure", []), *self.vocab["yesno"]["unsure"])
         self.none_or_unsure = {**self.none_phrases, **{phrase: False for phrase in unsure}}
         self.qualifiers = {phrase: True for phrase in self.vocab["qualifiers"]["words"]}
         self.acknowledgements = set(self.vocab["acknowledgements"]["words"])
