@@ -15,6 +15,7 @@ class Said:
     text: str
     source: str | None
 
+
 def _sentence(text: str) -> str:
     """A finding as a spoken sentence."""
     return text[0].upper() + text[1:] + "."

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from .advice import Said
 from .assessment import Assessment
 from .content import Content, Question
+from .understand import unit_days
 
 if TYPE_CHECKING:
     from .dialog import Dialog
@@ -42,8 +43,7 @@ def answer_text(content: Content, question: Question, value: Any) -> str:
 
 def _counts_in_days(content: Content, text: str) -> bool:
     """Whether a duration's words name days (or nights) and no longer unit, so its days need no saying again."""
-    duration = content.vocabulary["duration"]
-    units = {**duration["units"], **{duration["plurals"][u]: d for u, d in duration["units"].items()}}
+    units = unit_days(content.vocabulary["duration"])
     named = [units[word] for word in text.lower().replace(",", " ").split() if word in units]
     return bool(named) and all(days == 1 for days in named)
 

@@ -94,11 +94,10 @@ def write_private(path: Path, text: str) -> Path:
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
-    except OSError as error:  # named by the file asked for: the temporary file's name means nothing to anyone
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)  # a disk that filled up leaves no half-written file behind
-        raise OSError(error.errno, error.strerror, str(path)) from error
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):  # named by the file asked for: the temporary file's name means nothing
+            raise OSError(error.errno, error.strerror, str(path)) from error
         raise
     return path
 

@@ -85,6 +85,11 @@ class Understanding:
     value: Any = NOT_UNDERSTOOD
 
 
+def unit_days(duration: dict[str, Any]) -> dict[str, float]:
+    """Days in each duration unit, named in the singular or the plural (vocabulary.toml [duration])."""
+    return {**duration["units"], **{plural: duration["units"][unit] for unit, plural in duration["plurals"].items()}}
+
+
 class Interpreter:
     """Turns heard text into answers using the vocabulary in the content files."""
 
@@ -108,8 +113,7 @@ class Interpreter:
         self.and_a_half = tokens(speech["and_a_half"])
         duration = self.vocab["duration"]
         self.plurals = set(duration["plurals"].values())
-        self.unit_days = {**duration["units"], **{plural: duration["units"][unit]
-                                                     for unit, plural in duration["plurals"].items()}}
+        self.unit_days = unit_days(duration)
         self.between_number_and_unit = set(duration["between"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
         negation = self.vocab["negation"]
