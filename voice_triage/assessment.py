@@ -211,18 +211,19 @@ def _uncertain_finding(content: Content, rule: Rule, answers: Answers) -> Findin
 def rank_sources(content: Content, answers: Answers) -> list[dict[str, Any]]:
     """Likely sources by evidence score, each with the reasons taken from the answers."""
     labels = content.rules_raw["likely_source"]["labels"]
-    scores = {sid: {"id": sid, "label": labels[sid], "score": 0, "reasons": []} for sid in SOURCE_IDS}
-    for flag in content.red_flags:
-        if flag.suggests and answers.get(flag.id) == "yes":
-            scores[flag.suggests]["score"] += 3
-            scores[flag.suggests]["reasons"].append(flag.because)
+    scores = {sid: {"id": sid, "label": labels[sid], "score": 0, "reasons": [], "reasons_cited": []}
+              for sid in SOURCE_IDS}
+    evidence = [(flag.suggests, 3, flag.because, flag.source) for flag in content.red_flags
+                if flag.suggests and answers.get(flag.id) == "yes"]
     # Strongest evidence first, so the spoken "because ..." names the most telling answers.
-    for feature in sorted(content.features, key=lambda f: -f.weight):
-        if holds(feature.condition, answers):
-            entry = scores[feature.source_id]
-            entry["score"] += feature.weight
-            if feature.reason not in entry["reasons"]:
-                entry["reasons"].append(feature.reason)
+    evidence += [(feature.source_id, feature.weight, feature.reason, feature.source)
+                 for feature in sorted(content.features, key=lambda f: -f.weight) if holds(feature.condition, answers)]
+    for source_id, weight, reason, cited in evidence:
+        entry = scores[source_id]
+        entry["score"] += weight
+        if reason not in entry["reasons"]:
+            entry["reasons"].append(reason)
+            entry["reasons_cited"].append({"text": reason, "source": cited})
     return sorted(scores.values(), key=lambda entry: -entry["score"])
 
 

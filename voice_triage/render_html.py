@@ -139,7 +139,7 @@ def print_height(s: Summary) -> float:
     result = 70 + _lines([s.spoken or s.meaning], 95, 15, 0)
     result += _lines(s.findings + [s.status] + s.taken_back, 120, 14, 1)
     side = _lines([f"{a} {b}" for a, b in s.symptoms], 70, 14, 2) + 60
-    side += _lines([" ".join(s.reasons + s.others)], 105, 14, 0)
+    side += _lines([" ".join(list(map(cite, s.reasons)) + s.others)], 105, 14, 0)
     said = _lines([f.said for f in s.red_flags if f.said], 60, 12.5, 0)
     flags = (_lines([f.question for f in s.red_flags], 52, 12.5, 3) + said + 40) / 2 + 30
     advice_lines = [line for _, lines in s.advice for line in _joined(lines, s.text.caution_prefix)]
@@ -222,7 +222,7 @@ def _symptoms(s: Summary) -> str:
 def _source(s: Summary) -> str:
     """The likely source with the reasons, and the others considered."""
     label = s.text.labels
-    reasons = f", {_e(label['because'])}: {_e('; '.join(s.reasons))}." if s.reasons else ""
+    reasons = f", {_e(label['because'])}: {_e('; '.join(map(cite, s.reasons)))}." if s.reasons else ""
     others = (f' <span class="others">{_e(label["also_considered"])}: {_e("; ".join(s.others))}.</span>'
               if s.others else "")
     return (f'<section class="source"><h2>{_e(label["likely_source"])}</h2><p>{_e(label["most_likely"])}: '

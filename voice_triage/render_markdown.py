@@ -56,7 +56,7 @@ class Summary:
     where: str = ""
     symptoms: list[tuple[str, str]] = field(default_factory=list)
     likely: str = ""
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Cited] = field(default_factory=list)
     others: list[str] = field(default_factory=list)
     advice: list[tuple[str, list[Cited]]] = field(default_factory=list)
     disclaimer: str = ""
@@ -177,18 +177,26 @@ def answer_words(qid: str, texts: dict[str, Any], answers: dict[str, Any], text:
     return text.labels["not_recorded" if qid in texts or qid in answers else "not_asked"]
 
 
-def likely_source(report: dict[str, Any], text: SummaryText) -> tuple[str, list[str], list[str]]:
-    """The likely source in words, its reasons, and the other sources that scored."""
+def likely_source(report: dict[str, Any], text: SummaryText,
+                  titles: list[str]) -> tuple[str, list[Cited], list[str]]:
+    """The likely source in words, its reasons, and the other sources that scored with theirs, each reason with the
+    number of its source in `titles` (which grows)."""
     ranked = [_dict(s) for s in _list(report.get("sources"))]
     best_id = _str(report.get("likely_source"))
     best = next((s for s in ranked if s.get("id") == best_id), None)
     fallback = text.source_names.get(best_id or "", words(best_id, text) if best_id else text.labels["not_assessed"])
     label = str((best or {}).get("label") or fallback)
-    reasons = [str(r) for r in _list((best or {}).get("reasons"))]
-    score = text.labels["score"]
-    others = [f"{s.get('label') or words(s.get('id'), text)} ({score} {s.get('score', '?')})"
+    reasons = _reasons(best or {}, text, titles)
+    # The others with their reasons in words, not a bare score: what each rests on is what a reader can weigh.
+    others = [f"{s.get('label') or words(s.get('id'), text)} ({', '.join(map(cite, _reasons(s, text, titles)))})"
               for s in ranked if s is not best and _list(s.get("reasons"))]
     return label, reasons, others
+
+
+def _reasons(source: dict[str, Any], text: SummaryText, titles: list[str]) -> list[Cited]:
+    """A likely source's reasons, each with the number of the source it cites (reports before reasons_cited: none)."""
+    cited = {_str(c.get("text")): c.get("source") for c in map(_dict, _list(source.get("reasons_cited")))}
+    return [(str(r), _number(cited.get(str(r)), text, titles)) for r in _list(source.get("reasons"))]
 
 
 def advice(report: dict[str, Any], text: SummaryText, titles: list[str]) -> list[tuple[str, list[Cited]]]:
@@ -239,9 +247,9 @@ def summarize(report: Any, text: SummaryText | None = None) -> Summary:
     level = _str(report.get("disposition"))
     known = level if level in text.meanings else None
     answers = _dict(report.get("answers"))
-    likely, reasons, others = likely_source(report, text)
     cited, titles = findings(report, text)
-    said = advice(report, text, titles)  # after the findings: their sources are numbered first
+    likely, reasons, others = likely_source(report, text, titles)  # numbered in the order the page shows them
+    said = advice(report, text, titles)
     side = answers.get("side")
     return Summary(
         text=text, when=when(report, text), disposition=known or "unknown",
@@ -327,7 +335,7 @@ def _md_source(s: Summary) -> list[str]:
     """The likely source, its reasons and the others considered."""
     label = s.text.labels
     lines = [f"## {md(label['likely_source'])}", "", f"{md(label['most_likely'])}: **{md(s.likely)}**"]
-    lines += [""] + [f"- {md(r)}" for r in s.reasons] if s.reasons else []
+    lines += [""] + [f"- {md(cite(r))}" for r in s.reasons] if s.reasons else []
     return lines + (["", f"{md(label['also_considered'])}: {md('; '.join(s.others))}"] if s.others else [])
 
 

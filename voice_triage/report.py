@@ -50,8 +50,8 @@ def _counts_in_days(content: Content, text: str) -> bool:
 
 def red_flag_answers(content: Content, answers: dict[str, Any]) -> list[dict[str, Any]]:
     """Every red-flag question with its answer, "not asked" where the interview ended first."""
-    return [{"id": q.id, "question": q.text, "answer": answers.get(q.id, NOT_ASKED), "level": q.level}
-            for q in content.red_flags]
+    return [{"id": q.id, "question": q.text, "answer": answers.get(q.id, NOT_ASKED), "level": q.level,
+             "source": q.source} for q in content.red_flags]
 
 
 def build(dialog: "Dialog", result: Assessment, sections: dict[str, list[Said]], complete: bool) -> dict[str, Any]:

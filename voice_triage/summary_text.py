@@ -15,7 +15,7 @@ LABELS = (
     "red_flags", "question",
     "answer", "kind", "no_red_flags", "question_not_recorded", "where_and_how", "where", "pain", "body_map",
     "map_key", "where_not_asked", "no_place", "side", "side_not_recorded", "not_asked", "not_recorded", "none",
-    "likely_source", "most_likely", "because", "also_considered", "score", "not_assessed", "advice", "advice_given",
+    "likely_source", "most_likely", "because", "also_considered", "not_assessed", "advice", "advice_given",
     "no_advice",
     "made_by",
 )
