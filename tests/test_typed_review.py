@@ -52,7 +52,8 @@ def test_ways_of_falling_that_never_say_fell_are_a_fall(interpreter, content, te
 
 
 def test_an_older_person_who_went_over_on_the_ice_is_urgent(make_dialog):
-    older = {"age": "81", "location": "my right hip", "duration": "2 days", "quality": "sharp", "worse": "walking",
+    older = {"age": "81", "location": "the side of my right hip", "duration": "2 days", "quality": "sharp",
+             "worse": "walking",
              "better": "rest", "limp": "yes", "onset": "I went over on the ice"}
     report = answer_all(make_dialog(), older)
     assert report["disposition"] == "urgent" and "fall_older" in {f["id"] for f in report["findings"]}

@@ -128,6 +128,9 @@ class Question:
     # in order, when an answer names several ("it came on after I fell": the fall)
     several: tuple[str, ...] = ()
     ask_again_if: frozenset[str] = frozenset()  # multi: words that, outside every option named, make it unclear
+    # multi: of those words, the ones with a question of their own asking which part is meant ("hip": which part?)
+    clarify: tuple[tuple[str, str], ...] = ()
+    skip_words: frozenset[str] = frozenset()  # multi: words left out before options are named ("my right thigh")
     also_from: tuple[str, ...] = ()  # earlier questions whose typed answer may already give this one ("left hip")
     why: str = ""  # symptom questions: why it is asked, said with help ("I ask because ...")
 
@@ -333,6 +336,8 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         plain_yes=_plain_yes(reader, item.get("plain_yes", False), kind, f"{where}.plain_yes"),
         several=several,
         ask_again_if=_ask_again_if(reader, item.get("ask_again_if", []), kind, f"{where}.ask_again_if"),
+        clarify=_clarify(reader, item, kind, f"{where}.clarify"),
+        skip_words=_ask_again_if(reader, item.get("skip_words", []), kind, f"{where}.skip_words"),
         also_from=tuple(reader.get(item, "also_from", where, list) if "also_from" in item else ()),
         why=reader.get(item, "why", where),
     )
@@ -345,6 +350,19 @@ def _ask_again_if(reader: _Reader, raw: Any, kind: str, where: str) -> frozenset
     if not isinstance(raw, list) or not all(isinstance(w, str) for w in raw):
         raise reader.fail(where, "expected a list of strings")
     return frozenset(w.lower() for w in raw)
+
+
+def _clarify(reader: _Reader, item: dict[str, Any], kind: str, where: str) -> tuple[tuple[str, str], ...]:
+    """A multi question's which-part questions, one per word of its `ask_again_if`."""
+    raw = item.get("clarify", {})
+    if raw and kind != "multi":
+        raise reader.fail(where, "only for multi questions")
+    if not isinstance(raw, dict) or not all(isinstance(v, str) and v.strip() for v in raw.values()):
+        raise reader.fail(where, "expected a table of word = question")
+    words = {w.lower() for w in item.get("ask_again_if", [])}
+    if stray := sorted(w for w in raw if w.lower() not in words):
+        raise reader.fail(where, f"{', '.join(stray)}: each word must also be in ask_again_if")
+    return tuple((word.lower(), text) for word, text in raw.items())
 
 
 def _plain_yes(reader: _Reader, raw: Any, kind: str, where: str) -> bool:

@@ -221,7 +221,7 @@ class Dialog(OptionByOption, StepByStep):
         elif self._faint_but_worth_checking(understanding.value, heard):
             self._accept(self.current, understanding.value, heard)
         elif heard.confidence < MIN_CONFIDENCE or understanding.value is None:
-            self._not_understood(heard)
+            self._not_understood(heard, understanding.clarify if heard.confidence >= MIN_CONFIDENCE else None)
         else:
             self._accept(self.current, understanding.value, heard)
 
@@ -489,13 +489,17 @@ class Dialog(OptionByOption, StepByStep):
         else:
             self.advised()
 
-    def _not_understood(self, heard: Heard) -> None:
-        """Re-ask with the options; after repeated failures move on conservatively."""
+    def _not_understood(self, heard: Heard, clarify: str | None = None) -> None:
+        """Re-ask with the options, or ask which part a vague answer meant (`clarify`: "my hip"); after repeated
+        failures move on conservatively."""
         self.tries += 1
         question = self.current
         if self.tries < MAX_TRIES:
             if heard.text.strip():  # words not understood stay on record ("my foot drags", then "no")
                 self._log(question, heard, None)
+            if clarify:  # the answer was heard, only too vague: no "sorry", and the parts to choose from
+                self._ask(question, text=clarify)
+                return
             self._say(self._sorry(heard))
             self._hint_noise()
             if self._one_by_one_due(question):
@@ -633,10 +637,10 @@ class Dialog(OptionByOption, StepByStep):
         return next((q for q in self.content.symptoms
                      if q.id not in self.answers and all(may_hold(c, self.answers) for c in q.ask_if)), None)
 
-    def _ask(self, question: Question, short: bool = False, with_options: bool = False) -> None:
-        """Ask a question, in full or in its short re-ask wording."""
+    def _ask(self, question: Question, short: bool = False, with_options: bool = False, text: str = "") -> None:
+        """Ask a question, in full, in its short re-ask wording, or in other words (`text`)."""
         self.current = question
-        text = question.reask if short else question.text
+        text = text or (question.reask if short else question.text)
         if with_options:
             text = f"{text} {self._options_phrase(question)}"
         options = tuple(self.interpreter.options_for(question))

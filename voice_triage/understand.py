@@ -63,6 +63,15 @@ class Words(list[str]):
         self.starts = tuple(sorted({start for start in starts if 0 < start < len(words)}))
 
 
+def without(words: list[str], left_out: frozenset[str]) -> list[str]:
+    """The words without those in `left_out`, each clause still starting where it did."""
+    if not left_out or not any(word in left_out for word in words):
+        return words
+    kept = [index for index, word in enumerate(words) if word not in left_out]
+    starts = getattr(words, "starts", ())
+    return Words([words[i] for i in kept], [sum(1 for i in kept if i < start) for start in starts])
+
+
 def clause_of(words: list[str], index: int) -> tuple[int, int]:
     """(start, end) of the clause holding word `index`; the whole answer for words without clauses."""
     starts = getattr(words, "starts", ())
@@ -83,6 +92,7 @@ class Understanding:
 
     control: str | None = None
     value: Any = NOT_UNDERSTOOD
+    clarify: str | None = None  # not understood, and the question that asks which part was meant ("my hip")
 
 
 def unit_days(duration: dict[str, Any]) -> dict[str, float]:
@@ -205,7 +215,9 @@ class Interpreter:
         if numbered is not None:
             return Understanding(value=numbered)
         parse = getattr(self, f"_parse_{question.kind}")
-        return Understanding(value=parse(question, words))
+        value = parse(question, words)
+        vague = self._vague_word(question, words) if value is None and question.clarify else None
+        return Understanding(value=value, clarify=dict(question.clarify).get(vague or ""))
 
     def options_for(self, question: Question) -> list[str]:
         """Canonical answers offered for a question (also what numbered answers pick from)."""
@@ -376,13 +388,25 @@ class Interpreter:
     def _parse_multi(self, question: Question, words: list[str]) -> list[str] | None:
         """Every option named, [] for "nothing", None when neither, or when a word of the question's
         `ask_again_if` stands outside every option named ("back and both legs": which part of the legs?)."""
-        named = covered(find_in_clauses(words, self.option_phrases(question)))
-        if any(word in question.ask_again_if and i not in named for i, word in enumerate(words)):
+        if self._vague_word(question, words):
             return None
+        words = without(words, question.skip_words)  # "the back of my right thigh"
         chosen = self._matched_options(question, words)
         if chosen:
             return chosen
         return [] if self._is_none(words) else None
+
+    def _vague_word(self, question: Question, words: list[str]) -> str | None:
+        """The first word of the question's `ask_again_if` standing outside every option named and not negated."""
+        words = without(words, question.skip_words)
+        named = covered(find_in_clauses(words, self.option_phrases(question)))
+        in_none = covered(find_in_clauses(words, self.none_phrases))
+        for index, word in enumerate(words):
+            # "lower back, not the hip": a place ruled out needs no asking about
+            if word in question.ask_again_if and index not in named \
+                    and not self._option_negated(words, clause_of(words, index)[0], index, in_none):
+                return word
+        return None
 
     def _parse_free(self, question: Question, words: list[str]) -> str:
         """The option the free answer mentions (the first of the question's `several` among several named, else the
@@ -581,7 +605,9 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
         phrases += list(interpreter.spoken_yesno) + [phrase for phrase, _ in question.means]
     elif question.kind in ("choice", "multi", "free"):
         phrases += list(interpreter.option_phrases(question))
-        phrases += [*vocab["none"]["phrases"], *vocab["none"]["unsure"]] if question.kind == "multi" else []
+        # A multi question also hears its vague words ("hip"), to ask which part is meant.
+        phrases += [*vocab["none"]["phrases"], *vocab["none"]["unsure"], *(w for w, _ in question.clarify)] \
+            if question.kind == "multi" else []
         phrases += vocab["none"]["unsure"] if question.kind == "free" else []  # "I don't know" how it started
     elif question.kind == "number":
         phrases += [interpreter.spoken_number(n) for n in range(1, 111)]

@@ -1,0 +1,100 @@
+"""A place too vague to weigh ("my hip", "my leg") is asked which part, and a side inside a place ("the back of my
+right thigh") no longer hides the place (questions.toml `clarify`, `skip_words`)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from voice_triage.content import CONTENT_DIR, ContentError, load_content
+from voice_triage.events import Ask, Say
+from voice_triage.understand import Interpreter, vocabulary
+
+WHICH_PART_OF_THE_HIP = "Which part of the hip:"
+
+
+@pytest.fixture(scope="module")
+def interpreter(content):
+    return Interpreter(content)
+
+
+def read(interpreter, content, text):
+    return interpreter.understand(content.questions_by_id["location"], text)
+
+
+@pytest.mark.parametrize("text", ["my hip", "hip", "my left hip", "right hip", "hips and groin", "just my hip"])
+def test_my_hip_alone_is_asked_which_part(interpreter, content, text):
+    # Read as the side of the hip until stop 36: the likely source then leant on "on the outside of the hip",
+    # though hip joint pain is felt in the groin (Khan 2004).
+    understood = read(interpreter, content, text)
+    assert understood.value is None and understood.clarify.startswith(("Which part of the hip", "Which part of the hips"))
+
+
+@pytest.mark.parametrize("text, places", [
+    ("the side of my hip", ["outer_hip"]), ("in my hip joint", ["groin"]), ("the front of my hip", ["groin"]),
+    ("back of my hip", ["buttock"]), ("lower back, not the hip", ["lower_back"]),
+    ("outside of my right hip", ["outer_hip"]),
+])
+def test_a_hip_with_its_part_named_or_ruled_out_is_read(interpreter, content, text, places):
+    assert read(interpreter, content, text).value == places
+
+
+@pytest.mark.parametrize("text, places", [
+    ("the back of my right thigh", ["back_thigh"]), ("the front of my left thigh", ["front_thigh"]),
+    ("lower back and down my left leg", ["lower_back", "below_knee"]), ("back of my left leg", ["back_thigh"]),
+    ("right in the middle of my back", ["lower_back"]),
+])
+def test_a_side_inside_a_place_does_not_hide_it(interpreter, content, text, places):
+    assert read(interpreter, content, text).value == places
+
+
+@pytest.mark.parametrize("text, part", [("back and both legs", "legs"), ("my thigh", "thigh"), ("left leg", "leg")])
+def test_a_vague_leg_is_asked_which_part_of_it(interpreter, content, text, part):
+    assert read(interpreter, content, text).clarify.startswith(f"Which part of the {part}:")
+
+
+def test_knee_has_no_question_of_its_own_and_is_asked_again_as_before(interpreter, content):
+    understood = read(interpreter, content, "knee")
+    assert understood.value is None and understood.clarify is None
+
+
+def _asks(events):
+    return [e for e in events if isinstance(e, Ask)]
+
+
+def test_the_dialog_asks_which_part_then_takes_the_answer(make_dialog, content):
+    dialog = make_dialog()
+    events = dialog.start()
+    while _asks(events)[-1].question != "location":
+        events = dialog.hear({"age": "60"}.get(_asks(events)[-1].question, "no"))
+    events = dialog.hear("my left hip")
+    ask = _asks(events)[-1]
+    assert ask.question == "location" and ask.text.startswith(WHICH_PART_OF_THE_HIP)
+    assert not any(isinstance(e, Say) and "Sorry" in e.text for e in events), "heard, only too vague: no sorry"
+    events = dialog.hear("the groin at the front")
+    assert dialog.answers["location"] == ["groin"]
+    assert dialog.transcript[-2]["heard"] == "my left hip" and dialog.transcript[-2]["understood"] is None
+
+
+def test_a_hip_still_vague_after_asking_ends_as_not_understood(make_dialog):
+    dialog = make_dialog()
+    events = dialog.start()
+    while _asks(events)[-1].question != "location":
+        events = dialog.hear({"age": "60"}.get(_asks(events)[-1].question, "no"))
+    for _ in range(3):
+        dialog.hear("my hip")
+    assert dialog.answers["location"] == "unknown"
+
+
+def test_by_voice_the_location_grammar_hears_hip_so_it_can_ask(interpreter, content):
+    assert {"hip", "hips"} <= set(vocabulary(interpreter, content.questions_by_id["location"]))
+
+
+def test_a_which_part_question_needs_its_word_in_ask_again_if(tmp_path: Path):
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    path = folder / "questions.toml"
+    path.write_text(path.read_text().replace('  hip = "Which part', '  elbow = "Which part', 1))
+    with pytest.raises(ContentError, match=r"question\[1\]\.clarify: elbow: each word must also be in ask_again_if"):
+        load_content(folder)
