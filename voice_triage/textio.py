@@ -7,7 +7,7 @@ import os
 import queue
 import re
 import threading
-from typing import IO
+from typing import IO, Any
 
 from .events import Adjust, Ask, End, Event, Heard, Say
 
@@ -18,6 +18,12 @@ MAX_ANSWER_CHARS = 2000
 # reading on for its end would take all the memory there is. Typing ends there, as at the end of input.
 MAX_LINE_CHARS = 1 << 20
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+TYPED = "_typed"  # dialog.toml: the suffix of a phrase's wording for answers that are typed
+
+
+def typed_wording(phrases: dict[str, Any]) -> dict[str, Any]:
+    """The dialog's phrases with each `<key>_typed` twin in place of `<key>`: "You can type ...", not "say"."""
+    return {**phrases, **{key[:-len(TYPED)]: text for key, text in phrases.items() if key.endswith(TYPED)}}
 
 
 def clean_line(line: str) -> str:

@@ -1,0 +1,71 @@
+"""A first-time typed-mode user's review: typed wording, mode flags that conflict or do nothing, the data-folder
+hint, an unfinished session mentioned at the start, and Enter on an empty line. Real processes, piped stdin."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from voice_triage.content import load_content
+from voice_triage.dialog import Dialog
+from voice_triage.textio import typed_wording
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "voice_triage", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, timeout=60, env=env)
+
+
+def report_of(result: subprocess.CompletedProcess, path: Path) -> dict:
+    assert result.returncode == 0, result.stderr
+    return json.loads(path.read_text())
+
+
+# 1. Typed prompts say "type", not "say"; voice keeps its words.
+
+def test_typed_mode_tells_you_to_type_not_say(content):
+    # "xx" is not an answer: the question is asked again with how to answer it
+    out = run("--text", "--no-save", stdin="xx\n" + "no\n" * len(content.red_flags) + "lots\n").stdout
+    assert "You can type repeat, go back, help, or stop at any time." in out
+    assert "You can type yes, no, or not sure." in out
+    assert "Please type a number." in out  # the age, answered "lots"
+    assert "You can say" not in out and "Please say" not in out
+
+
+def test_a_list_question_typed_offers_its_choices_and_their_numbers(content):
+    answers = ["no"] * len(content.red_flags) + ["30", "lower back", "somewhere"]  # the side, not understood
+    out = run("--text", "--no-save", stdin="\n".join(answers) + "\n").stdout
+    assert "You can type: " in out and ", or their numbers." in out
+
+
+def test_jsonl_typed_answers_get_the_typed_wording_too():
+    events = [json.loads(line) for line in run("--jsonl", "--no-save", stdin="xx\n").stdout.splitlines()]
+    texts = [event["text"] for event in events]
+    assert "You can type repeat, go back, help, or stop at any time." in texts
+    assert any(text.endswith("You can type yes, no, or not sure.") for text in texts)
+
+
+def test_a_resumed_typed_session_asks_in_typed_words():
+    run("--text", stdin="no\nxx\n")  # unfinished, at a re-ask with its options
+    out = run("--text", "--resume", stdin="").stdout
+    assert "Welcome back." in out and "You can type yes, no, or not sure." in out and "You can say" not in out
+
+
+def test_voice_keeps_its_spoken_words(content):
+    dialog = Dialog(content, spoken=True)
+    said = " ".join(event.text for event in dialog.start() + dialog.hear("xx"))
+    assert "You can say repeat, go back, help, or stop at any time." in said
+    assert "You can say yes, no, or not sure." in said
+
+
+def test_every_typed_twin_keeps_the_placeholders_of_its_spoken_phrase():
+    phrases = load_content().phrases
+    typed = typed_wording(phrases)
+    twins = [key[:-len("_typed")] for key in phrases if key.endswith("_typed")]
+    assert {"welcome", "options_yesno", "options_list", "options_number"} <= set(twins)
+    for key in twins:
+        assert str(typed[key]).count("{options}") == str(phrases[key]).count("{options}"), key
+        assert typed[key] == phrases[f"{key}_typed"]
