@@ -3,6 +3,7 @@ hint, an unfinished session mentioned at the start, and Enter on an empty line. 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,38 @@ def test_every_typed_twin_keeps_the_placeholders_of_its_spoken_phrase():
     for key in twins:
         assert str(typed[key]).count("{options}") == str(phrases[key]).count("{options}"), key
         assert typed[key] == phrases[f"{key}_typed"]
+
+
+# 2. Modes that contradict each other are refused in one line.
+
+def test_text_and_jsonl_together_are_refused_in_one_line():
+    result = run("--text", "--jsonl", "--no-save", stdin="no\n")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "--jsonl: not allowed with argument --text" in result.stderr
+
+
+def test_text_with_spoken_answers_from_a_file_is_refused_in_one_line(tmp_path):
+    (tmp_path / "a.raw").write_bytes(bytes(3200))
+    result = run("--text", "--no-save", "--no-speak", "--audio-in", str(tmp_path / "a.raw"), stdin="no\n")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "--audio-in: not allowed with argument --text" in result.stderr
+
+
+# 3. Voice options a typed session cannot use are named, in one line.
+
+def test_voice_options_with_text_are_named_as_ignored():
+    result = run("--text", "--no-save", "--mic", "3", "--voice", "en", "--pause", "2", stdin="no\n")
+    assert result.returncode == 0
+    warning = [line for line in result.stderr.splitlines() if "ignoring" in line]
+    assert warning == ["voice-triage: ignoring --mic, --pause, --voice: they are for voice mode, and this session is "
+                       "typed (--text)."]
+
+
+def test_voice_options_with_jsonl_and_no_audio_are_named_as_ignored():
+    result = run("--jsonl", "--no-save", "--rate", "150", stdin="no\n")
+    assert "ignoring --rate: it is for voice mode" in result.stderr and "(--jsonl without --audio-in)" in result.stderr
+
+
+def test_no_warning_without_voice_options_nor_for_no_speak():
+    result = run("--text", "--no-save", "--no-speak", stdin="no\n")
+    assert result.returncode == 0 and "ignoring" not in result.stderr

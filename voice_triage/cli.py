@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
                                      epilog="\n".join(__doc__.split("\n")[2:]))
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--text", action="store_true", help="typed mode")
-    parser.add_argument("--jsonl", action="store_true", help="JSON lines mode (with --audio-in: spoken answers)")
+    mode.add_argument("--jsonl", action="store_true", help="JSON lines mode (with --audio-in: spoken answers)")
     parser.add_argument("--report", type=file_name, metavar="PATH",
                         help="write the JSON report here, with summaries beside it")
     parser.add_argument("--resume", action="store_true", help="continue the last unfinished session")
@@ -66,6 +66,35 @@ def _parser() -> argparse.ArgumentParser:
     voice.add_argument("--voice", help="speech voice id")
     voice.add_argument("--no-speak", action="store_true", help="captions only, no speech")
     return parser
+
+
+# Options a typed session has no use for (--audio-in makes the session spoken; --no-speak is met: nothing is spoken).
+VOICE_ONLY = ("model", "mic", "pause", "silence_timeout", "max_utterance", "recognizer", "rate", "voice")
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    """The conversation's flags; modes that contradict each other are refused in one line, as any wrong option."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.text and args.audio_in is not None:  # typed answers, or spoken ones from a file: not both
+        parser.error("argument --audio-in: not allowed with argument --text")
+    return args
+
+
+def _voice_options_given(args: argparse.Namespace) -> list[str]:
+    """The voice-only options given on the command line (those left at their defaults were not)."""
+    parser = _parser()
+    return [f"--{dest.replace('_', '-')}" for dest in VOICE_ONLY if getattr(args, dest) != parser.get_default(dest)]
+
+
+def _warn_voice_options_ignored(args: argparse.Namespace) -> None:
+    """A typed session says, in one line, which voice options it is not using and why."""
+    given = _voice_options_given(args)
+    if not given:
+        return
+    why = "--text" if args.text else "--jsonl without --audio-in" if args.jsonl else "the setting mode = text"
+    sys.stderr.write(f"voice-triage: ignoring {', '.join(given)}: {'it is' if len(given) == 1 else 'they are'} "
+                     f"for voice mode, and this session is typed ({why}).\n")
 
 
 def _positive(kind: type, bounds: tuple[float, float] | None = None) -> Callable[[str], Any]:
@@ -232,6 +261,8 @@ def _converse(args: argparse.Namespace) -> int:
     prefs = _load_settings()
     captions = JsonlSpeaker(sys.stdout) if args.jsonl else TypedSpeaker(sys.stdout)
     voice_wanted = args.audio_in is not None or not (args.text or args.jsonl or prefs.mode == "text")
+    if not voice_wanted:
+        _warn_voice_options_ignored(args)
     # Speaking, answers may also be typed at any time (read on a thread); with --audio-in - stdin is the audio. Only a
     # person at a terminal is told to type.
     can_type = args.audio_in != "-" and sys.stdin.isatty()
@@ -448,7 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = [a for a in argv if a != "--debug"]  # "--debug report FILE" as well as "report FILE --debug"
         if command and command[0] in COMMANDS:
             return COMMANDS[command[0]](command[1:])
-        args = _parser().parse_args(argv)
+        args = _parse(argv)
         _install_signal_handlers()
         return converse(args)
     except KeyboardInterrupt:
