@@ -105,3 +105,25 @@ def test_voice_options_with_jsonl_and_no_audio_are_named_as_ignored():
 def test_no_warning_without_voice_options_nor_for_no_speak():
     result = run("--text", "--no-save", "--no-speak", stdin="no\n")
     assert result.returncode == 0 and "ignoring" not in result.stderr
+
+
+# 4. The data-folder hint fits how the folder was chosen.
+
+def test_a_data_folder_chosen_with_the_variable_is_named_and_the_hint_fits(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = run("--text", stdin="no\n", env={**os.environ, "VOICE_TRIAGE_DATA": str(blocker)})
+    assert result.returncode == 5 and result.stderr.count("\n") == 1
+    assert f"cannot use the data folder {blocker} " in result.stderr
+    assert "point VOICE_TRIAGE_DATA at a folder you can write to" in result.stderr and "--no-save" in result.stderr
+    assert "Set VOICE_TRIAGE_DATA" not in result.stderr  # it is set: setting it is not the fix
+
+
+def test_the_default_data_folder_hint_says_to_set_the_variable(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = {key: value for key, value in os.environ.items() if key != "VOICE_TRIAGE_DATA"}
+    result = run("--text", stdin="no\n", env={**env, "XDG_DATA_HOME": str(blocker)})
+    assert result.returncode == 5 and result.stderr.count("\n") == 1
+    assert f"cannot use the data folder {blocker / 'voice-triage'} " in result.stderr
+    assert "set VOICE_TRIAGE_DATA to a folder you can write to" in result.stderr

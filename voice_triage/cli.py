@@ -227,6 +227,17 @@ def _worded(content: Any, voice: bool) -> Any:
     return content if voice else dataclasses.replace(content, phrases=typed_wording(content.phrases))
 
 
+def _data_folder_problem(error: OSError) -> str:
+    """The data folder cannot be used: what happened, and a fix that fits how the folder was chosen."""
+    from .storage import data_dir, data_dir_from_environment
+
+    what = f"{error.strerror}: {error.filename}" if error.strerror and error.filename else str(error)
+    fix = ("point VOICE_TRIAGE_DATA at a folder you can write to" if data_dir_from_environment()
+           else "set VOICE_TRIAGE_DATA to a folder you can write to")
+    return f"cannot use the data folder {data_dir()} ({what}). Fix that folder or its permissions, {fix}, or use " \
+           "--no-save."
+
+
 def converse(args: argparse.Namespace) -> int:
     """Run one conversation in the chosen mode; a bad --audio-in file is a one-line usage error."""
     from .voice.errors import AudioFormatError  # light: no audio libraries are imported
@@ -280,7 +291,7 @@ def _converse(args: argparse.Namespace) -> int:
     except JournalBusy as error:
         return _fail(f"cannot resume: {error}.", EXIT_REPORT)
     except OSError as error:
-        return _fail(f"cannot use the data folder: {error}. Set VOICE_TRIAGE_DATA or use --no-save.", EXIT_REPORT)
+        return _fail(_data_folder_problem(error), EXIT_REPORT)
     dialog.can_type = can_type and voice_io is not None
     if voice_io is not None:
         dialog.speaks_aloud = voice_io[1].speaks_aloud

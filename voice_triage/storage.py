@@ -18,6 +18,11 @@ def data_dir() -> Path:
     return Path(base) / APP
 
 
+def data_dir_from_environment() -> bool:
+    """Whether $VOICE_TRIAGE_DATA chose the data folder (a problem there is fixed there, not by setting it)."""
+    return bool(os.environ.get("VOICE_TRIAGE_DATA"))
+
+
 def config_file() -> Path:
     """$VOICE_TRIAGE_CONFIG, else $XDG_CONFIG_HOME/voice-triage/settings.toml."""
     if os.environ.get("VOICE_TRIAGE_CONFIG"):
