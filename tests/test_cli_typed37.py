@@ -10,6 +10,7 @@ from pathlib import Path
 
 from voice_triage.content import load_content
 from voice_triage.dialog import Dialog
+from voice_triage.storage import sessions_dir
 from voice_triage.textio import typed_wording
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,3 +128,30 @@ def test_the_default_data_folder_hint_says_to_set_the_variable(tmp_path):
     assert result.returncode == 5 and result.stderr.count("\n") == 1
     assert f"cannot use the data folder {blocker / 'voice-triage'} " in result.stderr
     assert "set VOICE_TRIAGE_DATA to a folder you can write to" in result.stderr
+
+
+# 5. A new session says when an unfinished one could be carried on instead.
+
+def test_a_new_session_mentions_the_unfinished_one_and_resume_finds_it():
+    run("--text", stdin="no\n")  # unfinished: one answer
+    result = run("--text", stdin="")  # a new one, left before any answer
+    hints = [line for line in result.stderr.splitlines() if "unfinished session" in line]
+    assert len(hints) == 1 and hints[0].startswith("voice-triage: you have an unfinished session, started ")
+    assert hints[0].endswith("to carry on with it instead, stop this one and run: voice-triage --resume")
+    assert "your answers are saved" not in result.stderr  # that new session had none
+    assert len(list(sessions_dir().glob("*.jsonl"))) == 1  # it is not kept: it would shadow the one to resume
+    resumed = run("--jsonl", "--resume", stdin="")
+    assert json.loads(resumed.stdout.splitlines()[-1])["report"]["answers"] == {"rf_bladder": "no"}
+
+
+def test_no_mention_without_an_unfinished_session_nor_for_programs_nor_with_no_save():
+    assert "unfinished" not in run("--text", stdin="").stderr  # nothing kept before
+    run("--text", stdin="no\n")
+    assert run("--jsonl", stdin="").stderr == ""
+    assert "unfinished" not in run("--text", "--no-save", stdin="").stderr
+
+
+def test_a_session_with_answers_is_still_kept_and_resumable():
+    result = run("--text", stdin="no\n")
+    assert "to carry on later run: voice-triage --resume" in result.stderr
+    assert len(list(sessions_dir().glob("*.jsonl"))) == 1

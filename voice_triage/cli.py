@@ -216,6 +216,8 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool) -> 
         journal.resumed(voice)
         return dialog, journal, resume_events(dialog, content.phrases["welcome_back"])
     dialog = Dialog(content, spoken=voice)
+    if not (args.no_save or args.jsonl):  # a program driving --jsonl chooses --resume itself; stderr stays clean
+        _mention_unfinished(journals.latest_unfinished(), content)  # before this session becomes the latest
     journal = journals.Journal(None) if args.no_save else journals.Journal.create(dialog)
     return dialog, journal, None
 
@@ -225,6 +227,15 @@ def _worded(content: Any, voice: bool) -> Any:
     from .textio import typed_wording
 
     return content if voice else dataclasses.replace(content, phrases=typed_wording(content.phrases))
+
+
+def _mention_unfinished(saved: Any, content: Any) -> None:
+    """Starting afresh while an unfinished session is kept: one line on how to carry on with that one instead."""
+    if saved is None:
+        return
+    started = content.summary.date.write(dt.datetime.fromisoformat(saved.start["created"]))
+    sys.stderr.write(f"voice-triage: you have an unfinished session, started {started}; to carry on with it "
+                     "instead, stop this one and run: voice-triage --resume\n")
 
 
 def _data_folder_problem(error: OSError) -> str:
@@ -300,8 +311,9 @@ def _converse(args: argparse.Namespace) -> int:
     finally:
         if voice_io is not None:
             voice_io[0].close()  # the microphone stops before the report is written, not at exit
+    discarded = _discard_if_empty(journal)
     targets = [args.report] if args.report else []
-    if journal.report_path:
+    if journal.report_path and not discarded:
         targets.append(journal.report_path)
     failed = False
     for target in targets:  # each is tried: one that fails must not cost the other its copy
@@ -312,13 +324,28 @@ def _converse(args: argparse.Namespace) -> int:
             _fail(f"could not write the report to {error.filename or target}: {error.strerror or error}", EXIT_REPORT)
     # To a person (a program driving --jsonl knows its own sessions, and its stderr stays clean)
     if report.get("ended_by") in ("interrupted", "end_of_input") and journal.path and not journal.failed \
-            and not args.jsonl:
+            and not discarded and not args.jsonl:
         sys.stderr.write("voice-triage: your answers are saved; to carry on later run: voice-triage --resume\n")
     if failed:
         return EXIT_REPORT
     if channels.input_error is not None:  # e.g. a WAV of the wrong kind on --audio-in -: the answers were not heard
         return EXIT_USAGE if isinstance(channels.input_error, AudioFormatError) else EXIT_VOICE
     return EXIT_INTERRUPTED if report.get("ended_by") == "interrupted" else EXIT_OK
+
+
+def _discard_if_empty(journal: Any) -> bool:
+    """Delete a session that ended unfinished before any answer: resuming it would only start afresh, and as the
+    latest it would stand in front of an older unfinished one that --resume should find."""
+    from . import journal as journals
+    from .storage import forget_session
+
+    if journal.path is None or journal.failed:  # a failed journal says nothing of the answers given
+        return False
+    try:
+        saved = journals.read(journal.path)
+    except (OSError, ValueError):
+        return False
+    return not (saved.heard or saved.ended) and forget_session(journal.path)
 
 
 def settings_command(argv: Sequence[str]) -> int:

@@ -137,6 +137,18 @@ def forget() -> tuple[int, int]:
     return len(sessions - running), len(running)
 
 
+def forget_session(journal: Path) -> bool:
+    """Delete one session's files (its journal, and a report beside it); False if one could not be deleted."""
+    name = _session_of(journal)
+    try:
+        for path in _files(journal.parent):
+            if _session_of(path) == name:
+                path.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
+
+
 def _session_of(path: Path) -> str:
     """The session a file belongs to: its name up to the first dot (journal, report and summaries share it)."""
     return path.name.split(".")[0]
