@@ -2,6 +2,7 @@
 hint, an unfinished session mentioned at the start, and Enter on an empty line. Real processes, piped stdin."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 from voice_triage.content import load_content
 from voice_triage.dialog import Dialog
 from voice_triage.storage import sessions_dir
-from voice_triage.textio import typed_wording
+from voice_triage.textio import MAX_BLANK_LINES, LineListener, typed_wording
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -155,3 +156,30 @@ def test_a_session_with_answers_is_still_kept_and_resumable():
     result = run("--text", stdin="no\n")
     assert "to carry on later run: voice-triage --resume" in result.stderr
     assert len(list(sessions_dir().glob("*.jsonl"))) == 1
+
+
+# 6. Enter on an empty line is not a try.
+
+def test_empty_lines_do_not_use_up_the_tries(tmp_path):
+    result = run("--text", "--no-save", "--report", str(tmp_path / "r.json"), stdin="\n\n  \nno\n")
+    assert report_of(result, tmp_path / "r.json")["answers"] == {"rf_bladder": "no"}
+    assert "Sorry, I didn't hear an answer." not in result.stdout
+    first = result.stdout.index("1) yes   2) no   3) not sure\n> ")
+    assert result.stdout[first:].startswith("1) yes   2) no   3) not sure\n> > > > ")  # the prompt again each time
+
+
+def test_endless_empty_lines_still_end_the_session():
+    result = run("--text", "--no-save", stdin="\n" * (MAX_BLANK_LINES + 1) * 200)
+    assert result.returncode == 0 and result.stdout.rstrip().endswith("Take care.")  # every question asked, once
+
+
+def test_jsonl_still_answers_every_line(tmp_path):
+    events = [json.loads(line) for line in run("--jsonl", "--no-save", stdin="\n").stdout.splitlines()]
+    assert {"type": "say", "text": "Sorry, I didn't hear an answer."} in events  # a program gets a reply
+
+
+def test_the_typed_listener_shows_the_prompt_again_for_each_empty_line():
+    blanks: list[None] = []
+    listener = LineListener(io.StringIO("\n \t\nleft\n"), on_blank=lambda: blanks.append(None))
+    assert listener.listen(None).text == "left" and len(blanks) == 2
+    assert listener.listen(None) is None

@@ -290,7 +290,8 @@ def _converse(args: argparse.Namespace) -> int:
     can_type = args.audio_in != "-" and sys.stdin.isatty()
     voice_io = _voice_io(args, prefs, captions, content.phrases, can_type) if voice_wanted else None
     keyboard = KeyboardLines(sys.stdin) if voice_io is not None and args.audio_in != "-" else None
-    typed_listener = LineListener(keyboard or sys.stdin)
+    # A person at a keyboard who presses Enter on an empty line sees the prompt again; a program's every line counts
+    typed_listener = LineListener(keyboard or sys.stdin, None if args.jsonl else captions.prompt_again)
     if voice_io is not None and keyboard is not None:
         voice_io[0].keyboard = keyboard.poll
     listener, speaker = voice_io or (typed_listener, captions)
