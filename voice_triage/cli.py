@@ -20,6 +20,7 @@ Exit codes: 0 done; 1 unexpected error; 2 bad arguments; 3 content files invalid
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -44,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
                                      epilog="\n".join(__doc__.split("\n")[2:]))
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--text", action="store_true", help="typed mode")
-    parser.add_argument("--jsonl", action="store_true", help="JSON lines mode (with --audio-in: spoken answers)")
+    mode.add_argument("--jsonl", action="store_true", help="JSON lines mode (with --audio-in: spoken answers)")
     parser.add_argument("--report", type=file_name, metavar="PATH",
                         help="write the JSON report here, with summaries beside it")
     parser.add_argument("--resume", action="store_true", help="continue the last unfinished session")
@@ -65,6 +66,35 @@ def _parser() -> argparse.ArgumentParser:
     voice.add_argument("--voice", help="speech voice id")
     voice.add_argument("--no-speak", action="store_true", help="captions only, no speech")
     return parser
+
+
+# Options a typed session has no use for (--audio-in makes the session spoken; --no-speak is met: nothing is spoken).
+VOICE_ONLY = ("model", "mic", "pause", "silence_timeout", "max_utterance", "recognizer", "rate", "voice")
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    """The conversation's flags; modes that contradict each other are refused in one line, as any wrong option."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.text and args.audio_in is not None:  # typed answers, or spoken ones from a file: not both
+        parser.error("argument --audio-in: not allowed with argument --text")
+    return args
+
+
+def _voice_options_given(args: argparse.Namespace) -> list[str]:
+    """The voice-only options given on the command line (those left at their defaults were not)."""
+    parser = _parser()
+    return [f"--{dest.replace('_', '-')}" for dest in VOICE_ONLY if getattr(args, dest) != parser.get_default(dest)]
+
+
+def _warn_voice_options_ignored(args: argparse.Namespace) -> None:
+    """A typed session says, in one line, which voice options it is not using and why."""
+    given = _voice_options_given(args)
+    if not given:
+        return
+    why = "--text" if args.text else "--jsonl without --audio-in" if args.jsonl else "the setting mode = text"
+    sys.stderr.write(f"voice-triage: ignoring {', '.join(given)}: {'it is' if len(given) == 1 else 'they are'} "
+                     f"for voice mode, and this session is typed ({why}).\n")
 
 
 def _positive(kind: type, bounds: tuple[float, float] | None = None) -> Callable[[str], Any]:
@@ -172,6 +202,7 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool) -> 
     from .dialog import Dialog
     from .session import resume_events
 
+    content = _worded(content, voice)  # also for a replay: its pending question is asked in this session's words
     saved = journals.latest_unfinished() if args.resume else None
     if args.resume and saved is None:
         sys.stderr.write("voice-triage: no unfinished session to resume; starting a new one.\n")
@@ -185,8 +216,37 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool) -> 
         journal.resumed(voice)
         return dialog, journal, resume_events(dialog, content.phrases["welcome_back"])
     dialog = Dialog(content, spoken=voice)
+    if not (args.no_save or args.jsonl):  # a program driving --jsonl chooses --resume itself; stderr stays clean
+        _mention_unfinished(journals.latest_unfinished(), content)  # before this session becomes the latest
     journal = journals.Journal(None) if args.no_save else journals.Journal.create(dialog)
     return dialog, journal, None
+
+
+def _worded(content: Any, voice: bool) -> Any:
+    """The content as spoken, or with each phrase's typed twin when answers are typed (dialog.toml `_typed`)."""
+    from .textio import typed_wording
+
+    return content if voice else dataclasses.replace(content, phrases=typed_wording(content.phrases))
+
+
+def _mention_unfinished(saved: Any, content: Any) -> None:
+    """Starting afresh while an unfinished session is kept: one line on how to carry on with that one instead."""
+    if saved is None:
+        return
+    started = content.summary.date.write(dt.datetime.fromisoformat(saved.start["created"]))
+    sys.stderr.write(f"voice-triage: you have an unfinished session, started {started}; to carry on with it "
+                     "instead, stop this one and run: voice-triage --resume\n")
+
+
+def _data_folder_problem(error: OSError) -> str:
+    """The data folder cannot be used: what happened, and a fix that fits how the folder was chosen."""
+    from .storage import data_dir, data_dir_from_environment
+
+    what = f"{error.strerror}: {error.filename}" if error.strerror and error.filename else str(error)
+    fix = ("point VOICE_TRIAGE_DATA at a folder you can write to" if data_dir_from_environment()
+           else "set VOICE_TRIAGE_DATA to a folder you can write to")
+    return f"cannot use the data folder {data_dir()} ({what}). Fix that folder or its permissions, {fix}, or use " \
+           "--no-save."
 
 
 def converse(args: argparse.Namespace) -> int:
@@ -223,12 +283,15 @@ def _converse(args: argparse.Namespace) -> int:
     prefs = _load_settings()
     captions = JsonlSpeaker(sys.stdout) if args.jsonl else TypedSpeaker(sys.stdout)
     voice_wanted = args.audio_in is not None or not (args.text or args.jsonl or prefs.mode == "text")
+    if not voice_wanted:
+        _warn_voice_options_ignored(args)
     # Speaking, answers may also be typed at any time (read on a thread); with --audio-in - stdin is the audio. Only a
     # person at a terminal is told to type.
     can_type = args.audio_in != "-" and sys.stdin.isatty()
     voice_io = _voice_io(args, prefs, captions, content.phrases, can_type) if voice_wanted else None
     keyboard = KeyboardLines(sys.stdin) if voice_io is not None and args.audio_in != "-" else None
-    typed_listener = LineListener(keyboard or sys.stdin)
+    # A person at a keyboard who presses Enter on an empty line sees the prompt again; a program's every line counts
+    typed_listener = LineListener(keyboard or sys.stdin, None if args.jsonl else captions.prompt_again)
     if voice_io is not None and keyboard is not None:
         voice_io[0].keyboard = keyboard.poll
     listener, speaker = voice_io or (typed_listener, captions)
@@ -240,7 +303,7 @@ def _converse(args: argparse.Namespace) -> int:
     except JournalBusy as error:
         return _fail(f"cannot resume: {error}.", EXIT_REPORT)
     except OSError as error:
-        return _fail(f"cannot use the data folder: {error}. Set VOICE_TRIAGE_DATA or use --no-save.", EXIT_REPORT)
+        return _fail(_data_folder_problem(error), EXIT_REPORT)
     dialog.can_type = can_type and voice_io is not None
     if voice_io is not None:
         dialog.speaks_aloud = voice_io[1].speaks_aloud
@@ -249,8 +312,9 @@ def _converse(args: argparse.Namespace) -> int:
     finally:
         if voice_io is not None:
             voice_io[0].close()  # the microphone stops before the report is written, not at exit
+    discarded = _discard_if_empty(journal)
     targets = [args.report] if args.report else []
-    if journal.report_path:
+    if journal.report_path and not discarded:
         targets.append(journal.report_path)
     failed = False
     for target in targets:  # each is tried: one that fails must not cost the other its copy
@@ -261,13 +325,28 @@ def _converse(args: argparse.Namespace) -> int:
             _fail(f"could not write the report to {error.filename or target}: {error.strerror or error}", EXIT_REPORT)
     # To a person (a program driving --jsonl knows its own sessions, and its stderr stays clean)
     if report.get("ended_by") in ("interrupted", "end_of_input") and journal.path and not journal.failed \
-            and not args.jsonl:
+            and not discarded and not args.jsonl:
         sys.stderr.write("voice-triage: your answers are saved; to carry on later run: voice-triage --resume\n")
     if failed:
         return EXIT_REPORT
     if channels.input_error is not None:  # e.g. a WAV of the wrong kind on --audio-in -: the answers were not heard
         return EXIT_USAGE if isinstance(channels.input_error, AudioFormatError) else EXIT_VOICE
     return EXIT_INTERRUPTED if report.get("ended_by") == "interrupted" else EXIT_OK
+
+
+def _discard_if_empty(journal: Any) -> bool:
+    """Delete a session that ended unfinished before any answer: resuming it would only start afresh, and as the
+    latest it would stand in front of an older unfinished one that --resume should find."""
+    from . import journal as journals
+    from .storage import forget_session
+
+    if journal.path is None or journal.failed:  # a failed journal says nothing of the answers given
+        return False
+    try:
+        saved = journals.read(journal.path)
+    except (OSError, ValueError):
+        return False
+    return not (saved.heard or saved.ended) and forget_session(journal.path)
 
 
 def settings_command(argv: Sequence[str]) -> int:
@@ -439,7 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = [a for a in argv if a != "--debug"]  # "--debug report FILE" as well as "report FILE --debug"
         if command and command[0] in COMMANDS:
             return COMMANDS[command[0]](command[1:])
-        args = _parser().parse_args(argv)
+        args = _parse(argv)
         _install_signal_handlers()
         return converse(args)
     except KeyboardInterrupt:

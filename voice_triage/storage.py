@@ -18,6 +18,11 @@ def data_dir() -> Path:
     return Path(base) / APP
 
 
+def data_dir_from_environment() -> bool:
+    """Whether $VOICE_TRIAGE_DATA chose the data folder (a problem there is fixed there, not by setting it)."""
+    return bool(os.environ.get("VOICE_TRIAGE_DATA"))
+
+
 def config_file() -> Path:
     """$VOICE_TRIAGE_CONFIG, else $XDG_CONFIG_HOME/voice-triage/settings.toml."""
     if os.environ.get("VOICE_TRIAGE_CONFIG"):
@@ -130,6 +135,18 @@ def forget() -> tuple[int, int]:
         if _session_of(path) not in running:
             path.unlink()
     return len(sessions - running), len(running)
+
+
+def forget_session(journal: Path) -> bool:
+    """Delete one session's files (its journal, and a report beside it); False if one could not be deleted."""
+    name = _session_of(journal)
+    try:
+        for path in _files(journal.parent):
+            if _session_of(path) == name:
+                path.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
 
 
 def _session_of(path: Path) -> str:

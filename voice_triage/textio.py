@@ -7,7 +7,8 @@ import os
 import queue
 import re
 import threading
-from typing import IO
+from collections.abc import Callable
+from typing import IO, Any
 
 from .events import Adjust, Ask, End, Event, Heard, Say
 
@@ -18,6 +19,15 @@ MAX_ANSWER_CHARS = 2000
 # reading on for its end would take all the memory there is. Typing ends there, as at the end of input.
 MAX_LINE_CHARS = 1 << 20
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Enter on an empty line is not an answer (it used up one of a question's three tries), but endless empty lines
+# (`yes '' |`) are not typing either: after this many in a row one is handed on, so such input still ends.
+MAX_BLANK_LINES = 20
+TYPED = "_typed"  # dialog.toml: the suffix of a phrase's wording for answers that are typed
+
+
+def typed_wording(phrases: dict[str, Any]) -> dict[str, Any]:
+    """The dialog's phrases with each `<key>_typed` twin in place of `<key>`: "You can type ...", not "say"."""
+    return {**phrases, **{key[:-len(TYPED)]: text for key, text in phrases.items() if key.endswith(TYPED)}}
 
 
 def clean_line(line: str) -> str:
@@ -26,17 +36,30 @@ def clean_line(line: str) -> str:
 
 
 class LineListener:
-    """Reads one answer per line (from a text stream or KeyboardLines); end of input returns None."""
+    """Reads one answer per line (from a text stream or KeyboardLines); end of input returns None.
 
-    def __init__(self, stream: IO[str] | KeyboardLines) -> None:
+    With `on_blank` (a person typing), an empty line is not an answer: `on_blank` shows the prompt again and the
+    next line is read. Without it (JSONL: a program waits for a reply to every line), each line is an answer.
+    """
+
+    def __init__(self, stream: IO[str] | KeyboardLines, on_blank: Callable[[], None] | None = None) -> None:
         self.stream = stream
+        self.on_blank = on_blank
 
     def listen(self, ask: Ask) -> Heard | None:
-        """The next line as the answer."""
+        """The next line as the answer (the next non-empty one, with `on_blank`)."""
+        blanks = 0
+        while (line := self._line()) is not None:
+            if line or self.on_blank is None or blanks == MAX_BLANK_LINES:
+                return Heard(line)
+            blanks += 1
+            self.on_blank()
+        return None
+
+    def _line(self) -> str | None:
+        """The next line, cleaned; None at the end of input (or on a line with no end)."""
         line = self.stream.readline(MAX_LINE_CHARS)
-        if not line or _runs_on(line):
-            return None
-        return Heard(clean_line(line))
+        return None if not line or _runs_on(line) else clean_line(line)
 
 
 def _runs_on(line: str | bytes) -> bool:
@@ -147,6 +170,11 @@ class TypedSpeaker:
             self.stream.write(f"\n{event.text}\n" + (f"   {options}\n" if options else "") + "> ")
         else:
             self.stream.write(f"{event.text}\n")
+        self.stream.flush()
+
+    def prompt_again(self) -> None:
+        """The answer prompt once more, after Enter on an empty line."""
+        self.stream.write("> ")
         self.stream.flush()
 
 
