@@ -53,11 +53,12 @@ def test_garbage_lines_never_crash(garbage):
 
 
 def test_text_mode_with_numbered_options_and_eof():
-    result = run_cli("--text", stdin="2\n2\nno\n\n")
+    result = run_cli("--text", stdin="2\n2\nno\nbanana\n\n")
     out = result.stdout.decode()
     assert result.returncode == 0
     assert "1) yes   2) no   3) not sure" in out
-    assert "Sorry, I didn't" in out
+    assert "Sorry, I didn't" in out  # "banana"
+    assert "> > " in out  # an empty line is not an answer: the prompt is shown again
     assert "Stopping now. From your answers so far:" in out
     assert out.rstrip().endswith("Goodbye, and take care.")
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from voice_triage.content import load_content
 from voice_triage.dialog import Dialog
 from voice_triage.storage import sessions_dir
-from voice_triage.textio import MAX_BLANK_LINES, LineListener, typed_wording
+from voice_triage.content import typed_wording
+from voice_triage.textio import MAX_BLANK_LINES, LineListener
 
 ROOT = Path(__file__).resolve().parents[1]
 

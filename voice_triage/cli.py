@@ -20,7 +20,6 @@ Exit codes: 0 done; 1 unexpected error; 2 bad arguments; 3 content files invalid
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import logging
 import math
@@ -202,7 +201,6 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool) -> 
     from .dialog import Dialog
     from .session import resume_events
 
-    content = _worded(content, voice)  # also for a replay: its pending question is asked in this session's words
     saved = journals.latest_unfinished() if args.resume else None
     if args.resume and saved is None:
         sys.stderr.write("voice-triage: no unfinished session to resume; starting a new one.\n")
@@ -220,13 +218,6 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool) -> 
         _mention_unfinished(journals.latest_unfinished(), content)  # before this session becomes the latest
     journal = journals.Journal(None) if args.no_save else journals.Journal.create(dialog)
     return dialog, journal, None
-
-
-def _worded(content: Any, voice: bool) -> Any:
-    """The content as spoken, or with each phrase's typed twin when answers are typed (dialog.toml `_typed`)."""
-    from .textio import typed_wording
-
-    return content if voice else dataclasses.replace(content, phrases=typed_wording(content.phrases))
 
 
 def _mention_unfinished(saved: Any, content: Any) -> None:

@@ -617,6 +617,14 @@ def _required_tables(file: str, raw: dict[str, Any], keys: tuple[str, ...]) -> N
             raise ContentError(f"{file}: {key}: missing required key")
 
 
+TYPED = "_typed"  # dialog.toml: the suffix of a phrase's wording for answers that are typed
+
+
+def typed_wording(phrases: dict[str, Any]) -> dict[str, Any]:
+    """The dialog's phrases with each `<key>_typed` twin in place of `<key>`: "You can type ...", not "say"."""
+    return {**phrases, **{key[:-len(TYPED)]: text for key, text in phrases.items() if key.endswith(TYPED)}}
+
+
 def load_content(folder: Path | None = None) -> Content:
     """Load every content file from `folder` (default: the packaged content) and validate it."""
     folder = folder or CONTENT_DIR

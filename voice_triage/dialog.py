@@ -12,7 +12,7 @@ from transitions import Machine
 from . import report as reporting
 from .advice import compose
 from .assessment import assess, blocks_a_rule, may_hold, red_flag_findings, rule_findings, unheard_finding
-from .content import Content, Option, Question
+from .content import Content, Option, Question, typed_wording
 from .events import Adjust, Ask, End, Event, Heard, Say
 from .one_by_one import OneByOne, OptionByOption
 from .steps import StepByStep, Stepping
@@ -67,7 +67,7 @@ class Dialog(OptionByOption, StepByStep):
     def __init__(self, content: Content, *, spoken: bool = False,
                  today: dt.date | None = None, now: dt.datetime | None = None) -> None:
         self.content = content
-        self.phrases = content.phrases
+        self.typed_phrases = typed_wording(content.phrases)
         self.interpreter = Interpreter(content, today)
         self.spoken = spoken  # answers come from speech recognition: confirm the high-stakes ones
         self.can_type = False  # a keyboard works too during this spoken session: the noise tip says so
@@ -88,6 +88,12 @@ class Dialog(OptionByOption, StepByStep):
         self._reset()
         self.machine = Machine(model=self, states=STATES, transitions=TRANSITIONS, initial="welcome",
                                auto_transitions=False)
+
+    @property
+    def phrases(self) -> dict[str, Any]:
+        """The words of the conversation: as spoken, or with each phrase's typed twin when answers are typed (a
+        resumed session may change between the two)."""
+        return self.content.phrases if self.spoken else self.typed_phrases
 
     def _reset(self) -> None:
         """Forget every answer (also used by "start over")."""

@@ -8,7 +8,7 @@ import queue
 import re
 import threading
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO
 
 from .events import Adjust, Ask, End, Event, Heard, Say
 
@@ -22,12 +22,6 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Enter on an empty line is not an answer (it used up one of a question's three tries), but endless empty lines
 # (`yes '' |`) are not typing either: after this many in a row one is handed on, so such input still ends.
 MAX_BLANK_LINES = 20
-TYPED = "_typed"  # dialog.toml: the suffix of a phrase's wording for answers that are typed
-
-
-def typed_wording(phrases: dict[str, Any]) -> dict[str, Any]:
-    """The dialog's phrases with each `<key>_typed` twin in place of `<key>`: "You can type ...", not "say"."""
-    return {**phrases, **{key[:-len(TYPED)]: text for key, text in phrases.items() if key.endswith(TYPED)}}
 
 
 def clean_line(line: str) -> str:
