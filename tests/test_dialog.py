@@ -736,7 +736,8 @@ def test_spoken_yes_no_asked_again_listens_for_the_short_answers_it_offers(make_
         dialog.start()
         dialog.hear(Heard("mumble", 0.2))
     short, full = spoken.current_ask, typed.current_ask
-    assert short.question == full.question == "rf_bladder" and short.text == full.text
+    assert short.question == full.question == "rf_bladder"
+    assert short.text == full.text.replace("You can type", "You can say")  # typed, it says "type"
     assert {"yes", "no", "not sure", "repeat", "stop"} <= set(short.vocabulary) and "i think so" not in short.vocabulary
     assert len(short.vocabulary) < 25 < len(full.vocabulary) and set(short.controls) <= set(short.vocabulary)
     spoken.hear(Heard("nope", 0.9))  # said back ("Noted: no."), so the next question also hears "that's wrong"

@@ -76,7 +76,8 @@ def _meant(question: Question, table: dict[str, Any], where: str) -> Any:
         "choice": lambda: meant in options,
         "free": lambda: meant in options | {"other", "unsure"},
         "multi": lambda: isinstance(meant, list) and set(meant) <= options,
-        "number": lambda: isinstance(meant, int),
+        "number": lambda: isinstance(meant, int) or meant == "unsure",
+        "duration": lambda: meant == "unsure",  # else days = [lowest, highest]
     }
     if question.kind not in valid or not valid[question.kind]():
         raise ValueError(f"{where}: {meant!r} is not an answer to {question.id} ({question.kind})")

@@ -272,6 +272,11 @@ class Dialog(OptionByOption, StepByStep):
             self._say(self.phrases["heard_again"])
             self.take_one_by_one()
             return
+        if value == "unsure" and question.steps and self.state == "symptoms":
+            # "I don't know how long": "more than six weeks?" may still be known, and it is what the rules ask
+            self._say(self.phrases["unsure_then_steps"])
+            self.take_one_by_one()
+            return
         # An emergency sign answered "yes" or "not sure" is read back: in noise "I think so" is heard as
         # "I don't know" (scripts/bench_spoken.py, p-e3 at 10 dB: progressive leg weakness ended at urgent).
         emergency_yes = question.level == "emergency" and value in ("yes", "unsure")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .assessment import blocks_a_rule
 from .content import Question, Settled, Step, bands
 from .events import Ask, Heard
-from .thresholds import MAX_STEP_HEARINGS, SURE_NO
+from .thresholds import MAX_STEP_HEARINGS, MIN_CONFIDENCE, SURE_NO
 
 if TYPE_CHECKING:  # the mixin's host
     from .dialog import Dialog
@@ -57,6 +57,10 @@ class StepByStep:
             self._control(control)
             return
         one = self.one
+        if understanding.value == "unsure" and heard.confidence >= MIN_CONFIDENCE:
+            self._log(one.question, heard, "unsure")  # not sure at a step either: recorded so, the safe way
+            self._finish_steps("unsure")
+            return
         value = understanding.value if understanding.value in ("yes", "no") and heard.confidence > 0 else None
         one.heard.append(value)
         taken = self._step_answer(value, heard.confidence)
@@ -87,8 +91,8 @@ class StepByStep:
         ended at self-care instead of a GP (scripts/bench_spoken.py); confidence cannot catch a sure mishearing.
         Heard two ways, it is asked again (up to MAX_STEP_HEARINGS) rather than given up on at once.
         """
-        if value is None:
-            return None
+        if value is None or not self.by_voice:  # typed ("not sure" how long, then "yes"): it is what was meant
+            return value
         heard = self.one.heard
         other = "no" if value == "yes" else "yes"
         if self._step_keeps_a_rule_off(value):

@@ -216,6 +216,8 @@ class Interpreter:
             return Understanding(value=numbered)
         parse = getattr(self, f"_parse_{question.kind}")
         value = parse(question, words)
+        if value is None and question.kind in ("number", "duration") and self._says_unsure(words):
+            return Understanding(value="unsure")  # "I don't know how long": an answer, narrowed by steps
         vague = self._vague_word(question, words) if value is None and question.clarify else None
         return Understanding(value=value, clarify=dict(question.clarify).get(vague or ""))
 
@@ -408,6 +410,10 @@ class Interpreter:
                 return word
         return None
 
+    def _says_unsure(self, words: list[str]) -> bool:
+        """Whether the answer says "not sure" or "I don't know"."""
+        return any(value == "unsure" for *_, value in find_phrases(words, self.yesno))
+
     def _parse_free(self, question: Question, words: list[str]) -> str:
         """The option the free answer mentions (the first of the question's `several` among several named, else the
         first named); "unsure" when it names none but says "I don't know"; else "other" (the text is kept in the
@@ -416,7 +422,7 @@ class Interpreter:
         "I don't know" how it started was recorded as "for no clear reason", which rules out a fall; not sure,
         an older person's pain may still have followed one (rules.toml `fall_older`, when in doubt)."""
         chosen = self._matched_options(question, words)
-        if not chosen and any(value == "unsure" for *_, value in find_phrases(words, self.yesno)):
+        if not chosen and self._says_unsure(words):
             return "unsure"
         return next((option for option in question.several if option in chosen), chosen[0] if chosen else "other")
 
@@ -613,6 +619,8 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
         phrases += [interpreter.spoken_number(n) for n in range(1, 111)]
     elif question.kind == "duration":
         phrases += _duration_phrases(interpreter)
+    if question.kind in ("number", "duration"):
+        phrases += vocab["none"]["unsure"]  # "I don't know" is asked step by step (questions.toml step)
     return tuple(dict.fromkeys(p.lower() for p in phrases))
 
 
