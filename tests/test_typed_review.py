@@ -155,3 +155,23 @@ def test_urgent_advice_does_not_say_keep_moving_or_wait_weeks(make_dialog):
     later = answer_all(make_dialog(), {**older, "age": "40", "onset": "slowly", "rf_bone_fragility": "no",
                                        "duration": "3 weeks", "limp": "no"})
     assert later["disposition"] in ("gp", "self_care") and "Keep moving gently" in " ".join(later["advice"])
+
+
+@pytest.mark.parametrize("text", ["my mum had cancer", "my dad did", "yes my sister had breast cancer"])
+def test_someone_elses_cancer_is_asked_again_not_taken_as_yes(interpreter, content, text):
+    # "Have you ever had cancer?" "My mum had cancer" was a yes: urgent for someone else's illness (stop 37)
+    assert read(interpreter, content, "rf_cancer", text) is None
+
+
+def test_at_an_emergency_sign_an_answer_naming_someone_else_still_stands(interpreter, content):
+    assert read(interpreter, content, "rf_leg_weakness", "yes, my wife says my foot drags") == "yes"
+
+
+@pytest.mark.parametrize("text, meant", [("yess", "yes"), ("yse", "yes"), ("mhm", "yes"), ("noo", "no")])
+def test_typos_of_yes_and_no_are_read(interpreter, content, text, meant):
+    assert read(interpreter, content, "rf_fever", text) == meant
+
+
+@pytest.mark.parametrize("text, side", [("L", "left"), ("R", "right"), ("rhs", "right"), ("l and r", "both")])
+def test_side_letters_are_read(interpreter, content, text, side):
+    assert read(interpreter, content, "side", text) == side

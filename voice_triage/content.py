@@ -637,7 +637,7 @@ def load_content(folder: Path | None = None) -> Content:
     _required_tables("vocabulary.toml", raw["vocabulary"], ("yesno", "acknowledgements", "qualifiers", "plain_answer", "typing", "none",
                                                          "states", "list_done", "reask", "said_back", "carriers", "negation",
                                                          "control_fillers", "control", "numbers", "number_speech",
-                                                         "hedged_yes",
+                                                         "hedged_yes", "someone_else",
                                                          "duration"))
     _required_tables("rules.toml", raw["rules"], ("level", "unsure", "unheard", "uncertain_rule", "incomplete",
                                                    "unclear_answers", "likely_source", "feature"))
@@ -716,6 +716,7 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     reader = _Reader("vocabulary.toml")
     reader.get(vocab["qualifiers"], "words", "qualifiers", list)
     reader.get(vocab["acknowledgements"], "words", "acknowledgements", list)
+    reader.get(vocab["someone_else"], "words", "someone_else", list)
     reader.get(vocab["plain_answer"], "words", "plain_answer", list)
     reader.get(vocab["typing"], "spellings", "typing", dict)
     reader.get(vocab["negation"], "just_before", "negation", list)

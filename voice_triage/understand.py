@@ -140,6 +140,7 @@ class Interpreter:
         self.qualifiers = {phrase: True for phrase in self.vocab["qualifiers"]["words"]}
         self.acknowledgements = set(self.vocab["acknowledgements"]["words"])
         self.hedged_yes = set(self.vocab["hedged_yes"]["phrases"])
+        self.someone_else = set(self.vocab["someone_else"]["words"])
         self.plain_words = set(self.vocab["plain_answer"]["words"]) | self.control_fillers
         self.vague = {phrase: True for phrase in speech["vague"]}
         self.beyond = {**{p: 1 for p in speech["above"]}, **{p: -1 for p in speech["below"]}}
@@ -261,6 +262,10 @@ class Interpreter:
         if question.plain_yes and found == {"yes"} and all(
                 " ".join(words[start:end]) in self.hedged_yes for start, end, _ in own + general):
             return "unsure"  # "sort of" getting better is not clearly better: the safer reading
+        if question.is_red_flag and question.level != "emergency" and self.someone_else & set(words):
+            # "My mum had cancer": whose answer? Asked again for the person's own. Not at an emergency sign, where
+            # "yes, my wife says my foot drags" must stand (three misses there end short of an emergency).
+            return None
         if question.is_red_flag and not own and general and all(
                 " ".join(words[start:end]) in self.acknowledgements for start, end, _ in general):
             return None  # "ok" agrees rather than answers: never a warning sign's yes on its own
