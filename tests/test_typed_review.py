@@ -175,3 +175,13 @@ def test_typos_of_yes_and_no_are_read(interpreter, content, text, meant):
 @pytest.mark.parametrize("text, side", [("L", "left"), ("R", "right"), ("rhs", "right"), ("l and r", "both")])
 def test_side_letters_are_read(interpreter, content, text, side):
     assert read(interpreter, content, "side", text) == side
+
+
+@pytest.mark.parametrize("legs, rule", [("both legs", "leg_nerve_both_legs"), ("just the one leg", "one_leg_nerve")])
+def test_tingling_in_both_legs_with_one_sided_pain_is_not_called_one_leg(make_dialog, legs, rule):
+    # Voice review (stop 37): pain on the left, tingling in both legs for six months gave "tingling or numbness in
+    # one leg is a sign of an irritated nerve" beside the both-legs finding.
+    answers = {**MIDDLE_BACK, "side": "left", "duration": "6 months", "tingling": "yes", "tingling_legs": legs}
+    report = answer_all(make_dialog(), answers)
+    nerve = {f["id"] for f in report["findings"]} & {"one_leg_nerve", "leg_nerve", "leg_nerve_both_legs"}
+    assert nerve == {rule} and report["disposition"] == "gp"
