@@ -215,12 +215,12 @@ class Interpreter:
         numbered = self._numbered_option(question, words)
         if numbered is not None:
             return Understanding(value=numbered)
-        parse = getattr(self, f"_parse_{question.kind}")
-        value = parse(question, words)
+        if question.kind == "multi" and (vague := self._vague_word(question, words)):
+            return Understanding(clarify=dict(question.clarify).get(vague))  # "back and both legs": which part?
+        value = getattr(self, f"_parse_{question.kind}")(question, words)
         if value is None and question.kind in ("number", "duration") and self._says_unsure(words):
             return Understanding(value="unsure")  # "I don't know how long": an answer, narrowed by steps
-        vague = self._vague_word(question, words) if value is None and question.clarify else None
-        return Understanding(value=value, clarify=dict(question.clarify).get(vague or ""))
+        return Understanding(value=value)
 
     def options_for(self, question: Question) -> list[str]:
         """Canonical answers offered for a question (also what numbered answers pick from)."""
@@ -393,10 +393,7 @@ class Interpreter:
         return chosen[0] if chosen else None
 
     def _parse_multi(self, question: Question, words: list[str]) -> list[str] | None:
-        """Every option named, [] for "nothing", None when neither, or when a word of the question's
-        `ask_again_if` stands outside every option named ("back and both legs": which part of the legs?)."""
-        if self._vague_word(question, words):
-            return None
+        """Every option named, [] for "nothing", None when neither (`understand` has ruled out a vague word)."""
         words = without(words, question.skip_words)  # "the back of my right thigh"
         chosen = self._matched_options(question, words)
         if chosen:
