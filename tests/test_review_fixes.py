@@ -136,7 +136,7 @@ def _at_location(make_dialog):
 
 def test_a_typed_place_that_names_the_side_answers_the_side_question_too(make_dialog):
     dialog = _at_location(make_dialog)
-    events = dialog.hear("my left hip")
+    events = dialog.hear("my left buttock")  # not "my left hip": a hip alone is asked which part (stop 37)
     assert dialog.answers["side"] == "left"
     assert "I also noted which side hurts: left." in said(events)
     assert [e.question for e in events if isinstance(e, Ask)] == ["duration"]

@@ -131,6 +131,7 @@ class Question:
     ask_again_if: frozenset[str] = frozenset()  # multi: words that, outside every option named, make it unclear
     # multi: of those words, the ones with a question of their own asking which part is meant ("hip": which part?)
     clarify: tuple[tuple[str, str], ...] = ()
+    listen_for: tuple[str, ...] = ()  # multi, by voice: of those words, the ones the grammar hears on their own
     skip_words: frozenset[str] = frozenset()  # multi: words left out before options are named ("my right thigh")
     also_from: tuple[str, ...] = ()  # earlier questions whose typed answer may already give this one ("left hip")
     why: str = ""  # symptom questions: why it is asked, said with help ("I ask because ...")
@@ -338,6 +339,7 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         several=several,
         ask_again_if=_ask_again_if(reader, item.get("ask_again_if", []), kind, f"{where}.ask_again_if"),
         clarify=_clarify(reader, item, kind, f"{where}.clarify"),
+        listen_for=_listen_for(reader, item, f"{where}.listen_for"),
         skip_words=_ask_again_if(reader, item.get("skip_words", []), kind, f"{where}.skip_words"),
         also_from=tuple(reader.get(item, "also_from", where, list) if "also_from" in item else ()),
         why=reader.get(item, "why", where),
@@ -364,6 +366,16 @@ def _clarify(reader: _Reader, item: dict[str, Any], kind: str, where: str) -> tu
     if stray := sorted(w for w in raw if w.lower() not in words):
         raise reader.fail(where, f"{', '.join(stray)}: each word must also be in ask_again_if")
     return tuple((word.lower(), text) for word, text in raw.items())
+
+
+def _listen_for(reader: _Reader, item: dict[str, Any], where: str) -> tuple[str, ...]:
+    """The vague words a recognizer listens for on their own: each must have a which-part question (`clarify`)."""
+    raw = item.get("listen_for", [])
+    if not isinstance(raw, list) or not all(isinstance(w, str) for w in raw):
+        raise reader.fail(where, "expected a list of strings")
+    if stray := sorted(w for w in raw if w.lower() not in item.get("clarify", {})):
+        raise reader.fail(where, f"{', '.join(stray)}: each word needs a question in clarify")
+    return tuple(w.lower() for w in raw)
 
 
 def _plain_yes(reader: _Reader, raw: Any, kind: str, where: str) -> bool:

@@ -613,8 +613,8 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
         phrases += list(interpreter.spoken_yesno) + [phrase for phrase, _ in question.means]
     elif question.kind in ("choice", "multi", "free"):
         phrases += list(interpreter.option_phrases(question))
-        # A multi question also hears its vague words ("hip"), to ask which part is meant.
-        phrases += [*vocab["none"]["phrases"], *vocab["none"]["unsure"], *(w for w, _ in question.clarify)] \
+        # A multi question also hears the vague words it lists ("hip"), to ask which part is meant.
+        phrases += [*vocab["none"]["phrases"], *vocab["none"]["unsure"], *question.listen_for] \
             if question.kind == "multi" else []
         phrases += vocab["none"]["unsure"] if question.kind == "free" else []  # "I don't know" how it started
     elif question.kind == "number":
