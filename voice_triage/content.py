@@ -19,7 +19,7 @@ CONTROL_IDS = ("repeat", "back", "help", "stop", "restart", "slower", "faster", 
 OPS = ("eq", "ne", "lt", "gt", "le", "ge", "in", "includes", "includes_any")
 # Every phrase of dialog.toml the program says (checked at start-up: a missing one would fail mid-conversation).
 PHRASE_KEYS = (
-    "welcome", "welcome_spoken", "noted", "not_understood", "not_heard", "hard_to_hear", "hard_to_hear_typing",
+    "welcome", "welcome_spoken", "noted", "not_understood", "not_heard", "too_long", "hard_to_hear", "hard_to_hear_typing",
     "options_yesno", "options_list", "options_number", "options_duration", "options_free", "give_up_red_flag",
     "give_up_symptom", "one_by_one", "one_by_one_single", "one_by_one_done", "in_steps", "unsure_then_steps",
     "to_be_sure",

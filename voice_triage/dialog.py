@@ -713,7 +713,10 @@ class Dialog(OptionByOption, StepByStep):
         self.report = reporting.build(self, result, sections, complete)
 
     def _sorry(self, heard: Heard) -> str:
-        """ "Sorry, I didn't hear an answer" for silence, "didn't catch that" for words not understood."""
+        """ "Sorry, I didn't hear an answer" for silence, "didn't catch that" for words not understood, and "too long"
+        for an answer spoken past the maximum length."""
+        if heard.too_long:
+            return self.phrases["too_long"]
         return self.phrases["not_heard"] if not heard.text.strip() else self.phrases["not_understood"]
 
     def _log(self, question: Question, heard: Heard, value: Any, option: Option | None = None) -> None:

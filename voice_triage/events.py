@@ -63,6 +63,7 @@ class Heard:
     confidence: float = 1.0
     alternatives: tuple[str, ...] = ()
     typed: bool = False  # typed at the keyboard during a spoken session: as sure as typed mode, never read back
+    too_long: bool = False  # spoken past the maximum length without a pause: not decoded, asked again
 
 
 class Listener(Protocol):

@@ -95,8 +95,8 @@ class Journal:
 
     def heard(self, heard: Heard) -> None:
         """Record one utterance exactly as the dialog will receive it."""
-        typed = {"typed": True} if heard.typed else {}
-        self.write({"type": "heard", "text": heard.text, "confidence": heard.confidence, **typed})
+        flags = {name: True for name in ("typed", "too_long") if getattr(heard, name)}
+        self.write({"type": "heard", "text": heard.text, "confidence": heard.confidence, **flags})
 
     def resumed(self, spoken: bool) -> None:
         """Record that the session goes on, and whether by voice: replay reads later answers the same way."""
@@ -176,7 +176,8 @@ def _is_start(record: dict[str, Any]) -> bool:
 def _heard(record: dict[str, Any]) -> Heard | None:
     """One answer record, or None when it is damaged."""
     try:
-        return Heard(str(record["text"]), float(record.get("confidence", 1.0)), typed=bool(record.get("typed")))
+        return Heard(str(record["text"]), float(record.get("confidence", 1.0)), typed=bool(record.get("typed")),
+                     too_long=bool(record.get("too_long")))
     except (KeyError, TypeError, ValueError):
         return None
 

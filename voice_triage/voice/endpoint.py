@@ -1,6 +1,7 @@
 """Energy-based endpointing on a stream: when an answer starts, when it ends, when nobody speaks."""
 from __future__ import annotations
 
+import copy
 import math
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -57,8 +58,8 @@ class EndpointConfig:
 
 @dataclass(frozen=True)
 class Segment:
-    """One endpointed stretch of audio: `reason` is "pause", "max", "end" (stream ended) or "timeout" (or
-    "typed": the listener took a typed line instead)."""
+    """One endpointed stretch of audio: `reason` is "pause", "max", "end" (stream ended) or "timeout" (or, from the
+    listener, "typed": it took a typed line instead; "too_long": a person spoke past the maximum length)."""
 
     audio: bytes
     reason: str
@@ -196,6 +197,14 @@ class Endpointer:
         self._voicing: list[bool] = []  # the detector's verdict on each frame since the start
         self._talking_room = False  # whether the room talked when this answer started (the floor stays put meanwhile)
         self.in_speech = False
+        self.floor_before_max: NoiseFloor | None = None  # the floor as it was before a cut at the maximum length
+
+    @classmethod
+    def speaking(cls, config: EndpointConfig, floor: NoiseFloor) -> Endpointer:
+        """An endpointer already in speech, judged against `floor`: to follow a voice to its next pause."""
+        ep = cls(config, floor)
+        ep.in_speech, ep._talking_room = True, floor.talking
+        return ep
 
     def push(self, frame: bytes) -> Segment | None:
         """Take one frame; return a finished Segment or None while still listening."""
@@ -292,7 +301,9 @@ class Endpointer:
         speech_s = (len(self._speech) - self._preroll - self._quiet_run) * self._frame_s
         if reason == "max" and self._levels:
             # Fifteen seconds without a pause is more likely the room than speech (a mistaken noise floor, a
-            # television): re-calibrate on it, floor and recent background both.
+            # television): re-calibrate on it, floor and recent background both. The floor from before is kept: if
+            # a pause follows soon after all, it was a person speaking at length (VoiceListener._follow_long_answer).
+            self.floor_before_max = copy.deepcopy(self.floor)
             self.floor.recalibrate(self._levels, self._voicing)
         return Segment(b"".join(self._speech[:self.committed]), reason, speech_s)
 

@@ -1,6 +1,7 @@
 """VoiceListener: one spoken answer per question, from audio chunks through endpointing to a grammar recognizer."""
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +26,14 @@ MUTED_PEAK = 2
 # never paused, and the person's first answer was lost in it. Of 1.5 s stretches of television 116 of 120 are judged
 # to talk (1 s: 96 of 120), of white, pink and swinging noise none (a throwaway count, 10 draws x 12 offsets).
 ROOM_BEFORE_S = 1.5
+# An answer cut at the maximum length is followed to its speaker's next pause, for up to this long more, so that its
+# rest is not the answer to the next question. Over a pipe, without this, the rest of a 27 s answer was heard as "no
+# answer" to the question asked again, and from then on every reply answered the question after the one it was meant
+# for (a standardized patient who said "no" to every warning sign was sent to the emergency department). A voice that
+# runs on past this is taken for the room (a television). From a live microphone, after 15 s more the person is told
+# of the television; what is said while the assistant speaks is dropped anyway. A stream (--audio-in) has no such
+# flush, so every reply must stay in step with its question: it is followed for up to ten minutes.
+REST_OF_LONG_ANSWER_S = {"microphone": 15.0, "stream": 600.0}
 
 
 class VoiceListener:
@@ -48,6 +57,8 @@ class VoiceListener:
         self.keyboard: Callable[[], str | None] = lambda: None  # a line typed meanwhile, if any (KeyboardLines.poll)
         self._typed = ""
         self._cut_short: Endpointer | None = None  # an answer being spoken when a typed one came in
+        self._started: Endpointer | None = None  # an answer begun over the room while a long "answer" was followed
+        self._long_before = False  # the last voice heard ran past the maximum length (no answer heard since)
         self._timeouts: dict[str, int] = {}
         self._spotting = False
         self._controls: set[str] = set()
@@ -98,8 +109,12 @@ class VoiceListener:
         if seg.reason == "timeout":
             return self._timed_out(question, phrases)
         self._timeouts.pop(question, None)
+        if seg.reason in ("pause", "typed"):
+            self._long_before = False  # an answer, not a room talking on
         if seg.reason == "typed":
             return Heard(self._typed, 1.0, typed=True)
+        if seg.reason == "too_long":
+            return Heard("", 0.0, too_long=True)
         if seg.reason == "end":
             self.ended = True  # the stream ended mid-answer: use what was said, then report the end
         return _heard(rec)
@@ -155,7 +170,7 @@ class VoiceListener:
     def _utterance(self, config: EndpointConfig, phrases: Sequence[str]) -> tuple[Segment | None, Recognition | None]:
         """Read frames until the endpointer decides; stream speech into a recognizer session meanwhile."""
         self._let_cut_short_answer_end()
-        ep = Endpointer(config, self._floor, self._speech)
+        ep, self._started = self._started or Endpointer(config, self._floor, self._speech), None
         session: Session | None = None
         fed = 0
         self._peak = 0
@@ -172,10 +187,48 @@ class VoiceListener:
                                                                self._carriers, self._synonyms)
                 session.feed(b"".join(ep.speech_frames[fed:ep.committed]))
                 fed = max(fed, ep.committed)
+            if seg is not None and seg.reason == "max":
+                seg = self._follow_long_answer(seg, ep, config)
             if seg is not None:
                 return seg, self._finish(session) if self._is_answer(seg) else None
         seg = ep.flush()
         return seg, self._finish(session) if seg is not None else None
+
+    def _follow_long_answer(self, cut: Segment, ep: Endpointer, config: EndpointConfig) -> Segment:
+        """After a cut at the maximum length, read on to the speaker's next pause, so that the rest is not taken as
+        the next answer; "too_long" if it was a person.
+
+        The pause is judged against the room as it was before the cut. A first overlong voice that stops is taken
+        for a person's: the room is then as it was (the re-calibration on their voice is undone, so no television
+        is announced). A television that stops for a moment cannot be told from that; but one that talks past the
+        maximum length again, with no answer heard between, is the room's. So is a voice that runs on, or one with
+        a louder voice starting over it (an answer over the television: heard next, as the answer to the question
+        asked again). Those leave the room known to talk."""
+        before = ep.floor_before_max
+        if before is None:
+            return cut
+        persons, self._long_before = not self._long_before, True
+        limit = REST_OF_LONG_ANSWER_S["microphone" if self._flush is not None else "stream"]
+        rest = Endpointer.speaking(replace(config, max_utterance_s=limit), copy.deepcopy(before))
+        # Only a room that now talks can have an answer start over it; the speech detector hears each frame once
+        over = Endpointer(replace(config, initial_silence_s=None), self._floor, self._speech) \
+            if self._floor.talking else None
+        for frame in self._frames:
+            if (typed := self.keyboard()) is not None:
+                self._typed, self._cut_short = typed, rest
+                return Segment(b"", "typed")
+            if over is not None:
+                over.push(frame)
+                if over.in_speech:
+                    self._started = over
+                    return cut
+            end = rest.push(frame)
+            if end is not None and end.reason == "pause" and persons:
+                self._floor = before
+                return replace(cut, reason="too_long")
+            if end is not None:
+                return cut
+        return cut  # the stream ended while the voice went on
 
     def _is_answer(self, seg: Segment) -> bool:
         """Whether a segment may hold an answer to decode: not a timeout, and not a talking room's own voice.
@@ -183,7 +236,7 @@ class VoiceListener:
         Voice that ran to the maximum length without a pause, in a room that talks, is the television: decoded with
         the question's grammar it can come out as "no" to a warning sign. It is not taken, and the question is asked
         again (so is a person who spoke that long without a pause)."""
-        if seg.reason == "timeout":
+        if seg.reason in ("timeout", "too_long"):
             return False
         if seg.reason == "max" and self._floor.talking:
             log.info("voice to the maximum length in a talking room: taken for the room, not decoded")
