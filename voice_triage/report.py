@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from .advice import Said
 from .assessment import Assessment
 from .content import Content, Question
-from .understand import unit_days
+from .understand import find_phrases, unit_days
 
 if TYPE_CHECKING:
     from .dialog import Dialog
@@ -27,18 +27,38 @@ def answer_text(content: Content, question: Question, value: Any) -> str:
     if isinstance(value, dict) and value.get("approximate"):
         return str(value["text"])  # narrowed down by yes/no questions: a band, not a number
     if question.kind == "duration":
-        text, days = str(value["text"]), value["days"]
-        fixed = " ".join(text.lower().replace(",", " ").split()) in content.vocabulary["duration"]["phrases"]
-        if _counts_in_days(content, text) or (days in (0, 1) and fixed):
-            return text  # "5 days", not "5 days (about 5 days)"; "this morning", not "this morning (about 0 days)"
-        if days in (0, 1):
-            return content.summary.durations["one_day" if days else "no_days"].format(text=text)
-        return phrases["answer_duration"].format(text=text, days=days)
+        return _duration_text(content, str(value["text"]), value["days"])
     if question.kind == "multi":
         return ", ".join(question.option(v).label for v in value) if value else phrases["answer_none"]
     if question.kind in ("choice", "free") and question.options and value != "other":
         return question.option(value).label
     return str(value)
+
+
+def _duration_text(content: Content, text: str, days: int) -> str:
+    """A duration's words with the days counted, unless the words say them already."""
+    if _counts_in_days(content, text):
+        return text  # "5 days", not "5 days (about 5 days)"
+    fixed = _fixed_phrase(content, text, days)
+    if fixed and days in (0, 1):
+        return fixed  # "this morning", not "this morning (about 0 days)"
+    if days in (0, 1):
+        return content.summary.durations["one_day" if days else "no_days"].format(text=text)
+    return content.phrases["answer_duration"].format(text=fixed or text, days=days)
+
+
+def _fixed_phrase(content: Content, text: str, days: int) -> str | None:
+    """The duration's one phrase with a fixed meaning ("today", "last week"), as written, when it gave the days.
+
+    The words around it counted for nothing, and by voice they are often noise: "two days" heard as "today is"
+    was read back as "today is (today)", spoken "today is today".
+    """
+    written = text.replace(",", " ").split()
+    found = find_phrases([word.lower() for word in written], content.vocabulary["duration"]["phrases"])
+    if len(found) != 1 or found[0][2] != days:
+        return None
+    start, end, _ = found[0]
+    return " ".join(written[start:end])
 
 
 def _counts_in_days(content: Content, text: str) -> bool:
