@@ -3,8 +3,9 @@ part, lost its side; a warning sign asked but never answered was shown "Not aske
 from __future__ import annotations
 
 import pytest
+from test_cli import jsonl_events, run_cli
 
-from voice_triage.events import Ask, Heard
+from voice_triage.events import Ask, Heard, Say
 from voice_triage.report import answer_text
 from voice_triage.understand import Interpreter
 
@@ -51,3 +52,74 @@ def test_a_duration_heard_as_today_is_is_read_back_as_today(make_dialog):
     check = _asks(events)[-1]
     assert check.question == "confirm:duration"
     assert check.text == dialog.phrases["confirm_value"].format(answer="today")  # spoken: "today is today"
+
+
+# ------------------------------------------------------------------ bug 2: "my left hip", asked which part
+def _typed_to_location(make_dialog):
+    dialog = make_dialog()
+    events = dialog.start()
+    while _asks(events)[-1].question != "location":
+        events = dialog.hear("60" if dialog.current.id == "age" else "no")
+    return dialog
+
+
+def _said(events) -> list[str]:
+    return [e.text for e in events if isinstance(e, Say)]
+
+
+@pytest.mark.parametrize("vague, side", [("my left hip", "left"), ("right hip", "right")])
+def test_the_side_of_a_vague_place_answers_the_side_question_after_which_part(make_dialog, vague, side):
+    dialog = _typed_to_location(make_dialog)
+    assert _asks(dialog.hear(vague))[-1].text.startswith("Which part of the hip:")
+    events = dialog.hear("the groin")
+    assert dialog.answers["location"] == ["groin"] and dialog.answers["side"] == side
+    assert dialog.phrases["also_noted"].format(sign="which side hurts", answer=side) in _said(events)
+    assert [a.question for a in _asks(events)] == ["duration"]  # "Which side?" is not asked
+    assert dialog.transcript[-1] == {"question": "side", "heard": vague, "understood": side, "confidence": 1.0}
+
+
+def test_a_miss_between_the_vague_place_and_its_part_keeps_the_side(make_dialog):
+    dialog = _typed_to_location(make_dialog)
+    for answer in ("my left hip", "umm", "the groin"):
+        events = dialog.hear(answer)
+    assert dialog.answers["side"] == "left" and [a.question for a in _asks(events)] == ["duration"]
+
+
+@pytest.mark.parametrize("answers", [
+    ("my hip", "the groin"),  # no side said
+    ("my left hip", "the groin on the right"),  # two sides said: which one is asked
+    ("not my left hip", "the groin"),  # not asked which part: the words are not a vague place
+])
+def test_no_side_is_taken_that_the_person_did_not_say_clearly(make_dialog, answers):
+    dialog = _typed_to_location(make_dialog)
+    for answer in answers:
+        events = dialog.hear(answer)
+    assert dialog.answers["location"] == ["groin"] and "side" not in dialog.answers
+    assert [a.question for a in _asks(events)] == ["side"]
+
+
+def test_a_vague_answer_before_an_earlier_understood_one_gives_no_side(make_dialog):
+    dialog = _typed_to_location(make_dialog)
+    for answer in ("my left hip", "the groin", "go back", "go back", "lower back"):
+        events = dialog.hear(answer)  # the side and the place taken back, then the place answered again
+    assert dialog.answers["location"] == ["lower_back"] and "side" not in dialog.answers
+    assert [a.question for a in _asks(events)] == ["side"]
+
+
+def test_go_back_after_the_side_taken_from_a_vague_place_asks_the_side(make_dialog):
+    dialog = _typed_to_location(make_dialog)
+    for answer in ("my left hip", "the groin"):
+        dialog.hear(answer)
+    events = dialog.hear("go back")
+    assert [a.question for a in _asks(events)] == ["side"] and "side" not in dialog.answers
+    assert dialog.taken_back[-1]["heard"] == "my left hip"
+
+
+def test_by_jsonl_my_left_hip_then_the_groin_is_the_left(content):
+    flags = ["no"] * len(content.red_flags)
+    result = run_cli("--jsonl", stdin="\n".join([*flags, "60", "my left hip", "the groin", ""]))
+    assert result.returncode == 0, result.stderr
+    events = jsonl_events(result.stdout)
+    asked = [e["question"] for e in events if e["type"] == "ask"]
+    assert asked[-3:] == ["location", "location", "duration"]
+    assert events[-1]["report"]["answers"]["side"] == "left"
