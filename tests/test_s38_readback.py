@@ -6,6 +6,8 @@ import pytest
 from test_cli import jsonl_events, run_cli
 
 from voice_triage.events import Ask, Heard, Say
+from voice_triage.render_html import render_html
+from voice_triage.render_markdown import render_markdown
 from voice_triage.report import answer_text
 from voice_triage.understand import Interpreter
 
@@ -123,3 +125,59 @@ def test_by_jsonl_my_left_hip_then_the_groin_is_the_left(content):
     asked = [e["question"] for e in events if e["type"] == "ask"]
     assert asked[-3:] == ["location", "location", "duration"]
     assert events[-1]["report"]["answers"]["side"] == "left"
+
+
+# ------------------------------------------------------------------ bug 3: a warning sign asked, never answered
+def _flag(report: dict, qid: str) -> str:
+    return next(item["answer"] for item in report["red_flag_answers"] if item["id"] == qid)
+
+
+def _flag_row(markdown: str, question: str) -> str:
+    """The answer cell of a warning sign's row in the Markdown summary."""
+    return next(line for line in markdown.splitlines() if line.startswith(f"| {question} |")).split(" | ")[1]
+
+
+def test_a_spoken_yes_said_to_be_wrong_twice_then_input_ended_is_not_answered_with_what_was_heard(make_dialog):
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    for answer in ("yes", "no", "yes", "no"):  # "I heard yes. Is that right?" "No.", twice
+        dialog.hear(Heard(answer, 0.95))
+    report = dialog.end_of_input()[-1].report
+    assert _flag(report, "rf_bladder") == "not answered" and _flag(report, "rf_bowel") == "not asked"
+    text = dialog.content.summary
+    bladder = dialog.content.questions_by_id["rf_bladder"].text
+    expected = f"{text.answers['not_answered']}: {text.labels['last_heard']} “yes”"
+    assert _flag_row(render_markdown(report), bladder) == expected  # was "Not asked"
+    page = render_html(report)
+    assert f'<span class="ans ans-not-answered">{text.answers["not_answered"]}</span>' in page
+    assert f'<span class="said said-not-answered">{text.labels["last_heard"]} “yes”</span>' in page
+
+
+def test_words_not_understood_before_input_ended_are_shown_with_not_answered(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    dialog.hear("no")
+    dialog.hear("my dog is barking")
+    report = dialog.end_of_input()[-1].report
+    assert _flag(report, "rf_bladder") == "no" and _flag(report, "rf_bowel") == "not answered"
+    bowel = dialog.content.questions_by_id["rf_bowel"].text
+    assert _flag_row(render_markdown(report), bowel).endswith("“my dog is barking”")
+
+
+def test_the_question_being_asked_when_the_person_stopped_is_not_answered_the_rest_not_asked(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    report = dialog.hear("stop")[-1].report
+    answers = [item["answer"] for item in report["red_flag_answers"]]
+    assert answers[0] == "not answered" and set(answers[1:]) == {"not asked"}
+    first = dialog.content.red_flags[0].text
+    assert _flag_row(render_markdown(report), first) == dialog.content.summary.answers["not_answered"]  # no words
+
+
+def test_after_an_emergency_the_signs_never_asked_stay_not_asked(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    dialog.hear("yes")  # the first sign is an emergency: the interview stops there
+    report = dialog.hear("no")[-1].report
+    answers = [item["answer"] for item in report["red_flag_answers"]]
+    assert report["ended_by"] == "emergency" and answers[0] == "yes" and set(answers[1:]) == {"not asked"}

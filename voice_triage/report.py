@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 FORMAT = "voice-triage-report/1"
 NOT_ASKED = "not asked"  # the answer to a red flag the interview did not reach (docs/report-format.md)
+# The answer to a red flag asked but left without one: heard, then "no" to "Is that right?", or input ended first.
+NOT_ANSWERED = "not answered"
 
 
 def answer_text(content: Content, question: Question, value: Any) -> str:
@@ -68,10 +70,18 @@ def _counts_in_days(content: Content, text: str) -> bool:
     return bool(named) and all(days == 1 for days in named)
 
 
-def red_flag_answers(content: Content, answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every red-flag question with its answer, "not asked" where the interview ended first."""
-    return [{"id": q.id, "question": q.text, "answer": answers.get(q.id, NOT_ASKED), "level": q.level,
-             "source": q.source} for q in content.red_flags]
+def red_flag_answers(content: Content, answers: dict[str, Any],
+                     asked: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """Every red-flag question with its answer: "not answered" where it was `asked` but the interview ended
+    before an answer was kept, "not asked" where it ended first."""
+    return [{"id": q.id, "question": q.text, "answer": answers.get(q.id, NOT_ANSWERED if q.id in asked else NOT_ASKED),
+             "level": q.level, "source": q.source} for q in content.red_flags]
+
+
+def asked_questions(dialog: "Dialog") -> frozenset[str]:
+    """The questions with words on record, and the one being asked when the interview ended."""
+    on_record = {str(entry["question"]).split(":")[0] for entry in dialog.transcript}
+    return frozenset(on_record | ({dialog.current.id} if dialog.current is not None else set()))
 
 
 def build(dialog: "Dialog", result: Assessment, sections: dict[str, list[Said]], complete: bool) -> dict[str, Any]:
@@ -92,7 +102,7 @@ def build(dialog: "Dialog", result: Assessment, sections: dict[str, list[Said]],
         "sources": result.sources,
         "red_flags": [q.id for q in flags if answers.get(q.id) == "yes"],
         "red_flags_unsure": [q.id for q in flags if answers.get(q.id) in ("unsure", "unknown")],
-        "red_flag_answers": red_flag_answers(content, answers),
+        "red_flag_answers": red_flag_answers(content, answers, asked_questions(dialog)),
         "answers": answers,
         "answer_text": {qid: answer_text(content, q, answers[qid]) for qid, q in asked.items()},
         "questions": {qid: q.text for qid, q in asked.items()},
