@@ -309,21 +309,41 @@ class Dialog(OptionByOption, StepByStep):
         return any(item["question"] == question.id and item["answer"] == value for item in self.taken_back)
 
     def _take_also(self, question: Question, heard: Heard) -> None:
-        """A typed answer that clearly answers a later question too ("my left hip": the side) answers it, aloud.
+        """A typed answer that clearly answers a later question too ("my left buttock": the side) answers it, aloud.
 
+        The vague answers just before it count too: "my left hip", asked which part, then "the groin" is the left.
         Only typed: a recognizer hears an answer with the grammar of its own question, which holds no side words.
         """
+        said = [heard, *self._vague_before(question)]
         for later in self.content.symptoms:
             if question.id not in later.also_from or later.id in self.answers:
                 continue
             if not all(may_hold(c, self.answers) for c in later.ask_if):
                 continue  # not a question for this person: tingling "no" says nothing of one leg or both
-            got = self.interpreter.understand(later, heard.text)
-            if got.control is None and got.value not in (NOT_UNDERSTOOD, "unsure", "other"):
-                self._log(later, heard, got.value)
-                self._record(later, got.value)
+            found = [(value, words) for words in said if (value := self._also_value(later, words)) is not None]
+            # Answers that disagree ("my left hip", then "the groin on the right") leave the question to be asked.
+            if found and all(value == found[0][0] for value, _ in found):
+                value, words = found[0]
+                self._log(later, words, value)
+                self._record(later, value)
                 self._say(self.phrases["also_noted"].format(
-                    sign=later.sign, answer=reporting.answer_text(self.content, later, got.value)))
+                    sign=later.sign, answer=reporting.answer_text(self.content, later, value)))
+
+    def _also_value(self, later: Question, heard: Heard) -> Any:
+        """What a typed answer to an earlier question clearly says to `later`; None when nothing clear."""
+        got = self.interpreter.understand(later, heard.text)
+        return got.value if got.control is None and got.value not in (NOT_UNDERSTOOD, "unsure", "other") else None
+
+    def _vague_before(self, question: Question) -> list[Heard]:
+        """The answers to `question` asked which part ("my left hip") since it was last understood, latest first."""
+        vague = []
+        for entry in reversed(self.transcript[:-1]):  # the last entry is the answer that was understood
+            if entry["question"] != question.id or entry["understood"] is not None:
+                break
+            heard = Heard(entry["heard"], entry["confidence"])
+            if heard.confidence >= MIN_CONFIDENCE and self.interpreter.understand(question, heard.text).clarify:
+                vague.append(heard)
+        return vague
 
     def _say_noted(self, question: Question, value: Any) -> None:
         """Say back a spoken answer taken without a check, so that a mishearing can be undone with "go back".

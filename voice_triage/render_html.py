@@ -63,9 +63,10 @@ section { margin-top: 14px; }
 .flag .ans { font-weight: bold; padding: 0 4px; align-self: start; overflow-wrap: anywhere; }
 .flag .said { grid-column: 1 / -1; margin: -2px 0 0 .8em; padding-left: 6px; border-left: 3px solid #e6a09b;
   font-style: italic; overflow-wrap: anywhere; }
-.flag .said-unsure, .flag .said-unknown { border-left-color: #f0b867; }
+.flag .said-unsure, .flag .said-unknown, .flag .said-not-answered { border-left-color: #f0b867; }
 .ans-yes { background: #b3261e; color: #fff; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-.ans-unsure, .ans-unknown { background: #ffe2b8; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.ans-unsure, .ans-unknown, .ans-not-answered { background: #ffe2b8; -webkit-print-color-adjust: exact;
+  print-color-adjust: exact; }
 .ans-not-asked { color: var(--muted); font-weight: normal !important; font-style: italic; }
 .symptoms dl { margin: 0; }
 .symptoms dl > div { display: grid; grid-template-columns: 11.5em 1fr; gap: 10px; padding: 2px 0;
@@ -140,7 +141,7 @@ def print_height(s: Summary) -> float:
     result += _lines(s.findings + [s.status] + s.taken_back, 120, 14, 1)
     side = _lines([f"{a} {b}" for a, b in s.symptoms], 70, 14, 2) + 60
     side += _lines([" ".join(list(map(cite, s.reasons)) + s.others)], 105, 14, 0)
-    said = _lines([f.said for f in s.red_flags if f.said], 60, 12.5, 0)
+    said = _lines([f.quoted for f in s.red_flags if f.said], 60, 12.5, 0)
     flags = (_lines([f.question for f in s.red_flags], 52, 12.5, 3) + said + 40) / 2 + 30
     advice_lines = [line for _, lines in s.advice for line in _joined(lines, s.text.caution_prefix)]
     advice = (_lines(advice_lines, 44, 12.5, 2) + 16 * len(s.advice)) / 3 + 40
@@ -189,16 +190,18 @@ def _map(s: Summary, bodymap: BodyMap) -> str:
 
 
 def _flags(s: Summary) -> str:
-    """Every red-flag question with the answer given, "not asked" where the interview stopped first."""
+    """Every red-flag question with the answer given, "not asked" where the interview stopped first, and "not
+    answered" with the words last heard where it was asked but left without an answer."""
     items, kind, label = [], None, s.text.labels
     for flag in s.red_flags:
         if flag.level != kind:
             kind = flag.level
             items.append(f'<h3>{_e(s.text.red_flag_groups[flag.level or "other"])}</h3>')
         # The person's words go on their own line across the row: in the answer's narrow column they ran off it
-        said = f'<span class="said said-{_e(flag.answer)}">“{_e(flag.said)}”</span>' if flag.said else ""
+        answer = _e(flag.answer.replace(" ", "-"))
+        said = f'<span class="said said-{answer}">{_e(flag.quoted)}</span>' if flag.said else ""
         items.append(f'<div class="flag"><span class="q">{_e(flag.question)}</span>'
-                     f'<span class="ans ans-{_e(flag.answer.replace(" ", "-"))}">{_e(flag.words)}</span>{said}</div>')
+                     f'<span class="ans ans-{answer}">{_e(flag.words)}</span>{said}</div>')
     body = "".join(items) or f"<p>{_e(label['no_red_flags'])}</p>"
     width = f' style="--answer-width: {answer_width([f.words for f in s.red_flags]):.2f}em"'
     return (f'<section class="flags"{width}><h2>{_e(label["red_flags"])}</h2><div class="cols">{body}</div>'

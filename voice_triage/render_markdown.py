@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from .content import load_content
-from .report import NOT_ASKED
+from .report import NOT_ANSWERED, NOT_ASKED
 from .summary_text import SummaryText
 
 Cited = tuple[str, "int | None"]  # a line, and the number of its source in the summary's list if it names one
@@ -21,15 +21,21 @@ class Flag(NamedTuple):
     """One warning-sign question as the summary shows it."""
 
     question: str
-    answer: str  # the answer id: yes, no, unsure, unknown or "not asked"
+    answer: str  # the answer id: yes, no, unsure, unknown, "not answered" or "not asked"
     words: str  # the answer in words ("Yes")
     level: str  # the sign's level id, "" when unknown
     said: str = ""  # the person's own words, when they said more than a bare answer
+    lead: str = ""  # what the words are, when they are not the answer itself ("last heard")
+
+    @property
+    def quoted(self) -> str:
+        """The person's words in quotes, after what they are: '“breast cancer”', 'last heard “yes”'."""
+        return " ".join(filter(None, (self.lead, f"“{self.said}”"))) if self.said else ""
 
     @property
     def with_words(self) -> str:
         """The answer with the person's words after it: 'Yes: “breast cancer ten years ago”'."""
-        return f"{self.words}: “{self.said}”" if self.said else self.words
+        return f"{self.words}: {self.quoted}" if self.said else self.words
 
 
 @functools.lru_cache(maxsize=1)
@@ -125,17 +131,31 @@ def status(report: dict[str, Any], text: SummaryText) -> str:
 
 
 def red_flags(report: dict[str, Any], text: SummaryText) -> list[Flag]:
-    """Every red-flag question with the answer given, and the person's words beside a yes or not sure."""
-    rows, said = [], own_words(report)
+    """Every red-flag question with the answer given, the person's words beside a yes or not sure, and the words
+    last heard beside a sign not answered ("yes", then "no" to "Is that right?")."""
+    rows, said, heard = [], own_words(report), last_heard(report)
     for item in _list(report.get("red_flag_answers")):
         item = _dict(item)
-        answer = str(item.get("answer") or NOT_ASKED)
+        answer, qid = str(item.get("answer") or NOT_ASKED), str(item.get("id"))
         question = str(item.get("question") or item.get("id") or text.labels["question_not_recorded"])
         level = _str(item.get("level"))
-        words_ = said.get(str(item.get("id")), "") if answer in ("yes", "unsure", "unknown") else ""
+        words_ = said.get(qid, "") if answer in ("yes", "unsure", "unknown") else ""
+        if answer == NOT_ANSWERED:
+            words_ = heard.get(qid, "")
         rows.append(Flag(question, answer, text.answers.get(answer.replace(" ", "_"), answer),
-                         level if level in text.red_flag_kinds else "", words_))
+                         level if level in text.red_flag_kinds else "", words_,
+                         text.labels["last_heard"] if answer == NOT_ANSWERED else ""))
     return rows
+
+
+def last_heard(report: dict[str, Any]) -> dict[str, str]:
+    """The last words heard as an answer to each question, not to its check ("Is that right?")."""
+    heard = {}
+    for entry in map(_dict, _list(report.get("transcript"))):
+        words_ = " ".join(str(entry.get("heard") or "").split())
+        if words_ and not str(entry.get("understood")).startswith("confirm:"):
+            heard[str(entry.get("question"))] = words_
+    return heard
 
 
 def own_words(report: dict[str, Any]) -> dict[str, str]:

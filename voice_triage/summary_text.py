@@ -5,14 +5,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-ANSWER_IDS = ("yes", "no", "unsure", "unknown", "not_asked")
+ANSWER_IDS = ("yes", "no", "unsure", "unknown", "not_answered", "not_asked")
 ENDINGS = ("emergency", "stopped", "end_of_input", "interrupted")
 ADVICE_SECTIONS = ("now", "why", "self_care", "stretches", "seek_help")
 DURATIONS = ("one_day", "no_days")  # [duration]: a duration of one day, and of none
 LABELS = (
     "date", "date_not_recorded", "result", "no_result", "why", "complete", "complete_unclear", "taken_back",
     "sources", "incomplete",
-    "red_flags", "question",
+    "red_flags", "question", "last_heard",
     "answer", "kind", "no_red_flags", "question_not_recorded", "where_and_how", "where", "pain", "body_map",
     "map_key", "where_not_asked", "no_place", "side", "side_not_recorded", "not_asked", "not_recorded", "none",
     "likely_source", "most_likely", "because", "also_considered", "not_assessed", "advice", "advice_given",
