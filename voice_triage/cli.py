@@ -288,7 +288,8 @@ def _converse(args: argparse.Namespace) -> int:
     listener, speaker = voice_io or (typed_listener, captions)
     # A failed microphone falls back to typed answers on stdin.
     fallback = None if args.audio_in == "-" else typed_listener
-    channels = Channels(listener, SettingsKeeper(speaker, prefs, persist=not args.no_save), fallback, captions)
+    channels = Channels(listener, SettingsKeeper(speaker, prefs, persist=_keeps_setting_changes(args)), fallback,
+                        captions)
     try:
         dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None)
     except JournalBusy as error:
@@ -323,6 +324,17 @@ def _converse(args: argparse.Namespace) -> int:
     if channels.input_error is not None:  # e.g. a WAV of the wrong kind on --audio-in -: the answers were not heard
         return EXIT_USAGE if isinstance(channels.input_error, AudioFormatError) else EXIT_VOICE
     return EXIT_INTERRUPTED if report.get("ended_by") == "interrupted" else EXIT_OK
+
+
+def _keeps_setting_changes(args: argparse.Namespace) -> bool:
+    """Whether "slower", "faster" or "give me more time" are saved for next time: only when a person answers, at a
+    microphone or typing (--text).
+
+    Answers from --audio-in (a recording or a pipe) or from a program (--jsonl) are no person's wishes: a recording's
+    "give me more time" heard four times saved pause 3.5 and silence_timeout 26 in the user's settings. There the
+    change holds for the session only.
+    """
+    return not (args.no_save or args.jsonl or args.audio_in is not None)
 
 
 def _discard_if_empty(journal: Any) -> bool:
