@@ -12,9 +12,13 @@ from pathlib import Path
 import pytest
 
 from voice_triage import cli
+from voice_triage import journal as journals
 from voice_triage import settings as prefs
 from voice_triage.content import typed_wording
 from voice_triage.events import Ask, End, Heard, Say
+from voice_triage.session import resume_events
+from voice_triage.storage import sessions_dir
+from voice_triage.textio import SilentSpeaker
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -215,3 +219,134 @@ def test_start_over_typed_at_the_command_line_asks_first(content):
     out = result.stdout
     assert result.returncode == 0 and typed_wording(content.phrases)["confirm_restart"] in out
     assert out.index(typed_wording(content.phrases)["confirm_restart"]) < out.index(content.phrases["restart"])
+
+
+# 1. A session ended by "stop" can be resumed from the question it stopped at; a finished or emergency one cannot.
+
+NO_UNFINISHED = "no unfinished session to resume"
+
+
+def test_a_typed_stop_is_resumed_from_the_question_it_stopped_at(content):
+    stopped = run("--text", stdin="no\nno\nstop\n")
+    assert stopped.returncode == 0 and content.phrases["stopped_resume"] in stopped.stdout
+    assert stopped.stdout.index(content.phrases["stopped_resume"]) > stopped.stdout.index(content.phrases["stopped"])
+    resumed = run("--text", "--resume", stdin="no\n")
+    assert NO_UNFINISHED not in resumed.stderr and "Welcome back." in resumed.stdout
+    after_welcome = resumed.stdout.split("Welcome back.", 1)[1]
+    assert after_welcome.index(content.red_flags[2].text) < after_welcome.index(content.red_flags[3].text)
+    # Stopped again (end of input): the earlier answers, and the one given since, are all kept; the stop is not
+    report = jsonl_events(run("--jsonl", "--resume", stdin="stop\n"))[-1]["report"]
+    assert report["answers"] == {flag.id: "no" for flag in content.red_flags[:3]} and report["ended_by"] == "stopped"
+    assert [entry["heard"] for entry in report["transcript"]] == ["no", "no", "no"]
+
+
+def test_a_stopped_session_resumed_to_the_end_is_then_finished(content):
+    answers = ["no"] * len(content.red_flags) + ["30", "lower back", "middle", "two days", "dull ache", "no",
+                                                 "bending and lifting", "rest", "no", "after lifting weights at the gym"]
+    run("--text", stdin="\n".join(answers[:5] + ["stop"]) + "\n")
+    finished = run("--text", "--resume", stdin="\n".join(answers[5:]) + "\n")
+    assert "Here is what I suggest." in finished.stdout and content.phrases["stopped_resume"] not in finished.stdout
+    assert NO_UNFINISHED in run("--text", "--resume", stdin="").stderr
+
+
+@pytest.mark.parametrize("ending", ["yes\nno\n", "yes\nstop\n"])  # an emergency, then "no more" or a stop
+def test_a_session_ended_by_an_emergency_is_not_resumed(ending):
+    report = jsonl_events(run("--jsonl", stdin=ending))[-1]["report"]
+    assert report["ended_by"] == "emergency"
+    assert NO_UNFINISHED in run("--jsonl", "--resume", stdin="").stderr
+
+
+def test_a_stop_before_any_answer_keeps_nothing_and_resume_finds_the_older_session(content):
+    run("--text", stdin="no\n")  # unfinished, one answer
+    result = run("--text", stdin="stop\n")
+    assert "stop this one before answering" in result.stderr  # how to carry on with the older one instead
+    assert content.phrases["stopped_resume"] not in result.stdout  # nothing of this one is kept
+    assert len(list(sessions_dir().glob("*.jsonl"))) == 1
+    report = jsonl_events(run("--jsonl", "--resume", stdin=""))[-1]["report"]
+    assert report["answers"] == {"rf_bladder": "no"}
+
+
+def test_a_stopped_session_is_mentioned_at_the_next_start():
+    run("--text", stdin="no\nstop\n")
+    assert "you have an unfinished session" in run("--text", stdin="").stderr
+
+
+def test_no_resume_is_promised_when_nothing_is_saved(content):
+    result = run("--text", "--no-save", stdin="no\nstop\n")
+    assert content.phrases["stopped"] in result.stdout and content.phrases["stopped_resume"] not in result.stdout
+
+
+def spoken_session(make_dialog, answers: list[Heard]):
+    """A spoken dialog given `answers`, each journaled first as session.run does; the journal closed as run does."""
+    dialog = make_dialog(spoken=True)
+    journal = journals.Journal.create(dialog)
+    dialog.start()
+    for heard in answers:
+        journal.heard(heard)
+        dialog.hear(heard)
+    journal.close(dialog.ended_by, dialog.stop_answers)
+    return dialog
+
+
+def before_stop(make_dialog, answers: list[Heard]):
+    """The dialog as it was when the person asked to stop."""
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    for heard in answers:
+        dialog.hear(heard)
+    return dialog
+
+
+NOS = [Heard("no", 0.95), Heard("no", 0.95)]
+AGE = [Heard("no", 0.95)] * 16 + [Heard("42", 0.95)]  # every warning sign, then an age to read back
+
+
+@pytest.mark.parametrize("answers, stop", [
+    (NOS, [Heard("stop", 0.95), Heard("yes", 0.95)]),  # a spoken stop, checked
+    (NOS, [Heard("that's enough", 0.95), Heard("stop", 0.95)]),  # ... and "stop" again
+    (NOS, [Heard("stop", 0.95), Heard("no", 0.95), Heard("stop", 0.95), Heard("yes", 0.95)]),  # not at first
+    (NOS, [Heard("stop", typed=True)]),  # typed at the keyboard: it ends at once
+    (AGE, [Heard("stop", 0.95), Heard("yes", 0.95)]),  # said to "I heard 42. Is that right?"
+])
+def test_a_spoken_stop_is_left_out_when_the_session_is_replayed(make_dialog, content, answers, stop):
+    assert len(AGE) - 1 == len(content.red_flags)
+    stopped = spoken_session(make_dialog, answers + stop)
+    assert stopped.ended_by == "stopped"
+    saved = journals.latest_unfinished()
+    assert saved is not None and saved.ended and not saved.final
+    kept = answers + (stop[:2] if len(stop) == 4 else [])  # a stop answered "no" stays: it ended nothing
+    assert saved.heard == kept
+    resumed = journals.replay(content, saved)
+    expected = before_stop(make_dialog, kept)
+    assert not resumed.finished and resumed.state == expected.state and resumed.answers == expected.answers
+    assert resume_events(resumed, "Welcome back.")[-1] == expected.current_ask
+
+
+def test_a_session_stopped_twice_resumes_where_it_last_stopped(make_dialog, content):
+    spoken_session(make_dialog, [Heard("no", 0.95), Heard("stop", 0.95), Heard("yes", 0.95)])
+    saved = journals.latest_unfinished()
+    dialog = journals.replay(content, saved)
+    journal = journals.Journal(saved.path)
+    journal.resumed(True)
+    report = run_session(dialog, journal, [Heard("no", 0.95), Heard("stop", 0.95), Heard("yes", 0.95)])
+    assert report["ended_by"] == "stopped" and report["answers"] == {"rf_bladder": "no", "rf_bowel": "no"}
+    again = journals.replay(content, journals.latest_unfinished())
+    assert again.answers == {"rf_bladder": "no", "rf_bowel": "no"} and again.current.id == content.red_flags[2].id
+
+
+def run_session(dialog, journal, answers: list[Heard]) -> dict:
+    """session.run with scripted answers, as the command line runs a resumed session."""
+    from voice_triage.session import Channels, run as run_dialog
+
+    class Listener:
+        def listen(self, ask):
+            return answers.pop(0) if answers else None
+
+    return run_dialog(dialog, Channels(Listener(), SilentSpeaker()), journal, resume_events(dialog, "Welcome back."))
+
+
+def test_a_damaged_stop_record_is_named_not_replayed(make_dialog, caplog):
+    spoken_session(make_dialog, [Heard("no", 0.95), Heard("stop", 0.95), Heard("yes", 0.95)])
+    path = next(sessions_dir().glob("*.jsonl"))
+    path.write_text(path.read_text().replace('"stop_answers": 2', '"stop_answers": 9'))
+    assert journals.latest_unfinished() is None and "damaged stop record" in caplog.text

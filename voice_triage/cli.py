@@ -225,8 +225,9 @@ def _mention_unfinished(saved: Any, content: Any) -> None:
     if saved is None:
         return
     started = content.summary.date.write(dt.datetime.fromisoformat(saved.start["created"]))
+    # Before answering: a session stopped with answers can be resumed too, and would then be the one --resume finds.
     sys.stderr.write(f"voice-triage: you have an unfinished session, started {started}; to carry on with it "
-                     "instead, stop this one and run: voice-triage --resume\n")
+                     "instead, stop this one before answering and run: voice-triage --resume\n")
 
 
 def _data_folder_problem(error: OSError) -> str:
@@ -297,6 +298,7 @@ def _converse(args: argparse.Namespace) -> int:
     except OSError as error:
         return _fail(_data_folder_problem(error), EXIT_REPORT)
     dialog.can_type = can_type and voice_io is not None
+    dialog.keeps_answers = lambda: journal.path is not None and not journal.failed
     if voice_io is not None:
         dialog.speaks_aloud = voice_io[1].speaks_aloud
     try:
@@ -338,8 +340,8 @@ def _keeps_setting_changes(args: argparse.Namespace) -> bool:
 
 
 def _discard_if_empty(journal: Any) -> bool:
-    """Delete a session that ended unfinished before any answer: resuming it would only start afresh, and as the
-    latest it would stand in front of an older unfinished one that --resume should find."""
+    """Delete a session that ended unfinished before any answer (a "stop" is none): resuming it would only start
+    afresh, and as the latest it would stand in front of an older unfinished one that --resume should find."""
     from . import journal as journals
     from .storage import forget_session
 
@@ -349,7 +351,7 @@ def _discard_if_empty(journal: Any) -> bool:
         saved = journals.read(journal.path)
     except (OSError, ValueError):
         return False
-    return not (saved.heard or saved.ended) and forget_session(journal.path)
+    return not (saved.heard or saved.final) and forget_session(journal.path)
 
 
 def settings_command(argv: Sequence[str]) -> int:

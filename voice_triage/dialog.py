@@ -76,6 +76,12 @@ class Dialog(OptionByOption, StepByStep):
         self.interpreter = Interpreter(content, today)
         self.spoken = spoken  # answers come from speech recognition: confirm the high-stakes ones
         self.can_type = False  # a keyboard works too during this spoken session: the noise tip says so
+        # Whether the answers are being saved where --resume finds them (set by the caller): a stop then says so.
+        self.keeps_answers: Callable[[], bool] = lambda: False
+        # Answers heard so far (replayed ones too, not reset by "start over"), and how many came before the "stop"
+        # that ended the session: the journal leaves the stop and its check out of a resume (`stop_answers`).
+        self.heard_count = 0
+        self.stop_asked_at = 0
         # Whether prompts are heard aloud now: not with --no-speak, nor once the speech engine failed (set by the caller).
         self.speaks_aloud: Callable[[], bool] = lambda: self.spoken
         self.by_voice = spoken  # the answer being handled was heard, not typed
@@ -138,6 +144,7 @@ class Dialog(OptionByOption, StepByStep):
         after_said_back, self.said_back = self.said_back, False
         if self.state == "ended":
             return []
+        self.heard_count += 1
         if self.state == "emergency":
             self._hear_emergency(heard)
         elif self.state == "confirming":
@@ -158,6 +165,11 @@ class Dialog(OptionByOption, StepByStep):
     def finished(self) -> bool:
         """True once the End event has been produced."""
         return self.state == "ended"
+
+    @property
+    def stop_answers(self) -> int:
+        """How many of the last answers asked to stop (the "stop" and its check), when "stop" ended the session."""
+        return self.heard_count - self.stop_asked_at if self.ended_by == "stopped" else 0
 
     # ------------------------------------------------------------------ conditions (named in TRANSITIONS)
     def needs_confirmation(self) -> bool:
@@ -424,6 +436,8 @@ class Dialog(OptionByOption, StepByStep):
             self._emit_ask(self.current_ask)
             return True
         if control == "stop":
+            if self.pending[1] != STOP:  # not the "stop" again that confirms one
+                self._note_stop_asked()
             if self.pending[1] == STOP or not self.by_voice:
                 self._stop("stopped")  # "stop" again while checking a stop, or a typed stop: it ends
             else:
@@ -624,11 +638,16 @@ class Dialog(OptionByOption, StepByStep):
 
     def _control_stop(self) -> None:
         """Typed "stop" ends at once; a spoken one is checked first (when not already checking something)."""
+        self._note_stop_asked()
         if self.by_voice and self.state in ("red_flags", "symptoms", "one_by_one"):
             self.pending = (self.current, STOP)
             self.answered()
         else:
             self._stop("stopped")
+
+    def _note_stop_asked(self) -> None:
+        """Remember where a "stop" came: a resume carries on from the question it was said to."""
+        self.stop_asked_at = self.heard_count - 1  # the answers before this one
 
     # ------------------------------------------------------------------ helpers
     def _stop(self, how: str) -> None:
@@ -640,6 +659,8 @@ class Dialog(OptionByOption, StepByStep):
             self._finish_assessment(how, early=True)
             sections = self.report["advice_sections"]
             self._say(self.phrases["stopped"], *(line for lines in sections.values() for line in lines))
+        if how == "stopped" and self.stop_asked_at and self.keeps_answers():  # a session with no answer is not kept
+            self._say(self.phrases["stopped_resume"])
         self.stopped()
 
     def _adjust(self, setting: str, step: int, phrase: str, ask_again: bool = True) -> None:
