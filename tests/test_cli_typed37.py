@@ -139,7 +139,8 @@ def test_a_new_session_mentions_the_unfinished_one_and_resume_finds_it():
     result = run("--text", stdin="")  # a new one, left before any answer
     hints = [line for line in result.stderr.splitlines() if "unfinished session" in line]
     assert len(hints) == 1 and hints[0].startswith("voice-triage: you have an unfinished session, started ")
-    assert hints[0].endswith("to carry on with it instead, stop this one and run: voice-triage --resume")
+    assert hints[0].endswith("to carry on with it instead, stop this one before answering and run: "
+                             "voice-triage --resume")
     assert "your answers are saved" not in result.stderr  # that new session had none
     assert len(list(sessions_dir().glob("*.jsonl"))) == 1  # it is not kept: it would shadow the one to resume
     resumed = run("--jsonl", "--resume", stdin="")

@@ -376,7 +376,7 @@ def test_spoken_stop_is_checked_and_ends_only_on_a_clear_yes_or_a_second_stop(ma
     dialog = make_dialog(spoken=True)
     dialog.start()
     events = dialog.hear("that's enough")
-    assert events[-1].question == "confirm:rf_bladder" and "stop now" in events[-1].text
+    assert events[-1].question == "confirm_stop" and "stop now" in events[-1].text
     events = dialog.hear(Heard("yeah", confidence=0.3))  # unclear: carry on with the same question
     assert events[-1].question == "rf_bladder" and not dialog.finished
     assert any(isinstance(e, Say) and "carry on" in e.text for e in events)
@@ -466,7 +466,9 @@ def test_start_over_forgets_answers(make_dialog):
     dialog = make_dialog()
     dialog.start()
     dialog.hear("no")
-    events = dialog.hear("start over")
+    events = dialog.hear("start over")  # checked first: it clears the answers (test_s38_controls.py)
+    assert dialog.answers == {"rf_bladder": "no"} and events[-1].question == "confirm_restart"
+    events = dialog.hear("yes")
     assert dialog.answers == {} and events[-1].question == "rf_bladder"
 
 

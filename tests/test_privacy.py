@@ -76,8 +76,9 @@ def test_forget_deletes_sessions_and_says_how_many(private_home):
 
 
 def test_spoken_setting_changes_are_kept(private_home):
-    # Nothing is spoken in a typed session, so "slower" changes no rate (it says so); more time is kept.
-    result = run_offline("--jsonl", stdin="slower\nslower\ngive me more time\nstop\n")
+    # Nothing is spoken in a typed session, so "slower" changes no rate (it says so); more time is kept. Typed by a
+    # person (--text): a program's (--jsonl) is not kept (test_s38_controls.py).
+    result = run_offline("--text", stdin="slower\nslower\ngive me more time\nstop\n")
     assert result.returncode == 0
     saved = prefs.load()
     assert saved.rate == prefs.Settings().rate
@@ -114,7 +115,7 @@ def test_settings_that_cannot_be_saved_cost_only_the_memory(private_home):
     blocker.parent.mkdir(parents=True, exist_ok=True)
     blocker.write_text("a file where the folder should be")
     # (more time, since a typed "slower" changes nothing to save)
-    result = run_offline("--jsonl", stdin="give me more time\ngive me more time\nstop\n")
+    result = run_offline("--text", stdin="give me more time\ngive me more time\nstop\n")  # a person's: kept
     assert result.returncode == 0 and "speaker failed" not in result.stderr
     assert result.stderr.count("cannot save settings") == 1 and "this session only" in result.stderr
     command = subprocess.run([sys.executable, "-m", "voice_triage", "settings", "set", "rate", "100"],

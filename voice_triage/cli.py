@@ -225,8 +225,9 @@ def _mention_unfinished(saved: Any, content: Any) -> None:
     if saved is None:
         return
     started = content.summary.date.write(dt.datetime.fromisoformat(saved.start["created"]))
+    # Before answering: a session stopped with answers can be resumed too, and would then be the one --resume finds.
     sys.stderr.write(f"voice-triage: you have an unfinished session, started {started}; to carry on with it "
-                     "instead, stop this one and run: voice-triage --resume\n")
+                     "instead, stop this one before answering and run: voice-triage --resume\n")
 
 
 def _data_folder_problem(error: OSError) -> str:
@@ -288,7 +289,8 @@ def _converse(args: argparse.Namespace) -> int:
     listener, speaker = voice_io or (typed_listener, captions)
     # A failed microphone falls back to typed answers on stdin.
     fallback = None if args.audio_in == "-" else typed_listener
-    channels = Channels(listener, SettingsKeeper(speaker, prefs, persist=not args.no_save), fallback, captions)
+    channels = Channels(listener, SettingsKeeper(speaker, prefs, persist=_keeps_setting_changes(args)), fallback,
+                        captions)
     try:
         dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None)
     except JournalBusy as error:
@@ -296,6 +298,7 @@ def _converse(args: argparse.Namespace) -> int:
     except OSError as error:
         return _fail(_data_folder_problem(error), EXIT_REPORT)
     dialog.can_type = can_type and voice_io is not None
+    dialog.keeps_answers = lambda: journal.path is not None and not journal.failed
     if voice_io is not None:
         dialog.speaks_aloud = voice_io[1].speaks_aloud
     try:
@@ -325,9 +328,20 @@ def _converse(args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED if report.get("ended_by") == "interrupted" else EXIT_OK
 
 
+def _keeps_setting_changes(args: argparse.Namespace) -> bool:
+    """Whether "slower", "faster" or "give me more time" are saved for next time: only when a person answers, at a
+    microphone or typing (--text).
+
+    Answers from --audio-in (a recording or a pipe) or from a program (--jsonl) are no person's wishes: a recording's
+    "give me more time" heard four times saved pause 3.5 and silence_timeout 26 in the user's settings. There the
+    change holds for the session only.
+    """
+    return not (args.no_save or args.jsonl or args.audio_in is not None)
+
+
 def _discard_if_empty(journal: Any) -> bool:
-    """Delete a session that ended unfinished before any answer: resuming it would only start afresh, and as the
-    latest it would stand in front of an older unfinished one that --resume should find."""
+    """Delete a session that ended unfinished before any answer (a "stop" is none): resuming it would only start
+    afresh, and as the latest it would stand in front of an older unfinished one that --resume should find."""
     from . import journal as journals
     from .storage import forget_session
 
@@ -337,7 +351,7 @@ def _discard_if_empty(journal: Any) -> bool:
         saved = journals.read(journal.path)
     except (OSError, ValueError):
         return False
-    return not (saved.heard or saved.ended) and forget_session(journal.path)
+    return not (saved.heard or saved.final) and forget_session(journal.path)
 
 
 def settings_command(argv: Sequence[str]) -> int:

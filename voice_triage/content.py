@@ -30,7 +30,7 @@ PHRASE_KEYS = (
     "stretch", "stretch_caution", "why_asked", "help_check", "last_joiner", "voice_lost", "speech_lost",
     "answer_unknown", "answer_none",
     "answer_duration", "recognizer_fallback", "speech_off", "help_typed", "speech_only", "also_noted", "heard_again",
-    "list_end_again",
+    "list_end_again", "confirm_restart", "not_restarting", "stopped_resume",
 )
 
 

@@ -58,6 +58,11 @@ AGREEING_KINDS = ("choice", "free")
 # The pending "answer" while a spoken stop is checked: in the noisy-room benchmark (scripts/bench_spoken.py)
 # noise heard as "that's enough" once ended a public emergency case at gp.
 STOP = "stop"
+# ... and while a "start over" is checked: it clears every answer, so it is asked first, typed too.
+RESTART = "restart"
+# The ask ids of those checks (JSONL `question`): a check of an answer is `confirm:<question id>`, but these check no
+# answer, so a program reading `confirm:rf_bladder` must not take them for one.
+CHECK_IDS = {STOP: "confirm_stop", RESTART: "confirm_restart"}
 STOPPED_SECTIONS = ("now", "seek_help", "disclaimer")  # the advice said, and reported, when a session stops early
 
 
@@ -71,6 +76,12 @@ class Dialog(OptionByOption, StepByStep):
         self.interpreter = Interpreter(content, today)
         self.spoken = spoken  # answers come from speech recognition: confirm the high-stakes ones
         self.can_type = False  # a keyboard works too during this spoken session: the noise tip says so
+        # Whether the answers are being saved where --resume finds them (set by the caller): a stop then says so.
+        self.keeps_answers: Callable[[], bool] = lambda: False
+        # Answers heard so far (replayed ones too, not reset by "start over"), and how many came before the "stop"
+        # that ended the session: the journal leaves the stop and its check out of a resume (`stop_answers`).
+        self.heard_count = 0
+        self.stop_asked_at = 0
         # Whether prompts are heard aloud now: not with --no-speak, nor once the speech engine failed (set by the caller).
         self.speaks_aloud: Callable[[], bool] = lambda: self.spoken
         self.by_voice = spoken  # the answer being handled was heard, not typed
@@ -133,6 +144,7 @@ class Dialog(OptionByOption, StepByStep):
         after_said_back, self.said_back = self.said_back, False
         if self.state == "ended":
             return []
+        self.heard_count += 1
         if self.state == "emergency":
             self._hear_emergency(heard)
         elif self.state == "confirming":
@@ -154,9 +166,15 @@ class Dialog(OptionByOption, StepByStep):
         """True once the End event has been produced."""
         return self.state == "ended"
 
+    @property
+    def stop_answers(self) -> int:
+        """How many of the last answers asked to stop (the "stop" and its check), when "stop" ended the session."""
+        return self.heard_count - self.stop_asked_at if self.ended_by == "stopped" else 0
+
     # ------------------------------------------------------------------ conditions (named in TRANSITIONS)
     def needs_confirmation(self) -> bool:
-        """Spoken: an emergency "yes" or "not sure", an unsure red-flag "no", a read-back answer or a "stop" waits for a check."""
+        """Spoken: an emergency "yes" or "not sure", an unsure red-flag "no", a read-back answer or a "stop" waits for a
+        check; typed too, a "start over" that would clear answers."""
         return self.pending is not None
 
     def emergency_found(self) -> bool:
@@ -189,15 +207,17 @@ class Dialog(OptionByOption, StepByStep):
     def on_enter_confirming(self) -> None:
         """Check a high-stakes spoken answer once: "I heard yes / no / 40 — is that right?"."""
         question, value = self.pending
-        if value == STOP:
-            text = self.phrases["confirm_stop"]
+        check_id = CHECK_IDS.get(value) if isinstance(value, str) else None  # a list answer cannot be looked up
+        if check_id:
+            text = self.phrases[check_id]
         elif question.is_red_flag:
             text = self.phrases[f"confirm_{value}"]
         else:
             text = self.phrases["confirm_value"].format(answer=reporting.answer_text(self.content, question, value))
-        # Checks happen only by voice: listen for the short answers to "Is that right?" (vocabulary.toml [reask]).
+        # By voice, listen for the short answers to "Is that right?" (vocabulary.toml [reask]); typed, only a
+        # "start over" is checked.
         phrases, controls = reask_vocabulary(self.interpreter, "check")
-        self._emit_ask(Ask(text, f"confirm:{question.id}", ("yes", "no"), phrases, "yesno", controls))
+        self._emit_ask(Ask(text, check_id or f"confirm:{question.id}", ("yes", "no"), phrases, "yesno", controls))
 
     def on_enter_emergency(self) -> None:
         """Say what to do now, then offer to repeat it."""
@@ -240,6 +260,8 @@ class Dialog(OptionByOption, StepByStep):
         if heard.confidence < MIN_CONFIDENCE:
             return None
         key = self.current_ask.question if self.current_ask is not None else self.state
+        if key in CHECK_IDS.values():  # counted per question, as when these checks were asked as confirm:<id>
+            key = f"{key}:{self.current.id}"
         count = self.spoken_controls[key] = self.spoken_controls.get(key, 0) + 1
         undone = self.spoken_control_totals[control] = self.spoken_control_totals.get(control, 0) + 1
         if count > MAX_SPOKEN_CONTROLS or undone > MAX_SPOKEN_UNDO.get(control, undone):
@@ -385,7 +407,8 @@ class Dialog(OptionByOption, StepByStep):
         misheard as 5 made a gp case urgent (scripts/bench_spoken.py, p-g2 at 20 dB); a side or how it started
         stands also when heard the same twice and neither check was a clear "no" (AGREEING_KINDS). Such a check
         heard unclearly is asked once more before the question itself (`_check_again`). A spoken
-        "stop" ends the conversation only on a clear yes (or "stop" again); otherwise the question is asked again.
+        "stop" ends the conversation only on a clear yes (or "stop" again), and "start over" clears the answers only
+        on a clear yes; otherwise the question is asked again.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
         control = self._taken_control(understanding.control, heard)
@@ -403,6 +426,11 @@ class Dialog(OptionByOption, StepByStep):
                 self._stop("stopped")
                 return
             self._say(self.phrases["not_stopping"])
+        elif value == RESTART:
+            if clear_yes:
+                self._restart()
+                return
+            self._say(self.phrases["not_restarting"])  # the answers are kept
         elif question.is_red_flag and value == "no":
             if clear_yes:
                 self._record(question, value)
@@ -428,8 +456,10 @@ class Dialog(OptionByOption, StepByStep):
             self._emit_ask(self.current_ask)
             return True
         if control == "stop":
-            if self.pending[1] == STOP:
-                self._stop("stopped")  # "stop" again while checking a stop: it ends
+            if self.pending[1] != STOP:  # not the "stop" again that confirms one
+                self._note_stop_asked()
+            if self.pending[1] == STOP or not self.by_voice:
+                self._stop("stopped")  # "stop" again while checking a stop, or a typed stop: it ends
             else:
                 self._check_stop_instead()
             return True
@@ -613,6 +643,14 @@ class Dialog(OptionByOption, StepByStep):
                                 "answer": self.answers[question_id], "heard": heard})
 
     def _control_restart(self) -> None:
+        """Check first, typed too, when there are answers to lose: "start over" clears them all."""
+        if not self.answers:
+            self._restart()
+            return
+        self.pending = (self.current, RESTART)
+        self.answered()
+
+    def _restart(self) -> None:
         """Forget everything and begin again with the first red flag."""
         self._reset()
         self._say(self.phrases["restart"])
@@ -620,11 +658,16 @@ class Dialog(OptionByOption, StepByStep):
 
     def _control_stop(self) -> None:
         """Typed "stop" ends at once; a spoken one is checked first (when not already checking something)."""
+        self._note_stop_asked()
         if self.by_voice and self.state in ("red_flags", "symptoms", "one_by_one"):
             self.pending = (self.current, STOP)
             self.answered()
         else:
             self._stop("stopped")
+
+    def _note_stop_asked(self) -> None:
+        """Remember where a "stop" came: a resume carries on from the question it was said to."""
+        self.stop_asked_at = self.heard_count - 1  # the answers before this one
 
     # ------------------------------------------------------------------ helpers
     def _stop(self, how: str) -> None:
@@ -636,6 +679,8 @@ class Dialog(OptionByOption, StepByStep):
             self._finish_assessment(how, early=True)
             sections = self.report["advice_sections"]
             self._say(self.phrases["stopped"], *(line for lines in sections.values() for line in lines))
+        if how == "stopped" and self.stop_asked_at and self.keeps_answers():  # a session with no answer is not kept
+            self._say(self.phrases["stopped_resume"])
         self.stopped()
 
     def _adjust(self, setting: str, step: int, phrase: str, ask_again: bool = True) -> None:
@@ -719,7 +764,7 @@ class Dialog(OptionByOption, StepByStep):
         if self.pending is None:
             return
         (question, value), self.pending = self.pending, None
-        if value != STOP and not (question.is_red_flag and value == "no"):
+        if value not in (STOP, RESTART) and not (question.is_red_flag and value == "no"):
             self._record(question, value)
 
     def _finish_assessment(self, how: str, early: bool = False) -> None:

@@ -1,7 +1,9 @@
 """Crash-safe session journal: every heard answer is flushed to disk before the dialog acts on it.
 
 Replaying the journal's answers into a fresh dialog rebuilds exactly the same state, so a killed
-session can be resumed in any mode and ends with the same report.
+session can be resumed in any mode and ends with the same report. A session ended by "stop" can be resumed too: its
+`stopped` record says how many of the last answers asked to stop, and a replay leaves those out, so it carries on
+from the question the person stopped at.
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ from .storage import open_private, sessions_dir
 log = logging.getLogger(__name__)
 
 FORMAT = "voice-triage-journal/1"
-FINAL = ("finished", "emergency", "stopped")
+FINAL = ("finished", "emergency")  # ended for good: advice given, nothing to resume
+STOPPED = "stopped"  # ended by "stop": the record names the answers that asked to stop, and it can be resumed
 CUT_SHORT = "cut_short"  # the record after a line a crash cut short
 
 
@@ -102,10 +105,13 @@ class Journal:
         """Record that the session goes on, and whether by voice: replay reads later answers the same way."""
         self.write({"type": "resumed", "spoken": spoken})
 
-    def close(self, ended_by: str) -> None:
-        """Mark the session over when it really ended (not when input was cut or the process stopped)."""
+    def close(self, ended_by: str, stop_answers: int = 0) -> None:
+        """Mark the session over when it really ended, or stopped with `stop_answers` answers asking to (not when input
+        was cut or the process stopped)."""
         if ended_by in FINAL:
             self.write({"type": "end", "ended_by": ended_by})
+        elif ended_by == STOPPED:
+            self.write({"type": STOPPED, "stop_answers": stop_answers})
         if self.handle:
             self._close_quietly()
 
@@ -121,9 +127,10 @@ class Saved:
 
     path: Path
     start: dict[str, Any]
-    heard: list[Heard] = field(default_factory=list)
-    ended: bool = False
+    heard: list[Heard] = field(default_factory=list)  # the answers to replay: not those that asked to stop
+    ended: bool = False  # its last run ended with a report (finished, an emergency, or "stop")
     spoken: list[bool] = field(default_factory=list)  # per answer: whether the session was spoken then
+    final: bool = False  # ended for good (finished or an emergency): it cannot be resumed
 
 
 def read(path: Path) -> Saved:
@@ -141,17 +148,32 @@ def read(path: Path) -> Saved:
     records = [r for r in records if isinstance(r, dict)]
     if not records or not _is_start(records[0]):
         raise ValueError(f"{path.name} is not a voice-triage session")
-    heard, spoken, now_spoken = [], [], bool(records[0].get("spoken"))
+    saved = Saved(path, records[0])
+    now_spoken = bool(records[0].get("spoken"))
     for record in records:
-        if record.get("type") == "resumed":
-            now_spoken = bool(record.get("spoken"))
-        elif record.get("type") == "heard":
-            heard.append(_heard(record))
-            spoken.append(now_spoken)
-    if None in heard:
+        kind = record.get("type")
+        if kind == "resumed":
+            now_spoken, saved.ended = bool(record.get("spoken")), False
+        elif kind == "heard":
+            saved.heard.append(_heard(record))
+            saved.spoken.append(now_spoken)
+        elif kind == STOPPED:
+            _leave_out_the_stop(saved, record, path)
+        elif kind == "end":  # also an older journal's "stop": its stop answers are not marked, so it cannot be replayed
+            saved.ended = saved.final = True
+    if None in saved.heard:
         # Replaying around a damaged answer would give later answers to the wrong questions
         raise ValueError(f"{path.name} has a damaged answer")
-    return Saved(path, records[0], heard, any(r.get("type") == "end" for r in records), spoken)
+    return saved
+
+
+def _leave_out_the_stop(saved: Saved, record: dict[str, Any], path: Path) -> None:
+    """Drop the answers that asked to stop: replayed, they stopped the resumed session again at once."""
+    count = record.get("stop_answers")
+    if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= len(saved.heard):
+        raise ValueError(f"{path.name} has a damaged stop record")
+    del saved.heard[len(saved.heard) - count:], saved.spoken[len(saved.spoken) - count:]
+    saved.ended = True
 
 
 def _marks_a_crash(line: str) -> bool:
@@ -194,7 +216,7 @@ def latest_unfinished() -> Saved | None:
             # Said, not passed over in silence: an older session would otherwise be resumed as if it were this one.
             log.warning("cannot resume the session in %s: %s", path, getattr(error, "strerror", None) or error)
             continue
-        if not saved.ended:
+        if not saved.final:
             return saved
     return None
 

@@ -93,7 +93,7 @@ def run(dialog: Dialog, channels: Channels, journal: Journal | None = None,
         for event in dialog.end_of_input("interrupted"):
             channels.emit(event)
     finally:
-        journal.close(dialog.ended_by)
+        journal.close(dialog.ended_by, dialog.stop_answers)
     return dialog.report
 
 
