@@ -98,3 +98,15 @@ def test_over_a_pipe_a_long_first_answer_does_not_shift_later_answers_onto_other
     assert report["disposition"] == typed.got, report["answers"]
     flags = {q.id for q in load_content().red_flags}
     assert {k: v for k, v in report["answers"].items() if k in flags and v != "no"} == {}
+
+
+def test_from_a_microphone_a_voice_running_past_thirty_seconds_is_taken_for_the_room(sphinx, synth) -> None:
+    # A live microphone drops what is said while the assistant speaks, so it need not wait long to stay in step:
+    # after 15 s more it says the room talks. A stream follows the same voice to its pause.
+    pcm = pad(long_answer(synth, FLITE[0], 36.0), 0.5, 2.0)
+    for flush, expected in ((lambda: None, Heard("", 0.0)), (None, Heard("", 0.0, too_long=True))):
+        told: list[str] = []
+        listener = VoiceListener(chunked(pcm), sphinx, flush=flush)
+        listener.on_talking_room = lambda: told.append("television")
+        assert listener.listen(YESNO) == expected
+        assert told == (["television"] if flush else [])
