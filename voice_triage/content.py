@@ -133,6 +133,7 @@ class Question:
     clarify: tuple[tuple[str, str], ...] = ()
     listen_for: tuple[str, ...] = ()  # multi, by voice: of those words, the ones the grammar hears on their own
     skip_words: frozenset[str] = frozenset()  # multi: words left out before options are named ("my right thigh")
+    pairing_words: frozenset[str] = frozenset()  # choice: "both" in "both the groin and the buttock" names no option
     also_from: tuple[str, ...] = ()  # earlier questions whose typed answer may already give this one ("left hip")
     why: str = ""  # symptom questions: why it is asked, said with help ("I ask because ...")
 
@@ -341,6 +342,7 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         clarify=_clarify(reader, item, kind, f"{where}.clarify"),
         listen_for=_listen_for(reader, item, f"{where}.listen_for"),
         skip_words=_ask_again_if(reader, item.get("skip_words", []), kind, f"{where}.skip_words"),
+        pairing_words=_pairing_words(reader, item.get("pairing_words", []), kind, f"{where}.pairing_words"),
         also_from=tuple(reader.get(item, "also_from", where, list) if "also_from" in item else ()),
         why=reader.get(item, "why", where),
     )
@@ -353,6 +355,15 @@ def _ask_again_if(reader: _Reader, raw: Any, kind: str, where: str) -> frozenset
     if not isinstance(raw, list) or not all(isinstance(w, str) for w in raw):
         raise reader.fail(where, "expected a list of strings")
     return frozenset(w.lower() for w in raw)
+
+
+def _pairing_words(reader: _Reader, raw: Any, kind: str, where: str) -> frozenset[str]:
+    """A choice question's words that, with an "and" after them, join two things ("both the groin and the buttock")."""
+    if raw and kind != "choice":
+        raise reader.fail(where, "only for choice questions")
+    if not isinstance(raw, list) or not all(isinstance(w, str) and " " not in w.strip() for w in raw):
+        raise reader.fail(where, "expected a list of single words")
+    return frozenset(w.strip().lower() for w in raw)
 
 
 def _clarify(reader: _Reader, item: dict[str, Any], kind: str, where: str) -> tuple[tuple[str, str], ...]:

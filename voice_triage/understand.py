@@ -362,6 +362,8 @@ class Interpreter:
                 continue
             if any(at == 0 for at, _, _ in find_phrases(words[end:last], self.negates_before)):
                 continue  # "lying down doesn't help"
+            if end - start == 1 and words[start] in question.pairing_words and self.joiner in words[end:last]:
+                continue  # "both the groin and the buttock": two places, not both sides ("both legs" is longer)
             if option_id not in chosen:
                 chosen.append(option_id)
         return chosen
