@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -11,7 +11,7 @@ from typing import BinaryIO
 from voice_triage.content import load_content
 from voice_triage.events import Say, Speaker
 from voice_triage.settings import Settings
-from voice_triage.voice.audio import SAMPLE_WIDTH, chunked, pcm_chunks, read_wav
+from voice_triage.voice.audio import pcm_chunks, wav_chunks
 from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
 from voice_triage.voice.listener import VoiceListener
@@ -106,18 +106,24 @@ def open_audio(options: VoiceOptions, stdin: BinaryIO | None) -> tuple[Iterable[
 
 
 def _file_chunks(path: Path) -> Iterable[bytes]:
-    """A WAV file (converted) or a raw 16 kHz s16le file; read now so a bad file fails before the dialog."""
+    """A WAV file (converted) or a raw 16 kHz s16le file, read as it is heard (a long recording must not fill the
+    memory); opened and checked now, so a bad file fails before the dialog."""
     try:
         with path.open("rb") as file:
             head = file.read(4)
     except OSError as e:
         raise AudioFormatError(f"cannot read audio file {path}: {e.strerror}") from e
     if head == b"RIFF":
-        return chunked(read_wav(path))
+        return wav_chunks(path)
     if problem := _not_raw_pcm(path, head):
         raise AudioFormatError(f"cannot use audio file {path}: {problem}")
-    raw = path.read_bytes()
-    return chunked(raw[: len(raw) - len(raw) % SAMPLE_WIDTH])  # a stray last byte is half a sample
+    return _raw_chunks(path.open("rb"))
+
+
+def _raw_chunks(file: BinaryIO) -> Iterator[bytes]:
+    """The chunks of an opened raw PCM file (a stray last byte, half a sample, is dropped); closed at the end."""
+    with file:
+        yield from pcm_chunks(file)
 
 
 # Files that are certainly not raw PCM (read as such, they were heard as noise without a word of warning).
