@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from voice_triage.voice.audio import _lowpass, wav_chunks
+from voice_triage.voice.errors import AudioFormatError
 from voice_triage.voice.setup import _file_chunks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,3 +89,10 @@ def test_a_long_stereo_48k_file_is_converted_in_bounded_memory(tmp_path: Path) -
     total, grown_mb = map(int, result.stdout.split())
     assert total == minutes * 60 * 16000 * 2
     assert grown_mb < 20, f"peak memory grew by {grown_mb} MB for a {path.stat().st_size >> 20} MB file"
+
+
+def test_a_text_file_given_as_audio_is_refused_before_the_dialog(tmp_path: Path) -> None:
+    (tmp_path / "answers.txt").write_text("no\nno\nyes\n")  # read as raw PCM it was loud noise, heard as answers
+    with pytest.raises(AudioFormatError, match="answers.txt: it is text, not audio"):
+        _file_chunks(tmp_path / "answers.txt")
+

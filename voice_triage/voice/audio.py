@@ -267,13 +267,11 @@ def chunked(pcm: bytes, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
         yield pcm[i:i + chunk_bytes]
 
 
-def pcm_chunks(stream: BinaryIO, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Chunks of a raw 16 kHz mono s16le stream (e.g. stdin); a leading 16 kHz mono WAV header is skipped."""
+def pcm_chunks(stream: BinaryIO, chunk_bytes: int = CHUNK_BYTES, head: bytes | None = None) -> Iterator[bytes]:
+    """Chunks of a raw 16 kHz mono s16le stream (e.g. stdin); a leading 16 kHz mono WAV header is skipped. `head`:
+    what stream_head already read, when the stream was checked before it is heard."""
     read = getattr(stream, "read1", stream.read)  # read1: hand over what a pipe has now, don't wait to fill
-    head = _read_exact(stream, 12)
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        head = _skip_stream_wav_header(stream)
-    carry = head
+    carry = stream_head(stream) if head is None else head
     while True:
         data = read(chunk_bytes)
         if not data:
@@ -285,6 +283,47 @@ def pcm_chunks(stream: BinaryIO, chunk_bytes: int = CHUNK_BYTES) -> Iterator[byt
         carry = carry[even:]
     if len(carry) >= SAMPLE_WIDTH:
         yield carry[: len(carry) - len(carry) % SAMPLE_WIDTH]
+
+
+def stream_head(stream: BinaryIO) -> bytes:
+    """The first bytes of a raw PCM stream, past a WAV header (checked: only 16 kHz mono 16-bit can be streamed);
+    AudioFormatError when the stream holds text or another audio format."""
+    head = getattr(stream, "read1", stream.read)(12)
+    if len(head) < 12 and b"\n" not in head:  # a line of text comes alone: its writer may wait for a reply
+        head += _read_exact(stream, 12 - len(head))
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return _skip_stream_wav_header(stream)
+    if problem := not_raw_pcm(head):
+        raise AudioFormatError(f"audio stream: {problem}")
+    return head
+
+
+# Files that are certainly not raw PCM (read as such, they were heard as noise without a word of warning).
+OTHER_FORMATS = {b"fLaC": "FLAC", b"OggS": "Ogg", b"FORM": "AIFF", b"ID3": "MP3", b"RIFX": "big-endian WAV"}
+_TEXT_BYTES = frozenset(b"\t\n\r" + bytes(range(0x20, 0x7F)))
+
+
+def not_raw_pcm(head: bytes) -> str | None:
+    """Why audio that starts with `head` (up to 12 bytes) is not raw 16 kHz s16le PCM, or None when it may be."""
+    return other_format(head) or text_instead(head)
+
+
+def other_format(head: bytes) -> str | None:
+    """Which other audio format `head` starts, said as the problem; None for none."""
+    kind = next((name for magic, name in OTHER_FORMATS.items() if head.startswith(magic)), None)
+    return f"it is {kind} audio, not WAV" if kind else None
+
+
+def text_instead(head: bytes) -> str | None:
+    """That `head` is text, not audio, said as the problem; None when it is not text.
+
+    Text is told by its bytes: every one printable. Raw PCM starts with the quiet of a room (bytes near 0 and 255),
+    and even loud speech gives six such samples in a row only on a loud positive swing, with every low byte printable
+    too. Read as PCM, typed answers sent to --audio-in - were heard as loud noise, and the session ended with advice.
+    """
+    if head and all(byte in _TEXT_BYTES for byte in head):
+        return "it is text, not audio (typed answers go to voice-triage --jsonl, without --audio-in)"
+    return None
 
 
 def _read_exact(stream: BinaryIO, n: int) -> bytes:
