@@ -317,9 +317,10 @@ def _converse(args: argparse.Namespace) -> int:
     dialog.keeps_answers = lambda: journal.path is not None and not journal.failed
     if voice_io is not None:
         dialog.speaks_aloud = voice_io[1].speaks_aloud
-    if voice_io is not None and args.audio_in == "-":
+    if voice_io is not None and (args.jsonl or args.audio_in == "-"):  # a program listens: tell it what is heard
         # Nothing heard on a pipe: a new session has nothing to report (a resumed one has its answers so far)
-        channels.listener = SpokenAnswers(listener, need_answer=first is None)
+        channels.listener = SpokenAnswers(listener, sys.stdout if args.jsonl else None,
+                                          need_answer=args.audio_in == "-" and first is None)
     try:
         report = run(dialog, channels, journal, first)
     except NothingHeard as nothing:

@@ -173,7 +173,7 @@ class TypedSpeaker:
 
 
 def event_json(event: Event) -> dict | None:
-    """The JSONL form of an event (Adjust has none; `error` lines are not the dialog's events)."""
+    """The JSONL form of an event (Adjust has none; `heard` and `error` lines are not the dialog's events)."""
     if isinstance(event, Say):
         return {"type": "say", "text": event.text}
     if isinstance(event, Ask):
@@ -215,15 +215,15 @@ NO_ANSWER = "the audio on stdin ended before any answer was heard (was it empty,
 
 
 class SpokenAnswers:
-    """A voice listener as a program sees it: with `need_answer` (--audio-in -), input that ends or fails before
-    anything was heard raises NothingHeard."""
+    """A voice listener as a program sees it: each utterance heard is a JSONL `heard` line (with `jsonl`); with
+    `need_answer` (--audio-in -), input that ends or fails before anything was heard raises NothingHeard."""
 
-    def __init__(self, listener: Listener, need_answer: bool) -> None:
-        self.listener, self.need_answer = listener, need_answer
+    def __init__(self, listener: Listener, jsonl: IO[str] | None, need_answer: bool) -> None:
+        self.listener, self.jsonl, self.need_answer = listener, jsonl, need_answer
         self.heard_any = False  # words, a voice too long to take, or a typed line: someone answered
 
     def listen(self, ask: Ask) -> Heard | None:
-        """The listener's answer."""
+        """The listener's answer, told to the program before the dialog takes it."""
         try:
             heard = self.listener.listen(ask)
         except Exception as error:
@@ -234,4 +234,12 @@ class SpokenAnswers:
             raise NothingHeard(NO_ANSWER)
         if heard is not None:
             self.heard_any = self.heard_any or bool(heard.text) or heard.too_long or heard.typed
+            if heard.text and self.jsonl is not None:
+                self.jsonl.write(json.dumps(heard_json(heard, ask), ensure_ascii=False) + "\n")
+                self.jsonl.flush()
         return heard
+
+
+def heard_json(heard: Heard, ask: Ask) -> dict:
+    """The JSONL `heard` event: what the recognizer made of an answer to `ask` (confidence 0: not understood)."""
+    return {"type": "heard", "text": heard.text, "confidence": round(heard.confidence, 3), "question": ask.question}

@@ -1,6 +1,7 @@
 """--audio-in FILE is read and converted block by block: the same samples as converting it whole, in bounded memory."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import wave
@@ -12,6 +13,7 @@ import pytest
 from voice_triage.voice.audio import _lowpass, wav_chunks
 from voice_triage.voice.errors import AudioFormatError
 from voice_triage.voice.setup import _file_chunks
+from voice_triage.voice.testing import FLITE, pad
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,3 +98,18 @@ def test_a_text_file_given_as_audio_is_refused_before_the_dialog(tmp_path: Path)
     with pytest.raises(AudioFormatError, match="answers.txt: it is text, not audio"):
         _file_chunks(tmp_path / "answers.txt")
 
+
+def test_a_program_on_the_pipe_is_told_what_was_heard_and_gets_the_report_when_audio_ends(synth) -> None:
+    audio = pad(synth("no", FLITE[0]), 0.5, 2.0) + pad(synth("yes", FLITE[0]), 0.5, 2.0)
+    result = subprocess.run([sys.executable, "-m", "voice_triage", "--jsonl", "--no-save", "--no-speak", "--recognizer",
+                             "pocketsphinx", "--audio-in", "-"], input=audio, capture_output=True, cwd=ROOT,
+                            timeout=120)
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    heard = [e for e in events if e["type"] == "heard"]
+    assert [(e["text"], e["question"]) for e in heard] == [("no", "rf_bladder"), ("yes", "confirm:rf_bladder")]
+    assert all(0 < e["confidence"] <= 1 for e in heard)
+    asks = [e["question"] for e in events if e["type"] in ("ask", "heard")]
+    assert asks[:4] == ["rf_bladder", "rf_bladder", "confirm:rf_bladder", "confirm:rf_bladder"]  # heard, then asked on
+    # Audio that ends after answers ends the session as before: a report of what was gathered, exit 0
+    assert result.returncode == 0 and events[-1]["type"] == "end"
+    assert events[-1]["report"]["answers"]["rf_bladder"] == "no" and events[-1]["report"]["ended_by"] == "end_of_input"
