@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from voice_triage.content import load_content
+
 ROOT = Path(__file__).resolve().parents[1]
 PIPE = [sys.executable, "-m", "voice_triage", "--jsonl", "--no-speak", "--audio-in", "-"]
 
@@ -34,8 +36,12 @@ def test_empty_audio_is_an_error_not_advice_built_from_nothing():
     one_error_line(result, events[-1])
 
 
-def test_silence_ends_with_an_error_and_keeps_no_session(private_home):
+def test_silence_says_it_waits_then_ends_with_an_error_and_keeps_no_session(private_home):
+    # Nothing heard twice: "Say continue when you are ready", and then only audio goes on (no question is asked)
     events, result = run_pipe(bytes(16000 * 2 * 4), "--silence-timeout", "1")
+    wait = load_content().phrases["silence_wait"]
+    assert {"type": "say", "text": wait, "waits": True} in events
+    assert all("waits" not in e for e in events if e.get("text") != wait)
     assert result.returncode == 4 and events[-1]["type"] == "error" and events[-1]["reason"] == "nothing_heard"
     assert not any(e["type"] in ("heard", "end") for e in events)
     assert not list((private_home / "data").rglob("*.jsonl"))  # nothing to resume

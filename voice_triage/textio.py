@@ -175,7 +175,7 @@ class TypedSpeaker:
 def event_json(event: Event) -> dict | None:
     """The JSONL form of an event (Adjust has none; `heard` and `error` lines are not the dialog's events)."""
     if isinstance(event, Say):
-        return {"type": "say", "text": event.text}
+        return {"type": "say", "text": event.text, **({"waits": True} if event.waits else {})}
     if isinstance(event, Ask):
         return {"type": "ask", "text": event.text, "question": event.question, "options": list(event.options)}
     if isinstance(event, End):

@@ -66,7 +66,7 @@ def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
     speaker = VoiceSpeaker(caption_speaker, tts, on_speaking=mic.speaking if mic else None, on_adjust=listener.adjust)
     phrases = options.phrases if options.phrases is not None else load_content().phrases
     # Wired after both exist: the listener's notices are spoken and captioned like any prompt.
-    listener.on_wait = lambda: speaker.emit(Say(phrases["silence_wait"]))
+    listener.on_wait = lambda: speaker.emit(Say(phrases["silence_wait"], waits=True))
     room_talking = phrases["room_talking_typing" if options.can_type else "room_talking"]
     listener.on_talking_room = lambda: speaker.emit(Say(room_talking))
     if mic is not None:  # files and pipes may well hold exact silence; only a live microphone is checked
