@@ -13,9 +13,9 @@ Usage:
   voice-triage forget          delete every stored session
   voice-triage report FILE.json --html OUT.html   make a printable summary
 
-Exit codes: 0 done; 1 unexpected error; 2 bad arguments; 3 content files invalid; 4 voice or model problem;
-5 report file problem; 130 interrupted. `models download` has its own: 0 done, 1 network or disk error,
-2 bad arguments, 3 checksum mismatch, 4 unsafe or broken archive.
+Exit codes: 0 done; 1 unexpected error; 2 bad arguments; 3 content files invalid; 4 voice or model problem (or no
+answer heard on --audio-in -); 5 report file problem; 130 interrupted. `models download` has its own: 0 done,
+1 network or disk error, 2 bad arguments, 3 checksum mismatch, 4 unsafe or broken archive.
 """
 from __future__ import annotations
 
@@ -116,6 +116,17 @@ def _fail(message: str, code: int) -> int:
     """One line on stderr, no traceback."""
     sys.stderr.write(f"voice-triage: {message}\n")
     return code
+
+
+def _fail_audio(args: argparse.Namespace, message: str, code: int, reason: str) -> int:
+    """The answers' audio cannot be heard: one line on stderr and, for a program on --jsonl, an `error` event as the
+    last line instead of `end` (README, "JSONL protocol")."""
+    if args.jsonl:
+        from .textio import error_line
+
+        sys.stdout.write(error_line(reason, message))
+        sys.stdout.flush()
+    return _fail(message, code)
 
 
 def _install_signal_handlers() -> None:
@@ -246,6 +257,7 @@ def converse(args: argparse.Namespace) -> int:
     from .voice.errors import AudioFormatError  # light: no audio libraries are imported
 
     from .report_files import report_problem
+    from .textio import NothingHeard
 
     if args.report is not None and (problem := report_problem(args.report)):
         return _fail(f"cannot write the report to {problem[0]}: {problem[1]}. Give a file name such as "
@@ -253,9 +265,12 @@ def converse(args: argparse.Namespace) -> int:
     try:
         return _converse(args)
     except AudioFormatError as error:
-        return _fail(f"{error}. Give a 16-bit PCM WAV, or raw 16 kHz mono s16le with --audio-in -.", EXIT_USAGE)
+        return _fail_audio(args, f"{error}. Give a 16-bit PCM WAV, or raw 16 kHz mono s16le with --audio-in -.",
+                           EXIT_USAGE, "audio_format")
     except VoiceRequired as error:
-        return _fail(str(error), EXIT_VOICE)
+        return _fail_audio(args, str(error), EXIT_VOICE, "voice_unavailable")
+    except NothingHeard as error:
+        return _fail_audio(args, str(error), EXIT_VOICE, "nothing_heard")
 
 
 def _converse(args: argparse.Namespace) -> int:
@@ -265,7 +280,8 @@ def _converse(args: argparse.Namespace) -> int:
     from .session import Channels, run
     from .voice.errors import AudioFormatError  # light: no audio libraries are imported
     from .settings import SettingsKeeper
-    from .textio import JsonlSpeaker, KeyboardLines, LineListener, TypedSpeaker
+    from .storage import forget_session
+    from .textio import JsonlSpeaker, KeyboardLines, LineListener, NothingHeard, SpokenAnswers, TypedSpeaker
 
     try:
         content = load_content(args.content)
@@ -301,8 +317,18 @@ def _converse(args: argparse.Namespace) -> int:
     dialog.keeps_answers = lambda: journal.path is not None and not journal.failed
     if voice_io is not None:
         dialog.speaks_aloud = voice_io[1].speaks_aloud
+    if voice_io is not None and (args.jsonl or args.audio_in == "-"):  # a program listens: tell it what is heard
+        # Nothing heard on a pipe: a new session has nothing to report (a resumed one has its answers so far)
+        channels.listener = SpokenAnswers(listener, sys.stdout if args.jsonl else None,
+                                          need_answer=args.audio_in == "-" and first is None)
     try:
         report = run(dialog, channels, journal, first)
+    except NothingHeard as nothing:
+        if journal.path is not None:
+            forget_session(journal.path)  # nothing was heard: nothing to resume
+        if isinstance(nothing.__cause__, AudioFormatError):
+            raise nothing.__cause__ from None  # a WAV header of the wrong kind, come only after the first question
+        raise
     finally:
         if voice_io is not None:
             voice_io[0].close()  # the microphone stops before the report is written, not at exit

@@ -10,6 +10,9 @@ class Say:
     """Something to speak; nothing is expected back."""
 
     text: str
+    # Said while listening, after which the listener waits for speech with no time limit ("Say continue when you are
+    # ready"): a program on the audio pipe must send some. How listening goes on, not what is said: not compared.
+    waits: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import IO
 
-from .events import Adjust, Ask, End, Event, Heard, Say
+from .events import Adjust, Ask, End, Event, Heard, Listener, Say
 
 log = logging.getLogger(__name__)
 
@@ -173,9 +173,9 @@ class TypedSpeaker:
 
 
 def event_json(event: Event) -> dict | None:
-    """The JSONL form of an event (Adjust has none: stdout carries say, ask and end only)."""
+    """The JSONL form of an event (Adjust has none; `heard` and `error` lines are not the dialog's events)."""
     if isinstance(event, Say):
-        return {"type": "say", "text": event.text}
+        return {"type": "say", "text": event.text, **({"waits": True} if event.waits else {})}
     if isinstance(event, Ask):
         return {"type": "ask", "text": event.text, "question": event.question, "options": list(event.options)}
     if isinstance(event, End):
@@ -195,3 +195,51 @@ class JsonlSpeaker:
         if data is not None:
             self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
             self.stream.flush()
+
+
+def error_line(reason: str, text: str) -> str:
+    """The JSONL `error` event, instead of `end` when a session cannot run or its audio cannot be used."""
+    return json.dumps({"type": "error", "reason": reason, "text": text}, ensure_ascii=False) + "\n"
+
+
+class NothingHeard(BaseException):
+    """Spoken answers on a pipe ended, or failed, before anything was heard: an error, not advice built from nothing.
+
+    A BaseException, as KeyboardInterrupt is: the session ends with the answers so far on any listener failure
+    (an Exception), and this must reach the command line instead, before any advice is given.
+    """
+
+
+NO_ANSWER = "the audio on stdin ended before any answer was heard (was it empty, or silent?); send the answers as " \
+            "raw 16 kHz mono s16le speech"
+
+
+class SpokenAnswers:
+    """A voice listener as a program sees it: each utterance heard is a JSONL `heard` line (with `jsonl`); with
+    `need_answer` (--audio-in -), input that ends or fails before anything was heard raises NothingHeard."""
+
+    def __init__(self, listener: Listener, jsonl: IO[str] | None, need_answer: bool) -> None:
+        self.listener, self.jsonl, self.need_answer = listener, jsonl, need_answer
+        self.heard_any = False  # words, a voice too long to take, or a typed line: someone answered
+
+    def listen(self, ask: Ask) -> Heard | None:
+        """The listener's answer, told to the program before the dialog takes it."""
+        try:
+            heard = self.listener.listen(ask)
+        except Exception as error:
+            if self.need_answer and not self.heard_any:
+                raise NothingHeard(f"the audio on stdin could not be heard ({error})") from error
+            raise
+        if heard is None and self.need_answer and not self.heard_any:
+            raise NothingHeard(NO_ANSWER)
+        if heard is not None:
+            self.heard_any = self.heard_any or bool(heard.text) or heard.too_long or heard.typed
+            if heard.text and self.jsonl is not None:
+                self.jsonl.write(json.dumps(heard_json(heard, ask), ensure_ascii=False) + "\n")
+                self.jsonl.flush()
+        return heard
+
+
+def heard_json(heard: Heard, ask: Ask) -> dict:
+    """The JSONL `heard` event: what the recognizer made of an answer to `ask` (confidence 0: not understood)."""
+    return {"type": "heard", "text": heard.text, "confidence": round(heard.confidence, 3), "question": ask.question}

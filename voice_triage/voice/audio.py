@@ -1,7 +1,9 @@
 """Audio sources as generators of 16 kHz mono 16-bit little-endian PCM chunks, and one converter."""
 from __future__ import annotations
 
+import io
 import logging
+import os
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +19,10 @@ SAMPLE_RATE = 16000
 SAMPLE_WIDTH = 2
 CHUNK_BYTES = 960  # 30 ms: small enough for prompt endpointing, large enough to keep overhead low
 FRAME_SAMPLES = SAMPLE_RATE // 100  # 10 ms, pocketsphinx's frame
+# Frames of a WAV file read and converted at a time (1.4 s at 48 kHz): memory stays a few MB whatever the file's
+# length. Read whole, a 20-minute stereo 48 kHz file (231 MB) took 3.27 GB, and failed under a memory limit.
+BLOCK_FRAMES = 1 << 16
+_FMT_READ = 64  # bytes of a format chunk worth reading: its fields end at 26; a lying size must not make us read on
 _PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
 
 
@@ -44,7 +50,11 @@ def to_pcm16(samples: np.ndarray, rate: int) -> bytes:
     x = np.asarray(samples, dtype=np.float64)
     if x.ndim == 2:
         x = x.mean(axis=1)  # stereo and more: average the channels
-    x = resample(x, rate, SAMPLE_RATE)
+    return _int16(resample(x, rate, SAMPLE_RATE))
+
+
+def _int16(x: np.ndarray) -> bytes:
+    """Floats in [-1, 1] as int16 bytes (clipped, then rounded)."""
     return (np.clip(x, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
 
 
@@ -55,12 +65,53 @@ def resample(x: np.ndarray, src: int, dst: int) -> np.ndarray:
     pocketsphinx answers (clean, 480 espeak-ng answers: 431 -> 423 understood, wrong 29 -> 36, a throwaway
     run), and every test and benchmark of synthesized speech goes through this function.
     """
-    if src == dst or len(x) == 0:
-        return x
-    if src > dst:
-        x = np.convolve(x, _lowpass(0.5 * dst / src), mode="same")
-    n_out = int(round(len(x) * dst / src))
-    return np.interp(np.arange(n_out) * (src / dst), np.arange(len(x)), x)
+    return BlockResampler(src, dst).feed(np.asarray(x, dtype=np.float64), last=True)
+
+
+class BlockResampler:
+    """Resample a file block by block to the very samples of resampling it whole (`resample`), in bounded memory.
+
+    The low-pass (when downsampling) runs on across block edges, with zeros before the start and after the end as
+    np.convolve(mode="same") has, and output k is read at k * src / dst by linear interpolation, as np.interp does
+    on the whole signal: the int16 result is identical (tests/voice/test_s38_audio_in.py), so no block edge clicks.
+    """
+
+    def __init__(self, src: int, dst: int = SAMPLE_RATE) -> None:
+        self.src, self.dst, self.step = src, dst, src / dst
+        self._taps = _lowpass(0.5 * dst / src) if src > dst else np.ones(1)
+        self._half = (len(self._taps) - 1) // 2
+        self._raw = np.zeros(self._half)  # input not yet filtered, from `half` before the next sample to filter
+        self._filtered = np.zeros(0)  # filtered input still needed by the outputs to come
+        self._first = 0  # input index of self._filtered[0]
+        self._next = 0  # index of the next output sample
+        self._seen = 0  # input samples fed so far
+
+    def feed(self, x: np.ndarray, last: bool = False) -> np.ndarray:
+        """Float input at the source rate in, float output at the target rate out; `last` for the final block."""
+        self._seen += len(x)
+        if self.src == self.dst:
+            return x
+        raw = np.concatenate([self._raw, x, np.zeros(self._half if last else 0)])
+        # np.convolve swaps its arguments when the signal is the shorter: only filter once it has a full window
+        new = np.convolve(raw, self._taps, mode="valid") if len(raw) >= len(self._taps) else raw[:0]
+        self._raw = raw[len(new):]
+        self._filtered = np.concatenate([self._filtered, new])
+        return self._interpolate(last)
+
+    def _interpolate(self, last: bool) -> np.ndarray:
+        """The outputs that the filtered input now covers (all that remain, at the end)."""
+        newest = self._first + len(self._filtered) - 1  # input index of the newest filtered sample
+        end = int(round(self._seen * self.dst / self.src)) if last else int(np.ceil(newest / self.step))
+        at = (self._next + np.arange(max(0, end - self._next))) * self.step
+        if not last:
+            at = at[at < newest]  # each needs the filtered sample after it (float rounding aside)
+        if len(at) == 0 or len(self._filtered) == 0:
+            return np.zeros(0)
+        out = np.interp(at, np.arange(self._first, self._first + len(self._filtered)), self._filtered)
+        self._next += len(at)
+        keep_from = min(int(self._next * self.step) - self._first, len(self._filtered))
+        self._filtered, self._first = self._filtered[max(0, keep_from):], self._first + max(0, keep_from)
+        return out
 
 
 class StreamResampler:
@@ -113,28 +164,30 @@ def _lowpass(cutoff: float, taps: int = 63) -> np.ndarray:
 
 def parse_wav(data: bytes, name: str = "WAV") -> tuple[np.ndarray, int]:
     """Parse a RIFF/WAVE file into float samples (frames x channels) in [-1, 1] and its sample rate."""
-    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise AudioFormatError(f"{name}: not a WAV file (no RIFF/WAVE header); give a .wav or raw 16 kHz s16le PCM")
-    fmt, payload = _wav_chunks(data, name)
+    fmt, start, length = _wav_layout(io.BytesIO(data), len(data), name)
     tag, channels, rate, bits = fmt
-    frame = channels * bits // 8
-    usable = len(payload) - len(payload) % frame  # a truncated last frame is dropped, not fatal
-    return _decode(payload[:usable], tag, channels, bits, name), rate
+    usable = length - length % (channels * bits // 8)  # a truncated last frame is dropped, not fatal
+    return _decode(data[start:start + usable], tag, channels, bits, name), rate
 
 
-def _wav_chunks(data: bytes, name: str) -> tuple[tuple[int, int, int, int], bytes]:
-    """Walk the RIFF chunks; return (format tag, channels, rate, bits) and the sample bytes."""
+def _wav_layout(file: BinaryIO, size: int, name: str) -> tuple[tuple[int, int, int, int], int, int]:
+    """Walk the RIFF chunks of a seekable file of `size` bytes: (format tag, channels, rate, bits), and where the
+    sample bytes start and how many there are."""
+    head = file.read(12)
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        raise AudioFormatError(f"{name}: not a WAV file (no RIFF/WAVE header); give a .wav or raw 16 kHz s16le PCM")
     pos, fmt = 12, None
-    while pos + 8 <= len(data):
-        cid, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
-        body = data[pos + 8:pos + 8 + size]  # a lying size just means "up to the end of the file"
+    while pos + 8 <= size:
+        file.seek(pos)
+        header = file.read(8)
+        cid, length = header[:4], struct.unpack("<I", header[4:8])[0]
         if cid == b"fmt ":
-            fmt = _parse_fmt(body, name)
+            fmt = _parse_fmt(file.read(min(length, _FMT_READ)), name)
         elif cid == b"data":
             if fmt is None:
                 raise AudioFormatError(f"{name}: WAV data chunk comes before its format chunk")
-            return fmt, body
-        pos += 8 + size + (size & 1)
+            return fmt, pos + 8, min(length, size - pos - 8)  # a lying size just means "up to the end of the file"
+        pos += 8 + length + (length & 1)
     raise AudioFormatError(f"{name}: WAV file has no {'format' if fmt is None else 'data'} chunk (truncated?)")
 
 
@@ -171,12 +224,41 @@ def _decode(payload: bytes, tag: int, channels: int, bits: int, name: str) -> np
 
 def read_wav(path: str | Path) -> bytes:
     """Read a WAV file of any common format as 16 kHz mono int16 bytes."""
+    return b"".join(wav_chunks(path))
+
+
+def wav_chunks(path: str | Path, block_frames: int = BLOCK_FRAMES) -> Iterator[bytes]:
+    """A WAV file of any common format as chunks of 16 kHz mono int16, read and converted a block at a time; the
+    file is opened and its header checked now, so a bad file fails before anything is asked."""
     try:
-        data = Path(path).read_bytes()
+        file = Path(path).open("rb")  # noqa: SIM115 - closed by the generator, or below
     except OSError as e:
         raise AudioFormatError(f"cannot read audio file {path}: {e.strerror}") from e
-    samples, rate = parse_wav(data, str(path))
-    return to_pcm16(samples, rate)
+    try:
+        fmt, start, length = _wav_layout(file, os.fstat(file.fileno()).st_size, str(path))
+    except BaseException:
+        file.close()
+        raise
+    return _converted(file, fmt, start, length, str(path), block_frames)
+
+
+def _converted(file: BinaryIO, fmt: tuple[int, int, int, int], start: int, length: int, name: str,
+               block_frames: int) -> Iterator[bytes]:
+    """The samples of an opened WAV file, block by block: decoded, channels averaged, resampled, as int16 chunks."""
+    tag, channels, rate, bits = fmt
+    frame = channels * bits // 8
+    left = length - length % frame  # a truncated last frame is dropped, not fatal
+    resampler = BlockResampler(rate)
+    with file:
+        file.seek(start)
+        while True:
+            data = file.read(min(left, block_frames * frame))
+            data = data[: len(data) - len(data) % frame]
+            left = left - len(data) if data else 0  # a file cut short while being read ends here
+            x = _decode(data, tag, channels, bits, name).mean(axis=1)  # mono: averaging one channel keeps it as is
+            yield from chunked(_int16(resampler.feed(x, last=left == 0)))
+            if left == 0:
+                return
 
 
 def chunked(pcm: bytes, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
@@ -185,13 +267,11 @@ def chunked(pcm: bytes, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
         yield pcm[i:i + chunk_bytes]
 
 
-def pcm_chunks(stream: BinaryIO, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Chunks of a raw 16 kHz mono s16le stream (e.g. stdin); a leading 16 kHz mono WAV header is skipped."""
+def pcm_chunks(stream: BinaryIO, chunk_bytes: int = CHUNK_BYTES, head: bytes | None = None) -> Iterator[bytes]:
+    """Chunks of a raw 16 kHz mono s16le stream (e.g. stdin); a leading 16 kHz mono WAV header is skipped. `head`:
+    what stream_head already read, when the stream was checked before it is heard."""
     read = getattr(stream, "read1", stream.read)  # read1: hand over what a pipe has now, don't wait to fill
-    head = _read_exact(stream, 12)
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        head = _skip_stream_wav_header(stream)
-    carry = head
+    carry = stream_head(stream) if head is None else head
     while True:
         data = read(chunk_bytes)
         if not data:
@@ -203,6 +283,47 @@ def pcm_chunks(stream: BinaryIO, chunk_bytes: int = CHUNK_BYTES) -> Iterator[byt
         carry = carry[even:]
     if len(carry) >= SAMPLE_WIDTH:
         yield carry[: len(carry) - len(carry) % SAMPLE_WIDTH]
+
+
+def stream_head(stream: BinaryIO) -> bytes:
+    """The first bytes of a raw PCM stream, past a WAV header (checked: only 16 kHz mono 16-bit can be streamed);
+    AudioFormatError when the stream holds text or another audio format."""
+    head = getattr(stream, "read1", stream.read)(12)
+    if len(head) < 12 and b"\n" not in head:  # a line of text comes alone: its writer may wait for a reply
+        head += _read_exact(stream, 12 - len(head))
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return _skip_stream_wav_header(stream)
+    if problem := not_raw_pcm(head):
+        raise AudioFormatError(f"audio stream: {problem}")
+    return head
+
+
+# Files that are certainly not raw PCM (read as such, they were heard as noise without a word of warning).
+OTHER_FORMATS = {b"fLaC": "FLAC", b"OggS": "Ogg", b"FORM": "AIFF", b"ID3": "MP3", b"RIFX": "big-endian WAV"}
+_TEXT_BYTES = frozenset(b"\t\n\r" + bytes(range(0x20, 0x7F)))
+
+
+def not_raw_pcm(head: bytes) -> str | None:
+    """Why audio that starts with `head` (up to 12 bytes) is not raw 16 kHz s16le PCM, or None when it may be."""
+    return other_format(head) or text_instead(head)
+
+
+def other_format(head: bytes) -> str | None:
+    """Which other audio format `head` starts, said as the problem; None for none."""
+    kind = next((name for magic, name in OTHER_FORMATS.items() if head.startswith(magic)), None)
+    return f"it is {kind} audio, not WAV" if kind else None
+
+
+def text_instead(head: bytes) -> str | None:
+    """That `head` is text, not audio, said as the problem; None when it is not text.
+
+    Text is told by its bytes: every one printable. Raw PCM starts with the quiet of a room (bytes near 0 and 255),
+    and even loud speech gives six such samples in a row only on a loud positive swing, with every low byte printable
+    too. Read as PCM, typed answers sent to --audio-in - were heard as loud noise, and the session ended with advice.
+    """
+    if head and all(byte in _TEXT_BYTES for byte in head):
+        return "it is text, not audio (typed answers go to voice-triage --jsonl, without --audio-in)"
+    return None
 
 
 def _read_exact(stream: BinaryIO, n: int) -> bytes:

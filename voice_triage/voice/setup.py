@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
+import select
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -11,7 +12,7 @@ from typing import BinaryIO
 from voice_triage.content import load_content
 from voice_triage.events import Say, Speaker
 from voice_triage.settings import Settings
-from voice_triage.voice.audio import SAMPLE_WIDTH, chunked, pcm_chunks, read_wav
+from voice_triage.voice.audio import other_format, pcm_chunks, stream_head, text_instead, wav_chunks
 from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.errors import AudioFormatError, VoiceUnavailable
 from voice_triage.voice.listener import VoiceListener
@@ -65,7 +66,7 @@ def build_voice_io(options: VoiceOptions, caption_speaker: Speaker,
     speaker = VoiceSpeaker(caption_speaker, tts, on_speaking=mic.speaking if mic else None, on_adjust=listener.adjust)
     phrases = options.phrases if options.phrases is not None else load_content().phrases
     # Wired after both exist: the listener's notices are spoken and captioned like any prompt.
-    listener.on_wait = lambda: speaker.emit(Say(phrases["silence_wait"]))
+    listener.on_wait = lambda: speaker.emit(Say(phrases["silence_wait"], waits=True))
     room_talking = phrases["room_talking_typing" if options.can_type else "room_talking"]
     listener.on_talking_room = lambda: speaker.emit(Say(room_talking))
     if mic is not None:  # files and pipes may well hold exact silence; only a live microphone is checked
@@ -98,42 +99,55 @@ def choose_recognizer(options: VoiceOptions) -> tuple[GrammarRecognizer, bool]:
 def open_audio(options: VoiceOptions, stdin: BinaryIO | None) -> tuple[Iterable[bytes], Microphone | None]:
     """Audio chunks from stdin, a file, or the microphone (the microphone object is returned for muting)."""
     if options.audio_in == "-":
-        return pcm_chunks(stdin or sys.stdin.buffer), None
+        stream = stdin or sys.stdin.buffer
+        # Checked now when it has come, so audio that cannot be used is refused before any question; a program may
+        # also send nothing until it is asked, so this never waits: then it is checked when first heard.
+        return pcm_chunks(stream, head=stream_head(stream) if _has_come(stream) else None), None
     if options.audio_in:
         return _file_chunks(Path(options.audio_in)), None
     mic = Microphone(device_spec(options.mic))
     return mic.chunks(), mic
 
 
+def _has_come(stream: BinaryIO) -> bool:
+    """Whether a stream has something to read now (or has ended): reading it would not wait."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # in memory: never waits
+        return True
+    return bool(select.select([fd], [], [], 0)[0])
+
+
 def _file_chunks(path: Path) -> Iterable[bytes]:
-    """A WAV file (converted) or a raw 16 kHz s16le file; read now so a bad file fails before the dialog."""
+    """A WAV file (converted) or a raw 16 kHz s16le file, read as it is heard (a long recording must not fill the
+    memory); opened and checked now, so a bad file fails before the dialog."""
     try:
         with path.open("rb") as file:
-            head = file.read(4)
+            head = file.read(12)
     except OSError as e:
         raise AudioFormatError(f"cannot read audio file {path}: {e.strerror}") from e
-    if head == b"RIFF":
-        return chunked(read_wav(path))
+    if head[:4] == b"RIFF":
+        return wav_chunks(path)
     if problem := _not_raw_pcm(path, head):
         raise AudioFormatError(f"cannot use audio file {path}: {problem}")
-    raw = path.read_bytes()
-    return chunked(raw[: len(raw) - len(raw) % SAMPLE_WIDTH])  # a stray last byte is half a sample
+    return _raw_chunks(path.open("rb"))
 
 
-# Files that are certainly not raw PCM (read as such, they were heard as noise without a word of warning).
-OTHER_FORMATS = {b"fLaC": "FLAC", b"OggS": "Ogg", b"FORM": "AIFF", b"ID3": "MP3", b"RIFX": "big-endian WAV"}
+def _raw_chunks(file: BinaryIO) -> Iterator[bytes]:
+    """The chunks of an opened raw PCM file (a stray last byte, half a sample, is dropped); closed at the end."""
+    with file:
+        yield from pcm_chunks(file)
 
 
 def _not_raw_pcm(path: Path, head: bytes) -> str | None:
     """Why a file that is not a RIFF WAV cannot be raw 16 kHz s16le audio, or None when it may be."""
     if not head:
         return "it is empty"
-    kind = next((name for magic, name in OTHER_FORMATS.items() if head.startswith(magic)), None)
-    if kind:
-        return f"it is {kind} audio, not WAV"
+    if problem := other_format(head):
+        return problem
     if path.suffix.lower() in (".wav", ".wave"):
         return "it is named .wav but is not a WAV file"
-    return None
+    return text_instead(head)
 
 
 def start_tts(options: VoiceOptions, live: bool) -> tuple[Tts | None, str | None]:
