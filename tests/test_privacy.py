@@ -144,18 +144,11 @@ def test_broken_settings_file_is_one_line_and_defaults_are_used(private_home):
 
 def spoken_wav(path: Path, answers: list[str]) -> Path:
     """A WAV of flite-spoken answers separated by silence long enough to end each utterance."""
-    import wave
-
-    from voice_triage.voice.testing import FLITE, synthesize
+    from voice_triage.voice.testing import FLITE, synthesize, write_wav
 
     silence = b"\x00\x00" * 16000 * 2
     pcm = b"".join(silence[:8000] + synthesize(answer, FLITE[0]) + silence for answer in answers)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16000)
-        out.writeframes(pcm)
-    return path
+    return write_wav(path, pcm)
 
 
 def test_voice_session_runs_with_sockets_blocked(tmp_path):

@@ -219,13 +219,10 @@ def test_resuming_at_a_check_says_the_question_it_checks(make_dialog, content):
 
 
 def test_a_wav_of_the_wrong_kind_on_the_audio_stream_is_a_usage_error(tmp_path):
-    import wave
+    from voice_triage.voice.testing import write_wav
+
     path = tmp_path / "stereo.wav"
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(2)
-        out.setsampwidth(2)
-        out.setframerate(44100)
-        out.writeframes(bytes(44100 * 4))
+    write_wav(path, bytes(44100 * 4), channels=2, rate=44100)
     result = subprocess.run([sys.executable, "-m", "voice_triage", "--jsonl", "--no-save", "--no-speak", "--recognizer",
                              "pocketsphinx", "--audio-in", "-"], input=path.read_bytes(), capture_output=True, cwd=ROOT,
                             timeout=60)

@@ -6,7 +6,6 @@ import io
 import json
 import subprocess
 import sys
-import wave
 from pathlib import Path
 
 import pytest
@@ -42,18 +41,13 @@ def settings_file(private_home: Path) -> Path:
 
 def spoken_wav(path: Path, answers: list[str]) -> Path:
     """A WAV of flite-spoken answers, each followed by silence long enough to end it (as test_privacy.py)."""
-    from voice_triage.voice.testing import FLITE, synthesize, tool_missing
+    from voice_triage.voice.testing import FLITE, synthesize, tool_missing, write_wav
 
     if missing := tool_missing(FLITE[0]):
         pytest.skip(f"{missing} is not installed (scripts/setup.sh test installs it)")
     silence = b"\x00\x00" * 16000 * 3
     pcm = b"".join(silence[:8000] + synthesize(answer, FLITE[0]) + silence for answer in answers)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16000)
-        out.writeframes(pcm)
-    return path
+    return write_wav(path, pcm)
 
 
 def test_more_time_heard_in_an_audio_file_holds_for_that_session_only(tmp_path, private_home, content):

@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import wave
 from pathlib import Path
 
 import pytest
 
 from voice_triage.content import load_content
+from voice_triage.voice.testing import write_wav
 
 ROOT = Path(__file__).resolve().parents[1]
 PIPE = [sys.executable, "-m", "voice_triage", "--jsonl", "--no-speak", "--audio-in", "-"]
@@ -60,11 +60,7 @@ def test_audio_that_is_not_raw_pcm_is_refused_before_any_question(stdin, what):
 def test_a_wav_header_that_comes_after_the_first_question_is_one_error_too(tmp_path):
     # A program that waits to be asked: the header is checked when it comes, and still ends in one error event
     path = tmp_path / "stereo.wav"
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(2)
-        out.setsampwidth(2)
-        out.setframerate(44100)
-        out.writeframes(bytes(44100 * 4))
+    write_wav(path, bytes(44100 * 4), channels=2, rate=44100)
     proc = subprocess.Popen([*PIPE, "--no-save", "--recognizer", "pocketsphinx"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, cwd=ROOT)
     events = []

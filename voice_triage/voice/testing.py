@@ -6,6 +6,7 @@ import math
 import shutil
 import subprocess
 import tempfile
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -242,3 +243,14 @@ class DialogExam:
     def same(self, cls: str, heard: str, said: str) -> bool:
         """Whether the dialog takes `heard` to mean what `said` means."""
         return cls != OFF_TOPIC and bool(heard) and self.meaning(cls, heard) == self.meaning(cls, said)
+
+
+def write_wav(path: Path, pcm: bytes, channels: int = 1, rate: int = 16000) -> Path:
+    """Write 16-bit PCM bytes (interleaved when `channels` > 1) as a WAV file, for tests."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm)
+    return path
+
