@@ -106,6 +106,9 @@ class NoiseFloor:
     # learnt as before, from its first 15 s.
     CONFIRMING_FRAMES = 10
     CONFIRMING_VOICES = 3
+    # A floor that has heard less background than this (0.3 s) before a voice began is no judge of that voice's
+    # pauses: a stream that starts with a television's voice (scripts/bench_rooms.py --lead-in 16).
+    KNOWN_FRAMES = 10
 
     def __init__(self, db: float | None = None) -> None:
         self.db = db
@@ -121,6 +124,11 @@ class NoiseFloor:
             return 0.0
         # Steady noise jitters by under a decibel from frame to frame: only a real swing raises the margins.
         return max(0.0, float(np.percentile(self._recent, self.SWING_PERCENTILE)) - self.db - self.STEADY_JITTER_DB)
+
+    @property
+    def known(self) -> bool:
+        """Whether enough background has been heard to judge a pause against (KNOWN_FRAMES)."""
+        return len(self._recent) >= self.KNOWN_FRAMES
 
     @property
     def talking(self) -> bool:
