@@ -29,7 +29,7 @@ def one_error_line(result: subprocess.CompletedProcess, event: dict) -> None:
 
 def test_empty_audio_is_an_error_not_advice_built_from_nothing():
     events, result = run_pipe(b"", "--no-save")
-    assert result.returncode == 4
+    assert result.returncode == 6
     assert [e["type"] for e in events if e["type"] != "say"] == ["ask", "error"]
     assert events[-1]["reason"] == "nothing_heard" and "ended before any answer was heard" in events[-1]["text"]
     assert not any("appointment" in e.get("text", "") for e in events)
@@ -42,7 +42,7 @@ def test_silence_says_it_waits_then_ends_with_an_error_and_keeps_no_session(priv
     wait = load_content().phrases["silence_wait"]
     assert {"type": "say", "text": wait, "waits": True} in events
     assert all("waits" not in e for e in events if e.get("text") != wait)
-    assert result.returncode == 4 and events[-1]["type"] == "error" and events[-1]["reason"] == "nothing_heard"
+    assert result.returncode == 6 and events[-1]["type"] == "error" and events[-1]["reason"] == "nothing_heard"
     assert not any(e["type"] in ("heard", "end") for e in events)
     assert not list((private_home / "data").rglob("*.jsonl"))  # nothing to resume
 

@@ -31,7 +31,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .arguments import ArgumentParser, file_name
-from .exit_codes import EXIT_CONTENT, EXIT_INTERRUPTED, EXIT_OK, EXIT_REPORT, EXIT_USAGE, EXIT_VOICE
+from .events import Speaker
+from .exit_codes import (EXIT_CONTENT, EXIT_INTERRUPTED, EXIT_NOTHING_HEARD, EXIT_OK, EXIT_REPORT, EXIT_UNEXPECTED,
+                         EXIT_USAGE, EXIT_VOICE)
 from .settings import RATE_RANGE
 
 log = logging.getLogger("voice_triage")
@@ -118,14 +120,13 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _fail_audio(args: argparse.Namespace, message: str, code: int, reason: str) -> int:
-    """The answers' audio cannot be heard: one line on stderr and, for a program on --jsonl, an `error` event as the
-    last line instead of `end` (README, "JSONL protocol")."""
-    if args.jsonl:
-        from .textio import error_line
+def _fail_session(captions: Speaker, message: str, code: int, reason: str) -> int:
+    """A conversation that cannot run or carry on: one line on stderr and, for a program on --jsonl, an `error` event
+    as the last line instead of `end` (README, "JSONL protocol")."""
+    from .textio import JsonlSpeaker
 
-        sys.stdout.write(error_line(reason, message))
-        sys.stdout.flush()
+    if isinstance(captions, JsonlSpeaker):
+        captions.error(reason, message)
     return _fail(message, code)
 
 
@@ -253,27 +254,34 @@ def _data_folder_problem(error: OSError) -> str:
 
 
 def converse(args: argparse.Namespace) -> int:
-    """Run one conversation in the chosen mode; a bad --audio-in file is a one-line usage error."""
+    """Run one conversation in the chosen mode; whatever stops it is one line (and, on --jsonl, an `error` event)."""
+    from .report_files import report_problem
+    from .textio import JsonlSpeaker, NothingHeard, TypedSpeaker
     from .voice.errors import AudioFormatError  # light: no audio libraries are imported
 
-    from .report_files import report_problem
-    from .textio import NothingHeard
-
+    _text_streams()
+    captions = JsonlSpeaker(sys.stdout) if args.jsonl else TypedSpeaker(sys.stdout)
     if args.report is not None and (problem := report_problem(args.report)):
-        return _fail(f"cannot write the report to {problem[0]}: {problem[1]}. Give a file name such as "
-                     f"visit/report.json.", EXIT_USAGE)
+        return _fail_session(captions, f"cannot write the report to {problem[0]}: {problem[1]}. Give a file name "
+                             "such as visit/report.json.", EXIT_USAGE, "report_path")
     try:
-        return _converse(args)
+        return _converse(args, captions)
     except AudioFormatError as error:
-        return _fail_audio(args, f"{error}. Give a 16-bit PCM WAV, or raw 16 kHz mono s16le with --audio-in -.",
-                           EXIT_USAGE, "audio_format")
+        return _fail_session(captions, f"{error}. Give a 16-bit PCM WAV, or raw 16 kHz mono s16le with --audio-in -.",
+                             EXIT_USAGE, "audio_format")
     except VoiceRequired as error:
-        return _fail_audio(args, str(error), EXIT_VOICE, "voice_unavailable")
+        return _fail_session(captions, str(error), EXIT_VOICE, "voice_unavailable")
     except NothingHeard as error:
-        return _fail_audio(args, str(error), EXIT_VOICE, "nothing_heard")
+        return _fail_session(captions, str(error), EXIT_NOTHING_HEARD, "nothing_heard")
+    except BrokenPipeError:
+        raise  # the program reading stdout has gone: nothing more can be told to it
+    except Exception as error:  # users never see a traceback; a program is told on --jsonl
+        log.debug("unexpected error", exc_info=True)
+        return _fail_session(captions, f"unexpected error: {error}. Run again with --debug for details.",
+                             EXIT_UNEXPECTED, "unexpected")
 
 
-def _converse(args: argparse.Namespace) -> int:
+def _converse(args: argparse.Namespace, captions: Speaker) -> int:
     """Run one conversation in the chosen mode."""
     from .content import ContentError, load_content
     from .journal import JournalBusy
@@ -281,15 +289,14 @@ def _converse(args: argparse.Namespace) -> int:
     from .voice.errors import AudioFormatError  # light: no audio libraries are imported
     from .settings import SettingsKeeper
     from .storage import forget_session
-    from .textio import JsonlSpeaker, KeyboardLines, LineListener, NothingHeard, SpokenAnswers, TypedSpeaker
+    from .textio import KeyboardLines, LineListener, NothingHeard, SpokenAnswers
 
     try:
         content = load_content(args.content)
     except ContentError as error:
-        return _fail(f"content problem: {error}. Fix that file or reinstall.", EXIT_CONTENT)
-    _text_streams()
+        return _fail_session(captions, f"content problem: {error}. Fix that file or reinstall.", EXIT_CONTENT,
+                             "content")
     prefs = _load_settings()
-    captions = JsonlSpeaker(sys.stdout) if args.jsonl else TypedSpeaker(sys.stdout)
     voice_wanted = args.audio_in is not None or not (args.text or args.jsonl or prefs.mode == "text")
     if not voice_wanted:
         _warn_voice_options_ignored(args)
@@ -310,17 +317,18 @@ def _converse(args: argparse.Namespace) -> int:
     try:
         dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None)
     except JournalBusy as error:
-        return _fail(f"cannot resume: {error}.", EXIT_REPORT)
+        return _fail_session(captions, f"cannot resume: {error}.", EXIT_REPORT, "session_busy")
     except OSError as error:
-        return _fail(_data_folder_problem(error), EXIT_REPORT)
+        return _fail_session(captions, _data_folder_problem(error), EXIT_REPORT, "data_folder")
     dialog.can_type = can_type and voice_io is not None
     dialog.keeps_answers = lambda: journal.path is not None and not journal.failed
     if voice_io is not None:
         dialog.speaks_aloud = voice_io[1].speaks_aloud
-    if voice_io is not None and (args.jsonl or args.audio_in == "-"):  # a program listens: tell it what is heard
-        # Nothing heard on a pipe: a new session has nothing to report (a resumed one has its answers so far)
+    if voice_io is not None and (args.jsonl or args.audio_in is not None):
+        # A program listens: tell it what is heard. Recorded answers of which none was heard: a new session has
+        # nothing to advise on (a resumed one has its answers so far).
         channels.listener = SpokenAnswers(listener, sys.stdout if args.jsonl else None,
-                                          need_answer=args.audio_in == "-" and first is None)
+                                          need_answer_from=args.audio_in if first is None else None)
     try:
         report = run(dialog, channels, journal, first)
     except NothingHeard as nothing:
@@ -558,7 +566,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as error:  # the last line of defence: users never see a traceback
         log.debug("unexpected error", exc_info=True)
-        return _fail(f"unexpected error: {error}. Run again with --debug for details.", 1)
+        return _fail(f"unexpected error: {error}. Run again with --debug for details.", EXIT_UNEXPECTED)
 
 
 if __name__ == "__main__":

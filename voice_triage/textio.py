@@ -188,18 +188,25 @@ class JsonlSpeaker:
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
+        self.ended = False  # `end` (or `error`) was written: it is the last line
 
     def emit(self, event: Event) -> None:
         """Print one event as a JSON line."""
         data = event_json(event)
         if data is not None:
-            self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
-            self.stream.flush()
+            self._write(data)
+        self.ended = self.ended or isinstance(event, End)
 
+    def error(self, reason: str, text: str) -> None:
+        """The `error` event, the last line instead of `end` when the session cannot run or carry on; none after
+        `end` (a report that cannot be saved after it: the program has the report in `end`)."""
+        if not self.ended:
+            self._write({"type": "error", "reason": reason, "text": text})
+            self.ended = True
 
-def error_line(reason: str, text: str) -> str:
-    """The JSONL `error` event, instead of `end` when a session cannot run or its audio cannot be used."""
-    return json.dumps({"type": "error", "reason": reason, "text": text}, ensure_ascii=False) + "\n"
+    def _write(self, data: dict) -> None:
+        self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self.stream.flush()
 
 
 class NothingHeard(BaseException):
@@ -210,28 +217,36 @@ class NothingHeard(BaseException):
     """
 
 
-NO_ANSWER = "the audio on stdin ended before any answer was heard (was it empty, or silent?); send the answers as " \
-            "raw 16 kHz mono s16le speech"
+def no_answer(source: str) -> str:
+    """Why a new session on spoken answers ends with no advice, and what to do."""
+    if source == "-":
+        return "the audio on stdin ended before any answer was heard (was it empty, or silent?); send the answers " \
+               "as raw 16 kHz mono s16le speech"
+    return f"no answer was heard in {source} (is it silent, or only noise?); record the answers closer to the " \
+           "microphone, or answer by typing with --text"
 
 
 class SpokenAnswers:
     """A voice listener as a program sees it: each utterance heard is a JSONL `heard` line (with `jsonl`); with
-    `need_answer` (--audio-in -), input that ends or fails before anything was heard raises NothingHeard."""
+    `need_answer_from` (the --audio-in of a new session), input that ends or fails before anything was heard raises
+    NothingHeard."""
 
-    def __init__(self, listener: Listener, jsonl: IO[str] | None, need_answer: bool) -> None:
-        self.listener, self.jsonl, self.need_answer = listener, jsonl, need_answer
+    def __init__(self, listener: Listener, jsonl: IO[str] | None, need_answer_from: str | None) -> None:
+        self.listener, self.jsonl, self.need_answer_from = listener, jsonl, need_answer_from
         self.heard_any = False  # words, a voice too long to take, or a typed line: someone answered
 
     def listen(self, ask: Ask) -> Heard | None:
         """The listener's answer, told to the program before the dialog takes it."""
+        source = self.need_answer_from if not self.heard_any else None
         try:
             heard = self.listener.listen(ask)
         except Exception as error:
-            if self.need_answer and not self.heard_any:
-                raise NothingHeard(f"the audio on stdin could not be heard ({error})") from error
+            if source is not None:
+                where = "on stdin" if source == "-" else f"in {source}"
+                raise NothingHeard(f"the audio {where} could not be heard ({error})") from error
             raise
-        if heard is None and self.need_answer and not self.heard_any:
-            raise NothingHeard(NO_ANSWER)
+        if heard is None and source is not None:
+            raise NothingHeard(no_answer(source))
         if heard is not None:
             self.heard_any = self.heard_any or bool(heard.text) or heard.too_long or heard.typed
             if heard.text and self.jsonl is not None:

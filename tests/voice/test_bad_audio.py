@@ -41,21 +41,28 @@ def clipped_answers(gain: float) -> np.ndarray:
     return loud.clip(-32768, 32767)
 
 
-def run_session(tmp_path, samples):
+def run_session(tmp_path, samples) -> tuple[list[dict], subprocess.CompletedProcess]:
     wav = write_wav(tmp_path / "in.wav", samples)
     result = subprocess.run([sys.executable, "-m", "voice_triage", "--jsonl", "--no-save", "--no-speak",
                              "--audio-in", str(wav)], capture_output=True, text=True, cwd=ROOT, timeout=180)
-    assert result.returncode == 0 and "Traceback" not in result.stderr
-    end = json.loads(result.stdout.splitlines()[-1])
-    assert end["type"] == "end"
-    return end["report"]
+    assert "Traceback" not in result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()], result
 
 
-@pytest.mark.parametrize("samples", [silence_only(), noise_only(), clipped_answers(8.0)],
-                         ids=["silence", "noise", "hard-clipping"])
-def test_bad_audio_ends_with_a_report_never_below_gp(tmp_path, samples):
-    # An unfinished interview is at least gp; noise heard as "yes" is confirmed and goes the safe way.
-    assert run_session(tmp_path, samples)["disposition"] in ("emergency", "urgent", "gp")
+@pytest.mark.parametrize("samples", [silence_only(), noise_only()], ids=["silence", "noise"])
+def test_a_recording_with_no_answer_heard_is_an_error_not_advice(tmp_path, samples):
+    # 30 s of silence or of steady noise: nothing was said, so there is nothing to advise on
+    events, result = run_session(tmp_path, samples)
+    assert result.returncode == 6 and events[-1]["type"] == "error" and events[-1]["reason"] == "nothing_heard"
+    assert "in.wav" in events[-1]["text"] and not any(e["type"] in ("heard", "end") for e in events)
+    assert result.stderr == f"voice-triage: {events[-1]['text']}\n"
+
+
+def test_hard_clipped_answers_end_with_a_report_never_below_gp(tmp_path):
+    # An unfinished interview is at least gp; distorted speech heard as "yes" is confirmed and goes the safe way.
+    events, result = run_session(tmp_path, clipped_answers(8.0))
+    assert result.returncode == 0 and events[-1]["type"] == "end"
+    assert events[-1]["report"]["disposition"] in ("emergency", "urgent", "gp")
 
 
 def clip(pcm: bytes, gain: float) -> bytes:
