@@ -19,6 +19,7 @@ from voice_triage.session import Channels, resume_events
 from voice_triage.session import run as run_dialog
 from voice_triage.storage import sessions_dir
 from voice_triage.textio import SilentSpeaker
+from voice_triage.thresholds import MAX_SPOKEN_UNDO
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -343,3 +344,31 @@ def test_a_damaged_stop_record_is_named_not_replayed(make_dialog, caplog):
     path = next(sessions_dir().glob("*.jsonl"))
     path.write_text(path.read_text().replace('"stop_answers": 2', '"stop_answers": 9'))
     assert journals.latest_unfinished() is None and "damaged stop record" in caplog.text
+
+
+def test_a_spoken_start_over_cancelled_with_a_clear_no_does_not_use_one_up(make_dialog, content):
+    # Each spoken "start over" counts when heard, so after one the person cancelled, a real one was ignored
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    for _ in range(MAX_SPOKEN_UNDO["restart"] + 2):
+        dialog.hear(Heard("no", 0.95))
+        assert asks(dialog.hear(Heard("start over", 0.95)))[-1].question == "confirm_restart"
+        dialog.hear(Heard("no", 0.95))  # not restarting: the answers are kept
+    dialog.hear(Heard("start over", 0.95))
+    events = dialog.hear(Heard("yes", 0.95))
+    assert dialog.answers == {} and said(events) == [content.phrases["restart"]]
+
+
+def test_spoken_start_overs_carried_out_are_capped(make_dialog, content):
+    # Noise heard as "start over" and then "yes" must not begin the conversation again and again (and noise that
+    # says "start over" and then "previous" is bounded by test_dialog's noise tests)
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    for _ in range(MAX_SPOKEN_UNDO["restart"]):
+        dialog.hear(Heard("no", 0.95))
+        dialog.hear(Heard("start over", 0.95))
+        assert dialog.hear(Heard("yes", 0.95)) and dialog.answers == {}
+    dialog.hear(Heard("no", 0.95))
+    events = dialog.hear(Heard("start over", 0.95))  # one more: heard as a miss, not as a control
+    assert dialog.answers == {"rf_bladder": "no"} and not any(e.question == "confirm_restart" for e in asks(events))
+    assert said(events) and dialog.tries == 1

@@ -411,6 +411,7 @@ class Dialog(OptionByOption, StepByStep):
         on a clear yes; otherwise the question is asked again.
         """
         understanding = self.interpreter.understand(self.yes_no, heard.text)
+        said_no = understanding.value == "no" and heard.confidence >= MIN_CONFIDENCE  # the word, not "go back"
         control = self._taken_control(understanding.control, heard)
         if control == "back" or self.interpreter.correction(heard.text):
             # "go back" or "that's wrong" to "Is that right?" is its "no": the question is asked again.
@@ -430,6 +431,8 @@ class Dialog(OptionByOption, StepByStep):
             if clear_yes:
                 self._restart()
                 return
+            if said_no and self.by_voice:  # a person who changed their mind may still start over later
+                self.spoken_control_totals[RESTART] -= 1
             self._say(self.phrases["not_restarting"])  # the answers are kept
         elif question.is_red_flag and value == "no":
             if clear_yes:

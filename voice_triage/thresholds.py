@@ -13,5 +13,6 @@ MAX_STEP_HEARINGS = 4
 # Spoken controls ("repeat", "go back"...) acted on per question asked; more are misses. In the 10 dB benchmark
 # "a year" was heard as "what" (repeat) or "previous" (go back) again and again: 253 asks of one question.
 MAX_SPOKEN_CONTROLS = 5
-# ... and in the whole conversation for those that undo answers, or noise could keep starting it over.
-MAX_SPOKEN_UNDO = {"back": 10, "restart": 1}
+# ... and in the whole conversation for those that undo answers, or noise could keep starting it over. A spoken
+# "start over" whose check is answered with a clear "no" is not counted: the person changed their mind.
+MAX_SPOKEN_UNDO = {"back": 10, "restart": 2}
