@@ -321,6 +321,21 @@ def test_typed_dates(content, text, days):
     assert interpreter.understand(content.questions_by_id["duration"], text).value["days"] == days
 
 
+@pytest.mark.parametrize("text, days", [
+    # Seasons and years, from Wednesday 25 November 2026: were asked again
+    ("since 2019", 2521), ("in 2025", 329), ("since the summer", 86), ("since last summer", 86),
+    ("since the summer of 2024", 816), ("since spring", 178), ("since the winter", 270),
+    ("since last winter", 270), ("since winter 2024", 635),  # winter 2024 ends in February 2025
+    ("since autumn", 0),  # still under way: the latest day it can mean is today, as "since November"
+    ("since 2026", None), ("since 2027", None), ("since the summer of 2027", None),  # this year alone; to come
+    ("I hurt it last summer", None), ("2019", 2521), ("since last october", 25),
+])
+def test_seasons_and_years(content, text, days):
+    interpreter = Interpreter(content, today=dt.date(2026, 11, 25))
+    value = interpreter.understand(content.questions_by_id["duration"], text).value
+    assert (value["days"] if value else None) == days
+
+
 def test_a_date_to_come_is_not_a_duration(content):
     interpreter = Interpreter(content, today=dt.date(2026, 11, 25))
     assert interpreter.understand(content.questions_by_id["duration"], "since 3 December 2026").value is None

@@ -756,7 +756,8 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
         reader.get(duration, key, "duration", dict)
     reader.get(vocab["none"], "unsure", "none", list)
     dates = reader.get(vocab["duration"], "dates", "duration", dict)
-    for key, kind in (("after", list), ("skip", list), ("months", dict), ("parts", dict), ("days", dict)):
+    for key, kind in (("after", list), ("skip", list), ("months", dict), ("parts", dict), ("days", dict),
+                      ("seasons", dict)):
         reader.get(dates, key, "duration.dates", kind)
     _check_dates(dates)
     for key in ("between", "range", "weekdays", "spoken_counts", "spoken_units", "unclear"):
@@ -784,7 +785,7 @@ def _summary(raw: dict[str, dict[str, Any]]) -> SummaryText:
 
 
 def _check_dates(dates: dict[str, Any]) -> None:
-    """[duration.dates]: months 1-12, parts 1-31, days "MM-DD" of a real day."""
+    """[duration.dates]: months 1-12, parts 1-31, days and seasons' ends "MM-DD" of a real day."""
     where = "vocabulary.toml: duration.dates"
     for name, month in dates["months"].items():
         if not isinstance(month, int) or not 1 <= month <= 12:
@@ -792,11 +793,16 @@ def _check_dates(dates: dict[str, Any]) -> None:
     for name, day in dates["parts"].items():
         if not isinstance(day, int) or not 1 <= day <= 31:
             raise ContentError(f"{where}.parts.{name}: must be a day of the month, 1 to 31")
-    for name, month_day in dates["days"].items():
+    named = [(f"days.{name}", month_day) for name, month_day in dates["days"].items()]
+    for name, ends in dates["seasons"].items():
+        if not isinstance(ends, list) or len(ends) != 2:
+            raise ContentError(f"{where}.seasons.{name}: must be [\"MM-DD\", \"MM-DD\"], its first and last day")
+        named += [(f"seasons.{name}", month_day) for month_day in ends]
+    for name, month_day in named:
         try:
             dt.date(2000, *(int(part) for part in str(month_day).split("-")))
         except (TypeError, ValueError):
-            raise ContentError(f"{where}.days.{name}: must be \"MM-DD\", a day of the year") from None
+            raise ContentError(f"{where}.{name}: must be \"MM-DD\", a day of the year") from None
 
 
 def _check_reask(vocab: dict[str, Any]) -> None:

@@ -1,5 +1,6 @@
 """Days since a date named in an answer: "since August", "since the 3rd of October", "since mid October",
-"since Christmas". The latest day the words can mean is taken, since newer pain is the more urgent reading."""
+"since Christmas", "since the summer", "since 2019". The latest day the words can mean is taken, since newer pain is
+the more urgent reading."""
 from __future__ import annotations
 
 import calendar
@@ -23,7 +24,8 @@ def days_since_date(words: list[str], today: dt.date, dates: dict[str, Any]) -> 
     if any(word in dates["months"] and _led_to(words, index, dates) for index, word in enumerate(words)):
         day = _named_day(words, today, dates) or _month_day(words, today, dates)  # no day-of-month fallback
     else:
-        day = _named_day(words, today, dates) or _day_of_this_month(words, today)
+        day = (_named_day(words, today, dates) or _season_day(words, today, dates) or _day_of_this_month(words, today)
+               or _year_day(words, today, dates))
     if day is None or day > today:
         return None
     return (today - day).days
@@ -62,7 +64,7 @@ def with_capitals(words: list[str], weekdays: list[str], dates: dict[str, Any]) 
 def _named_day(words: list[str], today: dt.date, dates: dict[str, Any]) -> dt.date | None:
     """A fixed day of the year ("christmas"), its last time before today, or in the year named after it."""
     for _, end, month_day in named_days(words, dates):
-        month, day = (int(part) for part in month_day.split("-"))
+        month, day = _month_and_day(month_day)
         year = _year_near(words, end - 1)
         return dt.date(year, month, day) if year else _last_before(today, month, day)
     return None
@@ -88,9 +90,42 @@ def _month_day(words: list[str], today: dt.date, dates: dict[str, Any]) -> dt.da
     return None
 
 
+def _season_day(words: list[str], today: dt.date, dates: dict[str, Any]) -> dt.date | None:
+    """A season led to by one of the `after` words ("since the summer", "since last winter", "in the summer of
+    2025"): its last day, or today while it is still under way; the latest it was, or the one of the year named."""
+    for index, word in enumerate(words):
+        if word not in dates["seasons"] or not _led_to(words, index, dates):
+            continue
+        (start_month, start_day), (end_month, end_day) = (_month_and_day(d) for d in dates["seasons"][word])
+        named_year = _year_near(words, index)
+        for year in ([named_year] if named_year else [today.year, today.year - 1]):
+            start = dt.date(year, start_month, start_day)
+            end_year = year + 1 if (end_month, end_day) < (start_month, start_day) else year  # winter: into the next
+            if start <= today:
+                return min(today, dt.date(end_year, end_month, min(end_day, calendar.monthrange(end_year,
+                                                                                                 end_month)[1])))
+        return None
+    return None
+
+
+def _year_day(words: list[str], today: dt.date, dates: dict[str, Any]) -> dt.date | None:
+    """A past year alone, led to by one of the `after` words ("since 2019"): its last day. This year's is None:
+    "since 2026" may mean any day of it, so it is asked again rather than taken as today."""
+    for index, word in enumerate(words):
+        if YEAR.match(word) and _led_to(words, index, dates) and int(word) < today.year:
+            return dt.date(int(word), 12, 31)
+    return None
+
+
+def _month_and_day(month_day: str) -> tuple[int, int]:
+    """ "MM-DD" as (month, day)."""
+    month, day = (int(part) for part in month_day.split("-"))
+    return month, day
+
+
 def _led_to(words: list[str], index: int, dates: dict[str, Any]) -> bool:
-    """Whether the month at `index` starts the answer or follows a lead word, over days, parts and fillers
-    ("since the 3rd of October", "since early October"); "I may have" is no month."""
+    """Whether the month (season, year) at `index` starts the answer or follows a lead word, over days, parts and
+    fillers ("since the 3rd of October", "since early October", "since last summer"); "I may have" is no month."""
     skippable = set(dates["skip"]) | set(dates["parts"])
     back = index - 1
     while back >= 0 and (words[back] in skippable or DAY_OF_MONTH.match(words[back])):
