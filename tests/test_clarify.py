@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from voice_triage.content import CONTENT_DIR, ContentError, load_content
-from voice_triage.events import Ask, Say
+from voice_triage.events import Ask, Heard, Say
 from voice_triage.understand import Interpreter, vocabulary
 
 WHICH_PART_OF_THE_HIP = "Which part of the hip:"
@@ -101,3 +101,42 @@ def test_a_which_part_question_needs_its_word_in_ask_again_if(tmp_path: Path):
     path.write_text(path.read_text().replace('  hip = "Which part', '  elbow = "Which part', 1))
     with pytest.raises(ContentError, match=r"question\[1\]\.clarify: elbow: each word must also be in ask_again_if"):
         load_content(folder)
+
+
+def _at_location(dialog):
+    events = dialog.start()
+    while _asks(events)[-1].question != "location":
+        events = dialog.hear({"age": "60"}.get(_asks(events)[-1].question, "no"))
+
+
+@pytest.mark.parametrize("vague, part, places, side", [
+    ("both hips and my back", "the groin", ["groin", "lower_back"], "both"),  # the back was lost, the side asked
+    ("my left hip and my lower back", "the side of the hip", ["outer_hip", "lower_back"], "left"),
+    ("my hip, not my back", "the buttock", ["buttock"], None),  # a place ruled out stays out
+    ("my hip and my groin", "the groin", ["groin"], None),  # named twice: once
+])
+def test_places_named_beside_a_vague_one_are_kept_after_asking_which_part(make_dialog, vague, part, places, side):
+    dialog = make_dialog()
+    _at_location(dialog)
+    assert _asks(dialog.hear(vague))[-1].question == "location"
+    dialog.hear(part)
+    assert dialog.answers["location"] == places and dialog.answers.get("side") == side
+
+
+def test_by_voice_the_kept_place_is_in_the_check(make_dialog, content):
+    dialog = make_dialog(spoken=True)
+    _at_location(dialog)
+    assert _asks(dialog.hear(Heard("hip and back", 0.9)))[-1].text.startswith(WHICH_PART_OF_THE_HIP)
+    check = _asks(dialog.hear(Heard("groin", 0.9)))[-1]
+    assert check.question == "confirm:location" and "lower back" in check.text and "groin" in check.text
+    dialog.hear(Heard("yes", 0.9))
+    assert dialog.answers["location"] == ["groin", "lower_back"]
+
+
+def test_a_faint_vague_answer_adds_nothing(make_dialog):
+    dialog = make_dialog(spoken=True)
+    _at_location(dialog)
+    dialog.hear(Heard("hip and back", 0.3))  # not understood: too faint to ask which part
+    dialog.hear(Heard("groin", 0.9))
+    dialog.hear(Heard("yes", 0.9))
+    assert dialog.answers["location"] == ["groin"]

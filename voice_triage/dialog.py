@@ -245,11 +245,21 @@ class Dialog(OptionByOption, StepByStep):
         if control := self._taken_control(correction or understanding.control, heard):
             self._control(control)
         elif self._faint_but_worth_checking(understanding.value, heard):
-            self._accept(self.current, understanding.value, heard)
+            self._accept(self.current, self._with_parts_named_before(understanding.value), heard)
         elif heard.confidence < MIN_CONFIDENCE or understanding.value is None:
             self._not_understood(heard, understanding.clarify if heard.confidence >= MIN_CONFIDENCE else None)
         else:
-            self._accept(self.current, understanding.value, heard)
+            self._accept(self.current, self._with_parts_named_before(understanding.value), heard)
+
+    def _with_parts_named_before(self, value: Any) -> Any:
+        """A list answered after "which part?" with what the vague answer named clearly: "both hips and my back",
+        asked which part of the hips, then "the groin" is the groin and the lower back (the back was lost)."""
+        question = self.current
+        if question.kind != "multi" or not isinstance(value, list) or not value:
+            return value
+        named = [option for heard in self._vague_before(question, self.transcript)
+                 for option in self.interpreter.options_named(question, heard.text)]
+        return value + [option for option in dict.fromkeys(named) if option not in value]
 
     def _taken_control(self, control: str | None, heard: Heard) -> str | None:
         """The control to act on. By voice, a control heard faintly is a miss, and so is any beyond the first
@@ -336,7 +346,7 @@ class Dialog(OptionByOption, StepByStep):
         The vague answers just before it count too: "my left hip", asked which part, then "the groin" is the left.
         Only typed: a recognizer hears an answer with the grammar of its own question, which holds no side words.
         """
-        said = [heard, *self._vague_before(question)]
+        said = [heard, *self._vague_before(question, self.transcript[:-1])]  # the last is the answer understood
         for later in self.content.symptoms:
             if question.id not in later.also_from or later.id in self.answers:
                 continue
@@ -356,10 +366,10 @@ class Dialog(OptionByOption, StepByStep):
         got = self.interpreter.understand(later, heard.text)
         return got.value if got.control is None and got.value not in (NOT_UNDERSTOOD, "unsure", "other") else None
 
-    def _vague_before(self, question: Question) -> list[Heard]:
-        """The answers to `question` asked which part ("my left hip") since it was last understood, latest first."""
+    def _vague_before(self, question: Question, transcript: list[dict[str, Any]]) -> list[Heard]:
+        """The answers to `question` asked which part ("my left hip") at the end of `transcript`, latest first."""
         vague = []
-        for entry in reversed(self.transcript[:-1]):  # the last entry is the answer that was understood
+        for entry in reversed(transcript):
             if entry["question"] != question.id or entry["understood"] is not None:
                 break
             heard = Heard(entry["heard"], entry["confidence"])

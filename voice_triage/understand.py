@@ -394,6 +394,11 @@ class Interpreter:
             return next((option for option in question.several if option in chosen), None)
         return chosen[0] if chosen else None
 
+    def options_named(self, question: Question, text: str) -> list[str]:
+        """The options an answer to a list question names, also when it is too vague to take ("hips and my back"
+        names the lower back)."""
+        return self._matched_options(question, without(self.clause_words(text), question.skip_words))
+
     def _parse_multi(self, question: Question, words: list[str]) -> list[str] | None:
         """Every option named, [] for "nothing", None when neither (`understand` has ruled out a vague word)."""
         words = without(words, question.skip_words)  # "the back of my right thigh"
