@@ -289,7 +289,7 @@ def _converse(args: argparse.Namespace, captions: Speaker) -> int:
     from .voice.errors import AudioFormatError  # light: no audio libraries are imported
     from .settings import SettingsKeeper
     from .storage import forget_session
-    from .textio import KeyboardLines, LineListener, NothingHeard, SpokenAnswers
+    from .textio import JsonlSpeaker, KeyboardLines, LineListener, NothingHeard, SpokenAnswers
 
     try:
         content = load_content(args.content)
@@ -327,7 +327,7 @@ def _converse(args: argparse.Namespace, captions: Speaker) -> int:
     if voice_io is not None and (args.jsonl or args.audio_in is not None):
         # A program listens: tell it what is heard. Recorded answers of which none was heard: a new session has
         # nothing to advise on (a resumed one has its answers so far).
-        channels.listener = SpokenAnswers(listener, sys.stdout if args.jsonl else None,
+        channels.listener = SpokenAnswers(listener, captions if isinstance(captions, JsonlSpeaker) else None,
                                           need_answer_from=args.audio_in if first is None else None)
     try:
         report = run(dialog, channels, journal, first)

@@ -194,17 +194,18 @@ class JsonlSpeaker:
         """Print one event as a JSON line."""
         data = event_json(event)
         if data is not None:
-            self._write(data)
+            self.send(data)
         self.ended = self.ended or isinstance(event, End)
 
     def error(self, reason: str, text: str) -> None:
         """The `error` event, the last line instead of `end` when the session cannot run or carry on; none after
         `end` (a report that cannot be saved after it: the program has the report in `end`)."""
         if not self.ended:
-            self._write({"type": "error", "reason": reason, "text": text})
+            self.send({"type": "error", "reason": reason, "text": text})
             self.ended = True
 
-    def _write(self, data: dict) -> None:
+    def send(self, data: dict) -> None:
+        """One JSON line, at once (the program on the other end may be waiting for it)."""
         self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
         self.stream.flush()
 
@@ -231,7 +232,7 @@ class SpokenAnswers:
     `need_answer_from` (the --audio-in of a new session), input that ends or fails before anything was heard raises
     NothingHeard."""
 
-    def __init__(self, listener: Listener, jsonl: IO[str] | None, need_answer_from: str | None) -> None:
+    def __init__(self, listener: Listener, jsonl: JsonlSpeaker | None, need_answer_from: str | None) -> None:
         self.listener, self.jsonl, self.need_answer_from = listener, jsonl, need_answer_from
         self.heard_any = False  # words, a voice too long to take, or a typed line: someone answered
 
@@ -250,8 +251,7 @@ class SpokenAnswers:
         if heard is not None:
             self.heard_any = self.heard_any or bool(heard.text) or heard.too_long or heard.typed
             if heard.text and self.jsonl is not None:
-                self.jsonl.write(json.dumps(heard_json(heard, ask), ensure_ascii=False) + "\n")
-                self.jsonl.flush()
+                self.jsonl.send(heard_json(heard, ask))
         return heard
 
 
