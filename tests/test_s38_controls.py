@@ -373,3 +373,25 @@ def test_spoken_start_overs_carried_out_are_capped(make_dialog, content):
     events = dialog.hear(Heard("start over", 0.95))  # one more: heard as a miss, not as a control
     assert dialog.answers == {"rf_bladder": "no"} and not any(e.question == "confirm_restart" for e in asks(events))
     assert said(events) and dialog.tries == 1
+
+
+@pytest.mark.parametrize("decade, steps, band", [
+    ("in my forties", [], "forty to fifty"),                          # settles every step: nothing is asked
+    ("late teens", [], "sixteen to nineteen"),
+    ("in my fifties", [("age:over_fifty", "yes")], "fifty-one to sixty-four"),  # 50 is not over fifty: asked
+    ("in my fifties", [("age:over_fifty", "no")], "forty to fifty"),  # 50 itself: the steps the range settles
+    ("in my sixties", [("age:sixty_five", "no")], "fifty-one to sixty-four"),   # over fifty: not asked
+    ("in my teens", [("age:under_sixteen", "yes")], "under sixteen"),
+])
+def test_a_typed_decade_asks_only_the_age_steps_it_leaves_open(make_dialog, content, decade, steps, band):
+    dialog = make_dialog()
+    dialog.start()
+    for _ in content.red_flags:
+        dialog.hear("no")
+    assert dialog.current.id == "age"
+    events = dialog.hear(decade)
+    for step, reply in steps:
+        assert asks(events)[-1].question == step
+        events = dialog.hear(reply)
+    assert dialog.answers["age"]["text"] == band and dialog.answers["age"]["approximate"]
+    assert asks(events)[-1].question == "location"

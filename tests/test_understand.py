@@ -396,3 +396,16 @@ def test_options_and_qualifiers_found_in_review(interpreter, content, question, 
 ])
 def test_names_of_days_and_months_are_capitalised_in_a_duration(interpreter, content, typed, text):
     assert interpreter.understand(content.questions_by_id["duration"], typed).value["text"] == text
+
+
+@pytest.mark.parametrize("text, span", [
+    ("in my fifties", [50, 59]), ("late forties", [47, 49]), ("I'm in my 60s", [60, 69]), ("mid 60's", [63, 67]),
+    ("early twenties", [20, 23]), ("in my teens", [10, 19]),
+    ("fifties, 54", None), ("fifty something", None), ("forties or fifties", None),  # a number; rough; two decades
+])
+def test_a_typed_decade_is_a_range_for_the_age_steps(interpreter, content, text, span):
+    value = understood(interpreter, content, "age", text).value
+    if span is None:
+        assert not (isinstance(value, dict) and "between" in value)
+    else:
+        assert value == {"between": span, "text": " ".join(interpreter.clause_words(text))}

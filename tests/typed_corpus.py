@@ -96,6 +96,11 @@ def read_case(content: Content, interpreter: Interpreter, case: Case) -> Reading
             return Reading(case, read, "right")  # "why?" is help: the question again, and no answer taken
         return Reading(case, read, "misread", less_urgent(content, case.question, case.meant, UNHEARD))
     read = understanding.value
+    if isinstance(read, dict) and "between" in read:
+        # A decade ("in my fifties") is no age: it goes to the yes/no age steps, and a step is skipped only when
+        # every age in it answers the step the same way (steps.py next_open_step). Scored as asked again, as
+        # these corpora mean decades to be (and as they were read until stop 39).
+        read = None
     if _matches(case.meant, read):
         return Reading(case, read, "right")
     if read is None:

@@ -751,6 +751,12 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
         reader.get(vocab["number_speech"], key, "number_speech")
     for key in ("articles", "above", "below", "vague"):
         reader.get(vocab["number_speech"], key, "number_speech", list)
+    for key in ("decades", "decade_parts"):
+        reader.get(vocab["number_speech"], key, "number_speech", dict)
+    for name, span in vocab["number_speech"]["decade_parts"].items():
+        if not (isinstance(span, list) and len(span) == 2 and all(isinstance(n, int) for n in span)
+                and 0 <= span[0] <= span[1] <= 9):
+            raise reader.fail(f"number_speech.decade_parts.{name}", "must be [first, last] years into a decade, 0-9")
     duration = vocab["duration"]
     for key in ("units", "plurals", "phrases"):
         reader.get(duration, key, "duration", dict)

@@ -304,6 +304,9 @@ class Dialog(OptionByOption, StepByStep):
             self._say(self.phrases["heard_again"])
             self.take_one_by_one()
             return
+        if isinstance(value, dict) and "between" in value:  # "in my fifties": asked only what it leaves open
+            self._narrow_down(question, tuple(value["between"]))
+            return
         if value == "unsure" and question.steps and self.state == "symptoms":
             # "I don't know how long": "more than six weeks?" may still be known, and it is what the rules ask
             self._say(self.phrases["unsure_then_steps"])

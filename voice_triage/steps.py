@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .assessment import blocks_a_rule
-from .content import Question, Settled, Step, bands
+from .content import COMPARE, Question, Settled, Step, bands
 from .events import Ask, Heard
 from .thresholds import MAX_STEP_HEARINGS, MIN_CONFIDENCE, SURE_NO
 
@@ -26,6 +26,19 @@ class Stepping:
     question: Question
     step: Step
     heard: list[str | None] = field(default_factory=list)  # this step's hearings: "yes", "no", or None (missed)
+    within: tuple[int, int] | None = None  # the range already answered ("in my fifties"): the steps it settles
+
+
+def next_open_step(question: Question, target: str | Settled, within: tuple[int, int] | None) -> Step | Settled:
+    """The step `target` names or, while `within` (a range answered) settles each step, where the steps lead."""
+    while not isinstance(target, Settled):
+        step = next(s for s in question.steps if s.id == target)
+        op, line = step.yes_means
+        answers = {COMPARE[op](end, line) for end in within} if within is not None else {True, False}
+        if len(answers) == 2:
+            return step
+        target = step.yes if answers.pop() else step.no
+    return target
 
 
 def settled_value(question: Question, end: Settled) -> dict[str, Any]:
@@ -36,6 +49,16 @@ def settled_value(question: Question, end: Settled) -> dict[str, Any]:
 
 class StepByStep:
     """The yes/no narrowing part of `Dialog` (state `one_by_one`, with `self.one` a Stepping)."""
+
+    def _narrow_down(self: Dialog, question: Question, within: tuple[int, int]) -> None:
+        """A range answered ("in my fifties"): recorded when it settles every step, else the first step it leaves
+        open is asked ("Are you over fifty?")."""
+        target = next_open_step(question, question.steps[0].id, within)
+        if isinstance(target, Settled):
+            self._settle_sub_dialog(question, settled_value(question, target))
+            return
+        self.one = Stepping(question, target, within=within)
+        self.take_one_by_one()
 
     def _start_steps(self: Dialog) -> None:
         """Begin (or, after a cancelled stop, resume) narrowing the current question down."""
@@ -73,11 +96,11 @@ class StepByStep:
             self._say(self.phrases["to_be_sure"] if sure else self._sorry(heard))
             self._emit_ask(self.current_ask)
             return
-        target = one.step.yes if taken == "yes" else one.step.no
+        target = next_open_step(one.question, one.step.yes if taken == "yes" else one.step.no, one.within)
         if isinstance(target, Settled):
             self._finish_steps(settled_value(one.question, target))
             return
-        one.step, one.heard = next(s for s in one.question.steps if s.id == target), []
+        one.step, one.heard = target, []
         self._ask_step()
 
     def _step_answer(self: Dialog, value: str | None, confidence: float) -> str | None:

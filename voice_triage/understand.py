@@ -14,6 +14,9 @@ NOT_UNDERSTOOD = None
 YESNO_VALUES = ("yes", "no", "unsure")  # a yes/no question's answer ids, in the order offered (typed "1" is yes)
 
 
+DECADE_IN_FIGURES = re.compile(r"^([1-9])0'?s$")  # "50s", "50's": the fifties
+
+
 def tokens(text: str) -> list[str]:
     """Lowercase words with punctuation removed; apostrophes kept so "don't" stays one word."""
     text = text.lower().replace("\u2019", "'").replace("`", "'")
@@ -482,18 +485,35 @@ class Interpreter:
             return self.number_names[n]
         return f"{self.number_names[n - n % 10]} {self.number_names[n % 10]}"
 
-    def _parse_number(self, question: Question, words: list[str]) -> int | None:
-        """A whole number between 1 and 120 (an age); several different numbers are not understood.
+    def _parse_number(self, question: Question, words: list[str]) -> int | dict[str, Any] | None:
+        """A whole number between 1 and 120 (an age); several different numbers are not understood; a decade
+        ("in my fifties") is {"between": [50, 59], "text"} when the question has steps to narrow it down with.
 
         By voice, noise turns an age into "five thirteen eight": taking the first number made a 42-year-old
         five (scripts/bench_spoken.py, p-g2 at 20 dB), so such an answer is asked again instead, as is a rough
         one ("fifty something").
         """
         values = {value for _, value in self.numbers_in([w for w in words if w not in self.articles])}
+        if not values and question.steps and (span := self._decade(words)) is not None:
+            return {"between": list(span), "text": " ".join(words)}
         if len(values) != 1 or find_phrases(words, self.vague):
             return None
         value = values.pop() + self._beyond(words)
         return int(value) if 1 <= value <= 120 and value == int(value) else None
+
+    def _decade(self, words: list[str]) -> tuple[int, int] | None:
+        """The years a decade names ("fifties", "50s": 50 to 59; "late forties": 47 to 49), if exactly one."""
+        speech = self.vocab["number_speech"]
+        found = []
+        for index, word in enumerate(words):
+            start = speech["decades"].get(word)
+            if start is None and (match := DECADE_IN_FIGURES.match(word)):
+                start = int(match.group(1)) * 10
+            if start is not None:
+                first, last = next((speech["decade_parts"][w] for w in words[max(0, index - 2):index]
+                                    if w in speech["decade_parts"]), (0, 9))
+                found.append((start + first, start + last))
+        return found[0] if len(found) == 1 else None
 
     def _parse_duration(self, question: Question, words: list[str]) -> dict[str, Any] | None:
         """How long, in days: "three weeks", "a couple of months", "since Tuesday", "10 days", "since August"."""
