@@ -140,3 +140,39 @@ def test_a_faint_vague_answer_adds_nothing(make_dialog):
     dialog.hear(Heard("groin", 0.9))
     dialog.hear(Heard("yes", 0.9))
     assert dialog.answers["location"] == ["groin"]
+
+
+@pytest.mark.parametrize("question, text", [
+    ("better", "heat"), ("better", "a hot water bottle"), ("better", "painkillers"), ("better", "ibuprofen"),
+    ("worse", "everything"), ("worse", "all of them"), ("worse", "anything I do"),
+])
+def test_an_answer_about_something_not_listed_is_told_what_is_meant(interpreter, content, question, text):
+    got = interpreter.understand(content.questions_by_id[question], text)
+    assert got.value is None and got.clarify == content.questions_by_id[question].unlisted[1]
+
+
+@pytest.mark.parametrize("question, text, value", [
+    ("better", "painkillers and lying down", ["lying_down"]), ("better", "nothing", []),
+    ("worse", "nothing at all", []), ("better", "rest", ["rest"]),
+])
+def test_an_option_or_nothing_beside_it_is_still_the_answer(interpreter, content, question, text, value):
+    assert interpreter.understand(content.questions_by_id[question], text).value == value
+
+
+def test_the_dialog_says_what_it_means_then_takes_the_answer(make_dialog, content):
+    dialog = make_dialog()
+    events = dialog.start()
+    answers = {"age": "60", "location": "lower back", "side": "left", "duration": "3 weeks", "worse": "sitting"}
+    while _asks(events)[-1].question != "better":
+        events = dialog.hear(answers.get(_asks(events)[-1].question, "no"))
+    events = dialog.hear("a hot water bottle")
+    ask = _asks(events)[-1]
+    assert ask.question == "better" and ask.text.startswith("Here I mean positions and movements.")
+    assert not any(isinstance(e, Say) and "Sorry" in e.text for e in events) and dialog.tries == 1
+    dialog.hear("lying down")
+    assert dialog.answers["better"] == ["lying_down"]
+
+
+def test_unlisted_phrases_stay_out_of_the_recognizer_grammar(interpreter, content):
+    grammar = set(vocabulary(interpreter, content.questions_by_id["better"]))
+    assert not {"heat", "painkillers", "ibuprofen"} & grammar

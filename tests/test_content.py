@@ -119,6 +119,7 @@ def test_every_control_the_content_may_name_is_one_the_dialog_handles():
     ("vocabulary.toml", 'christmas = "12-25"', 'christmas = "12-32"', 'vocabulary.toml: duration.dates.days.christmas: must be "MM-DD"'),
     ("vocabulary.toml", "mid = 15,", "mid = 0,", "vocabulary.toml: duration.dates.parts.mid: must be a day of the month"),
     ("vocabulary.toml", 'summer = ["06-01", "08-31"]', 'summer = ["06-01", "08-32"]', "vocabulary.toml: duration.dates.seasons.summer: must be \"MM-DD\""),
+    ("questions.toml", 'phrases = ["heat",', 'phrases = [3, "heat",', "questions.toml: question[9].unlisted: phrases must be"),
     ("vocabulary.toml", "late = [7, 9] }", "late = [7, 10] }", "vocabulary.toml: number_speech.decade_parts.late: must be [first, last] years into a decade"),
     ("vocabulary.toml", 'summer = ["06-01", "08-31"]', 'summer = "06-01"', "vocabulary.toml: duration.dates.seasons.summer: must be [\"MM-DD\", \"MM-DD\"]"),
     ("questions.toml", '"can\'t pee", "cannot pee"', '"can\'t pee", "can\'t pee"', "questions.toml: red_flag[0].typed_means: \"can't pee\" is listed twice"),

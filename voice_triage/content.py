@@ -134,6 +134,8 @@ class Question:
     listen_for: tuple[str, ...] = ()  # multi, by voice: of those words, the ones the grammar hears on their own
     skip_words: frozenset[str] = frozenset()  # multi: words left out before options are named ("my right thigh")
     pairing_words: frozenset[str] = frozenset()  # choice: "both" in "both the groin and the buttock" names no option
+    # multi: phrases of answers that name none of the options but something else ("heat"), and what to ask then
+    unlisted: tuple[tuple[str, ...], str] = ((), "")
     also_from: tuple[str, ...] = ()  # earlier questions whose typed answer may already give this one ("left hip")
     why: str = ""  # symptom questions: why it is asked, said with help ("I ask because ...")
 
@@ -343,6 +345,7 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         listen_for=_listen_for(reader, item, f"{where}.listen_for"),
         skip_words=_ask_again_if(reader, item.get("skip_words", []), kind, f"{where}.skip_words"),
         pairing_words=_pairing_words(reader, item.get("pairing_words", []), kind, f"{where}.pairing_words"),
+        unlisted=_unlisted(reader, item.get("unlisted", {}), kind, f"{where}.unlisted"),
         also_from=tuple(reader.get(item, "also_from", where, list) if "also_from" in item else ()),
         why=reader.get(item, "why", where),
     )
@@ -364,6 +367,18 @@ def _pairing_words(reader: _Reader, raw: Any, kind: str, where: str) -> frozense
     if not isinstance(raw, list) or not all(isinstance(w, str) and " " not in w.strip() for w in raw):
         raise reader.fail(where, "expected a list of single words")
     return frozenset(w.strip().lower() for w in raw)
+
+
+def _unlisted(reader: _Reader, raw: Any, kind: str, where: str) -> tuple[tuple[str, ...], str]:
+    """A multi question's answers about something it does not list ("heat" to what eases it), and what to ask."""
+    if not raw:
+        return (), ""
+    if kind != "multi":
+        raise reader.fail(where, "only for multi questions")
+    phrases, ask = reader.get(raw, "phrases", where, list), reader.get(raw, "ask", where)
+    if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases) or not ask.strip():
+        raise reader.fail(where, "phrases must be a list of words or phrases, and ask a question")
+    return tuple(p.strip().lower() for p in phrases), ask
 
 
 def _clarify(reader: _Reader, item: dict[str, Any], kind: str, where: str) -> tuple[tuple[str, str], ...]:

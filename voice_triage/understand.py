@@ -221,6 +221,9 @@ class Interpreter:
         if question.kind == "multi" and (vague := self._vague_word(question, words)):
             return Understanding(clarify=dict(question.clarify).get(vague))  # "back and both legs": which part?
         value = getattr(self, f"_parse_{question.kind}")(question, words)
+        phrases, ask = question.unlisted
+        if value is None and phrases and find_phrases(words, {phrase: True for phrase in phrases}):
+            return Understanding(clarify=ask)  # "heat" to what eases it: not one of the movements it asks about
         if value is None and question.kind in ("number", "duration") and self._says_unsure(words):
             return Understanding(value="unsure")  # "I don't know how long": an answer, narrowed by steps
         return Understanding(value=value)
