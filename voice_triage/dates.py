@@ -101,9 +101,9 @@ def _season_day(words: list[str], today: dt.date, dates: dict[str, Any]) -> dt.d
         for year in ([named_year] if named_year else [today.year, today.year - 1]):
             start = dt.date(year, start_month, start_day)
             end_year = year + 1 if (end_month, end_day) < (start_month, start_day) else year  # winter: into the next
-            if start <= today:
-                return min(today, dt.date(end_year, end_month, min(end_day, calendar.monthrange(end_year,
-                                                                                                 end_month)[1])))
+            if start <= today:  # "02-29" ends winter on the 28th when February has no 29th
+                last_day = min(end_day, calendar.monthrange(end_year, end_month)[1])
+                return min(today, dt.date(end_year, end_month, last_day))
         return None
     return None
 
