@@ -292,8 +292,9 @@ def test_silence_in_an_audio_file_is_not_taken_for_a_muted_microphone(capsys, tm
     from voice_triage.voice.testing import silence
     raw = tmp_path / "silence.raw"
     raw.write_bytes(silence(4.0))
+    # Nothing was said: no advice, and the file is named (exit 6; it ended with advice until stop 39)
     assert cli.main(["--no-save", "--no-speak", "--recognizer", "pocketsphinx", "--silence-timeout", "1",
-                     "--audio-in", str(raw)]) == 0
+                     "--audio-in", str(raw)]) == cli.EXIT_NOTHING_HEARD
     out = capsys.readouterr().out
     assert "Say continue when you are ready" in out and load_content().phrases["mic_silent"] not in out
 
