@@ -395,3 +395,20 @@ def test_a_typed_decade_asks_only_the_age_steps_it_leaves_open(make_dialog, cont
         events = dialog.hear(reply)
     assert dialog.answers["age"]["text"] == band and dialog.answers["age"]["approximate"]
     assert asks(events)[-1].question == "location"
+
+
+def test_a_typed_start_over_cancelled_by_voice_does_not_break_the_count(make_dialog, content):
+    # In a spoken session a "start over" typed at the keyboard is not counted; a spoken "no" to its check then had no
+    # count to give back (a KeyError ended the session)
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    dialog.hear(Heard("no", 0.95))
+    assert asks(dialog.hear(Heard("start over", typed=True)))[-1].question == "confirm_restart"
+    events = dialog.hear(Heard("no", 0.95))
+    assert dialog.answers == {"rf_bladder": "no"} and content.phrases["not_restarting"] in said(events)
+    for _ in range(MAX_SPOKEN_UNDO["restart"]):  # the spoken ones still all count
+        dialog.hear(Heard("start over", 0.95))
+        dialog.hear(Heard("yes", 0.95))
+        dialog.hear(Heard("no", 0.95))
+    dialog.hear(Heard("start over", 0.95))
+    assert dialog.answers == {"rf_bladder": "no"} and dialog.current_ask.question != "confirm_restart"

@@ -96,6 +96,7 @@ class Dialog(OptionByOption, StepByStep):
         # "start over", which noise can say too.
         self.spoken_controls: dict[str, int] = {}
         self.spoken_control_totals: dict[str, int] = {}
+        self.restart_was_spoken = False  # the "start over" being checked was heard, not typed
         self._reset()
         self.machine = Machine(model=self, states=STATES, transitions=TRANSITIONS, initial="welcome",
                                auto_transitions=False)
@@ -444,7 +445,7 @@ class Dialog(OptionByOption, StepByStep):
             if clear_yes:
                 self._restart()
                 return
-            if said_no and self.by_voice:  # a person who changed their mind may still start over later
+            if said_no and self.restart_was_spoken:  # a person who changed their mind may still start over later
                 self.spoken_control_totals[RESTART] -= 1
             self._say(self.phrases["not_restarting"])  # the answers are kept
         elif question.is_red_flag and value == "no":
@@ -663,6 +664,7 @@ class Dialog(OptionByOption, StepByStep):
         if not self.answers:
             self._restart()
             return
+        self.restart_was_spoken = self.by_voice  # counted against MAX_SPOKEN_UNDO when heard (_taken_control)
         self.pending = (self.current, RESTART)
         self.answered()
 
