@@ -44,7 +44,7 @@ def test_a_negative_age_is_asked_again(content, typed):
     assert Interpreter(content).understand(content.questions_by_id["age"], typed).value is None
 
 
-@pytest.mark.parametrize("typed, age", [("5-6", None), ("50+", 51), ("45-year-old", 45), ("I'm 8", 8)])
+@pytest.mark.parametrize("typed, age", [("5-6", {"between": [5, 6], "text": "5 to 6"}), ("50+", 51), ("45-year-old", 45), ("I'm 8", 8)])
 def test_typed_ages_with_signs_in_them(content, typed, age):
     assert Interpreter(content).understand(content.questions_by_id["age"], typed).value == age
 

@@ -762,9 +762,9 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
         reader.get(vocab["negation"], key, "negation", list)
     reader.get(vocab["negation"], "suffix", "negation", str)
     reader.get(vocab["states"], "words", "states", list)
-    for key in ("joiner", "hundred", "and_a_half", "minus"):
+    for key in ("joiner", "hundred", "and_a_half", "minus", "range_before"):
         reader.get(vocab["number_speech"], key, "number_speech")
-    for key in ("articles", "above", "below", "vague"):
+    for key in ("articles", "above", "below", "vague", "range_words"):
         reader.get(vocab["number_speech"], key, "number_speech", list)
     for key in ("decades", "decade_parts"):
         reader.get(vocab["number_speech"], key, "number_speech", dict)

@@ -146,6 +146,7 @@ class Interpreter:
         self.someone_else = set(self.vocab["someone_else"]["words"])
         self.plain_words = set(self.vocab["plain_answer"]["words"]) | self.control_fillers
         self.vague = {phrase: True for phrase in speech["vague"]}
+        self.age_range, self.range_before = set(speech["range_words"]), speech["range_before"]
         self.beyond = {**{p: 1 for p in speech["above"]}, **{p: -1 for p in speech["below"]}}
         self.range_word = duration["range"][0]
         self.over, self.half_words = speech["above"][0], " ".join(self.and_a_half)  # for typed "50+" and "2.5"
@@ -488,21 +489,51 @@ class Interpreter:
             return self.number_names[n]
         return f"{self.number_names[n - n % 10]} {self.number_names[n % 10]}"
 
-    def _parse_number(self, question: Question, words: list[str]) -> int | dict[str, Any] | None:
-        """A whole number between 1 and 120 (an age); several different numbers are not understood; a decade
-        ("in my fifties") is {"between": [50, 59], "text"} when the question has steps to narrow it down with.
+    def _parse_number(self, question: Question, words: list[str]) -> float | dict[str, Any] | None:
+        """A whole or half number between 1 and 120 (an age: "45 and a half" is 45.5); several different numbers
+        are not understood. When the question has steps to narrow it down with, a decade ("in my fifties") or a
+        range ("between 50 and 60") is {"between": [first, last], "text"}.
 
         By voice, noise turns an age into "five thirteen eight": taking the first number made a 42-year-old
         five (scripts/bench_spoken.py, p-g2 at 20 dB), so such an answer is asked again instead, as is a rough
         one ("fifty something").
         """
-        values = {value for _, value in self.numbers_in([w for w in words if w not in self.articles])}
-        if not values and question.steps and (span := self._decade(words)) is not None:
+        words, half = self._without_half(words)
+        found = self.numbers_in([w for w in words if w not in self.articles])
+        values = {value for _, value in found}
+        span = self._decade(words) if not values else self._age_range(words) if len(values) == 2 and not half else None
+        if question.steps and span is not None and not find_phrases(words, self.vague):
             return {"between": list(span), "text": " ".join(words)}
         if len(values) != 1 or find_phrases(words, self.vague):
             return None
-        value = values.pop() + self._beyond(words)
-        return int(value) if 1 <= value <= 120 and value == int(value) else None
+        value = values.pop() + half + self._beyond(words)
+        if not (1 <= value <= 120 and value * 2 == int(value * 2)):
+            return None
+        return int(value) if value == int(value) else value
+
+    def _without_half(self, words: list[str]) -> tuple[list[str], float]:
+        """The words without an "and a half" that follows a number, and 0.5 if one did ("45 and a half")."""
+        size = len(self.and_a_half)
+        for index in range(1, len(words) - size + 1):
+            if words[index:index + size] == self.and_a_half and self._is_count(words[index - 1]):
+                return words[:index] + words[index + size:], 0.5
+        return words, 0.0
+
+    def _age_range(self, words: list[str]) -> tuple[float, float] | None:
+        """(first, last) of two ages joined by a range word ("50 to 55"; "between 50 and 60"), lower first."""
+        found = self.numbers_in(words)
+        if len(found) != 2:
+            return None
+        (first_end, first), (last_end, last) = found
+        last_start = next(i for i in range(first_end + 1, last_end + 1) if self._number_at(words, i) is not None)
+        joining = words[first_end + 1:last_start]
+        first_start = next(i for i in range(first_end + 1) if self._number_at(words, i) is not None)
+        after_between = first_start > 0 and words[first_start - 1] == self.range_before
+        if not (joining and len(joining) == 1 and (joining[0] in self.age_range
+                                                   or (after_between and joining[0] == self.joiner))):
+            return None
+        low, high = sorted((int(first), int(last)))  # whole numbers: a half is never part of a range
+        return (low, high) if 1 <= low < high <= 120 else None
 
     def _decade(self, words: list[str]) -> tuple[int, int] | None:
         """The years a decade names ("fifties", "50s": 50 to 59; "late forties": 47 to 49), if exactly one."""
