@@ -225,8 +225,8 @@ NO_UNFINISHED = "no unfinished session to resume"
 
 def test_a_typed_stop_is_resumed_from_the_question_it_stopped_at(content):
     stopped = run("--text", stdin="no\nno\nstop\n")
-    assert stopped.returncode == 0 and content.phrases["stopped_resume"] in stopped.stdout
-    assert stopped.stdout.index(content.phrases["stopped_resume"]) > stopped.stdout.index(content.phrases["stopped"])
+    assert stopped.returncode == 0 and content.phrases["stopped_resume_command"] in stopped.stdout
+    assert stopped.stdout.index(content.phrases["stopped_resume_command"]) > stopped.stdout.index(content.phrases["stopped"])
     resumed = run("--text", "--resume", stdin="no\n")
     assert NO_UNFINISHED not in resumed.stderr and "Welcome back." in resumed.stdout
     after_welcome = resumed.stdout.split("Welcome back.", 1)[1]
@@ -242,7 +242,7 @@ def test_a_stopped_session_resumed_to_the_end_is_then_finished(content):
                                                  "bending and lifting", "rest", "no", "after lifting weights"]
     run("--text", stdin="\n".join(answers[:5] + ["stop"]) + "\n")
     finished = run("--text", "--resume", stdin="\n".join(answers[5:]) + "\n")
-    assert "Here is what I suggest." in finished.stdout and content.phrases["stopped_resume"] not in finished.stdout
+    assert "Here is what I suggest." in finished.stdout and content.phrases["stopped_resume_command"] not in finished.stdout
     assert NO_UNFINISHED in run("--text", "--resume", stdin="").stderr
 
 
@@ -257,7 +257,7 @@ def test_a_stop_before_any_answer_keeps_nothing_and_resume_finds_the_older_sessi
     run("--text", stdin="no\n")  # unfinished, one answer
     result = run("--text", stdin="stop\n")
     assert "stop this one before answering" in result.stderr  # how to carry on with the older one instead
-    assert content.phrases["stopped_resume"] not in result.stdout  # nothing of this one is kept
+    assert content.phrases["stopped_resume_command"] not in result.stdout  # nothing of this one is kept
     assert len(list(sessions_dir().glob("*.jsonl"))) == 1
     report = jsonl_events(run("--jsonl", "--resume", stdin=""))[-1]["report"]
     assert report["answers"] == {"rf_bladder": "no"}
@@ -270,7 +270,7 @@ def test_a_stopped_session_is_mentioned_at_the_next_start():
 
 def test_no_resume_is_promised_when_nothing_is_saved(content):
     result = run("--text", "--no-save", stdin="no\nstop\n")
-    assert content.phrases["stopped"] in result.stdout and content.phrases["stopped_resume"] not in result.stdout
+    assert content.phrases["stopped"] in result.stdout and content.phrases["stopped_resume_command"] not in result.stdout
 
 
 def spoken_session(make_dialog, answers: list[Heard]):

@@ -207,18 +207,19 @@ def _load_settings() -> Any:
         return Settings()
 
 
-def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool) -> tuple[Any, Any, Any]:
-    """A new dialog, or the replayed unfinished one with --resume; and its journal."""
+def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool, accepted: Any = None,
+                        offered: bool = False) -> tuple[Any, Any, Any]:
+    """A new dialog, or the replayed unfinished one (with --resume, or `accepted` when offered); and its journal."""
     from . import journal as journals
     from .dialog import Dialog
     from .session import resume_events
 
-    saved = journals.latest_unfinished() if args.resume else None
+    saved = accepted or (journals.latest_unfinished() if args.resume else None)
     if args.resume and saved is None:
         sys.stderr.write("voice-triage: no unfinished session to resume; starting a new one.\n")
     if saved is not None:
         started = dt.datetime.fromisoformat(saved.start["created"])
-        if started.date() != dt.date.today():  # not today's: say which, so an old one is not taken for another
+        if started.date() != dt.date.today() and not accepted:  # say which, so an old one is not taken for another
             sys.stderr.write(f"voice-triage: resuming the session started {content.summary.date.write(started)}.\n")
         dialog = journals.replay(content, saved)
         dialog.spoken = voice
@@ -226,10 +227,41 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool) -> 
         journal.resumed(voice)
         return dialog, journal, resume_events(dialog, content.phrases["welcome_back"])
     dialog = Dialog(content, spoken=voice)
-    if not (args.no_save or args.jsonl):  # a program driving --jsonl chooses --resume itself; stderr stays clean
+    if not (args.no_save or args.jsonl or offered):  # a program driving --jsonl chooses --resume itself
         _mention_unfinished(journals.latest_unfinished(), content)  # before this session becomes the latest
     journal = journals.Journal(None) if args.no_save else journals.Journal.create(dialog)
     return dialog, journal, None
+
+
+def _person_starts(args: argparse.Namespace, at_microphone: bool) -> bool:
+    """Whether a person starts this session and will hear or see an offer to carry on the last one: at a microphone, or
+    typing at a terminal; not a program (--jsonl), a recording (--audio-in), --resume already, or nothing kept."""
+    if args.no_save or args.jsonl or args.resume or args.audio_in is not None:
+        return False
+    return at_microphone or sys.stdin.isatty()
+
+
+def _offer_resume(content: Any, channels: Any, spoken: bool) -> tuple[str, Any]:
+    """When the last session was left unfinished, ask whether to carry on with it: (decision, that session)."""
+    from . import journal as journals
+    from .events import Ask
+    from .resume_offer import NEW, QUIT, ResumeOffer
+
+    last = journals.last_if_unfinished()
+    if last is None:
+        return NEW, None
+    offer = ResumeOffer(content, content.summary.date.write(dt.datetime.fromisoformat(last.start["created"])), spoken)
+    channels.phrases = channels.phrases or offer.phrases  # what to say should the microphone or speech fail
+    events = offer.start()
+    while True:
+        for event in events:
+            channels.emit(event)
+        if offer.decision is not None:
+            return offer.decision, last
+        heard = channels.listen(next(e for e in reversed(events) if isinstance(e, Ask)))
+        if heard is None:  # input ended before an answer: nothing to start
+            return QUIT, last
+        events = offer.hear(heard)
 
 
 def _mention_unfinished(saved: Any, content: Any) -> None:
@@ -314,13 +346,21 @@ def _converse(args: argparse.Namespace, captions: Speaker) -> int:
     fallback = None if args.audio_in == "-" else typed_listener
     channels = Channels(listener, SettingsKeeper(speaker, prefs, persist=_keeps_setting_changes(args)), fallback,
                         captions)
+    person_starts = _person_starts(args, voice_io is not None)
     try:
-        dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None)
+        decision, last = _offer_resume(content, channels, voice_io is not None) if person_starts else ("new", None)
+        if decision == "quit":  # "stop" to the offer: nothing started, nothing kept
+            if voice_io is not None:
+                voice_io[0].close()
+            return EXIT_OK
+        dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None,
+                                                     last if decision == "resume" else None, person_starts)
     except JournalBusy as error:
         return _fail_session(captions, f"cannot resume: {error}.", EXIT_REPORT, "session_busy")
     except OSError as error:
         return _fail_session(captions, _data_folder_problem(error), EXIT_REPORT, "data_folder")
     dialog.can_type = can_type and voice_io is not None
+    dialog.offers_resume = person_starts  # the next start offers to carry on: "stop" need not name a command
     dialog.keeps_answers = lambda: journal.path is not None and not journal.failed
     if voice_io is not None:
         dialog.speaks_aloud = voice_io[1].speaks_aloud

@@ -30,7 +30,8 @@ PHRASE_KEYS = (
     "stretch", "stretch_caution", "why_asked", "help_check", "last_joiner", "voice_lost", "speech_lost",
     "answer_unknown", "answer_none",
     "answer_duration", "recognizer_fallback", "speech_off", "help_typed", "speech_only", "also_noted", "heard_again",
-    "list_end_again", "confirm_restart", "not_restarting", "stopped_resume",
+    "list_end_again", "confirm_restart", "not_restarting", "stopped_resume", "stopped_resume_command",
+    "resume_offer", "resume_offer_again", "resume_new", "resume_unclear", "resume_quit",
 )
 
 
@@ -702,8 +703,8 @@ def load_content(folder: Path | None = None) -> Content:
     _check_also_from(content)
     _check_why_levels(raw["advice"]["why"])
     _check_advice_cites(raw["advice"], raw["rules"]["level"])
-    _check_reask(raw["vocabulary"])
     _check_controls(raw["vocabulary"]["control"], raw["vocabulary"].get("typed_control", {}))
+    _check_reask(raw["vocabulary"])  # after the controls: the offer's phrases must be some
     _check_numbers(raw["vocabulary"])
     _required_tables("dialog.toml", raw["dialog"], PHRASE_KEYS)
     for index, (question, _, _) in enumerate(content.summary.symptoms):
@@ -847,3 +848,11 @@ def _check_reask(vocab: dict[str, Any]) -> None:
         for i, phrase in enumerate(vocab["reask"].get(key, [])):
             if phrase not in known:
                 raise ContentError(f"vocabulary.toml: reask.{key}[{i}]: {phrase!r} is not a phrase of [yesno]")
+    answering = {*vocab["control"].get("continue", []), *vocab["control"].get("restart", [])}
+    offer = vocab["reask"].get("resume_offer")
+    if not isinstance(offer, list):
+        raise ContentError("vocabulary.toml: reask.resume_offer: missing required key (a list)")
+    for i, phrase in enumerate(offer):
+        if phrase not in answering:
+            raise ContentError(f"vocabulary.toml: reask.resume_offer[{i}]: {phrase!r} is not a phrase of [control] "
+                               "continue or restart")

@@ -85,6 +85,7 @@ class Dialog(OptionByOption, StepByStep):
         # Whether prompts are heard aloud now: not with --no-speak, nor once the speech engine failed (set by the caller).
         self.speaks_aloud: Callable[[], bool] = lambda: self.spoken
         self.by_voice = spoken  # the answer being handled was heard, not typed
+        self.offers_resume = False  # a person starts the next session, which offers to carry on this one
         self.yes_no = Question("confirm", "yesno", "", "")
         self.controls = tuple(self.interpreter.spoken_controls)  # what a recognizer listens for
         self.list_done = tuple(content.vocabulary["list_done"]["phrases"])  # "that's all", one option at a time
@@ -698,7 +699,7 @@ class Dialog(OptionByOption, StepByStep):
             sections = self.report["advice_sections"]
             self._say(self.phrases["stopped"], *(line for lines in sections.values() for line in lines))
         if how == "stopped" and self.stop_asked_at and self.keeps_answers():  # a session with no answer is not kept
-            self._say(self.phrases["stopped_resume"])
+            self._say(self.phrases["stopped_resume" if self.offers_resume else "stopped_resume_command"])
         self.stopped()
 
     def _adjust(self, setting: str, step: int, phrase: str, ask_again: bool = True) -> None:

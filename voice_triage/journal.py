@@ -206,10 +206,7 @@ def _heard(record: dict[str, Any]) -> Heard | None:
 
 def latest_unfinished() -> Saved | None:
     """The most recent session that did not reach its end."""
-    folder = sessions_dir()
-    if not folder.exists():
-        return None
-    for path in sorted(folder.glob("*.jsonl"), reverse=True):
+    for path in _newest_first():
         try:
             saved = read(path)
         except (OSError, ValueError) as error:
@@ -218,6 +215,33 @@ def latest_unfinished() -> Saved | None:
             continue
         if not saved.final:
             return saved
+    return None
+
+
+def _newest_first() -> list[Path]:
+    """The kept journals, newest first: by the second each was created (its name), then by when it was last written
+    (two sessions started within one second were otherwise ordered by their names' random part)."""
+    folder = sessions_dir()
+    paths = list(folder.glob("*.jsonl")) if folder.exists() else []
+
+    def started_then_written(path: Path) -> tuple[str, int]:
+        try:
+            return path.name[:15], path.stat().st_mtime_ns
+        except OSError:  # gone since it was listed: read() says so
+            return path.name[:15], 0
+
+    return sorted(paths, key=started_then_written, reverse=True)
+
+
+def last_if_unfinished() -> Saved | None:
+    """The most recent readable session, when it did not reach its end: the one a new session offers to carry on (an
+    older one left unfinished before a newer session is not offered; --resume still finds it)."""
+    for path in _newest_first():
+        try:
+            saved = read(path)
+        except (OSError, ValueError):
+            continue  # said by latest_unfinished when it is looked for
+        return None if saved.final else saved
     return None
 
 
