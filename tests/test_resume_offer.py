@@ -145,3 +145,10 @@ def test_a_stop_from_a_pipe_names_the_command(content):
     result = run("--text", stdin="no\nno\nstop\n")
     assert content.phrases["stopped_resume_command"] in result.stdout
     assert content.phrases["stopped_resume"] not in result.stdout
+
+
+def test_resume_at_a_terminal_asks_nothing_and_a_second_stop_promises_the_offer(monkeypatch, capsys, content):
+    stop_after_two_answers()
+    code, out, _ = at_terminal(monkeypatch, capsys, "stop\n", "--resume")
+    assert code == 0 and "Last time" not in out and "Welcome back." in out
+    assert typed_wording(content.phrases)["stopped_resume"] in out

@@ -234,9 +234,10 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool, acc
 
 
 def _person_starts(args: argparse.Namespace, at_microphone: bool) -> bool:
-    """Whether a person starts this session and will hear or see an offer to carry on the last one: at a microphone, or
-    typing at a terminal; not a program (--jsonl), a recording (--audio-in), --resume already, or nothing kept."""
-    if args.no_save or args.jsonl or args.resume or args.audio_in is not None:
+    """Whether a person starts this session, who is offered to carry on an unfinished one (unless --resume already
+    chose it): at a microphone, or typing at a terminal; not a program (--jsonl), a recording (--audio-in), or with
+    nothing kept."""
+    if args.no_save or args.jsonl or args.audio_in is not None:
         return False
     return at_microphone or sys.stdin.isatty()
 
@@ -348,13 +349,14 @@ def _converse(args: argparse.Namespace, captions: Speaker) -> int:
                         captions)
     person_starts = _person_starts(args, voice_io is not None)
     try:
-        decision, last = _offer_resume(content, channels, voice_io is not None) if person_starts else ("new", None)
+        offering = person_starts and not args.resume
+        decision, last = _offer_resume(content, channels, voice_io is not None) if offering else ("new", None)
         if decision == "quit":  # "stop" to the offer: nothing started, nothing kept
             if voice_io is not None:
                 voice_io[0].close()
             return EXIT_OK
         dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None,
-                                                     last if decision == "resume" else None, person_starts)
+                                                     last if decision == "resume" else None, offering)
     except JournalBusy as error:
         return _fail_session(captions, f"cannot resume: {error}.", EXIT_REPORT, "session_busy")
     except OSError as error:
