@@ -189,6 +189,12 @@ class VoiceListener:
                 fed = max(fed, ep.committed)
             if seg is not None and seg.reason == "max":
                 seg = self._follow_long_answer(seg, ep, config)
+                if self._started is not None and seg.reason == "max":
+                    # An answer started over the room's long voice: hear it now. Returned as a miss, the question
+                    # was asked again over the person's answer, whose rest the mute while speaking then lost.
+                    self._tell_talking_room()
+                    ep, self._started, session, fed, seg = self._started, None, None, 0, None
+                    continue
             if seg is not None:
                 return seg, self._finish(session) if self._is_answer(seg) else None
         seg = ep.flush()
