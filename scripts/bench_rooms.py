@@ -3,7 +3,7 @@
 
 Usage: .venv/bin/python scripts/bench_rooms.py [--recognizer pocketsphinx|vosk-ko] [--snr 40 30 20] [--draws N]
                                                [--as-heard] [--noise white|pink|fluctuating|talk]
-                                               [--lead-in S | --room-first S]
+                                               [--lead-in S | --room-first S] [--rows FILE]
 
 The answers, voices, grammars and scoring of scripts/bench_voice.py (its `bench`), at the SNRs given, each with
 `--draws` different noise draws. With --as-heard the room cleaning is off: every answer is decoded as it came,
@@ -14,11 +14,13 @@ heard, and 16 s let a television's first 15-s "answer" pass, as in bench_endpoin
 makes each the first answer of a microphone session: S seconds of the room heard before anything is said
 (voice-triage hears 1.5 s; 0: none, as before it did), then 6 s not heard while the assistant speaks, then the
 answer and 16 s more of the room (bench_voice.in_the_room). Prints one Markdown table row per SNR, with the decision
-latency after the end of the pause.
+latency after the end of the pause. --rows FILE also writes every answer's row as a JSON line, to compare two commits
+answer by answer.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -73,12 +75,15 @@ def main() -> int:
                         help="seconds of the room before each answer")
     before.add_argument("--room-first", type=float, metavar="S",
                         help="the first answer of a microphone session, S seconds of the room heard before it starts")
+    p.add_argument("--rows", type=Path, metavar="FILE", help="also write every row as a JSON line")
     args = p.parse_args()
     started = time.perf_counter()
     rows = run(args.recognizer, args.snr, args.draws, args.as_heard, args.noise, args.lead_in, args.room_first)
     print(f"`.venv/bin/python scripts/bench_rooms.py {' '.join(sys.argv[1:])}` "
           f"(took {time.perf_counter() - started:.0f} s)\n")
     print("\n".join(table(rows, args.snr)))
+    if args.rows:
+        args.rows.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     return 0
 
 
