@@ -499,9 +499,11 @@ class Interpreter:
         one ("fifty something").
         """
         words, half = self._without_half(words)
-        found = self.numbers_in([w for w in words if w not in self.articles])
+        kept = [w for w in words if w not in self.articles]
+        found = self.numbers_in(kept)
         values = {value for _, value in found}
-        span = self._decade(words) if not values else self._age_range(words) if len(values) == 2 and not half else None
+        span = self._decade(words) if not values else self._age_range(kept, found) if len(found) == 2 and not half \
+            else None
         if question.steps and span is not None and not find_phrases(words, self.vague):
             return {"between": list(span), "text": " ".join(words)}
         if len(values) != 1 or find_phrases(words, self.vague):
@@ -519,11 +521,9 @@ class Interpreter:
                 return words[:index] + words[index + size:], 0.5
         return words, 0.0
 
-    def _age_range(self, words: list[str]) -> tuple[float, float] | None:
-        """(first, last) of two ages joined by a range word ("50 to 55"; "between 50 and 60"), lower first."""
-        found = self.numbers_in(words)
-        if len(found) != 2:
-            return None
+    def _age_range(self, words: list[str], found: list[tuple[int, float]]) -> tuple[int, int] | None:
+        """(first, last) of the two ages `found` in the words (numbers_in), when a range word joins them ("50 to 55";
+        "between 50 and 60"), lower first."""
         (first_end, first), (last_end, last) = found
         last_start = next(i for i in range(first_end + 1, last_end + 1) if self._number_at(words, i) is not None)
         joining = words[first_end + 1:last_start]
