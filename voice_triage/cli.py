@@ -245,8 +245,8 @@ def _person_starts(args: argparse.Namespace, at_microphone: bool) -> bool:
 def _offer_resume(content: Any, channels: Any, spoken: bool) -> tuple[str, Any]:
     """When the last session was left unfinished, ask whether to carry on with it: (decision, that session)."""
     from . import journal as journals
-    from .events import Ask
     from .resume_offer import NEW, QUIT, ResumeOffer
+    from .session import last_ask
 
     last = journals.last_if_unfinished()
     if last is None:
@@ -259,7 +259,7 @@ def _offer_resume(content: Any, channels: Any, spoken: bool) -> tuple[str, Any]:
             channels.emit(event)
         if offer.decision is not None:
             return offer.decision, last
-        heard = channels.listen(next(e for e in reversed(events) if isinstance(e, Ask)))
+        heard = channels.listen(last_ask(events))
         if heard is None:  # input ended before an answer: nothing to start
             return QUIT, last
         events = offer.hear(heard)

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,16 +207,26 @@ def _heard(record: dict[str, Any]) -> Heard | None:
 
 def latest_unfinished() -> Saved | None:
     """The most recent session that did not reach its end."""
+    # A damaged journal is said, not passed over in silence: an older session would otherwise be resumed as if it
+    # were this one.
+    return next((saved for saved in _readable_newest_first(warn=True) if not saved.final), None)
+
+
+def last_if_unfinished() -> Saved | None:
+    """The most recent readable session, when it did not reach its end: the one a new session offers to carry on (an
+    older one left unfinished before a newer session is not offered; --resume still finds it)."""
+    last = next(_readable_newest_first(warn=False), None)  # a damaged one is said when --resume looks for it
+    return None if last is None or last.final else last
+
+
+def _readable_newest_first(warn: bool) -> Iterator[Saved]:
+    """The kept journals that can be read, newest first; `warn`: log each that cannot."""
     for path in _newest_first():
         try:
-            saved = read(path)
+            yield read(path)
         except (OSError, ValueError) as error:
-            # Said, not passed over in silence: an older session would otherwise be resumed as if it were this one.
-            log.warning("cannot resume the session in %s: %s", path, getattr(error, "strerror", None) or error)
-            continue
-        if not saved.final:
-            return saved
-    return None
+            if warn:
+                log.warning("cannot resume the session in %s: %s", path, getattr(error, "strerror", None) or error)
 
 
 def _newest_first() -> list[Path]:
@@ -231,18 +242,6 @@ def _newest_first() -> list[Path]:
             return path.name[:15], 0
 
     return sorted(paths, key=started_then_written, reverse=True)
-
-
-def last_if_unfinished() -> Saved | None:
-    """The most recent readable session, when it did not reach its end: the one a new session offers to carry on (an
-    older one left unfinished before a newer session is not offered; --resume still finds it)."""
-    for path in _newest_first():
-        try:
-            saved = read(path)
-        except (OSError, ValueError):
-            continue  # said by latest_unfinished when it is looked for
-        return None if saved.final else saved
-    return None
 
 
 def replay(content: Content, saved: Saved) -> Dialog:

@@ -15,6 +15,8 @@ from .understand import Interpreter, reask_vocabulary
 QUESTION_ID = "resume_offer"
 RESUME, NEW, QUIT = "resume", "new", "quit"  # the decisions
 TRIES = 2  # unclear this many times: a new session, which asks every question again
+# "Carry on" is the control "continue", and "start again" the control "restart": here they answer the offer
+CONTROL_ANSWERS = {"continue": "yes", "restart": "no"}
 
 
 class ResumeOffer:
@@ -28,6 +30,10 @@ class ResumeOffer:
         self.yes_no = Question(QUESTION_ID, "yesno", "", "")
         self.tries = 0
         self.decision: str | None = None
+        # What to listen for: the short answers to a check (vocabulary.toml [reask]) and "carry on", "start again"
+        phrases, controls = reask_vocabulary(self.interpreter, "check")
+        answering = tuple(self.interpreter.vocab["reask"]["resume_offer"])
+        self.listen_for = (tuple(dict.fromkeys(phrases + answering)), controls + answering)
 
     def start(self) -> list[Event]:
         """The offer, asked."""
@@ -43,8 +49,7 @@ class ResumeOffer:
         if control == "stop":
             self.decision = QUIT
             return [Say(self.phrases["resume_quit"])]
-        # "Carry on" is the control "continue", and "start again" the control "restart": here they answer the offer
-        value = {"continue": "yes", "restart": "no"}.get(control or "", understanding.value if not control else None)
+        value = CONTROL_ANSWERS.get(control) if control else understanding.value
         if clear and value in ("yes", "no"):
             self.decision = RESUME if value == "yes" else NEW
             return [] if self.decision == RESUME else [Say(self.phrases["resume_new"])]
@@ -61,8 +66,6 @@ class ResumeOffer:
         return self._ask(self.phrases["resume_offer_again"])
 
     def _ask(self, text: str) -> Ask:
-        """A yes/no ask that listens for the short answers to a check (vocabulary.toml [reask])."""
-        phrases, controls = reask_vocabulary(self.interpreter, "check")
-        answering = tuple(self.interpreter.vocab["reask"]["resume_offer"])  # "carry on", "start again": controls
-        return Ask(text, QUESTION_ID, ("yes", "no"), tuple(dict.fromkeys(phrases + answering)), "yesno",
-                   controls + answering)
+        """The yes/no ask, with what to listen for."""
+        phrases, controls = self.listen_for
+        return Ask(text, QUESTION_ID, ("yes", "no"), phrases, "yesno", controls)

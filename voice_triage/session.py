@@ -81,7 +81,7 @@ def run(dialog: Dialog, channels: Channels, journal: Journal | None = None,
                 channels.emit(event)
             if dialog.finished:
                 break
-            ask = next((e for e in reversed(events) if isinstance(e, Ask)), None)
+            ask = last_ask(events)
             heard = channels.listen(ask) if ask else None
             if heard is None:
                 events = dialog.end_of_input()
@@ -95,6 +95,11 @@ def run(dialog: Dialog, channels: Channels, journal: Journal | None = None,
     finally:
         journal.close(dialog.ended_by, dialog.stop_answers)
     return dialog.report
+
+
+def last_ask(events: list[Event]) -> Ask | None:
+    """The question to hear an answer to: the last Ask among the events, if any."""
+    return next((e for e in reversed(events) if isinstance(e, Ask)), None)
 
 
 def resume_events(dialog: Dialog, welcome_back: str) -> list[Event]:
