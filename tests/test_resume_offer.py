@@ -152,3 +152,29 @@ def test_resume_at_a_terminal_asks_nothing_and_a_second_stop_promises_the_offer(
     code, out, _ = at_terminal(monkeypatch, capsys, "stop\n", "--resume")
     assert code == 0 and "Last time" not in out and "Welcome back." in out
     assert typed_wording(content.phrases)["stopped_resume"] in out
+
+
+def test_a_session_open_in_another_voice_triage_is_not_offered(monkeypatch, capsys, content):
+    # Offering it ended in "cannot resume" (exit 5) after the person said yes (stop 40's open item 1)
+    stop_after_two_answers()
+    old = journals.last_if_unfinished().path
+    before = old.read_bytes()
+    holder = journals.Journal(old)  # another voice-triage, carrying on with it
+    try:
+        code, out, err = at_terminal(monkeypatch, capsys, "yes\nstop\n")
+    finally:
+        holder.release()
+    assert code == 0 and "Last time" not in out and "open in another voice-triage" in err
+    assert content.red_flags[0].text in out  # a new session, warning signs first
+    assert old.read_bytes() == before  # the other voice-triage's, untouched
+
+
+@pytest.mark.parametrize("reply", ["no\nstop\n", "stop\n"])
+def test_an_offer_not_taken_up_leaves_the_session_as_it_was(monkeypatch, capsys, reply):
+    stop_after_two_answers()
+    old = journals.last_if_unfinished().path
+    before = old.read_bytes()
+    at_terminal(monkeypatch, capsys, reply)
+    assert old.read_bytes() == before  # held while offered, but nothing written to it
+    resumed = run("--text", "--resume", stdin="stop\n")
+    assert resumed.returncode == 0 and "Welcome back." in resumed.stdout

@@ -209,12 +209,13 @@ def _load_settings() -> Any:
 
 def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool, accepted: Any = None,
                         offered: bool = False) -> tuple[Any, Any, Any]:
-    """A new dialog, or the replayed unfinished one (with --resume, or `accepted` when offered); and its journal."""
+    """A new dialog, or the replayed unfinished one (with --resume, or `accepted` when offered: the session and its
+    journal, already held); and its journal."""
     from . import journal as journals
     from .dialog import Dialog
     from .session import resume_events
 
-    saved = accepted or (journals.latest_unfinished() if args.resume else None)
+    saved, held = accepted or (journals.latest_unfinished() if args.resume else None, None)
     if args.resume and saved is None:
         sys.stderr.write("voice-triage: no unfinished session to resume; starting a new one.\n")
     if saved is not None:
@@ -223,7 +224,7 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool, acc
             sys.stderr.write(f"voice-triage: resuming the session started {content.summary.date.write(started)}.\n")
         dialog = journals.replay(content, saved)
         dialog.spoken = voice
-        journal = journals.Journal(None if args.no_save else saved.path)
+        journal = held or journals.Journal(None if args.no_save else saved.path)
         journal.resumed(voice)
         return dialog, journal, resume_events(dialog, content.phrases["welcome_back"])
     dialog = Dialog(content, spoken=voice)
@@ -243,14 +244,33 @@ def _person_starts(args: argparse.Namespace, at_microphone: bool) -> bool:
 
 
 def _offer_resume(content: Any, channels: Any, spoken: bool) -> tuple[str, Any]:
-    """When the last session was left unfinished, ask whether to carry on with it: (decision, that session)."""
+    """When the last session was left unfinished, ask whether to carry on with it: (decision, and when that is to
+    resume, the session and its journal, held while it was offered)."""
     from . import journal as journals
-    from .resume_offer import NEW, QUIT, ResumeOffer
+    from .resume_offer import NEW, QUIT, RESUME
+
+    try:
+        held = journals.hold_last_unfinished()
+    except journals.JournalBusy:
+        sys.stderr.write("voice-triage: your last session is open in another voice-triage, so it is not offered "
+                         "here; starting a new one.\n")
+        return NEW, None
+    if held is None:
+        return NEW, None
+    decision = QUIT
+    try:
+        decision = _ask_to_resume(content, channels, spoken, held[0])
+    finally:
+        if decision != RESUME:
+            held[1].release()  # not taken up (or the offer failed): the session stays as it was, free to resume
+    return decision, held if decision == RESUME else None
+
+
+def _ask_to_resume(content: Any, channels: Any, spoken: bool, last: Any) -> str:
+    """Offer to carry on with the `last` session until the person decides."""
+    from .resume_offer import QUIT, ResumeOffer
     from .session import last_ask
 
-    last = journals.last_if_unfinished()
-    if last is None:
-        return NEW, None
     offer = ResumeOffer(content, content.summary.date.write(dt.datetime.fromisoformat(last.start["created"])), spoken)
     channels.phrases = channels.phrases or offer.phrases  # what to say should the microphone or speech fail
     events = offer.start()
@@ -258,10 +278,10 @@ def _offer_resume(content: Any, channels: Any, spoken: bool) -> tuple[str, Any]:
         for event in events:
             channels.emit(event)
         if offer.decision is not None:
-            return offer.decision, last
+            return offer.decision
         heard = channels.listen(last_ask(events))
         if heard is None:  # input ended before an answer: nothing to start
-            return QUIT, last
+            return QUIT
         events = offer.hear(heard)
 
 
@@ -350,13 +370,13 @@ def _converse(args: argparse.Namespace, captions: Speaker) -> int:
     person_starts = _person_starts(args, voice_io is not None)
     try:
         offering = person_starts and not args.resume
-        decision, last = _offer_resume(content, channels, voice_io is not None) if offering else ("new", None)
+        decision, accepted = _offer_resume(content, channels, voice_io is not None) if offering else ("new", None)
         if decision == "quit":  # "stop" to the offer: nothing started, nothing kept
             if voice_io is not None:
                 voice_io[0].close()
             return EXIT_OK
         dialog, journal, first = _dialog_and_journal(args, content, voice_io is not None,
-                                                     last if decision == "resume" else None, offering)
+                                                     accepted, offering)
     except JournalBusy as error:
         return _fail_session(captions, f"cannot resume: {error}.", EXIT_REPORT, "session_busy")
     except OSError as error:

@@ -106,6 +106,11 @@ class Journal:
         """Record that the session goes on, and whether by voice: replay reads later answers the same way."""
         self.write({"type": "resumed", "spoken": spoken})
 
+    def release(self) -> None:
+        """Close without recording anything: the session was offered and not taken up, and stays as it was."""
+        if self.handle:
+            self._close_quietly()
+
     def close(self, ended_by: str, stop_answers: int = 0) -> None:
         """Mark the session over when it really ended, or stopped with `stop_answers` answers asking to (not when input
         was cut or the process stopped)."""
@@ -217,6 +222,25 @@ def last_if_unfinished() -> Saved | None:
     older one left unfinished before a newer session is not offered; --resume still finds it)."""
     last = next(_readable_newest_first(warn=False), None)  # a damaged one is said when --resume looks for it
     return None if last is None or last.final else last
+
+
+def hold_last_unfinished() -> tuple[Saved, Journal] | None:
+    """The session a new one offers to carry on, read again and held by this process while it is offered, or None.
+
+    JournalBusy when it is open in another voice-triage: offering it ended in "cannot resume" after a "yes".
+    """
+    last = last_if_unfinished()
+    if last is None:
+        return None
+    journal = Journal(last.path)
+    try:
+        held = read(last.path)  # read again under the lock: the other voice-triage may have ended it meanwhile
+    except (OSError, ValueError):
+        held = None
+    if held is None or held.final:
+        journal.release()
+        return None
+    return held, journal
 
 
 def _readable_newest_first(warn: bool) -> Iterator[Saved]:
