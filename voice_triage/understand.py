@@ -684,6 +684,9 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
         phrases += _duration_phrases(interpreter)
     if question.kind in ("number", "duration"):
         phrases += vocab["none"]["unsure"]  # "I don't know" is asked step by step (questions.toml step)
+        # "over six weeks" is 43 days: without "over" in the grammar it was heard as "or six weeks", 42 days, which
+        # is not over six weeks (every voice, scripts/bench_voice.py)
+        phrases += list(interpreter.beyond)
     return tuple(dict.fromkeys(p.lower() for p in phrases))
 
 

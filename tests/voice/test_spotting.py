@@ -1,6 +1,8 @@
 """Sentence answers ("mostly in my groin and the front of my thigh"): spotting grammars and their verdicts."""
 from __future__ import annotations
 
+import pytest
+
 from voice_triage.content import load_content
 from voice_triage.events import Ask
 from voice_triage.voice.audio import chunked
@@ -74,6 +76,25 @@ def test_a_duration_with_more_than_is_not_heard_as_more_time(sphinx, synth) -> N
     for voice in FLITE[1:]:  # rms, awb, kal16: the voices that heard "more time"
         heard = VoiceListener(chunked(pad(synth("more than three months", voice))), sphinx).listen(ask)
         assert interpreter.understand(question, heard.text).value["days"] == 91, (voice, heard)  # more than 90
+        assert heard.confidence >= 0.5, (voice, heard)
+
+
+@pytest.mark.parametrize("question_id, said, value", [
+    ("duration", "over six weeks", 43), ("duration", "more than six weeks", 43), ("age", "over fifty", 51)])
+def test_a_number_said_to_be_over_a_line_is_heard_over_it(sphinx, synth, question_id, said, value) -> None:
+    """"over six weeks" was heard as "or six weeks" by every voice: 42 days, not over six weeks, which a rule needs
+    ("more than six weeks" as "my then six weeks"; "over fifty" as "of or fifty", not over fifty)."""
+    from voice_triage.understand import Interpreter, vocabulary
+
+    content = load_content()
+    interpreter = Interpreter(content)
+    question = content.questions_by_id[question_id]
+    ask = Ask("?", question_id, (), vocabulary(interpreter, question), question.kind,
+              tuple(interpreter.spoken_controls), CARRIERS)
+    for voice in FLITE:
+        heard = VoiceListener(chunked(pad(synth(said, voice))), sphinx).listen(ask)
+        understood = interpreter.understand(question, heard.text).value
+        assert (understood["days"] if question_id == "duration" else understood) == value, (voice, heard)
         assert heard.confidence >= 0.5, (voice, heard)
 
 
