@@ -44,14 +44,32 @@ def open_private(path: Path, mode: str = "w"):
     """Open a file for writing that only the owner can read, whatever the umask."""
     private_dir(path.parent)
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
+    created = not path.exists()
     handle = os.open(path, flags, 0o600)
     os.fchmod(handle, 0o600)
+    if created:
+        sync_folder(path.parent)  # a new journal's name survives a power cut, not only its lines
     return os.fdopen(handle, mode, encoding="utf-8")
 
 
-def unwritable_reason(path: Path) -> str | None:
+def sync_folder(folder: Path) -> None:
+    """Force a folder's entries (a new or renamed file) to disk; a file system that cannot is let be."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:  # some file systems refuse to sync a folder (EINVAL): the file itself is synced
+        pass
+    finally:
+        os.close(handle)
+
+
+def unwritable_reason(path: Path, trial: bool = True) -> str | None:
     """Why a file cannot be written at `path` (no file name, a folder, a link or a device, under a file, or in a
-    folder that cannot be written to), or None. Checked before an interview, so its answers are not lost at the end."""
+    folder that cannot be written to), or None. Checked before an interview, so its answers are not lost at the end;
+    `trial`: make and remove a file to be sure (not needed just before writing, which tries anyway)."""
     if not path.name or path.name in (".", ".."):
         return "that is not a file name"
     if path.is_dir() and not path.is_symlink():
@@ -64,7 +82,7 @@ def unwritable_reason(path: Path) -> str | None:
         return f"{folder} is a file, not a folder"
     if not os.access(folder, os.W_OK | os.X_OK):  # also a read-only file system, even as root
         return f"the folder {folder} cannot be written to"
-    if folder == path.absolute().parent and not _can_create_in(folder):  # /proc and /sys pass the access check
+    if trial and folder == path.absolute().parent and not _can_create_in(folder):  # /proc and /sys pass the access check
         return f"the folder {folder} cannot hold new files"
     return None
 
@@ -83,7 +101,7 @@ def _can_create_in(folder: Path) -> bool:
 def write_private(path: Path, text: str) -> Path:
     """Write a whole file atomically (a new temporary file, then rename) with owner-only permissions; a path that is
     a folder, a link or a device is refused (OSError) rather than replaced."""
-    reason = unwritable_reason(path)
+    reason = unwritable_reason(path, trial=False)  # the temporary file below is the trial
     if reason:
         raise OSError(errno.EINVAL, reason, str(path))
     private_dir(path.parent)
@@ -99,6 +117,7 @@ def write_private(path: Path, text: str) -> Path:
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
+        sync_folder(path.parent)  # the rename itself survives a power cut
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)  # a disk that filled up leaves no half-written file behind
         if isinstance(error, OSError):  # named by the file asked for: the temporary file's name means nothing
