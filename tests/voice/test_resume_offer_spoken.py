@@ -33,4 +33,4 @@ def test_a_spoken_answer_to_the_offer_decides(content, sphinx, synth, voice, sai
     speech = pad(synth(said, voice), 0.5, 2.0)
     listener = VoiceListener(chunked(speech, 1000), sphinx, EndpointConfig(initial_silence_s=1.0))
     made, last = cli._offer_resume(content, Channels(listener, SilentSpeaker()), spoken=True)
-    assert made == decision and last is not None
+    assert made == decision and (last is not None) == (decision == RESUME)  # only a session taken up stays held
