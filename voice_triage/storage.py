@@ -82,7 +82,8 @@ def unwritable_reason(path: Path, trial: bool = True) -> str | None:
         return f"{folder} is a file, not a folder"
     if not os.access(folder, os.W_OK | os.X_OK):  # also a read-only file system, even as root
         return f"the folder {folder} cannot be written to"
-    if trial and folder == path.absolute().parent and not _can_create_in(folder):  # /proc and /sys pass the access check
+    # /proc and /sys pass the access check
+    if trial and folder == path.absolute().parent and not _can_create_in(folder):
         return f"the folder {folder} cannot hold new files"
     return None
 

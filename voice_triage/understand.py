@@ -685,7 +685,7 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
     if question.kind in ("number", "duration"):
         phrases += vocab["none"]["unsure"]  # "I don't know" is asked step by step (questions.toml step)
         # "over six weeks" is 43 days: without "over" in the grammar it was heard as "or six weeks", 42 days, which
-        # is not over six weeks (every voice, scripts/bench_voice.py)
+        # is not over six weeks (all 24 voices and rates; scripts/hear_phrases.py, docs/benchmarks.md)
         phrases += list(interpreter.beyond)
     return tuple(dict.fromkeys(p.lower() for p in phrases))
 
