@@ -4,7 +4,7 @@
 Usage: .venv/bin/python scripts/hear_phrases.py [--question duration] [--cache DIR] PHRASE [PHRASE ...]
 
 Each phrase is spoken by the 4 flite and 4 espeak-ng voices at 3 rates (scripts/bench_voice.py's), heard by the
-pocketsphinx recognizer as the question's Ask would have it (its phrases, controls and carrier words), and read by
+pocketsphinx recognizer as the question's Ask would have it (its phrases, controls, carrier words and synonyms), and read by
 the dialog's interpreter. A reading that differs from what the phrase means typed (a duration by its days) is
 printed with what was heard; then one line per phrase: wrong of 24. Clean speech only: a quick check of a grammar
 change on the phrases it is about, before the whole benchmark.
@@ -15,26 +15,16 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from voice_triage.content import load_content  # noqa: E402
-from voice_triage.events import Ask  # noqa: E402
-from voice_triage.understand import Interpreter, vocabulary  # noqa: E402
+from voice_triage.understand import Interpreter  # noqa: E402
 from voice_triage.voice.audio import chunked  # noqa: E402
 from voice_triage.voice.listener import VoiceListener  # noqa: E402
 from voice_triage.voice.sphinx_recognizer import SphinxRecognizer  # noqa: E402
-from voice_triage.voice.testing import ESPEAK, FLITE, RATES, pad, synthesize  # noqa: E402
-
-
-def meaning(interpreter: Interpreter, question: Any, text: str) -> Any:
-    """What the dialog takes `text` to mean: a duration by its days, else the value (None: not understood)."""
-    if not text:
-        return None
-    value = interpreter.understand(question, text).value
-    return value.get("days") if isinstance(value, dict) else value
+from voice_triage.voice.testing import ESPEAK, FLITE, RATES, dialog_ask, meaning_of, pad, synthesize  # noqa: E402
 
 
 def main() -> int:
@@ -46,16 +36,15 @@ def main() -> int:
     content = load_content()
     interpreter = Interpreter(content)
     question = content.questions_by_id[args.question]
-    ask = Ask("?", question.id, (), vocabulary(interpreter, question), question.kind,
-              tuple(interpreter.spoken_controls), interpreter.carriers)
+    ask = dialog_ask(interpreter, question)
     recognizer = SphinxRecognizer()
     args.cache.mkdir(parents=True, exist_ok=True)
     for phrase in args.phrases:
-        meant, wrong = meaning(interpreter, question, phrase), 0
+        meant, wrong = meaning_of(interpreter, question, phrase), 0
         for voice in FLITE + ESPEAK:
             for rate in RATES:
                 heard = VoiceListener(chunked(pad(synthesize(phrase, voice, rate, args.cache))), recognizer).listen(ask)
-                got = meaning(interpreter, question, heard.text)
+                got = meaning_of(interpreter, question, heard.text) if heard.text else None
                 if got != meant or heard.confidence < 0.5:
                     wrong += 1
                     print(f"  {phrase!r} {voice.label} x{rate}: heard {heard.text!r} ({heard.confidence:.2f}) -> {got}")

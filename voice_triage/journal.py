@@ -107,7 +107,8 @@ class Journal:
         self.write({"type": "resumed", "spoken": spoken})
 
     def release(self) -> None:
-        """Close without recording anything: the session was offered and not taken up, and stays as it was."""
+        """Close without recording anything (an offered session not taken up stays as it was, but for the end of a
+        line a crash cut short, which opening it writes)."""
         if self.handle:
             self._close_quietly()
 
@@ -118,8 +119,7 @@ class Journal:
             self.write({"type": "end", "ended_by": ended_by})
         elif ended_by == STOPPED:
             self.write({"type": STOPPED, "stop_answers": stop_answers})
-        if self.handle:
-            self._close_quietly()
+        self.release()
 
     @property
     def report_path(self) -> Path | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voice_triage.content import load_content
+from voice_triage.content import Question, load_content
 from voice_triage.events import Ask
 from voice_triage.understand import Interpreter, vocabulary
 from voice_triage.voice.audio import as_pcm, read_wav
@@ -210,6 +210,20 @@ QUESTION_OF = {"yesno": "rf_bladder", "sides": "side", "places": "location", "du
 MORE_YESNO = ("i think so", "not really", "not that i've noticed", "yes i have", "no i don't think so")
 
 
+def dialog_ask(interpreter: Interpreter, question: Question) -> Ask:
+    """The Ask the dialog emits for `question` by voice: its phrases, controls, carrier words and synonyms."""
+    phrases = vocabulary(interpreter, question)
+    return Ask("?", question.id, (), phrases, question.kind, tuple(interpreter.spoken_controls), interpreter.carriers,
+               interpreter.synonyms(question, phrases))
+
+
+def meaning_of(interpreter: Interpreter, question: Question, text: str) -> tuple:
+    """(control, value) as the dialog understands `text`; a duration counts by its days."""
+    got = interpreter.understand(question, text)
+    value = got.value.get("days") if isinstance(got.value, dict) else got.value
+    return got.control, value
+
+
 class DialogExam:
     """English answers asked with the dialog's real questions and judged by its interpreter."""
 
@@ -224,10 +238,7 @@ class DialogExam:
 
     def ask(self, cls: str) -> Ask:
         """The Ask the dialog emits for this class's question."""
-        q = self.questions[cls]
-        phrases = vocabulary(self.interpreter, q)
-        return Ask("?", q.id, (), phrases, q.kind, tuple(self.interpreter.spoken_controls), self.interpreter.carriers,
-                   self.interpreter.synonyms(q, phrases))
+        return dialog_ask(self.interpreter, self.questions[cls])
 
     def grammar(self, cls: str) -> str:
         """Which question's grammar the class is heard with, and its size."""
@@ -236,9 +247,7 @@ class DialogExam:
 
     def meaning(self, cls: str, text: str) -> tuple:
         """(control, value) as the dialog understands `text`; a duration counts by its days."""
-        got = self.interpreter.understand(self.questions[cls], text)
-        value = got.value.get("days") if isinstance(got.value, dict) else got.value
-        return got.control, value
+        return meaning_of(self.interpreter, self.questions[cls], text)
 
     def same(self, cls: str, heard: str, said: str) -> bool:
         """Whether the dialog takes `heard` to mean what `said` means."""
