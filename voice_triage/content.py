@@ -22,7 +22,7 @@ PHRASE_KEYS = (
     "welcome", "welcome_spoken", "noted", "not_understood", "not_heard", "too_long", "hard_to_hear", "hard_to_hear_typing",
     "options_yesno", "options_list", "options_number", "options_duration", "options_free", "give_up_red_flag",
     "give_up_symptom", "one_by_one", "one_by_one_single", "one_by_one_done", "in_steps", "unsure_then_steps",
-    "to_be_sure",
+    "to_be_sure", "on_a_line",
     "confirm_yes", "confirm_no", "confirm_unsure", "confirm_stop", "not_stopping", "confirm_value", "help",
     "back_none", "back_done", "restart", "slower", "faster", "more_time", "continue", "silence_wait", "mic_silent",
     "room_talking", "room_talking_typing", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",
@@ -123,6 +123,8 @@ class Question:
     sign: str = ""  # in a few words, for "I could not understand your answer about <sign>" (red flags, rule questions)
     one_by_one: str = ""  # multi or free, spoken: "{option}" wording to ask each option as yes or no after two misses
     steps: tuple[Step, ...] = ()  # number or duration, spoken: yes/no questions to narrow it after two misses
+    # number or duration: an answer exactly on a line a step draws is asked that step ("six weeks": more than six?)
+    check_lines: bool = False
     means: tuple[tuple[str, str], ...] = ()  # yesno: (phrase, yes/no/unsure) of this question's own ("getting worse")
     typed_means: tuple[tuple[str, str], ...] = ()  # the same, read in typed answers only ("can't pee")
     plain_yes: bool = False  # yesno: a yes counts only when plain, since yes is the less urgent answer ("improving")
@@ -329,6 +331,9 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
     steps = _steps(reader, item.get("step", []), f"{where}.step")
     if steps and kind not in ("number", "duration"):
         raise reader.fail(f"{where}.step", "only for number and duration questions")
+    check_lines = item.get("check_lines", False)
+    if not isinstance(check_lines, bool) or (check_lines and not steps):
+        raise reader.fail(f"{where}.check_lines", "must be true or false, and true only with [[question.step]] tables")
     several = item.get("several", ())
     several = (several,) if isinstance(several, str) else tuple(several)
     if several and (kind not in ("choice", "free") or not set(several) <= {o.id for o in options}):
@@ -337,6 +342,7 @@ def _question(reader: _Reader, item: dict[str, Any], index: int) -> Question:
         id=reader.get(item, "id", where), kind=kind, text=reader.get(item, "text", where),
         reask=reader.get(item, "reask", where), source=reader.get(item, "source", where), options=options,
         ask_if=_conditions(reader, item.get("ask_if", []), f"{where}.ask_if"), one_by_one=one_by_one, steps=steps,
+        check_lines=check_lines,
         sign=item.get("sign", ""), means=_means(reader, item.get("means", {}), kind, f"{where}.means"),
         typed_means=_means(reader, item.get("typed_means", {}), kind, f"{where}.typed_means"),
         plain_yes=_plain_yes(reader, item.get("plain_yes", False), kind, f"{where}.plain_yes"),

@@ -15,7 +15,7 @@ from .assessment import assess, blocks_a_rule, may_hold, red_flag_findings, rule
 from .content import Content, Option, Question, typed_wording
 from .events import Adjust, Ask, End, Event, Heard, Say
 from .one_by_one import OneByOne, OptionByOption
-from .steps import StepByStep, Stepping
+from .steps import StepByStep, Stepping, either_side_of_a_line
 from .thresholds import MAX_SPOKEN_CONTROLS, MAX_SPOKEN_UNDO, MAX_TRIES, MIN_CONFIDENCE, SURE_NO
 from .understand import NOT_UNDERSTOOD, YESNO_VALUES, Interpreter, Understanding, reask_vocabulary, vocabulary
 
@@ -308,6 +308,9 @@ class Dialog(OptionByOption, StepByStep):
             return
         if isinstance(value, dict) and "between" in value:  # "in my fifties": asked only what it leaves open
             self._narrow_down(question, tuple(value["between"]))
+            return
+        if within := either_side_of_a_line(question, value):  # "six weeks": more than six, or six or less?
+            self._check_the_line(question, within)
             return
         if value == "unsure" and question.steps and self.state == "symptoms":
             # "I don't know how long": "more than six weeks?" may still be known, and it is what the rules ask

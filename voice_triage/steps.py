@@ -41,6 +41,18 @@ def next_open_step(question: Question, target: str | Settled, within: tuple[int,
     return target
 
 
+def either_side_of_a_line(question: Question, value: Any) -> tuple[int, int] | None:
+    """For an answer exactly on a line a step draws ("six weeks", 42 days), a range just across it, so that the
+    line's step is asked (questions.toml check_lines); None for any other answer."""
+    if not question.check_lines:
+        return None
+    number = value.get("days" if question.kind == "duration" else "value") if isinstance(value, dict) else value
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        return None
+    lines = {step.yes_means[1] for step in question.steps}
+    return (int(number) - 1, int(number) + 1) if number in lines else None
+
+
 def settled_value(question: Question, end: Settled) -> dict[str, Any]:
     """The recorded answer: the value for the rules (days for a duration), the words, and that it is a band."""
     key = "days" if question.kind == "duration" else "value"
@@ -59,6 +71,11 @@ class StepByStep:
             return
         self.one = Stepping(question, target, within=within)
         self.take_one_by_one()
+
+    def _check_the_line(self: Dialog, question: Question, within: tuple[int, int]) -> None:
+        """An answer exactly on a line ("six weeks"): asked the line's step ("more than six weeks?")."""
+        self._say(self.phrases["on_a_line"])
+        self._narrow_down(question, within)
 
     def _start_steps(self: Dialog) -> None:
         """Begin (or, after a cancelled stop, resume) narrowing the current question down."""
