@@ -127,3 +127,23 @@ def test_check_lines_needs_steps(tmp_path) -> None:
     path.write_text(text.replace('id = "improving"\nkind = "yesno"\n', 'id = "improving"\nkind = "yesno"\ncheck_lines = true\n', 1))
     with pytest.raises(ContentError, match="check_lines"):
         load_content(folder)
+
+
+def test_the_band_keeps_the_words_it_narrows_down(make_dialog) -> None:
+    dialog = make_dialog()
+    _to_duration(dialog)
+    dialog.hear("6 weeks")
+    events = dialog.hear("no")
+    assert dialog.answers["duration"] == {"days": 14, "text": "six weeks or less", "approximate": True, "said": "6 weeks"}
+    assert "I have noted: six weeks or less (you said 6 weeks)." in _said(events)
+
+
+def test_a_decade_narrowed_down_keeps_its_words_too(make_dialog) -> None:
+    dialog = make_dialog()
+    events = dialog.start()
+    while _asks(events)[-1].question != "age":
+        events = dialog.hear("no")
+    dialog.hear("in my fifties")
+    events = dialog.hear("yes")  # over fifty
+    assert dialog.answers["age"]["said"] == "in my fifties"
+    assert "I have noted: fifty-one to sixty-four (you said in my fifties)." in _said(events)

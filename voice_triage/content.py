@@ -22,7 +22,7 @@ PHRASE_KEYS = (
     "welcome", "welcome_spoken", "noted", "not_understood", "not_heard", "too_long", "hard_to_hear", "hard_to_hear_typing",
     "options_yesno", "options_list", "options_number", "options_duration", "options_free", "give_up_red_flag",
     "give_up_symptom", "one_by_one", "one_by_one_single", "one_by_one_done", "in_steps", "unsure_then_steps",
-    "to_be_sure", "on_a_line",
+    "to_be_sure", "on_a_line", "answer_band",
     "confirm_yes", "confirm_no", "confirm_unsure", "confirm_stop", "not_stopping", "confirm_value", "help",
     "back_none", "back_done", "restart", "slower", "faster", "more_time", "continue", "silence_wait", "mic_silent",
     "room_talking", "room_talking_typing", "stopped", "stopped_end", "emergency_intro", "emergency_repeat",

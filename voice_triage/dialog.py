@@ -307,10 +307,10 @@ class Dialog(OptionByOption, StepByStep):
             self.take_one_by_one()
             return
         if isinstance(value, dict) and "between" in value:  # "in my fifties": asked only what it leaves open
-            self._narrow_down(question, tuple(value["between"]))
+            self._narrow_down(question, tuple(value["between"]), value["text"])
             return
         if within := either_side_of_a_line(question, value):  # "six weeks": more than six, or six or less?
-            self._check_the_line(question, within)
+            self._check_the_line(question, within, value["text"] if isinstance(value, dict) else str(value))
             return
         if value == "unsure" and question.steps and self.state == "symptoms":
             # "I don't know how long": "more than six weeks?" may still be known, and it is what the rules ask

@@ -27,6 +27,8 @@ def answer_text(content: Content, question: Question, value: Any) -> str:
         said = content.vocabulary["yesno"].get(value)
         return said[0] if said else str(value)  # the first phrase: "yes", "no", "not sure"
     if isinstance(value, dict) and value.get("approximate"):
+        if value.get("said"):  # "six weeks or less (you said 6 weeks)": the person's own words beside the band
+            return phrases["answer_band"].format(band=value["text"], said=value["said"])
         return str(value["text"])  # narrowed down by yes/no questions: a band, not a number
     if question.kind == "duration":
         return _duration_text(content, str(value["text"]), value["days"])

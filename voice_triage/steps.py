@@ -27,6 +27,7 @@ class Stepping:
     step: Step
     heard: list[str | None] = field(default_factory=list)  # this step's hearings: "yes", "no", or None (missed)
     within: tuple[int, int] | None = None  # the range already answered ("in my fifties"): the steps it settles
+    said: str = ""  # the words narrowed down ("in my fifties", "six weeks"), kept beside the band for the summary
 
 
 def next_open_step(question: Question, target: str | Settled, within: tuple[int, int] | None) -> Step | Settled:
@@ -53,29 +54,30 @@ def either_side_of_a_line(question: Question, value: Any) -> tuple[int, int] | N
     return (int(number) - 1, int(number) + 1) if number in lines else None
 
 
-def settled_value(question: Question, end: Settled) -> dict[str, Any]:
-    """The recorded answer: the value for the rules (days for a duration), the words, and that it is a band."""
+def settled_value(question: Question, end: Settled, said: str = "") -> dict[str, Any]:
+    """The recorded answer: the value for the rules (days for a duration), the words, that it is a band, and the
+    answer it narrows down when there was one ("six weeks")."""
     key = "days" if question.kind == "duration" else "value"
-    return {key: end.value, "text": end.text, "approximate": True}
+    return {key: end.value, "text": end.text, "approximate": True} | ({"said": said} if said else {})
 
 
 class StepByStep:
     """The yes/no narrowing part of `Dialog` (state `one_by_one`, with `self.one` a Stepping)."""
 
-    def _narrow_down(self: Dialog, question: Question, within: tuple[int, int]) -> None:
+    def _narrow_down(self: Dialog, question: Question, within: tuple[int, int], said: str) -> None:
         """A range answered ("in my fifties"): recorded when it settles every step, else the first step it leaves
         open is asked ("Are you over fifty?")."""
         target = next_open_step(question, question.steps[0].id, within)
         if isinstance(target, Settled):
-            self._settle_sub_dialog(question, settled_value(question, target))
+            self._settle_sub_dialog(question, settled_value(question, target, said))
             return
-        self.one = Stepping(question, target, within=within)
+        self.one = Stepping(question, target, within=within, said=said)
         self.take_one_by_one()
 
-    def _check_the_line(self: Dialog, question: Question, within: tuple[int, int]) -> None:
+    def _check_the_line(self: Dialog, question: Question, within: tuple[int, int], said: str) -> None:
         """An answer exactly on a line ("six weeks"): asked the line's step ("more than six weeks?")."""
         self._say(self.phrases["on_a_line"])
-        self._narrow_down(question, within)
+        self._narrow_down(question, within, said)
 
     def _start_steps(self: Dialog) -> None:
         """Begin (or, after a cancelled stop, resume) narrowing the current question down."""
@@ -115,7 +117,7 @@ class StepByStep:
             return
         target = next_open_step(one.question, one.step.yes if taken == "yes" else one.step.no, one.within)
         if isinstance(target, Settled):
-            self._finish_steps(settled_value(one.question, target))
+            self._finish_steps(settled_value(one.question, target, one.said))
             return
         one.step, one.heard = target, []
         self._ask_step()
