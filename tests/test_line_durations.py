@@ -147,3 +147,24 @@ def test_a_decade_narrowed_down_keeps_its_words_too(make_dialog) -> None:
     events = dialog.hear("yes")  # over fifty
     assert dialog.answers["age"]["said"] == "in my fifties"
     assert "I have noted: fifty-one to sixty-four (you said in my fifties)." in _said(events)
+
+
+def test_go_back_at_the_line_asks_how_long_again(make_dialog) -> None:
+    dialog = make_dialog()
+    _to_duration(dialog)
+    dialog.hear("6 weeks")
+    events = dialog.hear("go back")  # the last answer given was "6 weeks": it is what is taken back
+    assert _asks(events)[-1].question == "duration" and "duration" not in dialog.answers
+    assert dialog.answers["side"] == "both"
+    dialog.hear("5 weeks")
+    assert dialog.answers["duration"] == {"days": 35, "text": "5 weeks"}
+
+
+def test_go_back_after_a_decade_asks_the_age_again(make_dialog) -> None:
+    dialog = make_dialog()
+    events = dialog.start()
+    while _asks(events)[-1].question != "age":
+        events = dialog.hear("no")
+    dialog.hear("in my fifties")
+    events = dialog.hear("go back")
+    assert _asks(events)[-1].question == "age" and dialog.answers["rf_thoracic"] == "no"

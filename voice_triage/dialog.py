@@ -638,6 +638,13 @@ class Dialog(OptionByOption, StepByStep):
 
     def _control_back(self) -> None:
         """Undo the last answer and ask that question again."""
+        if isinstance(self.one, Stepping) and self.one.said:
+            # At "more than six weeks?" after "six weeks" (or "over fifty?" after "in my fifties") the last answer
+            # is the one that led here, not yet recorded: its question is asked again.
+            self.tries, self.one = 0, None
+            self._say(self.phrases["back_done"])
+            self.went_back()
+            return
         if not self.history:
             self._say(self.phrases["back_none"])
             self._emit_ask(self.current_ask)
