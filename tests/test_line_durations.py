@@ -32,9 +32,10 @@ def _said(events) -> str:
     return " ".join(e.text for e in events if isinstance(e, Say))
 
 
-def _to_duration(dialog, answers=BOTH_LEGS):
+def _to_duration(dialog, answers=BOTH_LEGS, question_id: str = "duration"):
+    """Answer every question before `question_id` (warning signs "no")."""
     events = dialog.start()
-    while (ask := _asks(events)[-1]).question != "duration":
+    while (ask := _asks(events)[-1]).question != question_id:
         events = dialog.hear(answers.get(ask.question, "no"))
     return events
 
@@ -140,9 +141,7 @@ def test_the_band_keeps_the_words_it_narrows_down(make_dialog) -> None:
 
 def test_a_decade_narrowed_down_keeps_its_words_too(make_dialog) -> None:
     dialog = make_dialog()
-    events = dialog.start()
-    while _asks(events)[-1].question != "age":
-        events = dialog.hear("no")
+    _to_duration(dialog, question_id="age")
     dialog.hear("in my fifties")
     events = dialog.hear("yes")  # over fifty
     assert dialog.answers["age"]["said"] == "in my fifties"
@@ -162,9 +161,7 @@ def test_go_back_at_the_line_asks_how_long_again(make_dialog) -> None:
 
 def test_go_back_after_a_decade_asks_the_age_again(make_dialog) -> None:
     dialog = make_dialog()
-    events = dialog.start()
-    while _asks(events)[-1].question != "age":
-        events = dialog.hear("no")
+    _to_duration(dialog, question_id="age")
     dialog.hear("in my fifties")
     events = dialog.hear("go back")
     assert _asks(events)[-1].question == "age" and dialog.answers["rf_thoracic"] == "no"
