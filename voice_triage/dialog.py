@@ -310,7 +310,7 @@ class Dialog(OptionByOption, StepByStep):
             self._narrow_down(question, tuple(value["between"]), value["text"])
             return
         if within := either_side_of_a_line(question, value):  # "six weeks": more than six, or six or less?
-            self._check_the_line(question, within, value["text"] if isinstance(value, dict) else str(value))
+            self._check_the_line(question, within, value)
             return
         if value == "unsure" and question.steps and self.state == "symptoms":
             # "I don't know how long": "more than six weeks?" may still be known, and it is what the rules ask
@@ -639,21 +639,17 @@ class Dialog(OptionByOption, StepByStep):
     def _control_back(self) -> None:
         """Undo the last answer and ask that question again."""
         if isinstance(self.one, Stepping) and self.one.said:
-            # At "more than six weeks?" after "six weeks" (or "over fifty?" after "in my fifties") the last answer
-            # is the one that led here, not yet recorded: its question is asked again.
-            self.tries, self.one = 0, None
-            self._say(self.phrases["back_done"])
-            self.went_back()
-            return
-        if not self.history:
+            pass  # at "more than six weeks?" after "six weeks", that answer (not yet recorded) is the one taken back
+        elif not self.history:
             self._say(self.phrases["back_none"])
             self._emit_ask(self.current_ask)
             return
-        last = self.history.pop()
-        self._note_taken_back(last)
-        self.answers.pop(last, None)
-        self.partly_unclear.discard(last)
-        self.unchecked.pop(last, None)
+        else:
+            last = self.history.pop()
+            self._note_taken_back(last)
+            self.answers.pop(last, None)
+            self.partly_unclear.discard(last)
+            self.unchecked.pop(last, None)
         self.tries, self.one = 0, None
         self._say(self.phrases["back_done"])
         self.went_back()

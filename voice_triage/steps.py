@@ -74,10 +74,10 @@ class StepByStep:
         self.one = Stepping(question, target, within=within, said=said)
         self.take_one_by_one()
 
-    def _check_the_line(self: Dialog, question: Question, within: tuple[int, int], said: str) -> None:
+    def _check_the_line(self: Dialog, question: Question, within: tuple[int, int], value: Any) -> None:
         """An answer exactly on a line ("six weeks"): asked the line's step ("more than six weeks?")."""
         self._say(self.phrases["on_a_line"])
-        self._narrow_down(question, within, said)
+        self._narrow_down(question, within, value["text"] if isinstance(value, dict) else str(value))
 
     def _start_steps(self: Dialog) -> None:
         """Begin (or, after a cancelled stop, resume) narrowing the current question down."""
