@@ -22,7 +22,7 @@ def most_urgent(levels: list[str]) -> str:
     return min(levels, key=rank, default="self_care")
 
 
-def _comparable(value: Any) -> Any:
+def comparable(value: Any) -> Any:
     """Durations compare by their days; a number narrowed down step by step by its value for the rules."""
     if isinstance(value, dict):
         return value.get("days", value.get("value"))
@@ -33,7 +33,7 @@ def holds(condition: Condition, answers: Answers) -> bool:
     """Whether one condition holds; an unanswered or unknown question never satisfies it."""
     if condition.question not in answers:
         return False
-    answer, target = _comparable(answers[condition.question]), condition.value
+    answer, target = comparable(answers[condition.question]), condition.value
     if answer in ("unknown", None):
         return condition.op == "ne"
     tests = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .assessment import blocks_a_rule
+from .assessment import blocks_a_rule, comparable
 from .content import COMPARE, Question, Settled, Step, bands
 from .events import Ask, Heard
 from .thresholds import MAX_STEP_HEARINGS, MIN_CONFIDENCE, SURE_NO
@@ -47,7 +47,7 @@ def either_side_of_a_line(question: Question, value: Any) -> tuple[int, int] | N
     line's step is asked (questions.toml check_lines); None for any other answer."""
     if not question.check_lines:
         return None
-    number = value.get("days" if question.kind == "duration" else "value") if isinstance(value, dict) else value
+    number = comparable(value)  # what the rules compare: a duration's days
     if isinstance(number, bool) or not isinstance(number, int | float):
         return None
     lines = {step.yes_means[1] for step in question.steps}
