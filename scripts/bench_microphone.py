@@ -89,7 +89,7 @@ def main() -> int:
                     ask = exam.ask(cls)
                     for text in answers:
                         pcm = as_recorded(pad(synthesize(text, voice, speed, SYNTH_CACHE), 0.5, 1.5), rate, timings)
-                        got, conf, _, _ = run_one(recognizer, ask, pcm)
+                        got, conf, *_ = run_one(recognizer, ask, pcm)
                         right, accepted = exam.same(cls, got, text), bool(got) and conf >= ACCEPT
                         understood += right and accepted
                         wrong += accepted and not right

@@ -220,7 +220,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def run_one(recognizer, ask: Ask, pcm: bytes, answer_at: int = 0,
             room_first_s: float = 0.0) -> tuple[str, float, float, float]:
-    """One utterance through a fresh listener: (text, confidence, decision latency s, processing time s).
+    """One utterance through a fresh listener: (text, confidence, decision latency s, processing time s, decoding
+    time s).
 
     With room audio before the answer (`answer_at`: the byte where the answer's middle is), the listener hears the
     room first, as in a session under way, and the result is what it heard over the stretch holding that byte. With
@@ -234,7 +235,9 @@ def run_one(recognizer, ask: Ask, pcm: bytes, answer_at: int = 0,
     while heard is not None and stream.read < answer_at and not listener.ended:
         heard = listener.listen(ask)
     total = time.perf_counter() - start
-    return (heard.text, heard.confidence, listener.last_latency_s, total) if heard else ("", 0.0, 0.0, total)
+    if heard is None:
+        return "", 0.0, 0.0, total, 0.0
+    return heard.text, heard.confidence, listener.last_latency_s, total, listener.last_decode_s
 
 
 class ReadCount:
@@ -269,7 +272,7 @@ def bench(recognizer, voices: list[Voice], exam, cache: Path, snrs: tuple[float 
     """Accuracy per condition and class, plus timing, for one recognizer (`draw` picks another noise draw,
     `noise` its kind: testing.NOISES; `lead_in_s` seconds of the room come before each answer, or with `room_first_s`
     it is the first answer of a microphone session: in_the_room)."""
-    rows, latencies, busy, audio_s = [], [], 0.0, 0.0
+    rows, latencies, decodings, busy, audio_s = [], [], [], 0.0, 0.0
     for voice in voices:
         for rate in RATES:
             for snr in snrs:
@@ -278,7 +281,8 @@ def bench(recognizer, voices: list[Voice], exam, cache: Path, snrs: tuple[float 
                     for i, text in enumerate(answers):
                         speech = synthesize(text, voice, rate, cache)
                         pcm, middle = in_the_room(speech, snr, i + 1000 * draw, noise, lead_in_s, room_first_s)
-                        got, conf, latency, spent = run_one(recognizer, ask, pcm, middle, room_first_s or 0.0)
+                        got, conf, latency, spent, decoding = run_one(recognizer, ask, pcm, middle,
+                                                                      room_first_s or 0.0)
                         right, accepted = exam.same(cls, got, text), bool(got) and conf >= ACCEPT
                         rows.append({"voice": voice.label, "rate": rate, "snr": snr, "cls": cls, "text": text,
                                      "got": got, "conf": conf, "ok": right and accepted, "top": right,
@@ -286,9 +290,11 @@ def bench(recognizer, voices: list[Voice], exam, cache: Path, snrs: tuple[float 
                                      "wrong_sure": not right and accepted and conf >= SURE,
                                      "rejected": not accepted})
                         latencies.append(latency)
+                        decodings.append(decoding)
                         busy += spent
                         audio_s += len(pcm) / 32000
-    return {"rows": rows, "latency_ms": [1000 * x for x in latencies], "rtf": busy / audio_s}
+    return {"rows": rows, "latency_ms": [1000 * x for x in latencies], "decode_ms": [1000 * x for x in decodings],
+            "rtf": busy / audio_s}
 
 
 def load_recognizer(kind: str) -> tuple[object, float]:
@@ -354,7 +360,7 @@ def tables(name: str, result: dict) -> list[str]:
     """Markdown tables for one recognizer."""
     rows = [r for r in result["rows"] if r["cls"] != OFF_TOPIC]
     off_topic = [r for r in result["rows"] if r["cls"] == OFF_TOPIC]
-    lat = result["latency_ms"]
+    lat, dec = result["latency_ms"], result.get("decode_ms") or [float("nan")]
     out = [f"### {name}", "",
            f"Voices: {', '.join(result['voices'])}; rates x{', x'.join(str(r) for r in RATES)}; "
            f"{len(rows)} answers and {len(off_topic)} off-topic phrases.", "",
@@ -362,6 +368,8 @@ def tables(name: str, result: dict) -> list[str]:
            f"| model load | {result['load_s']:.2f} s |",
            f"| peak RSS (whole benchmark process) | {result['peak_rss_mb']:.0f} MB |",
            f"| decision latency after the endpoint, median / p95 | {statistics.median(lat):.0f} / {percentile(lat, 95):.0f} ms |",
+           f"| decoding time per answer (mostly during its pause), median / p95 | "
+           f"{statistics.median(dec):.0f} / {percentile(dec, 95):.0f} ms |",
            f"| real-time factor (processing time / audio time, endpointing included) | {result['rtf']:.3f} |", "",
            "Understood = the dialog takes what was heard to mean what was said (a synonym counts, e.g. 'nope' "
            "for 'no') and confidence >= 0.5. "

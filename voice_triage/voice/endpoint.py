@@ -300,6 +300,12 @@ class Endpointer:
         keep_quiet = self._frames(self.config.talking_tail_s if self._talking_room else self.config.tail_s)
         return len(self._speech) - max(0, self._quiet_run - keep_quiet)
 
+    @property
+    def settled(self) -> bool:
+        """Whether the answer's audio is complete unless the voice comes back: its pause has run past the short tail
+        handed to the recognizer, so more quiet adds nothing to what is decoded."""
+        return self.in_speech and self.committed < len(self._speech)
+
     def _frames(self, seconds: float) -> int:
         """Whole frames in `seconds`, at least one."""
         return max(1, round(seconds / self._frame_s))

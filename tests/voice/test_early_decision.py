@@ -1,0 +1,91 @@
+"""An answer is decoded while its pause runs, so nobody waits for the recognizer after it; a voice that comes back in
+the pause is heard whole. Real pocketsphinx on real flite speech."""
+from __future__ import annotations
+
+import time
+
+from voice_triage.content import load_content
+from voice_triage.events import Ask
+from voice_triage.voice.audio import chunked
+from voice_triage.voice.endpoint import EndpointConfig
+from voice_triage.voice.listener import EarlyDecision, VoiceListener
+from voice_triage.voice.recognizers import Recognition
+from voice_triage.voice.testing import CONTROLS, FLITE, grammar_for, pad, silence
+
+SIDES = Ask("Which side?", "side", ("left", "right"), grammar_for("sides"))
+PLACES = ("lower back", "buttock", "groin", "front of thigh", "outer hip", "back of thigh", "knee")
+CARRIERS = tuple(load_content().vocabulary["carriers"]["words"])
+WHERE = Ask("Where?", "location", (), PLACES + CONTROLS, "multi", CONTROLS, CARRIERS)
+BYTES_PER_S = 32000
+
+
+class Reading:
+    """Audio chunks passed through, counting the bytes read so far."""
+
+    def __init__(self, pcm: bytes) -> None:
+        self._chunks, self.read = chunked(pcm, 960), 0
+
+    def __iter__(self):
+        for chunk in self._chunks:
+            self.read += len(chunk)
+            yield chunk
+
+
+class Watched:
+    """The real recognizer, noting how much of the stream had been read each time an answer was decoded."""
+
+    def __init__(self, recognizer, stream: Reading) -> None:
+        self._recognizer, self._stream, self.decoded_at = recognizer, stream, []
+        self.name = recognizer.name
+
+    def usable(self, phrases):
+        return self._recognizer.usable(phrases)
+
+    def start(self, *args, **kwargs):
+        session, watcher = self._recognizer.start(*args, **kwargs), self
+
+        class Session:
+            def feed(self, pcm: bytes) -> None:
+                session.feed(pcm)
+
+            def finish(self) -> Recognition:
+                watcher.decoded_at.append(watcher._stream.read)
+                return session.finish()
+
+        return Session()
+
+
+def test_an_answer_is_decoded_during_its_pause_not_after_it(sphinx, synth) -> None:
+    speech = synth("left side", FLITE[0])
+    stream = Reading(pad(speech, 0.5, 3.0))
+    watched = Watched(sphinx, stream)
+    heard = VoiceListener(stream, watched, EndpointConfig(pause_s=1.5)).listen(SIDES)
+    assert heard.text == "left side" and heard.confidence >= 0.5
+    end_of_speech = int((0.5 + 0.3) * BYTES_PER_S) + len(speech)  # lead-in, then the tail the decoder is given
+    assert len(watched.decoded_at) == 1
+    # Decoded with the pause still running: well before its 1.5 s had been read (before, at the pause's end).
+    assert watched.decoded_at[0] < end_of_speech + 0.5 * BYTES_PER_S
+
+
+def test_a_voice_that_comes_back_in_the_pause_is_heard_whole(sphinx, synth) -> None:
+    first, second = synth("my lower back", FLITE[1]), synth("and my buttock", FLITE[1])
+    stream = Reading(pad(first + silence(0.9) + second, 0.5, 2.0))
+    watched = Watched(sphinx, stream)
+    heard = VoiceListener(stream, watched, EndpointConfig(pause_s=1.5)).listen(WHERE)
+    assert {"lower back", "buttock"} <= set(heard.alternatives) and heard.confidence >= 0.5
+    assert len(watched.decoded_at) == 2  # the first part alone was decided early, then dropped
+
+
+def test_the_next_answer_is_not_taken_for_the_rest_of_this_one(sphinx, synth) -> None:
+    stream = Reading(pad(synth("left side", FLITE[0]), 0.4, 2.0) + pad(synth("right side", FLITE[0]), 0.4, 2.0))
+    listener = VoiceListener(stream, Watched(sphinx, stream), EndpointConfig(pause_s=1.5))
+    assert [listener.listen(SIDES).text, listener.listen(SIDES).text] == ["left side", "right side"]
+
+
+def test_a_decision_slower_than_the_rest_of_the_pause_counts_as_waiting() -> None:
+    said = Recognition("left side", 0.9)
+    two_seconds_ago = time.perf_counter() - 2.0
+    slow = EarlyDecision(said, fed=30, frames_then=40, started=two_seconds_ago)
+    # 40 frames (1.2 s) of pause came after the decoding began: the person waited about 0.8 s after it.
+    assert 0.75 < slow.wait_after(frames_now=80) < 1.5
+    assert slow.wait_after(frames_now=40 + 100) == 0.0  # 3 s of pause: decided long before it ended
