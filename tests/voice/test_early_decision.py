@@ -8,9 +8,9 @@ from voice_triage.content import load_content
 from voice_triage.events import Ask
 from voice_triage.voice.audio import chunked
 from voice_triage.voice.endpoint import EndpointConfig
-from voice_triage.voice.listener import EarlyDecision, VoiceListener
+from voice_triage.voice.listener import EARLY_DECISIONS, EarlyDecision, VoiceListener
 from voice_triage.voice.recognizers import Recognition
-from voice_triage.voice.testing import CONTROLS, FLITE, grammar_for, pad, silence
+from voice_triage.voice.testing import CONTROLS, FLITE, add_noise, grammar_for, pad, silence
 
 SIDES = Ask("Which side?", "side", ("left", "right"), grammar_for("sides"))
 PLACES = ("lower back", "buttock", "groin", "front of thigh", "outer hip", "back of thigh", "knee")
@@ -74,6 +74,30 @@ def test_a_voice_that_comes_back_in_the_pause_is_heard_whole(sphinx, synth) -> N
     heard = VoiceListener(stream, watched, EndpointConfig(pause_s=1.5)).listen(WHERE)
     assert {"lower back", "buttock"} <= set(heard.alternatives) and heard.confidence >= 0.5
     assert len(watched.decoded_at) == 2  # the first part alone was decided early, then dropped
+
+
+def test_a_voice_that_keeps_coming_back_is_decoded_once_at_the_end(sphinx, synth) -> None:
+    parts = [synth(p, FLITE[1]) for p in ("my lower back", "my buttock", "my groin", "my outer hip")]
+    stream = Reading(pad(b"".join(part + silence(0.8) for part in parts), 0.5, 2.0))
+    watched = Watched(sphinx, stream)
+    heard = VoiceListener(stream, watched, EndpointConfig(pause_s=1.5)).listen(WHERE)
+    assert {"lower back", "buttock", "groin", "outer hip"} <= set(heard.alternatives)
+    # Each early decision was dropped when the voice came back; after the last allowed one, a single decoding at the end.
+    assert len(watched.decoded_at) == EARLY_DECISIONS + 1
+
+
+def test_in_a_room_that_talks_the_answer_is_decoded_when_it_ends(sphinx, synth) -> None:
+    # The television's first 15 s run on as an "answer", and teach the listener that the room talks. Until then its
+    # pauses look like an answer's: at most EARLY_DECISIONS decodings, each dropped when the television goes on.
+    stream = Reading(add_noise(pad(synth("yes", FLITE[0]), 16.5, 1.5), 20.0, seed=2, kind="talk"))
+    watched = Watched(sphinx, stream)
+    listener = VoiceListener(stream, watched)
+    yesno = Ask("Any fever?", "rf_fever", ("yes", "no"), grammar_for("yesno"))
+    assert listener.listen(yesno).text == "" and len(watched.decoded_at) <= EARLY_DECISIONS
+    before = len(watched.decoded_at)
+    # Now the room talks: its loud moments would drop decision after decision, so the answer is decoded once, at its end.
+    assert listener.listen(yesno).text == "yes"
+    assert len(watched.decoded_at) == before + 1 and listener.last_latency_s == listener.last_decode_s
 
 
 def test_the_next_answer_is_not_taken_for_the_rest_of_this_one(sphinx, synth) -> None:

@@ -34,6 +34,15 @@ ROOM_BEFORE_S = 1.5
 # of the television; what is said while the assistant speaks is dropped anyway. A stream (--audio-in) has no such
 # flush, so every reply must stay in step with its question: it is followed for up to ten minutes.
 REST_OF_LONG_ANSWER_S = {"microphone": 15.0, "stream": 600.0}
+# Each time a voice comes back in an answer's pause, its early decision (EarlyDecision) is dropped and the answer is
+# decoded again. A slow speaker who pauses between words does that a few times; after this many, the answer is decoded
+# once, when it ends. A television's loud moments do it again and again, over a stretch that grows to the maximum
+# length and is then not decoded at all: so in a room that talks no answer is decided early. A throwaway run of
+# bench_voice.bench (talk at 10 dB, 16 s of it before each answer, one flite voice, 129 answers): 125 decodings and
+# 14 s of decoding before early decisions; 770 and 321 s with them; 458 and 101 s with at most two per answer; 383 and
+# 96 s with none where the room talks. That run hears each answer with a new listener, so the television's first 15 s,
+# before the room is known to talk, cost up to two decodings every time; a session learns its room once.
+EARLY_DECISIONS = 2
 
 
 class VoiceListener:
@@ -174,7 +183,7 @@ class VoiceListener:
         ep, self._started = self._started or Endpointer(config, self._floor, self._speech), None
         session: Session | None = None
         early: EarlyDecision | None = None
-        fed = 0
+        fed, decided = 0, 0
         self._peak = 0
         for frame in self._frames:
             self._peak = max(self._peak, peak(frame))
@@ -191,20 +200,25 @@ class VoiceListener:
                                                                self._carriers, self._synonyms)
                 session.feed(b"".join(ep.speech_frames[fed:ep.committed]))
                 fed = max(fed, ep.committed)
-                if seg is None and early is None and ep.settled:
-                    early = EarlyDecision.decide(session, fed, len(ep.speech_frames))
+                if seg is None and early is None and self._may_decide_early(ep, decided):
+                    early, decided = EarlyDecision.decide(session, fed, len(ep.speech_frames)), decided + 1
             if seg is not None and seg.reason == "max":
                 seg = self._follow_long_answer(seg, ep, config)
                 if self._started is not None and seg.reason == "max":
                     # An answer started over the room's long voice: hear it now. Returned as a miss, the question
                     # was asked again over the person's answer, whose rest the mute while speaking then lost.
                     self._tell_talking_room()
-                    ep, self._started, session, fed, seg, early = self._started, None, None, 0, None, None
+                    ep, self._started, session, fed, seg, early, decided = self._started, None, None, 0, None, None, 0
                     continue
             if seg is not None:
                 return seg, self._finish(session, early, ep) if self._is_answer(seg) else None
         seg = ep.flush()
         return seg, self._finish(session, early, ep) if seg is not None else None
+
+    def _may_decide_early(self, ep: Endpointer, decided: int) -> bool:
+        """Whether to decode the answer now, in its pause: once nothing more would change what is decoded, a few times
+        at most, and never in a room that talks (EARLY_DECISIONS)."""
+        return ep.settled and decided < EARLY_DECISIONS and not self._floor.talking
 
     def _follow_long_answer(self, cut: Segment, ep: Endpointer, config: EndpointConfig) -> Segment:
         """After a cut at the maximum length, read on to the speaker's next pause, so that the rest is not taken as
@@ -290,8 +304,9 @@ class VoiceListener:
 class EarlyDecision:
     """An answer decoded while its pause was still running: the audio handed to the recognizer stops growing once
     the pause passes the short tail (0.3 s), and the pause goes on to 1.5 s by default. The decoding (about 150 ms
-    clean, up to 400 ms in noise) is done in that time, so the person is not kept waiting after it. Should the voice
-    come back before the pause ends, the decision is dropped and the whole answer heard again."""
+    clean, up to half a second in noise: scripts/bench_voice.py) is done in that time, so the person is not kept
+    waiting after it. Should the voice come back before the pause ends, the decision is dropped and the whole answer
+    heard again."""
 
     recognition: Recognition
     fed: int  # frames of the answer decoded
