@@ -206,6 +206,23 @@ NOTES = """## Reading these numbers
   off-topic rejected clean 27 -> 26 of 36. The detector costs about 0.02 of the audio's length (real-time factor
   0.050 -> 0.068). In fluctuating noise (`scripts/bench_rooms.py --snr 20 10 5 --noise fluctuating`, before: the
   same with the detector switched off in a throwaway script) see benchmarks.md, "Endpointing in noise".
+- Early decisions (2026-11-26, 57d5166 and 59cadf1). An answer is decoded as soon as its pause has run past the
+  0.3 s of quiet handed to the recognizer, while the rest of the pause runs (1.2 s at the default 1.5 s); if the
+  voice comes back, that decision is dropped and the answer decoded again (at most two early decisions per answer,
+  none in a room that talks). "Decision latency after the endpoint" is the wait a live microphone's user has after
+  the pause: the decoding's time less the audio that arrived while it ran, 0 when it ended within the pause (this
+  benchmark reads its audio faster than real time, which would otherwise hide a slow decoding). The decoding's own
+  time is the row below it. `--quick`, back to back on an idle machine, 3ff4ea4 -> 57d5166: pocketsphinx median /
+  p95 157 / 358 -> 0 / 0 ms, Vosk (Korean) 72 / 114 -> 0 / 0 ms; clean rows identical, understood at 10 dB 99 ->
+  101 and at 5 dB 74 -> 72 of 234, wrong accepted identical. No decision was dropped in white noise (a throwaway
+  count over the clean and 10 dB rows: 516 early decisions for 516 answers), so those differences are this
+  benchmark's run-to-run spread (20 dB 655 -> 656 between stop 41 and stop 42 with the same hearing code). In a
+  room that talks, unlimited early decisions were costly: a throwaway run of `bench` (talk at 10 dB, 16 s of it
+  before each answer, one flite voice, 129 answers) made 770 decodings and 321 s of decoding instead of 125 and
+  14 s, because the television's loud moments drop one decision after another over a stretch that grows to the
+  maximum length and is then not decoded at all. With the limits: 383 decodings, 96 s (each answer there starts a
+  new listener, so the television's first 15 s, before the room is known to talk, cost up to two decodings every
+  time; a session learns its room once), 212 s of processing against 196 s; understood 60 -> 59, wrong 20 both.
 - The Korean Vosk rows check the Vosk code path only; its peak RSS is for the 83 MB Korean model.
 - The whole spoken conversation (12 public vignettes spoken into `--audio-in -`) is a test, not part of
   this benchmark: `tests/voice/test_spoken_vignettes.py`; in noise: `scripts/bench_spoken.py`.
@@ -465,7 +482,9 @@ def main() -> int:
              "prediction of English accuracy. Noise is white Gaussian noise at the given SNR relative to the "
              "speech's active power, over the whole padded utterance. Latency is the time from the endpoint "
              f"(end of the trailing pause) to the decision; the pause itself ({EndpointConfig().pause_s:g} s, the "
-             "program's default) is not included.", "",
+             "program's default) is not included. The answer is decoded during that pause, so the latency is how "
+             "far the decoding would run past the pause's end with live audio (0 when it ends within it); the "
+             "decoding's own time is given beside it (notes: early decisions).", "",
              "## Start-up", "",
              f"`voice-triage --jsonl --no-save --no-speak --audio-in answer.wav` (pocketsphinx, no Vosk model "
              f"installed), median of 3: first prompt (say event) after {say_s:.2f} s, first question (ask event) "
