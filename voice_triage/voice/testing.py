@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import tempfile
 import wave
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -263,3 +264,14 @@ def write_wav(path: Path, pcm: bytes, channels: int = 1, rate: int = 16000) -> P
         out.writeframes(pcm)
     return path
 
+
+class ReadCount:
+    """Chunks passed through, counting the bytes read so far."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks, self.read = iter(chunks), 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._chunks:
+            self.read += len(chunk)
+            yield chunk
