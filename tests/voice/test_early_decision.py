@@ -10,7 +10,7 @@ from voice_triage.voice.audio import chunked
 from voice_triage.voice.endpoint import EndpointConfig
 from voice_triage.voice.listener import EARLY_DECISIONS, EarlyDecision, VoiceListener
 from voice_triage.voice.recognizers import Recognition
-from voice_triage.voice.testing import CONTROLS, FLITE, ReadCount, add_noise, grammar_for, pad, silence
+from voice_triage.voice.testing import CONTROLS, FLITE, ReadCount, Watched, add_noise, grammar_for, pad, silence
 
 SIDES = Ask("Which side?", "side", ("left", "right"), grammar_for("sides"))
 PLACES = ("lower back", "buttock", "groin", "front of thigh", "outer hip", "back of thigh", "knee")
@@ -22,30 +22,6 @@ BYTES_PER_S = 32000
 def reading(pcm: bytes) -> ReadCount:
     """The audio in 30 ms chunks, counting the bytes read so far."""
     return ReadCount(chunked(pcm, 960))
-
-
-class Watched:
-    """The real recognizer, noting how much of the stream had been read each time an answer was decoded."""
-
-    def __init__(self, recognizer, stream: ReadCount) -> None:
-        self._recognizer, self._stream, self.decoded_at = recognizer, stream, []
-        self.name = recognizer.name
-
-    def usable(self, phrases):
-        return self._recognizer.usable(phrases)
-
-    def start(self, *args, **kwargs):
-        session, watcher = self._recognizer.start(*args, **kwargs), self
-
-        class Session:
-            def feed(self, pcm: bytes) -> None:
-                session.feed(pcm)
-
-            def finish(self) -> Recognition:
-                watcher.decoded_at.append(watcher._stream.read)
-                return session.finish()
-
-        return Session()
 
 
 def test_an_answer_is_decoded_during_its_pause_not_after_it(sphinx, synth) -> None:

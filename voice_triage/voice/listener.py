@@ -76,6 +76,7 @@ class VoiceListener:
         self.ended = False
         self.last_latency_s = 0.0  # end of utterance to answer, for benchmarks
         self.last_decode_s = 0.0  # the recognizer's time on the answer, during its pause or after it
+        self.early_decisions = EARLY_DECISIONS  # per answer at most; benchmarks compare other limits
 
     def close(self) -> None:
         """The session is over: stop listening (a microphone left open would go on hearing the room)."""
@@ -218,7 +219,7 @@ class VoiceListener:
     def _may_decide_early(self, ep: Endpointer, decided: int) -> bool:
         """Whether to decode the answer now, in its pause: once nothing more would change what is decoded, a few times
         at most, and never in a room that talks (EARLY_DECISIONS)."""
-        return ep.settled and decided < EARLY_DECISIONS and not self._floor.talking
+        return ep.settled and decided < self.early_decisions and not self._floor.talking
 
     def _follow_long_answer(self, cut: Segment, ep: Endpointer, config: EndpointConfig) -> Segment:
         """After a cut at the maximum length, read on to the speaker's next pause, so that the rest is not taken as

@@ -6,10 +6,12 @@ import math
 import shutil
 import subprocess
 import tempfile
+import time
 import wave
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +19,7 @@ from voice_triage.content import Question, load_content
 from voice_triage.events import Ask
 from voice_triage.understand import Interpreter, vocabulary
 from voice_triage.voice.audio import as_pcm, read_wav
+from voice_triage.voice.recognizers import Recognition, Recognizer, Session
 
 # Answer phrases by vocabulary class, as a person would say them; controls are added to every grammar.
 CONTROLS = ("repeat", "go back", "help", "stop", "slower", "faster", "start over", "continue", "give me more time")
@@ -275,3 +278,41 @@ class ReadCount:
         for chunk in self._chunks:
             self.read += len(chunk)
             yield chunk
+
+
+class Watched:
+    """The real recognizer, noting how much of the stream had been read each time an answer was decoded, and how long
+    each decoding took."""
+
+    def __init__(self, recognizer: Recognizer, stream: ReadCount) -> None:
+        self._recognizer, self._stream = recognizer, stream
+        self.decoded_at: list[int] = []
+        self.took: list[float] = []
+        self.name = recognizer.name
+
+    def usable(self, phrases: Sequence[str]) -> tuple[str, ...]:
+        """The recognizer's own answer."""
+        return self._recognizer.usable(phrases)
+
+    def start(self, *args: Any, **kwargs: Any) -> Session:
+        """The recognizer's session, its decodings noted."""
+        return _WatchedSession(self._recognizer.start(*args, **kwargs), self)
+
+
+class _WatchedSession:
+    """A session whose decodings are noted by its Watched."""
+
+    def __init__(self, session: Session, watcher: Watched) -> None:
+        self._session, self._watcher = session, watcher
+
+    def feed(self, pcm: bytes) -> None:
+        """As the session."""
+        self._session.feed(pcm)
+
+    def finish(self) -> Recognition:
+        """As the session, noting how far the stream had been read and the decoding's time."""
+        self._watcher.decoded_at.append(self._watcher._stream.read)
+        start = time.perf_counter()
+        recognition = self._session.finish()
+        self._watcher.took.append(time.perf_counter() - start)
+        return recognition
