@@ -35,14 +35,18 @@ ROOM_BEFORE_S = 1.5
 # flush, so every reply must stay in step with its question: it is followed for up to ten minutes.
 REST_OF_LONG_ANSWER_S = {"microphone": 15.0, "stream": 600.0}
 # Each time a voice comes back in an answer's pause, its early decision (EarlyDecision) is dropped and the answer is
-# decoded again. A slow speaker who pauses between words does that a few times; after this many, the answer is decoded
-# once, when it ends. A television's loud moments do it again and again, over a stretch that grows to the maximum
-# length and is then not decoded at all: so in a room that talks no answer is decided early. A throwaway run of
-# bench_voice.bench (talk at 10 dB, 16 s of it before each answer, one flite voice, 129 answers): 125 decodings and
-# 14 s of decoding before early decisions; 770 and 321 s with them; 458 and 101 s with at most two per answer; 383 and
-# 96 s with none where the room talks. That run hears each answer with a new listener, so the television's first 15 s,
-# before the room is known to talk, cost up to two decodings every time; a session learns its room once.
-EARLY_DECISIONS = 2
+# decoded again. A slow speaker who stops between words does that a few times. The decodings dropped on one answer may
+# take at most this share of its length so far; after that the answer is decoded when it ends, and the person waits for
+# it. A share, not a count, bounds the work against real time on any machine. scripts/bench_slow_speakers.py (answers
+# in two to four parts, hesitations of 0.5 to 1.3 s, clean, 8 voices x 2 rates): with at most two early decisions per
+# answer (stop 43), a three- or four-part answer waited 366 to 649 ms (median) after its pause; a share of 0.1 still
+# left four-part answers waiting about half a second, 0.15 some (p95 608 ms), 0.25 none. A television's loud moments
+# drop one decision after another, over a stretch that grows to the maximum length: so in a room that talks no answer
+# is decided early, and before the room is known to talk the share bounds that work (a throwaway run with a new listener
+# per answer, talk at 10 dB for 16 s before each of 117 answers: decoding 87 s with at most two per answer, 274 s at a
+# share of 0.15, 302 s at 0.25, in about 2300 s of audio; the same answers understood and wrong; a session learns its
+# room once).
+EARLY_DECODING_SHARE = 0.25
 
 
 class VoiceListener:
@@ -76,7 +80,7 @@ class VoiceListener:
         self.ended = False
         self.last_latency_s = 0.0  # end of utterance to answer, for benchmarks
         self.last_decode_s = 0.0  # the recognizer's time on the answer, during its pause or after it
-        self.early_decisions = EARLY_DECISIONS  # per answer at most; benchmarks compare other limits
+        self.early_share = EARLY_DECODING_SHARE  # benchmarks compare others
 
     def close(self) -> None:
         """The session is over: stop listening (a microphone left open would go on hearing the room)."""
@@ -184,7 +188,7 @@ class VoiceListener:
         ep, self._started = self._started or Endpointer(config, self._floor, self._speech), None
         session: Session | None = None
         early: EarlyDecision | None = None
-        fed, decided = 0, 0
+        fed, dropped_s = 0, 0.0
         self._peak = 0
         for frame in self._frames:
             self._peak = max(self._peak, peak(frame))
@@ -195,31 +199,33 @@ class VoiceListener:
             seg = ep.push(frame)
             if ep.in_speech:
                 if early is not None and ep.committed > early.fed:
-                    session, fed, early = None, 0, None  # the voice came back: hear the whole answer again
+                    # the voice came back: hear the whole answer again
+                    session, fed, early, dropped_s = None, 0, None, dropped_s + early.took
                 # Feed as it comes, but hold back a trailing pause: it would only slow the final decode.
                 session = session or self.recognizer.start(phrases, self._spotting, self._wholes(phrases),
                                                                self._carriers, self._synonyms)
                 session.feed(b"".join(ep.speech_frames[fed:ep.committed]))
                 fed = max(fed, ep.committed)
-                if seg is None and early is None and self._may_decide_early(ep, decided):
-                    early, decided = EarlyDecision.decide(session, fed, len(ep.speech_frames)), decided + 1
+                if seg is None and early is None and self._may_decide_early(ep, dropped_s):
+                    early = EarlyDecision.decide(session, fed, len(ep.speech_frames))
             if seg is not None and seg.reason == "max":
                 seg = self._follow_long_answer(seg, ep, config)
                 if self._started is not None and seg.reason == "max":
                     # An answer started over the room's long voice: hear it now. Returned as a miss, the question
                     # was asked again over the person's answer, whose rest the mute while speaking then lost.
                     self._tell_talking_room()
-                    ep, self._started, session, fed, seg, early, decided = self._started, None, None, 0, None, None, 0
+                    ep, self._started, session, fed, seg, early, dropped_s = self._started, None, None, 0, None, None, 0.0
                     continue
             if seg is not None:
                 return seg, self._finish(session, early, ep) if self._is_answer(seg) else None
         seg = ep.flush()
         return seg, self._finish(session, early, ep) if seg is not None else None
 
-    def _may_decide_early(self, ep: Endpointer, decided: int) -> bool:
-        """Whether to decode the answer now, in its pause: once nothing more would change what is decoded, a few times
-        at most, and never in a room that talks (EARLY_DECISIONS)."""
-        return ep.settled and decided < self.early_decisions and not self._floor.talking
+    def _may_decide_early(self, ep: Endpointer, dropped_s: float) -> bool:
+        """Whether to decode the answer now, in its pause: once nothing more would change what is decoded, while the
+        decodings dropped on it are a small share of its length, and never in a room that talks (EARLY_DECODING_SHARE)."""
+        answer_s = ep.committed * FRAME_MS / 1000
+        return ep.settled and dropped_s <= self.early_share * answer_s and not self._floor.talking
 
     def _follow_long_answer(self, cut: Segment, ep: Endpointer, config: EndpointConfig) -> Segment:
         """After a cut at the maximum length, read on to the speaker's next pause, so that the rest is not taken as
