@@ -8,9 +8,8 @@ Usage: .venv/bin/python scripts/bench_slow_speakers.py [--snr clean 20] [--share
 Each answer lists two to four places ("my lower back", "and my buttock", "and my groin", "and my outer hip"), heard
 with the dialog's real location question. It is said either in one go ("fluent") or in parts with a hesitation of
 0.5, 0.9 or 1.3 s between them (the synthesizer's own quiet around each part cut off), all shorter than the
-1.5 s pause that ends an answer. Each answer is one stream into
-a fresh listener (half a second of the room, the answer, two seconds of the room). flite and espeak-ng voices at
-their normal rate and slower (x0.85). Counted per share, number of parts and hesitation:
+1.5 s pause that ends an answer. Each answer is one stream into a fresh listener (half a second of the room, the
+answer, two seconds of the room). flite and espeak-ng voices at their normal rate and slower (x0.85). Counted per share, number of parts and hesitation:
 - whole: the places heard are the places said, whatever the confidence;
 - understood: whole, and sure enough to take (confidence >= 0.5);
 - cut: the answer ended at a hesitation (the listener stopped reading before the last part was said);
@@ -73,13 +72,11 @@ def hear(recognizer, exam: DialogExam, pcm: bytes, said_until: int, said: str, s
     watched = Watched(recognizer, stream)
     listener = VoiceListener(stream, watched, EndpointConfig())
     listener.early_share = share
-    start = time.perf_counter()
     heard = listener.listen(exam.ask("places"))
-    spent = time.perf_counter() - start
     whole = heard is not None and exam.same("places", heard.text, said)
     return {"whole": whole, "understood": whole and heard.confidence >= ACCEPT, "cut": stream.read < said_until,
             "decodings": len(watched.decoded_at), "wait_ms": 1000 * listener.last_latency_s,
-            "decoding_ms": 1000 * sum(watched.took), "spent_s": spent}
+            "decoding_ms": 1000 * sum(watched.took)}
 
 
 def row(share: float, parts: int, hesitation: float | None, results: list[dict]) -> str:

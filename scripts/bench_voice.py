@@ -239,7 +239,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_one(recognizer, ask: Ask, pcm: bytes, answer_at: int = 0,
-            room_first_s: float = 0.0) -> tuple[str, float, float, float]:
+            room_first_s: float = 0.0) -> tuple[str, float, float, float, float]:
     """One utterance through a fresh listener: (text, confidence, decision latency s, processing time s, decoding
     time s).
 
