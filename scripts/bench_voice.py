@@ -23,6 +23,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -137,6 +138,11 @@ NOTES = """## Reading these numbers
   flag never understood is recorded as not understood with the instruction for that sign said at once.
   "Wrong and sure" cannot be caught by confidence at all, so a symptom answer that alone keeps a more urgent
   rule from applying (tingling "no" with pain down one leg) is read back by voice whatever its confidence.
+- Since stop 45, in a noisy room pocketsphinx names the answers of another meaning (control words too) whose phones
+  fit the phone loop as well as the answer heard ("rivals"), and the dialog checks a red-flag "no" that has one,
+  however sure. Confidence and what is understood do not change; "wrong and sure" now leaves out answers with a
+  rival. scripts/bench_sure_no.py measures what it catches and what it costs. Not in a quiet room: there a one-off
+  probe found no sure mishearing of "no", but rivals for 21 of 92 right, sure ones.
 - This benchmark hears every answer with the question's full grammar, as at the first ask. A yes/no question
   asked again after a miss listens only for the short answers the re-ask offers (vocabulary.toml [reask]) and
   one phrase per control: measured separately on the six yes/no answers, 8 voices x 3 rates, 20 dB: 87 ->
@@ -238,10 +244,19 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] if ordered else float("nan")
 
 
-def run_one(recognizer, ask: Ask, pcm: bytes, answer_at: int = 0,
-            room_first_s: float = 0.0) -> tuple[str, float, float, float, float]:
-    """One utterance through a fresh listener: (text, confidence, decision latency s, processing time s, decoding
-    time s).
+class Run(NamedTuple):
+    """One answer through a fresh listener, as the benchmark measures it."""
+
+    text: str
+    confidence: float
+    latency_s: float  # decision latency after the pause
+    processing_s: float
+    decoding_s: float
+    rivals: tuple[str, ...] = ()  # answers of another meaning that fit as well (recognizers.Recognition)
+
+
+def run_one(recognizer, ask: Ask, pcm: bytes, answer_at: int = 0, room_first_s: float = 0.0) -> Run:
+    """One utterance through a fresh listener.
 
     With room audio before the answer (`answer_at`: the byte where the answer's middle is), the listener hears the
     room first, as in a session under way, and the result is what it heard over the stretch holding that byte. With
@@ -256,8 +271,8 @@ def run_one(recognizer, ask: Ask, pcm: bytes, answer_at: int = 0,
         heard = listener.listen(ask)
     total = time.perf_counter() - start
     if heard is None:
-        return "", 0.0, 0.0, total, 0.0
-    return heard.text, heard.confidence, listener.last_latency_s, total, listener.last_decode_s
+        return Run("", 0.0, 0.0, total, 0.0)
+    return Run(heard.text, heard.confidence, listener.last_latency_s, total, listener.last_decode_s, heard.rivals)
 
 
 def in_the_room(speech: bytes, snr: float | None, seed: int, noise: str, lead_in_s: float = 0.0,
@@ -289,17 +304,17 @@ def bench(recognizer, voices: list[Voice], exam, cache: Path, snrs: tuple[float 
                     for i, text in enumerate(answers):
                         speech = synthesize(text, voice, rate, cache)
                         pcm, middle = in_the_room(speech, snr, i + 1000 * draw, noise, lead_in_s, room_first_s)
-                        got, conf, latency, spent, decoding = run_one(recognizer, ask, pcm, middle,
-                                                                      room_first_s or 0.0)
+                        run = run_one(recognizer, ask, pcm, middle, room_first_s or 0.0)
+                        got, conf = run.text, run.confidence
                         right, accepted = exam.same(cls, got, text), bool(got) and conf >= ACCEPT
                         rows.append({"voice": voice.label, "rate": rate, "snr": snr, "cls": cls, "text": text,
                                      "got": got, "conf": conf, "ok": right and accepted, "top": right,
                                      "wrong_accepted": not right and accepted,
-                                     "wrong_sure": not right and accepted and conf >= SURE,
-                                     "rejected": not accepted})
-                        latencies.append(latency)
-                        decodings.append(decoding)
-                        busy += spent
+                                     "wrong_sure": not right and accepted and conf >= SURE and not run.rivals,
+                                     "rivals": list(run.rivals), "rejected": not accepted})
+                        latencies.append(run.latency_s)
+                        decodings.append(run.decoding_s)
+                        busy += run.processing_s
                         audio_s += len(pcm) / 32000
     return {"rows": rows, "latency_ms": [1000 * x for x in latencies], "decode_ms": [1000 * x for x in decodings],
             "rtf": busy / audio_s}
@@ -383,8 +398,8 @@ def tables(name: str, result: dict) -> list[str]:
            "for 'no') and confidence >= 0.5. "
            "Top = right answer whatever the confidence. "
            "Wrong accepted = a different phrase with confidence >= 0.5 (the dangerous case). "
-           "Wrong and sure = a different phrase with confidence >= 0.8: as a red-flag \"no\" it would be taken "
-           "without a check. Off-topic rejected = an off-topic phrase (e.g. 'my dog is barking') heard with "
+           "Wrong and sure = a different phrase with confidence >= 0.8 and no other answer fitting as well (since "
+           "stop 45): as a red-flag \"no\" it would be taken without a check. Off-topic rejected = an off-topic phrase (e.g. 'my dog is barking') heard with "
            "confidence < 0.5, so the dialog asks again instead of taking an answer.", "",
            "| condition | understood | top | wrong accepted | wrong and sure | off-topic rejected |",
            "|---|---|---|---|---|---|"]

@@ -333,6 +333,22 @@ def test_spoken_unsure_red_flag_no_is_confirmed_and_kept_only_on_a_clear_yes(mak
     assert dialog.answers["rf_bowel"] == "no" and dialog.current.id != "rf_bowel"
 
 
+def test_spoken_sure_red_flag_no_with_a_rival_answer_is_checked(make_dialog):
+    """In noise "help" was heard as "no" with full confidence, "yeah" fitting its sounds as well: such a "no" is
+    checked, however sure; a "yes" with a rival is taken as it would be (the safe side)."""
+    dialog = make_dialog(spoken=True)
+    dialog.start()
+    events = dialog.hear(Heard("no", confidence=1.0, rivals=("yeah", "help")))
+    assert events[-1].question == "confirm:rf_bladder" and "rf_bladder" not in dialog.answers
+    dialog.hear("yes")
+    assert dialog.answers["rf_bladder"] == "no"
+    assert dialog.hear(Heard("no", confidence=1.0))[-1].question == "rf_saddle"  # no rival: taken, said back
+    assert dialog.answers["rf_bowel"] == "no"
+    typed = make_dialog()
+    typed.start()
+    assert typed.hear(Heard("no", confidence=1.0, rivals=("yeah",)))[-1].question == "rf_bowel"
+
+
 def test_spoken_unsure_red_flag_no_unclear_check_asks_again_and_a_second_no_stands(make_dialog):
     dialog = make_dialog(spoken=True)
     dialog.start()

@@ -320,9 +320,10 @@ class Dialog(OptionByOption, StepByStep):
         # An emergency sign answered "yes" or "not sure" is read back: in noise "I think so" is heard as
         # "I don't know" (scripts/bench_spoken.py, p-e3 at 10 dB: progressive leg weakness ended at urgent).
         emergency_yes = question.level == "emergency" and value in ("yes", "unsure")
-        # Heard "no" a second time after an unclear check: two separate hearings agree, so it stands
-        # (unless it is faint: then it is checked again).
-        unsure_no = (question.is_red_flag and value == "no" and heard.confidence < SURE_NO
+        # A red-flag "no" is checked when not sure, or when another answer fits the sounds as well: in noise
+        # "help" was heard as "no" with full confidence (scripts/bench_sure_no.py). Heard "no" a second time after
+        # an unclear check: two separate hearings agree, so it stands (unless it is faint: then it is checked again).
+        unsure_no = (question.is_red_flag and value == "no" and (heard.confidence < SURE_NO or bool(heard.rivals))
                      and (question.id not in self.doubted or heard.confidence < MIN_CONFIDENCE))
         read_back = question.kind in CONFIRMED_KINDS and value != "other"
         if self.by_voice and (emergency_yes or unsure_no or read_back or heard_again

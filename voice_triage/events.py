@@ -65,6 +65,7 @@ class Heard:
     text: str
     confidence: float = 1.0
     alternatives: tuple[str, ...] = ()
+    rivals: tuple[str, ...] = ()  # answers of another meaning that fit the sounds as well (recognizers.Recognition)
     typed: bool = False  # typed at the keyboard during a spoken session: as sure as typed mode, never read back
     too_long: bool = False  # spoken past the maximum length without a pause: not decoded, asked again
 

@@ -346,4 +346,4 @@ def _heard(rec: Recognition | None) -> Heard:
         return Heard("", 0.0)
     if not rec.text:
         return Heard(rec.raw.replace("[unk]", "").strip(), 0.0)
-    return Heard(rec.text, rec.confidence, rec.alternatives)
+    return Heard(rec.text, rec.confidence, rec.alternatives, rec.rivals)

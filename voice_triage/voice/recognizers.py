@@ -23,6 +23,9 @@ class Recognition:
     confidence: float
     alternatives: tuple[str, ...] = ()
     raw: str = ""  # the recognizer's own transcript before re-matching, for logs and the transcript
+    # Answers of another meaning that fit the sounds as well as `text` (pocketsphinx's phone check, in a noisy room):
+    # "help" heard as "no" with full confidence has "yeah" here. The dialog checks such a red-flag "no".
+    rivals: tuple[str, ...] = ()
 
 
 class Session(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,18 @@ NEAR_SILENCE_DB = 45.0
 TALK_RATIO = 1.8  # this many times the answer's phones is talk around or instead of it (off-topic talk rejected: 42% -> 50%)
 
 
+
+
+def phone_match(expected: Sequence[str], heard: Sequence[str]) -> float:
+    """How well a free phone-loop transcript matches an answer's phones: half exact phones, half broad classes."""
+    heard = [p for p in heard if p not in _FILLERS]
+    if not expected:
+        return 0.0
+    exact = difflib.SequenceMatcher(None, list(expected), heard).ratio()
+    broad = difflib.SequenceMatcher(None, [_BROAD.get(p, p) for p in expected], [_BROAD.get(p, p) for p in heard]).ratio()
+    return (exact + broad) / 2
+
+
 def phone_agreement(expected: Sequence[str], heard: Sequence[str]) -> float:
     """Confidence from how well a free phone-loop transcript agrees with the grammar answer's phones.
 
@@ -37,12 +50,10 @@ def phone_agreement(expected: Sequence[str], heard: Sequence[str]) -> float:
     understood 96.7% -> 98.1% with wrong answers accepted 0.9% -> 1.1%). Agreement 0.15 maps to 0.5, the
     dialog's acceptance line; much more speech than the answer (out-of-grammar talk) halves it.
     """
-    heard = [p for p in heard if p not in _FILLERS]
     if not expected:
         return 0.0
-    exact = difflib.SequenceMatcher(None, list(expected), heard).ratio()
-    broad = difflib.SequenceMatcher(None, [_BROAD.get(p, p) for p in expected], [_BROAD.get(p, p) for p in heard]).ratio()
-    conf = min(1.0, 0.3 + 1.4 * (exact + broad) / 2)
+    conf = min(1.0, 0.3 + 1.4 * phone_match(expected, heard))
+    heard = [p for p in heard if p not in _FILLERS]
     return conf * 0.5 if len(heard) > TALK_RATIO * len(expected) else conf
 
 
@@ -194,7 +205,22 @@ class SphinxSession:
         conf = max(phone_agreement(said, phones) for said in self._owner.pronunciations(raw))
         if noisy and not any(self._meanings.same(self._decode_grammar(check), raw) for check in noisy.checks):
             conf = min(conf, DISAGREE_CAP)  # a different cleaning hears another answer: not sure enough to act on
-        return self._judge(raw, conf, self._phrases)
+        result = self._judge(raw, conf, self._phrases)
+        if noisy and self._judge is verdict and result.text:
+            return replace(result, rivals=self._rivals(raw, phones))
+        return result
+
+    def _rivals(self, raw: str, phones: Sequence[str]) -> tuple[str, ...]:
+        """Answers of another meaning (control words too) whose phones fit the phone loop as well as `raw`'s.
+
+        Only for one-phrase grammars: a sentence answer has no list of rivals. Only in a noisy room: in a quiet one
+        it found no sure mishearing of "no", but rivals for 21 of 92 right, sure ones (scripts/bench_voice.py notes).
+        """
+        def fit(phrase: str) -> float:
+            return max(phone_match(said, phones) for said in self._owner.pronunciations(phrase))
+
+        chosen = fit(raw)
+        return tuple(p for p in self._phrases if not self._meanings.same(p, raw) and fit(p) >= chosen)
 
     def _decode_grammar(self, audio: bytes) -> str:
         """Best grammar phrase; when the spotting grammar finds no path at all, the one-phrase fallback's.
