@@ -60,6 +60,21 @@ def test_a_typed_answer_in_a_spoken_session_replays_as_typed(make_dialog, conten
     assert resumed.state == dialog.state == "emergency" and resumed.answers == dialog.answers
 
 
+def test_a_red_flag_no_with_rivals_replays_into_its_check(make_dialog, content):
+    """A sure spoken "no" that another answer fits as well was checked: replayed without its rivals, the "yes" to
+    the check would land on the next question."""
+    dialog = make_dialog(spoken=True)
+    journal = journals.Journal.create(dialog)
+    dialog.start()
+    for heard in (Heard("no", 1.0, rivals=("yeah",)), Heard("yes", 0.9)):
+        journal.heard(heard)
+        dialog.hear(heard)
+    journal.handle.close()
+    resumed = journals.replay(content, journals.latest_unfinished())
+    assert resumed.answers == dialog.answers == {"rf_bladder": "no"}
+    assert resumed.current_ask == dialog.current_ask and dialog.current_ask.question == "rf_bowel"
+
+
 def test_a_session_resumed_in_the_other_mode_replays_each_answer_in_its_own_mode(make_dialog, content):
     # Spoken first, then resumed typed: replaying the typed answers as spoken read "42" back ("I heard 42. Is that
     # right?") and took the next answer as the check, so a second resume lost the age and everything after it.

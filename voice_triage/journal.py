@@ -100,7 +100,8 @@ class Journal:
     def heard(self, heard: Heard) -> None:
         """Record one utterance exactly as the dialog will receive it."""
         flags = {name: True for name in ("typed", "too_long") if getattr(heard, name)}
-        self.write({"type": "heard", "text": heard.text, "confidence": heard.confidence, **flags})
+        rivals = {"rivals": list(heard.rivals)} if heard.rivals else {}  # a red-flag "no" with rivals was checked
+        self.write({"type": "heard", "text": heard.text, "confidence": heard.confidence, **flags, **rivals})
 
     def resumed(self, spoken: bool) -> None:
         """Record that the session goes on, and whether by voice: replay reads later answers the same way."""
@@ -205,7 +206,7 @@ def _heard(record: dict[str, Any]) -> Heard | None:
     """One answer record, or None when it is damaged."""
     try:
         return Heard(str(record["text"]), float(record.get("confidence", 1.0)), typed=bool(record.get("typed")),
-                     too_long=bool(record.get("too_long")))
+                     too_long=bool(record.get("too_long")), rivals=tuple(str(r) for r in record.get("rivals", ())))
     except (KeyError, TypeError, ValueError):
         return None
 
