@@ -31,8 +31,6 @@ NEAR_SILENCE_DB = 45.0
 TALK_RATIO = 1.8  # this many times the answer's phones is talk around or instead of it (off-topic talk rejected: 42% -> 50%)
 
 
-
-
 def phone_match(expected: Sequence[str], heard: Sequence[str]) -> float:
     """How well a free phone-loop transcript matches an answer's phones: half exact phones, half broad classes."""
     heard = [p for p in heard if p not in _FILLERS]
@@ -207,11 +205,11 @@ class SphinxSession:
             conf = min(conf, DISAGREE_CAP)  # a different cleaning hears another answer: not sure enough to act on
         result = self._judge(raw, conf, self._phrases)
         if noisy and self._judge is verdict and result.text:
-            return replace(result, rivals=self._rivals(raw, phones))
+            return replace(result, rivals=self._rivals(result.text, phones))
         return result
 
-    def _rivals(self, raw: str, phones: Sequence[str]) -> tuple[str, ...]:
-        """Answers of another meaning (control words too) whose phones fit the phone loop as well as `raw`'s.
+    def _rivals(self, answer: str, phones: Sequence[str]) -> tuple[str, ...]:
+        """Answers of another meaning (control words too) whose phones fit the phone loop as well as `answer`'s.
 
         Only for one-phrase grammars: a sentence answer has no list of rivals. Only in a noisy room: in a quiet one
         it found no sure mishearing of "no", but rivals for 21 of 92 right, sure ones (scripts/bench_voice.py notes).
@@ -219,8 +217,8 @@ class SphinxSession:
         def fit(phrase: str) -> float:
             return max(phone_match(said, phones) for said in self._owner.pronunciations(phrase))
 
-        chosen = fit(raw)
-        return tuple(p for p in self._phrases if not self._meanings.same(p, raw) and fit(p) >= chosen)
+        chosen = fit(answer)
+        return tuple(p for p in self._phrases if not self._meanings.same(p, answer) and fit(p) >= chosen)
 
     def _decode_grammar(self, audio: bytes) -> str:
         """Best grammar phrase; when the spotting grammar finds no path at all, the one-phrase fallback's.
