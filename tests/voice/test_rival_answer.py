@@ -11,11 +11,12 @@ from voice_triage.voice.recognizers import Recognition
 from voice_triage.voice.testing import FLITE, DialogExam, Voice, add_noise, pad
 
 SLT, RMS, KAL16 = FLITE[0], FLITE[1], FLITE[3]
+EXAM = DialogExam()  # the dialog's real warning-sign question and interpreter, loaded once
 
 
 def hear(synth, text: str, voice: Voice, snr: float | None, seed: int = 1) -> Recognition:
     """`text` said in white noise `snr` dB below it (None: a quiet room), heard with a red flag's grammar."""
-    ask = DialogExam().ask("yesno")
+    ask = EXAM.ask("yesno")
     recognizer = sphinx_recognizer.SphinxRecognizer()
     audio = add_noise(pad(synth(text, voice), 0.5, 1.5), snr, seed=seed)
     return recognizer.recognize(audio, recognizer.usable(ask.vocabulary), synonyms=ask.synonyms)
@@ -23,7 +24,7 @@ def hear(synth, text: str, voice: Voice, snr: float | None, seed: int = 1) -> Re
 
 def means_no(heard: Recognition) -> bool:
     """The dialog would take this as a "no"."""
-    return DialogExam().same("yesno", heard.text, "no")
+    return EXAM.same("yesno", heard.text, "no")
 
 
 @pytest.mark.parametrize(("voice", "snr", "seed", "heard_as"), [(SLT, 20.0, 3, "never"), (KAL16, 10.0, 1, "no")])
@@ -51,7 +52,7 @@ def test_in_a_quiet_room_there_is_no_rival_check(synth) -> None:
     heard = hear(synth, "no", SLT, None)
     assert heard.text == "no" and heard.confidence >= SURE_NO and heard.rivals == (), heard
 
-    ask = DialogExam().ask("yesno")
+    ask = EXAM.ask("yesno")
     recognizer = sphinx_recognizer.SphinxRecognizer()
     session = recognizer.start(recognizer.usable(ask.vocabulary), synonyms=ask.synonyms)
     phones = session._decode_phones(pad(synth("no", SLT), 0.5, 1.5))

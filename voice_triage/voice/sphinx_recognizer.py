@@ -31,13 +31,17 @@ NEAR_SILENCE_DB = 45.0
 TALK_RATIO = 1.8  # this many times the answer's phones is talk around or instead of it (off-topic talk rejected: 42% -> 50%)
 
 
-def phone_match(expected: Sequence[str], heard: Sequence[str]) -> float:
-    """How well a free phone-loop transcript matches an answer's phones: half exact phones, half broad classes."""
-    heard = [p for p in heard if p not in _FILLERS]
+def spoken_phones(heard: Sequence[str]) -> list[str]:
+    """A phone-loop transcript without its fillers and silences."""
+    return [p for p in heard if p not in _FILLERS]
+
+
+def phone_match(expected: Sequence[str], spoken: Sequence[str]) -> float:
+    """How well spoken phones (spoken_phones) match an answer's phones: half exact phones, half broad classes."""
     if not expected:
         return 0.0
-    exact = difflib.SequenceMatcher(None, list(expected), heard).ratio()
-    broad = difflib.SequenceMatcher(None, [_BROAD.get(p, p) for p in expected], [_BROAD.get(p, p) for p in heard]).ratio()
+    exact = difflib.SequenceMatcher(None, list(expected), list(spoken)).ratio()
+    broad = difflib.SequenceMatcher(None, [_BROAD.get(p, p) for p in expected], [_BROAD.get(p, p) for p in spoken]).ratio()
     return (exact + broad) / 2
 
 
@@ -50,9 +54,9 @@ def phone_agreement(expected: Sequence[str], heard: Sequence[str]) -> float:
     """
     if not expected:
         return 0.0
-    conf = min(1.0, 0.3 + 1.4 * phone_match(expected, heard))
-    heard = [p for p in heard if p not in _FILLERS]
-    return conf * 0.5 if len(heard) > TALK_RATIO * len(expected) else conf
+    spoken = spoken_phones(heard)
+    conf = min(1.0, 0.3 + 1.4 * phone_match(expected, spoken))
+    return conf * 0.5 if len(spoken) > TALK_RATIO * len(expected) else conf
 
 
 class SphinxRecognizer(GrammarRecognizer):
@@ -214,8 +218,10 @@ class SphinxSession:
         Only for one-phrase grammars: a sentence answer has no list of rivals. Only in a noisy room: in a quiet one
         it found no sure mishearing of "no", but rivals for 21 of 92 right, sure ones (scripts/bench_voice.py notes).
         """
+        spoken = spoken_phones(phones)  # once, not per phrase
+
         def fit(phrase: str) -> float:
-            return max(phone_match(said, phones) for said in self._owner.pronunciations(phrase))
+            return max(phone_match(said, spoken) for said in self._owner.pronunciations(phrase))
 
         chosen = fit(answer)
         return tuple(p for p in self._phrases if not self._meanings.same(p, answer) and fit(p) >= chosen)
