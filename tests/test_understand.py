@@ -134,6 +134,9 @@ def test_option_phrasings(interpreter, content, question, text, value):
     ("a hundred and two", 102), ("one hundred and ten", 110), ("twenty one", 21),
     # Several different numbers (noise heard as "five thirteen eight") are asked again, never the first taken.
     ("five thirteen eight", None), ("five twelve", None), ("42, 43 next week", None),
+    # How long, typed to the age question (the questions come one after the other), is no age: "about 3 weeks"
+    # was age 3, under every age line the rules draw. Years are the age's own unit.
+    ("about 3 weeks", None), ("twelve months", None), ("since 3 days", None), ("52 years", 52),
 ])
 def test_ages(interpreter, content, text, value):
     assert understood(interpreter, content, "age", text).value == value

@@ -127,6 +127,8 @@ class Interpreter:
         duration = self.vocab["duration"]
         self.plurals = set(duration["plurals"].values())
         self.unit_days = unit_days(duration)
+        # An age is counted in the longest unit (years): "3 weeks" or "twelve months" answers another question
+        self.not_age_units = {word for word, days in self.unit_days.items() if days < max(self.unit_days.values())}
         self.between_number_and_unit = set(duration["between"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
         negation = self.vocab["negation"]
@@ -496,8 +498,10 @@ class Interpreter:
 
         By voice, noise turns an age into "five thirteen eight": taking the first number made a 42-year-old
         five (scripts/bench_spoken.py, p-g2 at 20 dB), so such an answer is asked again instead, as is a rough
-        one ("fifty something").
+        one ("fifty something"). So is a number with a unit shorter than a year ("about 3 weeks" was age 3).
         """
+        if self.not_age_units & set(words):
+            return None
         words, half = self._without_half(words)
         kept = [w for w in words if w not in self.articles]
         found = self.numbers_in(kept)
