@@ -122,6 +122,10 @@ def test_location_phrasings(interpreter, content, text, value):
     ("onset", "it crept up on me slowly", "gradual"),
     ("onset", "I tripped on the stairs and fell", "fall"),
     ("onset", "it just appeared one morning in spring", "other"),
+    # Only a yes or a no answers some other question, so it is asked again (it was kept as a cause, "other");
+    # beside a cause named, the cause stands
+    ("onset", "yes", None), ("onset", "no", None), ("onset", "ok", None), ("onset", "yes it did", None),
+    ("onset", "yes I fell", "fall"), ("onset", "no, it just came on", "no_reason"), ("onset", "no idea", "unsure"),
 ])
 def test_option_phrasings(interpreter, content, question, text, value):
     assert understood(interpreter, content, question, text).value == value

@@ -432,16 +432,19 @@ class Interpreter:
         """Whether the answer says "not sure" or "I don't know"."""
         return any(value == "unsure" for *_, value in find_phrases(words, self.yesno))
 
-    def _parse_free(self, question: Question, words: list[str]) -> str:
+    def _parse_free(self, question: Question, words: list[str]) -> str | None:
         """The option the free answer mentions (the first of the question's `several` among several named, else the
-        first named); "unsure" when it names none but says "I don't know"; else "other" (the text is kept in the
-        transcript).
+        first named); "unsure" when it names none but says "I don't know"; None (asked again) when it is only a yes
+        or a no, which answers some other question ("yes" to "How did it start?" was kept as a cause); else "other"
+        (the text is kept in the transcript).
 
         "I don't know" how it started was recorded as "for no clear reason", which rules out a fall; not sure,
         an older person's pain may still have followed one (rules.toml `fall_older`, when in doubt)."""
         chosen = self._matched_options(question, words)
         if not chosen and self._says_unsure(words):
             return "unsure"
+        if not chosen and (yes_or_no := find_in_clauses(words, self.yesno)) and self._plain(words, yes_or_no):
+            return None
         return next((option for option in question.several if option in chosen), chosen[0] if chosen else "other")
 
     def numbers_in(self, words: list[str]) -> list[tuple[int, float]]:
