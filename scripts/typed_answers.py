@@ -10,7 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's code, also in a worktree beside the installed one
+sys.path.insert(0, str(ROOT / "tests"))
 from typed_corpus import CORPORA, Reading, read_all, table  # noqa: E402
 
 from voice_triage.content import load_content  # noqa: E402

@@ -101,7 +101,7 @@ def test_every_control_the_content_may_name_is_one_the_dialog_handles():
     ("vocabulary.toml", 'joiner = "and"', 'join = "and"', "vocabulary.toml: number_speech.joiner: missing required key"),
     ("vocabulary.toml", "\nseventeen = 17", "", "vocabulary.toml: numbers: no word for 17"),
     ("vocabulary.toml", 'fortnight = "fortnights"', 'moon = "moons"', "vocabulary.toml: duration.plurals.moon: not one of duration.units"),
-    ("vocabulary.toml", 'spoken_units = ["day"', 'spoken_units = ["hour"', "vocabulary.toml: duration.spoken_units: 'hour' has no entry"),
+    ("vocabulary.toml", 'spoken_units = ["day"', 'spoken_units = ["minute"', "vocabulary.toml: duration.spoken_units: 'minute' has no entry"),
     ("vocabulary.toml", "[qualifiers]\n", "[hedges]\n", "vocabulary.toml: qualifiers: missing required key"),
     ("vocabulary.toml", "[plain_answer]\n", "[plain]\n", "vocabulary.toml: plain_answer: missing required key"),
     ("vocabulary.toml", 'faster = ["faster"', 'quicker = ["faster"', "vocabulary.toml: control.quicker: unknown control"),
@@ -172,8 +172,8 @@ def test_content_paraphrases_the_seeds_and_copies_no_sentence():
 def test_number_and_duration_words_come_from_content(content_copy):
     """A reviewer can add a unit or change how numbers join without touching Python."""
     from voice_triage.understand import Interpreter, vocabulary
-    _edit(content_copy, "vocabulary.toml", "units = { day = 1,", "units = { season = 91, day = 1,")
-    _edit(content_copy, "vocabulary.toml", "plurals = { day = ", 'plurals = { season = "seasons", day = ')
+    _edit(content_copy, "vocabulary.toml", "units = { hour = 0.0417, day = 1,", "units = { season = 91, hour = 0.0417, day = 1,")
+    _edit(content_copy, "vocabulary.toml", "plurals = { hour = ", 'plurals = { season = "seasons", hour = ')
     _edit(content_copy, "vocabulary.toml", 'spoken_units = ["day",', 'spoken_units = ["season", "day",')
     _edit(content_copy, "vocabulary.toml", 'joiner = "and"', 'joiner = "plus"')
     _edit(content_copy, "vocabulary.toml", 'hundred = "a hundred"', 'hundred = "one hundred"')

@@ -164,6 +164,8 @@ def test_ages(interpreter, content, text, value):
     # Fixed phrases holding a unit are not counted word by word, nor over a count given beside them
     ("half a year", 182), ("the day before yesterday", 2), ("a year and a half", 548),
     ("two months, I saw the GP last week", 60), ("since last week", 7),
+    # Hours (typed; they were asked again): whole days, so a few hours is today
+    ("48 hours", 2), ("a few hours", 0), ("since a couple of hours", 0),
 ])
 def test_durations(interpreter, content, text, days):
     value = understood(interpreter, content, "duration", text).value
