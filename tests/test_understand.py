@@ -70,6 +70,8 @@ def test_yes_no_phrasings(interpreter, content, text, value):
     # The tingling question's own words; "better" only at times is not a plain yes
     ("tingling", "pins and needles", "yes"), ("tingling", "numbness in my foot", "yes"), ("tingling", "no tingling", "no"),
     ("tingling", "no numbness, some tingling", None), ("improving", "better when i rest", None),
+    # "ok" agrees rather than answers: asked again where yes is the less urgent answer (it was taken as better)
+    ("improving", "ok", None), ("improving", "okay", None), ("improving", "ok, yes", "yes"),
 ])
 def test_yes_no_answers_people_type(interpreter, content, question, text, value):
     assert understood(interpreter, content, question, text).value == value
@@ -122,9 +124,9 @@ def test_location_phrasings(interpreter, content, text, value):
     ("onset", "it crept up on me slowly", "gradual"),
     ("onset", "I tripped on the stairs and fell", "fall"),
     ("onset", "it just appeared one morning in spring", "other"),
-    # Only a yes or a no answers some other question, so it is asked again (it was kept as a cause, "other");
-    # beside a cause named, the cause stands
-    ("onset", "yes", None), ("onset", "no", None), ("onset", "ok", None), ("onset", "yes it did", None),
+    # Only a yes answers some other question, so it is asked again (it was kept as a cause, "other"); a plain no
+    # may mean nothing started it; beside a cause named, the cause stands
+    ("onset", "yes", None), ("onset", "ok", None), ("onset", "yes it did", None), ("onset", "no", "other"),
     ("onset", "yes I fell", "fall"), ("onset", "no, it just came on", "no_reason"), ("onset", "no idea", "unsure"),
 ])
 def test_option_phrasings(interpreter, content, question, text, value):

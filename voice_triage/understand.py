@@ -275,9 +275,9 @@ class Interpreter:
             # "My mum had cancer": whose answer? Asked again for the person's own. Not at an emergency sign, where
             # "yes, my wife says my foot drags" must stand (three misses there end short of an emergency).
             return None
-        if question.is_red_flag and not own and general and all(
+        if (question.is_red_flag or question.plain_yes) and not own and general and all(
                 " ".join(words[start:end]) in self.acknowledgements for start, end, _ in general):
-            return None  # "ok" agrees rather than answers: never a warning sign's yes on its own
+            return None  # "ok" agrees rather than answers: never a warning sign's yes, nor a less urgent one
         if "unsure" in found:
             return "unsure"
         return found.pop() if len(found) == 1 else None
@@ -434,16 +434,17 @@ class Interpreter:
 
     def _parse_free(self, question: Question, words: list[str]) -> str | None:
         """The option the free answer mentions (the first of the question's `several` among several named, else the
-        first named); "unsure" when it names none but says "I don't know"; None (asked again) when it is only a yes
-        or a no, which answers some other question ("yes" to "How did it start?" was kept as a cause); else "other"
-        (the text is kept in the transcript).
+        first named); "unsure" when it names none but says "I don't know"; None (asked again) when it is only a yes,
+        which answers some other question ("yes" to "How did it start?" was kept as a cause; a plain "no" may mean
+        nothing started it, and stays "other"); else "other" (the text is kept in the transcript).
 
         "I don't know" how it started was recorded as "for no clear reason", which rules out a fall; not sure,
         an older person's pain may still have followed one (rules.toml `fall_older`, when in doubt)."""
         chosen = self._matched_options(question, words)
         if not chosen and self._says_unsure(words):
             return "unsure"
-        if not chosen and (yes_or_no := find_in_clauses(words, self.yesno)) and self._plain(words, yes_or_no):
+        yes = [match for match in find_in_clauses(words, self.yesno) if match[2] == "yes"]
+        if not chosen and yes and self._plain(words, yes):
             return None
         return next((option for option in question.several if option in chosen), chosen[0] if chosen else "other")
 
