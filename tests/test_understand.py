@@ -168,10 +168,20 @@ def test_ages(interpreter, content, text, value):
     ("two months, I saw the GP last week", 60), ("since last week", 7),
     # Hours (typed; they were asked again): whole days, so a few hours is today
     ("48 hours", 2), ("a few hours", 0), ("since a couple of hours", 0),
+    # How often is no duration, and is left out beside one ("every day for 6 weeks" was 43 days, past the line)
+    ("every day for 6 weeks", 42), ("most days for 3 months", 90), ("2 days a week for a month", 30),
+    ("every other day for two weeks", 14), ("a week and a day", 8),
 ])
 def test_durations(interpreter, content, text, days):
     value = understood(interpreter, content, "duration", text).value
     assert value["days"] == days
+
+
+@pytest.mark.parametrize("text", ["every day", "worse every day", "twice a week", "once a month", "every few weeks",
+                                  "3 times a day", "every couple of days"])
+def test_how_often_is_asked_again(interpreter, content, text):
+    """How often, not how long: read as a duration, "every day" was one day of new pain."""
+    assert understood(interpreter, content, "duration", text).value is None
 
 
 def test_unknown_duration(interpreter, content):

@@ -788,7 +788,7 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
                       ("seasons", dict)):
         reader.get(dates, key, "duration.dates", kind)
     _check_dates(dates)
-    for key in ("between", "range", "weekdays", "spoken_counts", "spoken_units", "unclear"):
+    for key in ("between", "range", "weekdays", "spoken_counts", "spoken_units", "unclear", "frequency", "per"):
         reader.get(duration, key, "duration", list)
     reader.get(duration, "spoken_since", "duration")
     named = {value for value in vocab["numbers"].values()}

@@ -130,6 +130,8 @@ class Interpreter:
         # An age is counted in the longest unit (years): "3 weeks" or "twelve months" answers another question
         self.not_age_units = {word for word, days in self.unit_days.items() if days < max(self.unit_days.values())}
         self.between_number_and_unit = set(duration["between"])
+        self.frequency = {phrase: True for phrase in duration["frequency"]}
+        self.per = set(duration["per"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
         negation = self.vocab["negation"]
         self.negations, self.negation_suffix = set(negation["words"]), negation["suffix"]
@@ -561,8 +563,8 @@ class Interpreter:
         """How long, in days: "three weeks", "a couple of months", "since Tuesday", "10 days", "since August"."""
         settings = self.vocab["duration"]
         days = self._weekday_days(words, settings["weekdays"])
-        counted = self._counted_days(self._shorter_ends(without_named_days(words, settings["dates"]),
-                                                        set(settings["range"])))
+        counted = self._counted_days(self._shorter_ends(self._without_frequencies(
+            without_named_days(words, settings["dates"])), set(settings["range"])))
         dated = days_since_date(words, self.today, settings["dates"])
         if counted is not None and dated is not None:
             return None  # "3 days, had the same in May": which is this pain?
@@ -631,6 +633,27 @@ class Interpreter:
         if len(ends) < 2:
             return None
         return begin, stop, min(ends, key=lambda pair: pair[0])[1]
+
+    def _without_frequencies(self, words: list[str]) -> list[str]:
+        """The words less each "how often": a frequency phrase (`[duration] frequency`), any counts and joining
+        words after it, and the unit they lead to ("every day", "twice a week", "every few weeks"); and a counted
+        unit "a" or "per" another ("2 days a week")."""
+        kept = list(words)
+        for start, end, _ in find_phrases(words, self.frequency):
+            unit = self._skip_counts(words, end, 1)
+            if unit < len(words) and words[unit] in self.unit_days:
+                kept[start:unit + 1] = [""] * (unit + 1 - start)
+        for index in range(1, len(words) - 1):
+            if words[index] in self.per and {words[index - 1], words[index + 1]} <= self.unit_days.keys():
+                start = self._skip_counts(words, index - 2, -1) + 1
+                kept[start:index + 2] = [""] * (index + 2 - start)
+        return [word for word in kept if word]
+
+    def _skip_counts(self, words: list[str], index: int, step: int) -> int:
+        """The first index from `index` on, going by `step`, that is neither a count nor a joining word."""
+        while 0 <= index < len(words) and (self._is_count(words[index]) or words[index] in self.between_number_and_unit):
+            index += step
+        return index
 
     def _is_count(self, word: str) -> bool:
         """A number, in digits or words ("a" counts as one)."""
