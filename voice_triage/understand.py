@@ -128,7 +128,8 @@ class Interpreter:
         self.plurals = set(duration["plurals"].values())
         self.unit_days = unit_days(duration)
         # An age is counted in the longest unit (years): "3 weeks" or "twelve months" answers another question
-        self.not_age_units = {word for word, days in self.unit_days.items() if days < max(self.unit_days.values())}
+        longest_unit_days = max(self.unit_days.values())
+        self.not_age_units = {word for word, days in self.unit_days.items() if days < longest_unit_days}
         self.between_number_and_unit = set(duration["between"])
         self.frequency = {phrase: True for phrase in duration["frequency"]}
         self.per = set(duration["per"])
