@@ -85,6 +85,8 @@ def test_every_control_the_content_may_name_is_one_the_dialog_handles():
     ("vocabulary.toml", 'yesno = ["yes", "yeah", "yep"', 'yesno = ["yes", "yeah", "yep", "perchance"', "vocabulary.toml: reask.yesno[3]: 'perchance' is not a phrase of [yesno]"),
     ("vocabulary.toml", "[carriers]", "[spoken_fillers]", "vocabulary.toml: carriers: missing required key"),
     ("vocabulary.toml", "[control_fillers]", "[fillers]", "vocabulary.toml: control_fillers: missing required key"),
+    ("vocabulary.toml", "[asking]", "[questions_back]", "vocabulary.toml: asking: missing required key"),
+    ("vocabulary.toml", "\ncloser", "\nending", "vocabulary.toml: asking.closers: missing required key"),
     ("questions.toml", 'no = "under_twenty"', 'no = "under_thirty"', "questions.toml: question[0].step[0].no: unknown step 'under_thirty'"),
     ("questions.toml", 'no = "under_forty"', 'no = "over_fifty"', "questions.toml: question[0].step[0].no: step 'over_fifty' loops back"),
     ("questions.toml", 'yes = { value = 65, text = "sixty-five or older" }', 'yes = { text = "sixty-five or older" }', "questions.toml: question[0].step[1].yes.value: missing required key"),

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from clock import TODAY
-from voice_triage.understand import Interpreter, tokens, vocabulary
+from voice_triage.understand import Interpreter, Understanding, tokens, vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -203,6 +203,27 @@ def test_two_durations_in_separate_words_are_asked_again(interpreter, content, t
 def test_controls_everywhere(interpreter, content, text, control):
     for question in content.questions:
         assert interpreter.understand(question, text).control == control
+
+
+@pytest.mark.parametrize("question, text", [
+    ("rf_bladder", "what do you mean by leak"), ("rf_bladder", "does dribbling count?"),
+    ("rf_bladder", "does leaking a little count"), ("rf_bladder", "is a weak stream trouble?"),
+    ("rf_bladder", "what if I leak when I sneeze"), ("rf_saddle", "Does tingling count? Is numb the same?"),
+    ("rf_bone_fragility", "do steroid inhalers count?"), ("quality", "what do you mean by burning?"),
+])
+def test_a_question_back_is_explained_and_asked_again(interpreter, content, text, question):
+    # Read for its words, each was a yes (emergency advice for "what do you mean by leak") or a value
+    assert understood(interpreter, content, question, text) == Understanding(control="help")
+
+
+@pytest.mark.parametrize("question, text, value", [
+    ("rf_bladder", "do you mean leaking? yes", "yes"), ("rf_bladder", "what is a leak? no", None),  # sign and no
+    ("rf_bladder", "yes, does that count?", "yes"), ("rf_bladder", "leaking?", "yes"),
+    ("rf_night_pain", "is worse at night", "yes"),  # no "?": an answer
+    ("rf_bone_fragility", "do inhalers count? I take steroid tablets", "yes"),
+])
+def test_a_question_beside_an_answer_keeps_the_answer(interpreter, content, question, text, value):
+    assert understood(interpreter, content, question, text).value == value
 
 
 def test_an_answer_that_is_an_option_is_not_a_control(interpreter, content):

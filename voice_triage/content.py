@@ -790,6 +790,8 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     _check_dates(dates)
     for key in ("between", "range", "weekdays", "spoken_counts", "spoken_units", "unclear", "frequency", "per"):
         reader.get(duration, key, "duration", list)
+    for key in ("openers", "with_question_mark", "closers"):
+        reader.get(reader.get(vocab, "asking", "", dict), key, "asking", list)
     reader.get(duration, "spoken_since", "duration")
     named = {value for value in vocab["numbers"].values()}
     for value in (*range(1, 20), *range(20, 100, 10)):

@@ -56,6 +56,7 @@ def find_phrases(words: list[str], phrases: dict[str, Any]) -> list[Match]:
 
 
 CLAUSE_BREAK = re.compile(r"[,;!?]|\.(?!\d)")  # "no, sitting"; not the point in "2.5"
+CLAUSE_PIECE = re.compile(r"((?:[^,;!?.]|\.(?=\d))*)([,;!?]|\.(?!\d)|$)")  # a clause and the mark that ends it
 
 
 class Words(list[str]):
@@ -134,6 +135,10 @@ class Interpreter:
         self.frequency = {phrase: True for phrase in duration["frequency"]}
         self.per = set(duration["per"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
+        asking = self.vocab["asking"]
+        self.asking_openers = {phrase: True for phrase in asking["openers"]}
+        self.asking_with_mark = set(asking["with_question_mark"])
+        self.asking_closers = [phrase_key(phrase) for phrase in asking["closers"]]
         negation = self.vocab["negation"]
         self.negations, self.negation_suffix = set(negation["words"]), negation["suffix"]
         self.not_negating_before, self.exceptions = set(negation["unless_followed_by"]), set(negation["exceptions"])
@@ -168,6 +173,21 @@ class Interpreter:
     def control(self, text: str) -> str | None:
         """A control id when the whole answer is a control phrase ("go back", "please repeat")."""
         return self._whole(text, self.controls)
+
+    def only_asks(self, text: str) -> bool:
+        """True when every part of the answer asks about the question ("what do you mean by leak", "does dribbling
+        count?") rather than answering it (vocabulary.toml [asking])."""
+        pieces = CLAUSE_PIECE.findall(text)
+        parts = [(self.words(clause), mark) for clause, mark in pieces if self.words(clause)]
+        return bool(parts) and all(self._asks(words, mark == "?") for words, mark in parts)
+
+    def _asks(self, words: list[str], question_mark: bool) -> bool:
+        """One part of an answer is a question: it opens with an opener phrase, or with an asking word and ends
+        with a "?" or a closer ("does dribbling count")."""
+        if any(start == 0 for start, _, _ in find_phrases(words, self.asking_openers)):
+            return True
+        closed = question_mark or any(tuple(words[-len(key):]) == key for key in self.asking_closers)
+        return closed and words[0] in self.asking_with_mark
 
     def correction(self, text: str) -> str | None:
         """ "back" when the whole answer says the answer just said back was heard wrong ("that's wrong")."""
@@ -219,6 +239,8 @@ class Interpreter:
         control = self.control(text)
         if control and self.option_phrases(question).get(" ".join(words)) is None:
             return Understanding(control=control)
+        if self.only_asks(text):
+            return Understanding(control="help")  # "what do you mean by leak": no yes to a warning sign
         if not words:
             return Understanding()
         numbered = self._numbered_option(question, words)
