@@ -205,6 +205,12 @@ def test_controls_everywhere(interpreter, content, text, control):
         assert interpreter.understand(question, text).control == control
 
 
+@pytest.mark.parametrize("text, value", [("ｎｏ", "no"), ("ＹＥＳ", "yes"), ("Nö", "no"), ("Sí", None)])
+def test_full_width_and_accented_letters_are_plain_letters(interpreter, content, text, value):
+    # From a phone or an input method, "ｎｏ" was no word at all, and asked again however often it was typed
+    assert understood(interpreter, content, "rf_bladder", text).value == value
+
+
 @pytest.mark.parametrize("question, text", [
     ("rf_bladder", "what do you mean by leak"), ("rf_bladder", "does dribbling count?"),
     ("rf_bladder", "does leaking a little count"), ("rf_bladder", "is a weak stream trouble?"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,10 @@ DECADE_IN_FIGURES = re.compile(r"^([1-9])0'?s$")  # "50s", "50's": the fifties
 
 
 def tokens(text: str) -> list[str]:
-    """Lowercase words with punctuation removed; apostrophes kept so "don't" stays one word."""
+    """Lowercase words with punctuation removed; apostrophes kept so "don't" stays one word. Accents and
+    full-width letters are folded to plain ones: "ｎｏ" from a phone or an input method was no word at all."""
+    if not text.isascii():
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     text = text.lower().replace("\u2019", "'").replace("`", "'")
     text = re.sub(r"[^a-z0-9' ]+", " ", text.replace("-", " "))
     return [word.strip("'") for word in text.split() if word.strip("'")]
