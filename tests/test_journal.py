@@ -36,12 +36,12 @@ def test_resume_after_a_crash_gives_the_same_report(make_dialog, content, cut):
     journal = journals.Journal.create(dialog)
     dialog.start()
     for answer in SCRIPT[:cut]:
-        journal.heard(Heard(answer))
+        journal.heard(Heard(answer), dialog.current_ask.question)
         dialog.hear(answer)
     journal.handle.close()  # the process dies here: no end record, no report
     saved = journals.latest_unfinished()
     assert saved is not None and len(saved.heard) == cut
-    resumed = journals.replay(content, saved)
+    resumed, _ = journals.replay(content, saved)
     report = run(resumed, Channels(ScriptedListener(SCRIPT[cut:]), SilentSpeaker()), journals.Journal(saved.path),
                  resume_events(resumed, "welcome back"))
     assert stable(report) == stable(expected)
@@ -56,7 +56,7 @@ def test_a_typed_answer_in_a_spoken_session_replays_as_typed(make_dialog, conten
         journal.heard(heard)
         dialog.hear(heard)
     journal.handle.close()
-    resumed = journals.replay(content, journals.latest_unfinished())
+    resumed, _ = journals.replay(content, journals.latest_unfinished())
     assert resumed.state == dialog.state == "emergency" and resumed.answers == dialog.answers
 
 
@@ -70,7 +70,7 @@ def test_a_red_flag_no_with_rivals_replays_into_its_check(make_dialog, content):
         journal.heard(heard)
         dialog.hear(heard)
     journal.handle.close()
-    resumed = journals.replay(content, journals.latest_unfinished())
+    resumed, _ = journals.replay(content, journals.latest_unfinished())
     assert resumed.answers == dialog.answers == {"rf_bladder": "no"}
     assert resumed.current_ask == dialog.current_ask and dialog.current_ask.question == "rf_bowel"
 
@@ -85,7 +85,7 @@ def test_a_session_resumed_in_the_other_mode_replays_each_answer_in_its_own_mode
         journal.heard(Heard("no", 0.95))
         spoken.hear(Heard("no", 0.95))
     journal.handle.close()
-    typed = journals.replay(content, journals.latest_unfinished())
+    typed, _ = journals.replay(content, journals.latest_unfinished())
     typed.spoken = False
     journal = journals.Journal(journal.path)
     journal.resumed(False)
@@ -93,7 +93,7 @@ def test_a_session_resumed_in_the_other_mode_replays_each_answer_in_its_own_mode
         journal.heard(Heard(answer))
         typed.hear(Heard(answer))
     journal.handle.close()
-    again = journals.replay(content, journals.latest_unfinished())
+    again, _ = journals.replay(content, journals.latest_unfinished())
     assert again.answers == typed.answers and again.state == typed.state
     assert again.answers["age"] == 42 and again.answers["side"] == "middle"
 
@@ -199,3 +199,59 @@ def test_eof_at_every_point_ends_cleanly_with_a_report():
                                 text=True, cwd=ROOT, timeout=20)
         assert result.returncode == 0 and result.stderr == ""
         assert json.loads(result.stdout.splitlines()[-1])["type"] == "end"
+
+
+def older_journal(make_dialog, content, *answers: tuple[str, str]) -> Path:
+    """A journal as an older version left it: ten warning signs answered "no", then `answers` with the question
+    each answered then."""
+    journal = journals.Journal.create(make_dialog())
+    for flag in content.red_flags[:10]:
+        journal.heard(Heard("no"), flag.id)
+    for text, asked in answers:
+        journal.heard(Heard(text), asked)
+    journal.handle.close()
+    return journal.path
+
+
+# An older version read this question back as a yes to "Have you ever had cancer?" and asked the next sign; this one
+# explains and asks it again, so the "no" given to the next sign would land on the cancer question.
+READ_DIFFERENTLY = (("does skin cancer count?", "rf_cancer"), ("no", "rf_bone_fragility"), ("no", "rf_infection_risk"))
+
+
+def test_answers_after_one_read_differently_are_set_aside_not_given_to_other_questions(make_dialog, content):
+    assert content.red_flags[10].id == "rf_cancer"
+    dialog, set_aside = journals.replay(content, journals.read(older_journal(make_dialog, content, *READ_DIFFERENTLY)))
+    assert set_aside == 2
+    assert dialog.current_ask.question == "rf_cancer" and "rf_cancer" not in dialog.answers
+    assert dialog.answers == {flag.id: "no" for flag in content.red_flags[:10]}
+
+
+def test_answers_replay_when_each_lands_on_its_own_question(make_dialog, content):
+    answers = (("yes, years ago", "rf_cancer"), ("no", "rf_bone_fragility"))
+    dialog, set_aside = journals.replay(content, journals.read(older_journal(make_dialog, content, *answers)))
+    assert set_aside == 0 and dialog.answers["rf_cancer"] == "yes" and dialog.answers["rf_bone_fragility"] == "no"
+
+
+def test_a_resume_that_sets_answers_aside_says_so_and_later_resumes_leave_them_out(make_dialog, content):
+    path = older_journal(make_dialog, content, *READ_DIFFERENTLY)
+    resumed = cli("--resume")
+    assert json.loads(resumed.stdout.readline())["type"] == "say"  # welcome back
+    assert json.loads(resumed.stdout.readline())["question"] == "rf_cancer"
+    resumed.stdin.write("yes\n")
+    resumed.stdin.flush()
+    assert json.loads(resumed.stdout.readline())["question"] == "rf_bone_fragility"
+    resumed.kill()
+    resumed.wait(timeout=20)
+    assert "reads one of your earlier answers differently" in resumed.stderr.read()
+    saved = journals.read(path)
+    assert [heard.text for heard in saved.heard] == ["no"] * 10 + ["does skin cancer count?", "yes"]
+    again, set_aside = journals.replay(content, saved)
+    assert set_aside == 0 and again.answers["rf_cancer"] == "yes" and again.current_ask.question == "rf_bone_fragility"
+
+
+def test_a_damaged_set_aside_record_is_named(make_dialog, content):
+    path = older_journal(make_dialog, content)
+    with path.open("a") as handle:
+        handle.write(json.dumps({"type": "set_aside", "answers": 11}) + "\n")
+    with pytest.raises(ValueError, match="damaged set-aside record"):
+        journals.read(path)

@@ -279,7 +279,7 @@ def spoken_session(make_dialog, answers: list[Heard]):
     journal = journals.Journal.create(dialog)
     dialog.start()
     for heard in answers:
-        journal.heard(heard)
+        journal.heard(heard, dialog.current_ask.question)
         dialog.hear(heard)
     journal.close(dialog.ended_by, dialog.stop_answers)
     return dialog
@@ -313,7 +313,7 @@ def test_a_spoken_stop_is_left_out_when_the_session_is_replayed(make_dialog, con
     assert saved is not None and saved.ended and not saved.final
     kept = answers + (stop[:2] if len(stop) == 4 else [])  # a stop answered "no" stays: it ended nothing
     assert saved.heard == kept
-    resumed = journals.replay(content, saved)
+    resumed, _ = journals.replay(content, saved)
     expected = before_stop(make_dialog, kept)
     assert not resumed.finished and resumed.state == expected.state and resumed.answers == expected.answers
     assert resume_events(resumed, "Welcome back.")[-1] == expected.current_ask
@@ -331,12 +331,12 @@ def run_session(dialog, journal, answers: list[Heard]) -> dict:
 def test_a_session_stopped_twice_resumes_where_it_last_stopped(make_dialog, content):
     spoken_session(make_dialog, [Heard("no", 0.95), Heard("stop", 0.95), Heard("yes", 0.95)])
     saved = journals.latest_unfinished()
-    dialog = journals.replay(content, saved)
+    dialog, _ = journals.replay(content, saved)
     journal = journals.Journal(saved.path)
     journal.resumed(True)
     report = run_session(dialog, journal, [Heard("no", 0.95), Heard("stop", 0.95), Heard("yes", 0.95)])
     assert report["ended_by"] == "stopped" and report["answers"] == {"rf_bladder": "no", "rf_bowel": "no"}
-    again = journals.replay(content, journals.latest_unfinished())
+    again, _ = journals.replay(content, journals.latest_unfinished())
     assert again.answers == {"rf_bladder": "no", "rf_bowel": "no"} and again.current.id == content.red_flags[2].id
 
 

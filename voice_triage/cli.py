@@ -222,9 +222,13 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool, acc
         started = dt.datetime.fromisoformat(saved.start["created"])
         if started.date() != dt.date.today() and not accepted:  # say which, so an old one is not taken for another
             sys.stderr.write(f"voice-triage: resuming the session started {content.summary.date.write(started)}.\n")
-        dialog = journals.replay(content, saved)
+        dialog, set_aside = journals.replay(content, saved)
         dialog.spoken = voice
         journal = held or journals.Journal(None if args.no_save else saved.path)
+        if set_aside:
+            sys.stderr.write(f"voice-triage: this version reads one of your earlier answers differently, so it asks "
+                             f"again from there ({set_aside} later answers are kept in the session file, unused).\n")
+        journal.set_aside(set_aside)
         journal.resumed(voice)
         return dialog, journal, resume_events(dialog, content.phrases["welcome_back"])
     dialog = Dialog(content, spoken=voice)

@@ -1,7 +1,9 @@
 """Crash-safe session journal: every heard answer is flushed to disk before the dialog acts on it.
 
 Replaying the journal's answers into a fresh dialog rebuilds exactly the same state, so a killed
-session can be resumed in any mode and ends with the same report. A session ended by "stop" can be resumed too: its
+session can be resumed in any mode and ends with the same report. Each answer names the question it answered: a
+newer version that reads an earlier answer differently stops the replay there rather than give the answers after it
+to the wrong questions, and a `set_aside` record leaves those out of later replays. A session ended by "stop" can be resumed too: its
 `stopped` record says how many of the last answers asked to stop, and a replay leaves those out, so it carries on
 from the question the person stopped at.
 """
@@ -29,6 +31,7 @@ FORMAT = "voice-triage-journal/1"
 FINAL = ("finished", "emergency")  # ended for good: advice given, nothing to resume
 STOPPED = "stopped"  # ended by "stop": the record names the answers that asked to stop, and it can be resumed
 CUT_SHORT = "cut_short"  # the record after a line a crash cut short
+SET_ASIDE = "set_aside"  # the last answers a resumed replay could not place: left out of later replays too
 
 
 class JournalBusy(Exception):
@@ -97,11 +100,19 @@ class Journal:
         except OSError:
             pass
 
-    def heard(self, heard: Heard) -> None:
-        """Record one utterance exactly as the dialog will receive it."""
+    def heard(self, heard: Heard, asked: str | None = None) -> None:
+        """Record one utterance exactly as the dialog will receive it, and the question it answers (`Ask.question`;
+        journals before stop 47 have none)."""
         flags = {name: True for name in ("typed", "too_long") if getattr(heard, name)}
         rivals = {"rivals": list(heard.rivals)} if heard.rivals else {}  # a red-flag "no" with rivals was checked
-        self.write({"type": "heard", "text": heard.text, "confidence": heard.confidence, **flags, **rivals})
+        question = {"asked": asked} if asked else {}
+        self.write({"type": "heard", "text": heard.text, "confidence": heard.confidence, **flags, **rivals,
+                    **question})
+
+    def set_aside(self, answers: int) -> None:
+        """Record that the last `answers` answers could not be replayed, so later replays leave them out too."""
+        if answers:
+            self.write({"type": SET_ASIDE, "answers": answers})
 
     def resumed(self, spoken: bool) -> None:
         """Record that the session goes on, and whether by voice: replay reads later answers the same way."""
@@ -137,6 +148,7 @@ class Saved:
     heard: list[Heard] = field(default_factory=list)  # the answers to replay: not those that asked to stop
     ended: bool = False  # its last run ended with a report (finished, an emergency, or "stop")
     spoken: list[bool] = field(default_factory=list)  # per answer: whether the session was spoken then
+    asked: list[str | None] = field(default_factory=list)  # per answer: the question it answered (None: not kept)
     final: bool = False  # ended for good (finished or an emergency): it cannot be resumed
 
 
@@ -164,8 +176,12 @@ def read(path: Path) -> Saved:
         elif kind == "heard":
             saved.heard.append(_heard(record))
             saved.spoken.append(now_spoken)
+            saved.asked.append(record["asked"] if isinstance(record.get("asked"), str) else None)
         elif kind == STOPPED:
             _leave_out_the_stop(saved, record, path)
+            saved.ended = True
+        elif kind == SET_ASIDE:
+            _leave_out_last(saved, record.get("answers"), f"{path.name} has a damaged set-aside record")
         elif kind == "end":  # also an older journal's "stop": its stop answers are not marked, so it cannot be replayed
             saved.ended = saved.final = True
     if None in saved.heard:
@@ -176,11 +192,15 @@ def read(path: Path) -> Saved:
 
 def _leave_out_the_stop(saved: Saved, record: dict[str, Any], path: Path) -> None:
     """Drop the answers that asked to stop: replayed, they stopped the resumed session again at once."""
-    count = record.get("stop_answers")
+    _leave_out_last(saved, record.get("stop_answers"), f"{path.name} has a damaged stop record")
+
+
+def _leave_out_last(saved: Saved, count: Any, damaged: str) -> None:
+    """Drop the last `count` answers (a stop record's, or a set_aside record's); `damaged` says when it can't."""
     if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= len(saved.heard):
-        raise ValueError(f"{path.name} has a damaged stop record")
-    del saved.heard[len(saved.heard) - count:], saved.spoken[len(saved.spoken) - count:]
-    saved.ended = True
+        raise ValueError(damaged)
+    keep = len(saved.heard) - count
+    del saved.heard[keep:], saved.spoken[keep:], saved.asked[keep:]
 
 
 def _marks_a_crash(line: str) -> bool:
@@ -269,15 +289,21 @@ def _newest_first() -> list[Path]:
     return sorted(paths, key=started_then_written, reverse=True)
 
 
-def replay(content: Content, saved: Saved) -> Dialog:
-    """A dialog brought to the saved state by feeding it the saved answers, silently."""
+def replay(content: Content, saved: Saved) -> tuple[Dialog, int]:
+    """A dialog brought to the saved state by feeding it the saved answers, silently; and how many of the last
+    answers it set aside because the dialog was no longer at the question they answered (a newer version read an
+    earlier answer differently: "what do you mean by leak" was a yes, it is now asked again)."""
     start = saved.start
     dialog = Dialog(content, spoken=bool(start.get("spoken")),
                     today=dt.date.fromisoformat(start["today"]), now=dt.datetime.fromisoformat(start["created"]))
     dialog.start()
-    for heard, spoken in zip(saved.heard, saved.spoken):
+    for index, (heard, spoken, asked) in enumerate(zip(saved.heard, saved.spoken, saved.asked)):
         if dialog.finished:
             break
+        if asked is not None and dialog.current_ask is not None and dialog.current_ask.question != asked:
+            log.info("replay: answer %d was given to %s, but the dialog asks %s; setting aside the last %d answers",
+                     index + 1, asked, dialog.current_ask.question, len(saved.heard) - index)
+            return dialog, len(saved.heard) - index
         dialog.spoken = spoken  # a session resumed in the other mode checked its answers that way
         dialog.hear(heard)
-    return dialog
+    return dialog, 0

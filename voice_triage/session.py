@@ -86,7 +86,7 @@ def run(dialog: Dialog, channels: Channels, journal: Journal | None = None,
             if heard is None:
                 events = dialog.end_of_input()
                 continue
-            journal.heard(heard)
+            journal.heard(heard, ask.question)
             events = dialog.hear(heard)
     except (Interrupted, KeyboardInterrupt):
         log.info("interrupted; ending with what was gathered")
