@@ -457,3 +457,18 @@ def test_a_typed_decade_is_a_range_for_the_age_steps(interpreter, content, text,
         assert not (isinstance(value, dict) and "between" in value)
     else:
         assert value == {"between": span, "text": " ".join(interpreter.clause_words(text))}
+
+
+@pytest.mark.parametrize("text, span", [
+    ("born in 1966", [59, 60]), ("1961", [64, 65]), ("I was born in 1976", [49, 50]), ("born 2010", [15, 16]),
+    ("58", None), ("1900", None), ("born 1966 or 1967", None), ("born in 1966, so 60", None),
+])
+def test_a_birth_year_is_a_range_for_the_age_steps(interpreter, content, text, span):
+    # Asked again, "born in 1961" gave no way to say an age but as a number; its two ages straddle 65, so the step
+    # "Are you sixty-five or older?" settles it, and one that straddles no line asks nothing more
+    assert interpreter.today.year == 2026
+    value = understood(interpreter, content, "age", text).value
+    if span is None:
+        assert not (isinstance(value, dict) and "between" in value)
+    else:
+        assert value == {"between": span, "text": " ".join(interpreter.clause_words(text))}

@@ -540,7 +540,7 @@ class Interpreter:
         found = self.numbers_in(kept)
         values = {value for _, value in found}
         span = self._decade(words) if not values else self._age_range(kept, found) if len(found) == 2 and not half \
-            else None
+            else self._born_in(values) if not half else None
         if question.steps and span is not None and not find_phrases(words, self.vague):
             return {"between": list(span), "text": " ".join(words)}
         if len(values) != 1 or find_phrases(words, self.vague):
@@ -549,6 +549,13 @@ class Interpreter:
         if not (1 <= value <= 120 and value * 2 == int(value * 2)):
             return None
         return int(value) if value == int(value) else value
+
+    def _born_in(self, values: set[float]) -> tuple[int, int] | None:
+        """The two ages a birth year allows ("born in 1966": 59 or 60 in 2026), when the one number is a year."""
+        year = max(values) if len(values) == 1 else 0.5
+        youngest = self.today.year - year - 1
+        return (int(youngest), int(youngest) + 1) if year == int(year) and 1 <= youngest and youngest + 1 <= 120 \
+            else None
 
     def _without_half(self, words: list[str]) -> tuple[list[str], float]:
         """The words without an "and a half" that follows a number, and 0.5 if one did ("45 and a half")."""
