@@ -86,6 +86,7 @@ def test_every_control_the_content_may_name_is_one_the_dialog_handles():
     ("vocabulary.toml", "[carriers]", "[spoken_fillers]", "vocabulary.toml: carriers: missing required key"),
     ("vocabulary.toml", "[control_fillers]", "[fillers]", "vocabulary.toml: control_fillers: missing required key"),
     ("vocabulary.toml", "[asking]", "[questions_back]", "vocabulary.toml: asking: missing required key"),
+    ("vocabulary.toml", 'weekend = "sunday"', 'weekend = "sundae"', "vocabulary.toml: duration.weekday_words.weekend: 'sundae' is not one of duration.weekdays"),
     ("vocabulary.toml", "\ncloser", "\nending", "vocabulary.toml: asking.closers: missing required key"),
     ("questions.toml", 'no = "under_twenty"', 'no = "under_thirty"', "questions.toml: question[0].step[0].no: unknown step 'under_thirty'"),
     ("questions.toml", 'no = "under_forty"', 'no = "over_fifty"', "questions.toml: question[0].step[0].no: step 'over_fifty' loops back"),

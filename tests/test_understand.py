@@ -472,3 +472,14 @@ def test_a_birth_year_is_a_range_for_the_age_steps(interpreter, content, text, s
         assert not (isinstance(value, dict) and "between" in value)
     else:
         assert value == {"between": span, "text": " ".join(interpreter.clause_words(text))}
+
+
+@pytest.mark.parametrize("text, days", [
+    ("since the weekend", 7), ("over the weekend", 7), ("since Tuesday", 5),  # TODAY is a Sunday: last week's
+    ("it started on a Monday about 3 weeks ago", 21), ("I've had it 3 weeks but it got worse on Monday", 21),
+    ("since a Monday in August", (TODAY - dt.date(2026, 8, 31)).days), ("since Tuesday the 3rd", 19),
+])
+def test_a_weekday_beside_a_count_or_a_date_only_says_which_day(interpreter, content, text, days):
+    # "on a Monday about 3 weeks ago" was 6 days (since Monday); "since the weekend" was asked again. It is since
+    # Sunday, and on a Sunday, as "since Sunday" is, last week's (no rule draws a line under six weeks)
+    assert understood(interpreter, content, "duration", text).value["days"] == days

@@ -793,6 +793,9 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     for key in ("openers", "with_question_mark", "closers"):
         reader.get(reader.get(vocab, "asking", "", dict), key, "asking", list)
     reader.get(duration, "spoken_since", "duration")
+    for word, day in reader.get(duration, "weekday_words", "duration", dict).items():
+        if day not in duration["weekdays"]:
+            raise reader.fail(f"duration.weekday_words.{word}", f"{day!r} is not one of duration.weekdays")
     named = {value for value in vocab["numbers"].values()}
     for value in (*range(1, 20), *range(20, 100, 10)):
         if value not in named:

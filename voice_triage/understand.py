@@ -596,14 +596,14 @@ class Interpreter:
     def _parse_duration(self, question: Question, words: list[str]) -> dict[str, Any] | None:
         """How long, in days: "three weeks", "a couple of months", "since Tuesday", "10 days", "since August"."""
         settings = self.vocab["duration"]
-        days = self._weekday_days(words, settings["weekdays"])
         counted = self._counted_days(self._shorter_ends(self._without_frequencies(
             without_named_days(words, settings["dates"])), set(settings["range"])))
         dated = days_since_date(words, self.today, settings["dates"])
         if counted is not None and dated is not None:
             return None  # "3 days, had the same in May": which is this pain?
-        if days is None:
-            days = counted if counted is not None else dated
+        # A weekday beside a count or a date only says which day of it ("on a Monday about 3 weeks ago" was 3 days)
+        days = counted if counted is not None else dated if dated is not None else self._weekday_days(
+            [settings["weekday_words"].get(word, word) for word in words], settings["weekdays"])
         if days is None:
             fixed = find_phrases(words, settings["phrases"])
             days = fixed[0][2] if fixed else None
