@@ -112,6 +112,7 @@ def test_every_control_the_content_may_name_is_one_the_dialog_handles():
     ("vocabulary.toml", "[typing.spellings]", "[typing.shorthand]", "vocabulary.toml: typing.spellings: missing required key"),
     ("vocabulary.toml", 'range = ["to", "or"]\n', "", "vocabulary.toml: duration.range: missing required key"),
     ("questions.toml", 'ask_again_if = ["leg"', 'ask_again_if = [3, "leg"', "questions.toml: question[1].ask_again_if: expected a list of strings"),
+    ("questions.toml", 'typed_synonyms = ["lying on my right side",', 'typed_synonyms = [7, "lying on my right side",', "questions.toml: question[8].option[9].typed_synonyms: expected a list of strings"),
     ("questions.toml", 'pairing_words = ["both"]', 'pairing_words = ["both the"]', "questions.toml: question[2].pairing_words: expected a list of single words"),
     ("questions.toml", 'skip_words = ["left", "right"]', 'skip_words = ["left", "right"]\npairing_words = ["both"]', "questions.toml: question[1].pairing_words: only for choice questions"),
     ("questions.toml", 'several = "both"', 'several = "all"', "questions.toml: question[2].several: only for choice and free questions, and must name option ids"),

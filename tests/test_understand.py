@@ -483,3 +483,13 @@ def test_a_weekday_beside_a_count_or_a_date_only_says_which_day(interpreter, con
     # "on a Monday about 3 weeks ago" was 6 days (since Monday); "since the weekend" was asked again. It is since
     # Sunday, and on a Sunday, as "since Sunday" is, last week's (no rule draws a line under six weeks)
     assert understood(interpreter, content, "duration", text).value["days"] == days
+
+
+@pytest.mark.parametrize("text, value", [
+    ("lying on my right side", ["lying_side"]), ("lying on it", ["lying_side"]),
+    ("getting up after sitting", ["standing"]), ("sitting, and getting up from a chair", ["sitting", "standing"]),
+])
+def test_typed_synonyms_are_read_but_never_heard(interpreter, content, text, value):
+    # "getting up after sitting" was read as sitting; "lying on my right side" was asked again
+    assert understood(interpreter, content, "worse", text).value == value
+    assert text not in vocabulary(interpreter, content.questions_by_id["worse"])

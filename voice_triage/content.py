@@ -55,6 +55,7 @@ class Option:
     id: str
     label: str
     synonyms: tuple[str, ...]
+    typed_synonyms: tuple[str, ...] = ()  # read in typed answers only, never put in a recognizer grammar
 
 
 @dataclass(frozen=True)
@@ -290,12 +291,18 @@ def _options(reader: _Reader, raw: list[dict[str, Any]], where: str) -> tuple[Op
     options = []
     for index, item in enumerate(raw):
         spot = f"{where}.option[{index}]"
-        synonyms = item.get("synonyms", [])
-        if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
-            raise reader.fail(f"{spot}.synonyms", "expected a list of strings")
+        synonyms, typed = (_strings(reader, item.get(key, []), f"{spot}.{key}")
+                           for key in ("synonyms", "typed_synonyms"))
         label = reader.get(item, "label", spot)
-        options.append(Option(reader.get(item, "id", spot), label, tuple(s.lower() for s in synonyms)))
+        options.append(Option(reader.get(item, "id", spot), label, synonyms, typed))
     return tuple(options)
+
+
+def _strings(reader: _Reader, raw: Any, where: str) -> tuple[str, ...]:
+    """A list of phrases, lowercased."""
+    if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
+        raise reader.fail(where, "expected a list of strings")
+    return tuple(s.lower() for s in raw)
 
 
 def _red_flag(reader: _Reader, item: dict[str, Any], index: int) -> Question:
@@ -362,9 +369,7 @@ def _ask_again_if(reader: _Reader, raw: Any, kind: str, where: str) -> frozenset
     """A multi question's words that must be part of an option named ("legs" in "back and both legs")."""
     if raw and kind != "multi":
         raise reader.fail(where, "only for multi questions")
-    if not isinstance(raw, list) or not all(isinstance(w, str) for w in raw):
-        raise reader.fail(where, "expected a list of strings")
-    return frozenset(w.lower() for w in raw)
+    return frozenset(_strings(reader, raw, where))
 
 
 def _pairing_words(reader: _Reader, raw: Any, kind: str, where: str) -> frozenset[str]:
@@ -403,12 +408,10 @@ def _clarify(reader: _Reader, item: dict[str, Any], kind: str, where: str) -> tu
 
 def _listen_for(reader: _Reader, item: dict[str, Any], where: str) -> tuple[str, ...]:
     """The vague words a recognizer listens for on their own: each must have a which-part question (`clarify`)."""
-    raw = item.get("listen_for", [])
-    if not isinstance(raw, list) or not all(isinstance(w, str) for w in raw):
-        raise reader.fail(where, "expected a list of strings")
-    if stray := sorted(w for w in raw if w.lower() not in item.get("clarify", {})):
+    words = _strings(reader, item.get("listen_for", []), where)
+    if stray := sorted(w for w in words if w not in item.get("clarify", {})):
         raise reader.fail(where, f"{', '.join(stray)}: each word needs a question in clarify")
-    return tuple(w.lower() for w in raw)
+    return words
 
 
 def _plain_yes(reader: _Reader, raw: Any, kind: str, where: str) -> bool:
@@ -426,9 +429,7 @@ def _means(reader: _Reader, raw: dict[str, Any], kind: str, where: str) -> tuple
     for value, phrases in raw.items():
         if value not in ("yes", "no", "unsure"):
             raise reader.fail(f"{where}.{value}", "must be yes, no or unsure")
-        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-            raise reader.fail(f"{where}.{value}", "expected a list of strings")
-        means += [(phrase.lower(), value) for phrase in phrases]
+        means += [(phrase, value) for phrase in _strings(reader, phrases, f"{where}.{value}")]
     twice = next((phrase for i, (phrase, _) in enumerate(means) if phrase in (p for p, _ in means[:i])), None)
     if twice:
         raise reader.fail(where, f"{twice!r} is listed twice")

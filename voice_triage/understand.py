@@ -165,7 +165,7 @@ class Interpreter:
         self.range_word = duration["range"][0]
         self.over, self.half_words = speech["above"][0], " ".join(self.and_a_half)  # for typed "50+" and "2.5"
         self.minus = speech["minus"]  # for typed "-5"
-        self._option_phrases: dict[tuple[Any, ...], dict[str, str]] = {}
+        self._option_phrases: dict[tuple[tuple[Any, ...], bool], dict[str, str]] = {}
         self.spellings = {typed: tokens(word) for typed, word in self.vocab["typing"]["spellings"].items()}
         self.carriers = tuple(self.vocab["carriers"]["words"])  # for spoken sentence answers (recognizer grammars)
         self._synonyms: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], ...]] = {}
@@ -378,16 +378,19 @@ class Interpreter:
                 groups.setdefault((got.control, repr(got.value)), []).append(phrase)
         return tuple(tuple(group) for group in groups.values() if len(group) > 1)
 
-    def option_phrases(self, question: Question) -> dict[str, str]:
-        """Every phrase that names an option: id, label and synonyms (built once per question: each answer
-        looks them up several times; read it, do not change it)."""
-        if question.options not in self._option_phrases:
+    def option_phrases(self, question: Question, spoken: bool = False) -> dict[str, str]:
+        """Every phrase that names an option: id, label and synonyms, and but for `spoken` (a recognizer's grammar)
+        the typed synonyms (built once per question: each answer looks them up several times; read it, do not
+        change it)."""
+        key = (question.options, spoken)
+        if key not in self._option_phrases:
             phrases: dict[str, str] = {}
             for option in question.options:
-                for phrase in (option.id.replace("_", " "), option.label, *option.synonyms):
+                typed = () if spoken else option.typed_synonyms
+                for phrase in (option.id.replace("_", " "), option.label, *option.synonyms, *typed):
                     phrases.setdefault(phrase.lower(), option.id)
-            self._option_phrases[question.options] = phrases
-        return self._option_phrases[question.options]
+            self._option_phrases[key] = phrases
+        return self._option_phrases[key]
 
     def _matched_options(self, question: Question, words: list[str]) -> list[str]:
         """Options named in the answer, in order, leaving out negated ones ("not the groin")."""
@@ -738,7 +741,7 @@ def vocabulary(interpreter: Interpreter, question: Question) -> tuple[str, ...]:
     if question.kind == "yesno":
         phrases += list(interpreter.spoken_yesno) + [phrase for phrase, _ in question.means]
     elif question.kind in ("choice", "multi", "free"):
-        phrases += list(interpreter.option_phrases(question))
+        phrases += list(interpreter.option_phrases(question, spoken=True))
         # A multi question also hears the vague words it lists ("hip"), to ask which part is meant.
         phrases += [*vocab["none"]["phrases"], *vocab["none"]["unsure"], *question.listen_for] \
             if question.kind == "multi" else []
