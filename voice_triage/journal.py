@@ -1,11 +1,11 @@
 """Crash-safe session journal: every heard answer is flushed to disk before the dialog acts on it.
 
 Replaying the journal's answers into a fresh dialog rebuilds exactly the same state, so a killed
-session can be resumed in any mode and ends with the same report. Each answer names the question it answered: a
-newer version that reads an earlier answer differently stops the replay there rather than give the answers after it
-to the wrong questions, and a `set_aside` record leaves those out of later replays. A session ended by "stop" can be resumed too: its
+session can be resumed in any mode and ends with the same report. A session ended by "stop" can be resumed too: its
 `stopped` record says how many of the last answers asked to stop, and a replay leaves those out, so it carries on
-from the question the person stopped at.
+from the question the person stopped at. Each answer names the question it answered: a newer version that reads an
+earlier answer differently stops the replay there rather than give the answers after it to the wrong questions, and
+a `set_aside` record leaves those out of later replays too.
 """
 from __future__ import annotations
 
@@ -177,8 +177,8 @@ def read(path: Path) -> Saved:
             saved.heard.append(_heard(record))
             saved.spoken.append(now_spoken)
             saved.asked.append(record["asked"] if isinstance(record.get("asked"), str) else None)
-        elif kind == STOPPED:
-            _leave_out_the_stop(saved, record, path)
+        elif kind == STOPPED:  # the answers that asked to stop: replayed, they stopped the resumed session at once
+            _leave_out_last(saved, record.get("stop_answers"), f"{path.name} has a damaged stop record")
             saved.ended = True
         elif kind == SET_ASIDE:
             _leave_out_last(saved, record.get("answers"), f"{path.name} has a damaged set-aside record")
@@ -188,11 +188,6 @@ def read(path: Path) -> Saved:
         # Replaying around a damaged answer would give later answers to the wrong questions
         raise ValueError(f"{path.name} has a damaged answer")
     return saved
-
-
-def _leave_out_the_stop(saved: Saved, record: dict[str, Any], path: Path) -> None:
-    """Drop the answers that asked to stop: replayed, they stopped the resumed session again at once."""
-    _leave_out_last(saved, record.get("stop_answers"), f"{path.name} has a damaged stop record")
 
 
 def _leave_out_last(saved: Saved, count: Any, damaged: str) -> None:

@@ -140,7 +140,7 @@ class Interpreter:
         self.per = set(duration["per"])
         self.control_fillers = set(self.vocab["control_fillers"]["words"])
         asking = self.vocab["asking"]
-        self.asking_openers = {phrase: True for phrase in asking["openers"]}
+        self.asking_openers = [phrase_key(phrase) for phrase in asking["openers"]]
         self.asking_with_mark = set(asking["with_question_mark"])
         self.asking_closers = [phrase_key(phrase) for phrase in asking["closers"]]
         negation = self.vocab["negation"]
@@ -181,14 +181,13 @@ class Interpreter:
     def only_asks(self, text: str) -> bool:
         """True when every part of the answer asks about the question ("what do you mean by leak", "does dribbling
         count?") rather than answering it (vocabulary.toml [asking])."""
-        pieces = CLAUSE_PIECE.findall(text)
-        parts = [(self.words(clause), mark) for clause, mark in pieces if self.words(clause)]
+        parts = [(words, mark) for clause, mark in CLAUSE_PIECE.findall(text) if (words := self.words(clause))]
         return bool(parts) and all(self._asks(words, mark == "?") for words, mark in parts)
 
     def _asks(self, words: list[str], question_mark: bool) -> bool:
         """One part of an answer is a question: it opens with an opener phrase, or with an asking word and ends
         with a "?" or a closer ("does dribbling count")."""
-        if any(start == 0 for start, _, _ in find_phrases(words, self.asking_openers)):
+        if any(tuple(words[:len(key)]) == key for key in self.asking_openers):
             return True
         closed = question_mark or any(tuple(words[-len(key):]) == key for key in self.asking_closers)
         return closed and words[0] in self.asking_with_mark
@@ -555,10 +554,11 @@ class Interpreter:
 
     def _born_in(self, values: set[float]) -> tuple[int, int] | None:
         """The two ages a birth year allows ("born in 1966": 59 or 60 in 2026), when the one number is a year."""
-        year = max(values) if len(values) == 1 else 0.5
-        youngest = self.today.year - year - 1
-        return (int(youngest), int(youngest) + 1) if year == int(year) and 1 <= youngest and youngest + 1 <= 120 \
-            else None
+        if len(values) != 1:
+            return None
+        (year,) = values
+        youngest = self.today.year - int(year) - 1
+        return (youngest, youngest + 1) if year == int(year) and 1 <= youngest < 120 else None
 
     def _without_half(self, words: list[str]) -> tuple[list[str], float]:
         """The words without an "and a half" that follows a number, and 0.5 if one did ("45 and a half")."""
