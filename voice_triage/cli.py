@@ -228,7 +228,7 @@ def _dialog_and_journal(args: argparse.Namespace, content: Any, voice: bool, acc
         if set_aside:
             sys.stderr.write(f"voice-triage: this version reads one of your earlier answers differently, so it asks "
                              f"again from there ({set_aside} later answers are kept in the session file, unused).\n")
-        journal.set_aside(set_aside)
+            journal.set_aside(set_aside)
         journal.resumed(voice)
         return dialog, journal, resume_events(dialog, content.phrases["welcome_back"])
     dialog = Dialog(content, spoken=voice)

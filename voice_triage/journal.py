@@ -111,8 +111,7 @@ class Journal:
 
     def set_aside(self, answers: int) -> None:
         """Record that the last `answers` answers could not be replayed, so later replays leave them out too."""
-        if answers:
-            self.write({"type": SET_ASIDE, "answers": answers})
+        self.write({"type": SET_ASIDE, "answers": answers})
 
     def resumed(self, spoken: bool) -> None:
         """Record that the session goes on, and whether by voice: replay reads later answers the same way."""
