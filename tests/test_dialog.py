@@ -410,6 +410,39 @@ def test_typed_red_flag_no_is_never_confirmed(make_dialog):
     assert dialog.hear(Heard("no", confidence=0.6))[-1].question == "rf_bowel"
 
 
+def test_typed_emergency_yes_said_in_passing_is_checked_and_kept_unless_clearly_no(make_dialog):
+    # "I had" is a yes; in a sentence about a cold it gave the broken-hip emergency advice with no check.
+    dialog = make_dialog()
+    events = dialog.start()
+    while dialog.current.id != "rf_cannot_bear_weight":
+        events = dialog.hear("no")
+    events = dialog.hear("I had a cold last week, better now")
+    assert events[-1].question == "confirm:rf_cannot_bear_weight"
+    assert events[-1].text == dialog.phrases["confirm_read_yes"]
+    events = dialog.hear("no")
+    assert events[-1].question == "rf_cannot_bear_weight" and "rf_cannot_bear_weight" not in dialog.answers
+    dialog.hear("no, I can walk")
+    dialog.hear("yes, I had a fall")  # to the next, about a fall, it names the question's own words: no check
+    assert dialog.state == "emergency" and dialog.answers["rf_trauma"] == "yes"
+
+
+def test_typed_emergency_yes_said_in_passing_with_an_unclear_check_stays_yes(make_dialog):
+    dialog = make_dialog()
+    dialog.start()
+    dialog.hear("i have to push to get it out")
+    assert dialog.current_ask.question == "confirm:rf_bladder"
+    dialog.hear("hmm whatever")
+    assert dialog.state == "emergency" and dialog.answers["rf_bladder"] == "yes"
+
+
+def test_typed_plain_or_own_word_emergency_yes_is_not_checked(make_dialog):
+    for answer in ("yes", "yes I have", "I think so", "yes, I leak"):
+        dialog = make_dialog()
+        dialog.start()
+        dialog.hear(answer)
+        assert dialog.state == "emergency", answer
+
+
 def test_repeat_help_and_go_back(make_dialog):
     dialog = make_dialog()
     first = [e for e in dialog.start() if isinstance(e, Ask)][0]

@@ -232,6 +232,19 @@ def test_a_question_beside_an_answer_keeps_the_answer(interpreter, content, ques
     assert understood(interpreter, content, question, text).value == value
 
 
+@pytest.mark.parametrize("question, text, in_passing", [
+    ("rf_cannot_bear_weight", "I had a cold last week, better now", True),
+    ("rf_hot_joint", "it is my back that hurts", True),
+    ("rf_cannot_bear_weight", "yes", False), ("rf_cannot_bear_weight", "yes I have", False),
+    ("rf_cannot_bear_weight", "I can't stand up at all", False),  # the question's own words
+    ("rf_hot_joint", "yes it's swollen", False),
+])
+def test_a_yes_only_in_passing_is_told_apart(interpreter, content, question, text, in_passing):
+    question = content.questions_by_id[question]
+    assert interpreter.understand(question, text).value == "yes"
+    assert interpreter.yes_in_passing(question, text) is in_passing
+
+
 def test_an_answer_that_is_an_option_is_not_a_control(interpreter, content):
     # "back" is a control ("go back") and a place; to "Where is the pain?" it undid the age instead
     assert understood(interpreter, content, "location", "back").value == ["lower_back"]

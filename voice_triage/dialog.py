@@ -213,7 +213,7 @@ class Dialog(OptionByOption, StepByStep):
         if check_id:
             text = self.phrases[check_id]
         elif question.is_red_flag:
-            text = self.phrases[f"confirm_{value}"]
+            text = self.phrases[f"confirm_{value}" if self.by_voice else "confirm_read_yes"]
         else:
             text = self.phrases["confirm_value"].format(answer=reporting.answer_text(self.content, question, value))
         # By voice, listen for the short answers to "Is that right?" (vocabulary.toml [reask]); typed, only a
@@ -326,8 +326,9 @@ class Dialog(OptionByOption, StepByStep):
         unsure_no = (question.is_red_flag and value == "no" and (heard.confidence < SURE_NO or bool(heard.rivals))
                      and (question.id not in self.doubted or heard.confidence < MIN_CONFIDENCE))
         read_back = question.kind in CONFIRMED_KINDS and value != "other"
-        if self.by_voice and (emergency_yes or unsure_no or read_back or heard_again
-                              or self._keeps_a_rule_off(question, value)):
+        checked_by_voice = self.by_voice and (emergency_yes or unsure_no or read_back or heard_again
+                                              or self._keeps_a_rule_off(question, value))
+        if checked_by_voice or self._typed_yes_in_passing(question, value, heard):
             # A faint emergency "yes" is checked like a red-flag "no": it stands only on a clear "yes" (read-back
             # answers always do), as does an answer heard again as it was before "go back".
             strict = heard_again or (heard.confidence < MIN_CONFIDENCE and value == "yes")
@@ -340,6 +341,12 @@ class Dialog(OptionByOption, StepByStep):
             else:
                 self._take_also(question, heard)
         self.answered()
+
+    def _typed_yes_in_passing(self, question: Question, value: Any, heard: Heard) -> bool:
+        """A typed emergency "yes" read only from words like "I had" in a sentence about something else ("I had a cold
+        last week" to "Are you unable to stand?" gave the emergency advice): checked once, kept unless clearly "no"."""
+        return (not self.by_voice and question.level == "emergency" and value == "yes"
+                and self.interpreter.yes_in_passing(question, heard.text))
 
     def _taken_back_before(self, question: Question, value: Any) -> bool:
         """The answer is one this question had before "go back" undid it: likely heard wrong the same way again.

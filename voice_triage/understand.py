@@ -310,6 +310,14 @@ class Interpreter:
             return "unsure"
         return found.pop() if len(found) == 1 else None
 
+    def yes_in_passing(self, question: Question, text: str) -> bool:
+        """True when a yes rests only on a general phrase among words that are no part of a plain answer ("I had a
+        cold last week" to "Is your hip hot, red or swollen?"): none of the question's own phrases is there."""
+        words = self.clause_words(text)
+        if find_in_clauses(words, dict(question.means + question.typed_means)):
+            return False
+        return not self._plain(words, find_in_clauses(words, self.yesno))
+
     @staticmethod
     def _conflicting(question: Question, own: set[str], general: set[str]) -> bool:
         """The question's own phrases say one thing, the general ones another."""
