@@ -143,6 +143,8 @@ def test_option_phrasings(interpreter, content, question, text, value):
     # How long, typed to the age question (the questions come one after the other), is no age: "about 3 weeks"
     # was age 3, under every age line the rules draw. Years are the age's own unit.
     ("about 3 weeks", None), ("twelve months", None), ("since 3 days", None), ("52 years", 52),
+    # An age still to come is just below it (typed; stop 48): "I'll be 65" was 65, over the line at sixty-four
+    ("I'll be 50 in March", 49), ("I will be 65 in the spring", 64), ("turning 65 soon", 64), ("just turned 65", 65),
 ])
 def test_ages(interpreter, content, text, value):
     assert understood(interpreter, content, "age", text).value == value
@@ -171,6 +173,7 @@ def test_ages(interpreter, content, text, value):
     # How often is no duration, and is left out beside one ("every day for 6 weeks" was 43 days, past the line)
     ("every day for 6 weeks", 42), ("most days for 3 months", 90), ("2 days a week for a month", 30),
     ("every other day for two weeks", 14), ("a week and a day", 8),
+    ("it'll be 6 weeks on Monday", 41), ("it will be 3 months tomorrow", 89),  # still to come: just below
 ])
 def test_durations(interpreter, content, text, days):
     value = understood(interpreter, content, "duration", text).value
@@ -467,6 +470,10 @@ def test_names_of_days_and_months_are_capitalised_in_a_duration(interpreter, con
     # settles it (TODAY is in 2026)
     ("born in 1966", [59, 60]), ("1961", [64, 65]), ("I was born in 1976", [49, 50]), ("born 2010", [15, 16]),
     ("58", None), ("1900", None), ("born 1966 or 1967", None), ("born in 1966, so 60", None),
+    # After a birth word (stop 48), two figures are a year ("born in 61" was an age of 61), and a day and a month
+    # beside the year are left out ("dob 30/12/1955" was asked again)
+    ("born in 61", [64, 65]), ("born in '05", [20, 21]), ("dob 30/12/1955", [70, 71]),
+    ("born 12th March 1948", [77, 78]), ("61", None), ("born on the 3rd", None),
 ])
 def test_a_typed_decade_or_birth_year_is_a_range_for_the_age_steps(interpreter, content, text, span):
     value = understood(interpreter, content, "age", text).value

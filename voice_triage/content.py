@@ -773,7 +773,7 @@ def _check_numbers(vocab: dict[str, Any]) -> None:
     reader.get(vocab["states"], "words", "states", list)
     for key in ("joiner", "hundred", "and_a_half", "minus", "range_before"):
         reader.get(vocab["number_speech"], key, "number_speech")
-    for key in ("articles", "above", "below", "vague", "range_words"):
+    for key in ("articles", "above", "below", "typed_below", "birth_words", "vague", "range_words"):
         reader.get(vocab["number_speech"], key, "number_speech", list)
     for key in ("decades", "decade_parts"):
         reader.get(vocab["number_speech"], key, "number_speech", dict)

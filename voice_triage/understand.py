@@ -16,6 +16,7 @@ YESNO_VALUES = ("yes", "no", "unsure")  # a yes/no question's answer ids, in the
 
 
 DECADE_IN_FIGURES = re.compile(r"^([1-9])0'?s$")  # "50s", "50's": the fifties
+DAYS_IN_A_MONTH = 31  # a day or a month number beside a birth year ("dob 30/12/1955") is no age
 
 
 def tokens(text: str) -> list[str]:
@@ -162,6 +163,8 @@ class Interpreter:
         self.vague = {phrase: True for phrase in speech["vague"]}
         self.age_range, self.range_before = set(speech["range_words"]), speech["range_before"]
         self.beyond = {**{p: 1 for p in speech["above"]}, **{p: -1 for p in speech["below"]}}
+        self.typed_beyond = {**self.beyond, **{p: -1 for p in speech["typed_below"]}}  # never in a grammar
+        self.birth_words = set(speech["birth_words"])
         self.range_word = duration["range"][0]
         self.over, self.half_words = speech["above"][0], " ".join(self.and_a_half)  # for typed "50+" and "2.5"
         self.minus = speech["minus"]  # for typed "-5"
@@ -219,7 +222,7 @@ class Interpreter:
 
     def _beyond(self, words: list[str]) -> int:
         """+1 after "over" / "more than", -1 after "under" / "almost", when right before a number; else 0."""
-        shifts = {shift for _, end, shift in find_phrases(words, self.beyond)
+        shifts = {shift for _, end, shift in find_phrases(words, self.typed_beyond)
                   if end < len(words) and self._is_count(words[end])}
         return shifts.pop() if len(shifts) == 1 else 0
 
@@ -549,8 +552,12 @@ class Interpreter:
         kept = [w for w in words if w not in self.articles]
         found = self.numbers_in(kept)
         values = {value for _, value in found}
-        span = self._decade(words) if not values else self._age_range(kept, found) if len(found) == 2 and not half \
-            else self._born_in(values) if not half else None
+        if not values:
+            span = self._decade(words)
+        elif half:
+            span = None  # "45 and a half": an age as said, never a year or a range
+        else:
+            span = self._born_in(values, words) or (self._age_range(kept, found) if len(found) == 2 else None)
         if question.steps and span is not None and not find_phrases(words, self.vague):
             return {"between": list(span), "text": " ".join(words)}
         if len(values) != 1 or find_phrases(words, self.vague):
@@ -560,11 +567,20 @@ class Interpreter:
             return None
         return int(value) if value == int(value) else value
 
-    def _born_in(self, values: set[float]) -> tuple[int, int] | None:
-        """The two ages a birth year allows ("born in 1966": 59 or 60 in 2026), when the one number is a year."""
-        if len(values) != 1:
+    def _born_in(self, values: set[float], words: list[str]) -> tuple[int, int] | None:
+        """The two ages a birth year allows ("born in 1966": 59 or 60 in 2026), when the one number is a year. After
+        a birth word, the one year among a day and a month counts ("dob 30/12/1955"), and two figures alone are a
+        year ("born in 61": 1961, the latest such year not in the future)."""
+        years = values
+        if self.birth_words & set(words):
+            if len(values) == 1 and max(values) < 100:
+                century = self.today.year - self.today.year % 100
+                years = {value + (century if century + value <= self.today.year else century - 100) for value in values}
+            elif all(value >= 100 or value <= DAYS_IN_A_MONTH for value in values):
+                years = {value for value in values if value >= 100}
+        if len(years) != 1:
             return None
-        (year,) = values
+        (year,) = years
         youngest = self.today.year - int(year) - 1
         return (youngest, youngest + 1) if year == int(year) and 1 <= youngest < 120 else None
 
