@@ -54,9 +54,11 @@ def test_a_vague_leg_is_asked_which_part_of_it(interpreter, content, text, part)
     assert read(interpreter, content, text).clarify.startswith(f"Which part of the {part}:")
 
 
-def test_knee_has_no_question_of_its_own_and_is_asked_again_as_before(interpreter, content):
-    understood = read(interpreter, content, "knee")
-    assert understood.value is None and understood.clarify is None
+@pytest.mark.parametrize("text", ["knee", "the groin, and sometimes my knee", "my knees", "behind my knee"])
+def test_a_knee_is_asked_whether_it_goes_below(interpreter, content, text):
+    # No place of its own: until stop 48 the whole answer was asked again with "Sorry, I didn't catch that"
+    understood = read(interpreter, content, text)
+    assert understood.value is None and "below the knee" in understood.clarify
 
 
 def _asks(events):
@@ -114,6 +116,9 @@ def _at_location(dialog):
     ("my left hip and my lower back", "the side of the hip", ["outer_hip", "lower_back"], "left"),
     ("my hip, not my back", "the buttock", ["buttock"], None),  # a place ruled out stays out
     ("my hip and my groin", "the groin", ["groin"], None),  # named twice: once
+    # "none" to "Does it go below the knee?" adds nothing to the places named (it was no place at all)
+    ("the groin and front of my right thigh, sometimes my knee", "none", ["groin", "front_thigh"], "right"),
+    ("groin and knee", "below the knee", ["below_knee", "groin"], None),
 ])
 def test_places_named_beside_a_vague_one_are_kept_after_asking_which_part(make_dialog, vague, part, places, side):
     dialog = make_dialog()

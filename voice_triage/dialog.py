@@ -255,9 +255,10 @@ class Dialog(OptionByOption, StepByStep):
 
     def _with_parts_named_before(self, value: Any) -> Any:
         """A list answered after "which part?" with what the vague answer named clearly: "both hips and my back",
-        asked which part of the hips, then "the groin" is the groin and the lower back (the back was lost)."""
+        asked which part of the hips, then "the groin" is the groin and the lower back (the back was lost); "none"
+        adds nothing to them ("groin and my knee", asked whether it goes below the knee)."""
         question = self.current
-        if question.kind != "multi" or not isinstance(value, list) or not value:
+        if question.kind != "multi" or not isinstance(value, list):
             return value
         named = [option for heard in self._vague_before(question, self.transcript)
                  for option in self.interpreter.options_named(question, heard.text)]
