@@ -67,6 +67,19 @@ def test_a_range_asks_only_the_steps_it_leaves_open(make_dialog, content):
     assert [e for e in events if isinstance(e, Ask)][-1].question == "age:over_fifty"
 
 
+@pytest.mark.parametrize("said, steps, value, text", [
+    ("born in 61", ["no"], 64, "64"), ("born in 61", ["yes"], 65, "65"),  # "fifty-one to sixty-four" before
+    ("late forties", [], 47, "forty to fifty"),  # 44 before: morning stiffness was asked as if under forty-five
+    ("in my sixties", ["no"], 60, "fifty-one to sixty-four"), ("mid forties", [], 44, "forty to fifty"),
+])
+def test_a_range_said_keeps_the_recorded_age_inside_it(make_dialog, content, said, steps, value, text):
+    dialog = make_dialog()
+    answer_red_flags(dialog, content)
+    for answer in [said, *steps]:
+        dialog.hear(answer)
+    assert dialog.answers["age"] == {"value": value, "text": text, "approximate": True, "said": said}
+
+
 def test_a_half_year_is_recorded_and_compared_as_said(make_dialog, content):
     dialog = make_dialog()
     answer_red_flags(dialog, content)

@@ -54,11 +54,24 @@ def either_side_of_a_line(question: Question, value: Any) -> tuple[int, int] | N
     return (int(number) - 1, int(number) + 1) if number in lines else None
 
 
-def settled_value(question: Question, end: Settled, said: str = "") -> dict[str, Any]:
+def settled_value(question: Question, end: Settled, said: str = "",
+                  within: tuple[int, int] | None = None) -> dict[str, Any]:
     """The recorded answer: the value for the rules (days for a duration), the words, that it is a band, and the
-    answer it narrows down when there was one ("six weeks")."""
+    answer it narrows down when there was one ("six weeks").
+
+    An age range said (`within`) keeps the value inside both it and the band: "born in 1961" (64 or 65), then "no"
+    to sixty-five or older, is 64, where the band alone said "fifty-one to sixty-four"; "late forties" is 47, not
+    the band's 44, which asked about morning stiffness as if under forty-five.
+    """
     key = "days" if question.kind == "duration" else "value"
-    return {key: end.value, "text": end.text, "approximate": True} | ({"said": said} if said else {})
+    value, text = end.value, end.text
+    if within is not None and question.kind == "number":
+        fits = [age for age in range(within[0], within[1] + 1)
+                if next_open_step(question, question.steps[0].id, (age, age)) == end]
+        if fits:
+            value = min(max(value, fits[0]), fits[-1])
+            text = str(fits[0]) if len(fits) == 1 else text
+    return {key: value, "text": text, "approximate": True} | ({"said": said} if said else {})
 
 
 class StepByStep:
@@ -69,7 +82,7 @@ class StepByStep:
         open is asked ("Are you over fifty?")."""
         target = next_open_step(question, question.steps[0].id, within)
         if isinstance(target, Settled):
-            self._settle_sub_dialog(question, settled_value(question, target, said))
+            self._settle_sub_dialog(question, settled_value(question, target, said, within))
             return
         self.one = Stepping(question, target, within=within, said=said)
         self.take_one_by_one()
@@ -117,7 +130,7 @@ class StepByStep:
             return
         target = next_open_step(one.question, one.step.yes if taken == "yes" else one.step.no, one.within)
         if isinstance(target, Settled):
-            self._finish_steps(settled_value(one.question, target, one.said))
+            self._finish_steps(settled_value(one.question, target, one.said, one.within))
             return
         one.step, one.heard = target, []
         self._ask_step()
