@@ -176,7 +176,7 @@ class Dialog(OptionByOption, StepByStep):
     # ------------------------------------------------------------------ conditions (named in TRANSITIONS)
     def needs_confirmation(self) -> bool:
         """Spoken: an emergency "yes" or "not sure", an unsure red-flag "no", a read-back answer or a "stop" waits for a
-        check; typed too, a "start over" that would clear answers."""
+        check; typed too, a "start over" that would clear answers, and an emergency "yes" said in passing."""
         return self.pending is not None
 
     def emergency_found(self) -> bool:
@@ -207,13 +207,13 @@ class Dialog(OptionByOption, StepByStep):
             self._ask(question)
 
     def on_enter_confirming(self) -> None:
-        """Check a high-stakes spoken answer once: "I heard yes / no / 40 — is that right?"."""
+        """Check a high-stakes answer once: "I heard yes / no / 40 — is that right?"; typed, "I took that as a yes"."""
         question, value = self.pending
         check_id = CHECK_IDS.get(value) if isinstance(value, str) else None  # a list answer cannot be looked up
         if check_id:
             text = self.phrases[check_id]
         elif question.is_red_flag:
-            text = self.phrases[f"confirm_{value}" if self.by_voice else "confirm_read_yes"]
+            text = self.phrases["confirm_read_yes" if value == "yes" and not self.by_voice else f"confirm_{value}"]
         else:
             text = self.phrases["confirm_value"].format(answer=reporting.answer_text(self.content, question, value))
         # By voice, listen for the short answers to "Is that right?" (vocabulary.toml [reask]); typed, only a
