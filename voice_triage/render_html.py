@@ -141,7 +141,7 @@ def print_height(s: Summary) -> float:
     result += _lines(s.findings + [s.status] + s.taken_back, 120, 14, 1)
     side = _lines([f"{a} {b}" for a, b in s.symptoms], 70, 14, 2) + 60
     side += _lines([" ".join(list(map(cite, s.reasons)) + s.others)], 105, 14, 0)
-    said = _lines([f.quoted for f in s.red_flags if f.said], 60, 12.5, 0)
+    said = _lines([f.quoted for f in s.red_flags if f.quoted], 60, 12.5, 0)
     flags = (_lines([f.question for f in s.red_flags], 52, 12.5, 3) + said + 40) / 2 + 30
     advice_lines = [line for _, lines in s.advice for line in _joined(lines, s.text.caution_prefix)]
     advice = (_lines(advice_lines, 44, 12.5, 2) + 16 * len(s.advice)) / 3 + 40
@@ -199,7 +199,7 @@ def _flags(s: Summary) -> str:
             items.append(f'<h3>{_e(s.text.red_flag_groups[flag.level or "other"])}</h3>')
         # The person's words go on their own line across the row: in the answer's narrow column they ran off it
         answer = _e(flag.answer.replace(" ", "-"))
-        said = f'<span class="said said-{answer}">{_e(flag.quoted)}</span>' if flag.said else ""
+        said = f'<span class="said said-{answer}">{_e(flag.quoted)}</span>' if flag.quoted else ""
         items.append(f'<div class="flag"><span class="q">{_e(flag.question)}</span>'
                      f'<span class="ans ans-{answer}">{_e(flag.words)}</span>{said}</div>')
     body = "".join(items) or f"<p>{_e(label['no_red_flags'])}</p>"

@@ -26,16 +26,21 @@ class Flag(NamedTuple):
     level: str  # the sign's level id, "" when unknown
     said: str = ""  # the person's own words, when they said more than a bare answer
     lead: str = ""  # what the words are, when they are not the answer itself ("last heard")
+    check: str = ""  # the words said to "Is that right?" when they were unclear and the answer was kept
 
     @property
     def quoted(self) -> str:
-        """The person's words in quotes, after what they are: '“breast cancer”', 'last heard “yes”'."""
-        return " ".join(filter(None, (self.lead, f"“{self.said}”"))) if self.said else ""
+        """The person's words in quotes, after what they are: '“breast cancer”', 'last heard “yes”', and an unclear
+        check after them: '“a bit wobbly”; unclear when checked: “sort of”'."""
+        said = " ".join(filter(None, (self.lead, f"“{self.said}”"))) if self.said else ""
+        return "; ".join(filter(None, (said, self.check)))
 
     @property
     def with_words(self) -> str:
         """The answer with the person's words after it: 'Yes: “breast cancer ten years ago”'."""
-        return f"{self.words}: {self.quoted}" if self.said else self.words
+        if self.said:
+            return f"{self.words}: {self.quoted}"
+        return f"{self.words}; {self.check}" if self.check else self.words
 
 
 @functools.lru_cache(maxsize=1)
@@ -133,7 +138,7 @@ def status(report: dict[str, Any], text: SummaryText) -> str:
 def red_flags(report: dict[str, Any], text: SummaryText) -> list[Flag]:
     """Every red-flag question with the answer given, the person's words beside a yes or not sure, and the words
     last heard beside a sign not answered ("yes", then "no" to "Is that right?")."""
-    rows, said, heard = [], own_words(report), last_heard(report)
+    rows, said, heard, checks = [], own_words(report), last_heard(report), unclear_checks(report)
     for item in _list(report.get("red_flag_answers")):
         item = _dict(item)
         answer, qid = str(item.get("answer") or NOT_ASKED), str(item.get("id"))
@@ -144,8 +149,29 @@ def red_flags(report: dict[str, Any], text: SummaryText) -> list[Flag]:
             words_ = heard.get(qid, "")
         rows.append(Flag(question, answer, text.answers.get(answer.replace(" ", "_"), answer),
                          level if level in text.red_flag_kinds else "", words_,
-                         text.labels["last_heard"] if answer == NOT_ANSWERED else ""))
+                         text.labels["last_heard"] if answer == NOT_ANSWERED else "",
+                         _check_words(checks.get(qid), text) if answer in ("yes", "unsure") else ""))
     return rows
+
+
+def unclear_checks(report: dict[str, Any]) -> dict[str, str]:
+    """The words said to "Is that right?" for each question whose answer was last kept on an unclear check (the safe
+    side), so a clinician sees that the yes stood on the rule and what was said ("sort of, not getting worse")."""
+    checks = {}
+    for entry in map(_dict, _list(report.get("transcript"))):
+        qid, understood = str(entry.get("question")), str(entry.get("understood"))
+        if understood.startswith("confirm:") and understood not in ("confirm:yes", "confirm:no"):
+            checks[qid] = " ".join(str(entry.get("heard") or "").split())
+        else:
+            checks.pop(qid, None)  # a clear check, or a new answer, settles it
+    return checks
+
+
+def _check_words(words_: str | None, text: SummaryText) -> str:
+    """'unclear when checked: “sort of”' (or without words when nothing was heard); "" when there was no such check."""
+    if words_ is None:
+        return ""
+    return f"{text.labels['unclear_check']}: “{words_}”" if words_ else text.labels["unclear_check"]
 
 
 def last_heard(report: dict[str, Any]) -> dict[str, str]:
@@ -163,6 +189,8 @@ def own_words(report: dict[str, Any]) -> dict[str, str]:
     said = {}
     for entry in map(_dict, _list(report.get("transcript"))):
         heard = " ".join(str(entry.get("heard") or "").split())
+        if str(entry.get("understood")).startswith("confirm:"):
+            continue  # words said to "Is that right?" are not the answer's own (see unclear_checks)
         if len(heard.split()) >= 3:
             said[str(entry.get("question"))] = heard
         elif entry.get("understood") is not None:
@@ -174,17 +202,43 @@ def symptoms(report: dict[str, Any], text: SummaryText) -> list[tuple[str, str]]
     """Symptom answers as (label, plain words): the main ones always, the rest when answered."""
     texts, answers, questions = (_dict(report.get(k)) for k in ("answer_text", "answers", "questions"))
     flags = {_dict(i).get("id") for i in _list(report.get("red_flag_answers"))}
+    said = words_behind_answers(report)
     rows, shown = [], set()
     for qid, label, always in text.symptoms:
         shown.add(qid)
         if qid in texts or qid in answers or always:
-            rows.append((label, answer_words(qid, texts, answers, text)))
+            rows.append((label, _with_said(answer_words(qid, texts, answers, text), said.get(qid, []))))
     for qid in list(texts) + [q for q in answers if q not in texts]:
         if qid not in shown and qid not in flags:
             shown.add(qid)
             label = str(questions.get(qid) or qid).replace("_", " ")
-            rows.append((label, answer_words(qid, texts, answers, text)))
+            rows.append((label, _with_said(answer_words(qid, texts, answers, text), said.get(qid, []))))
     return rows
+
+
+def words_behind_answers(report: dict[str, Any]) -> dict[str, list[str]]:
+    """For each question, the sentences (three words or more) heard on the way to its last understood answer: the
+    answer itself and what was asked again or clarified before it ("…and sometimes my knee", then "none")."""
+    behind, pending = {}, {}
+    for entry in map(_dict, _list(report.get("transcript"))):
+        qid, heard = str(entry.get("question")), " ".join(str(entry.get("heard") or "").split())
+        if str(entry.get("understood")).startswith("confirm:"):
+            continue  # words said to "Is that right?" are not the answer's own
+        pending.setdefault(qid, []).extend([heard] if len(heard.split()) >= 3 else [])
+        if entry.get("understood") is not None:
+            behind[qid] = pending.pop(qid)
+    return behind
+
+
+def _with_said(value: str, sentences: list[str]) -> str:
+    """An answer with the person's own sentences after it, unless its words already hold them (a duration's)."""
+    new = [s for s in sentences if _plain_words(s) not in _plain_words(value)]
+    return f"{value}: " + " … ".join(f"“{s}”" for s in new) if new else value
+
+
+def _plain_words(text: str) -> str:
+    """Lower-case words without punctuation, to compare an answer's text with the words heard."""
+    return " ".join(re.findall(r"[\w']+", text.lower()))
 
 
 def answer_words(qid: str, texts: dict[str, Any], answers: dict[str, Any], text: SummaryText) -> str:

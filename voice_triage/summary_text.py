@@ -12,7 +12,7 @@ DURATIONS = ("one_day", "no_days")  # [duration]: a duration of one day, and of 
 LABELS = (
     "date", "date_not_recorded", "result", "no_result", "why", "complete", "complete_unclear", "taken_back",
     "sources", "incomplete",
-    "red_flags", "question", "last_heard",
+    "red_flags", "question", "last_heard", "unclear_check",
     "answer", "kind", "no_red_flags", "question_not_recorded", "where_and_how", "where", "pain", "body_map",
     "map_key", "where_not_asked", "no_place", "side", "side_not_recorded", "not_asked", "not_recorded", "none",
     "likely_source", "most_likely", "because", "also_considered", "not_assessed", "advice", "advice_given",
