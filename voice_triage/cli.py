@@ -120,6 +120,17 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _typing(captions: Speaker) -> Any:
+    """Where typed answers come from: a person at a terminal gets line editing (the arrow keys, TerminalLines), a
+    pipe is read as it is (sys.stdin)."""
+    from .textio import TerminalLines, TypedSpeaker
+
+    if isinstance(captions, TypedSpeaker) and sys.stdin.isatty() and sys.stdout.isatty():
+        captions.prompt = ""  # TerminalLines writes the prompt, so that editing can redraw it
+        return TerminalLines()
+    return sys.stdin
+
+
 def _fail_session(captions: Speaker, message: str, code: int, reason: str) -> int:
     """A conversation that cannot run or carry on: one line on stderr and, for a program on --jsonl, an `error` event
     as the last line instead of `end` (README, "JSONL protocol")."""
@@ -363,7 +374,7 @@ def _converse(args: argparse.Namespace, captions: Speaker) -> int:
     voice_io = _voice_io(args, prefs, captions, content.phrases, can_type) if voice_wanted else None
     keyboard = KeyboardLines(sys.stdin) if voice_io is not None and args.audio_in != "-" else None
     # A person at a keyboard who presses Enter on an empty line sees the prompt again; a program's every line counts
-    typed_listener = LineListener(keyboard or sys.stdin, None if args.jsonl else captions.prompt_again)
+    typed_listener = LineListener(keyboard or _typing(captions), None if args.jsonl else captions.prompt_again)
     if voice_io is not None and keyboard is not None:
         voice_io[0].keyboard = keyboard.poll
     listener, speaker = voice_io or (typed_listener, captions)

@@ -22,6 +22,7 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Enter on an empty line is not an answer (it used up one of a question's three tries), but endless empty lines
 # (`yes '' |`) are not typing either: after this many in a row one is handed on, so such input still ends.
 MAX_BLANK_LINES = 20
+ANSWER_PROMPT = "> "
 
 
 def clean_line(line: str) -> str:
@@ -149,11 +150,35 @@ class SilentSpeaker:
         """Nothing to show."""
 
 
+class TerminalLines:
+    """Lines typed at a terminal, with line editing: the arrow keys move in the line and recall this session's
+    answers, where without it a left arrow became part of the answer ("^[[D", then "Sorry, I didn't catch that").
+
+    The prompt is written here, not by TypedSpeaker, so that editing redraws it. Nothing typed is saved to disk.
+    """
+
+    def __init__(self, prompt: str = ANSWER_PROMPT) -> None:
+        self.prompt = prompt
+        try:
+            import readline  # noqa: F401 - importing it gives input() line editing
+        except ImportError:  # a Python built without it: typing still works, without editing
+            log.debug("no readline module: typed answers have no line editing")
+
+    def readline(self, limit: int = -1) -> str:
+        """The next typed line, with its line break; "" at the end of input (Ctrl-D), as a file gives it."""
+        try:
+            line = input(self.prompt)
+        except EOFError:
+            return ""
+        return (line[:limit] if limit > 0 else line) + "\n"
+
+
 class TypedSpeaker:
     """Prints prompts for a person at a keyboard, with numbered options."""
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], prompt: str = ANSWER_PROMPT) -> None:
         self.stream = stream
+        self.prompt = prompt  # "" when the reader writes it (TerminalLines)
 
     def emit(self, event: Event) -> None:
         """Print one event as plain text."""
@@ -161,14 +186,14 @@ class TypedSpeaker:
             return
         if isinstance(event, Ask):
             options = "   ".join(f"{n}) {label}" for n, label in enumerate(event.options, 1))
-            self.stream.write(f"\n{event.text}\n" + (f"   {options}\n" if options else "") + "> ")
+            self.stream.write(f"\n{event.text}\n" + (f"   {options}\n" if options else "") + self.prompt)
         else:
             self.stream.write(f"{event.text}\n")
         self.stream.flush()
 
     def prompt_again(self) -> None:
         """The answer prompt once more, after Enter on an empty line."""
-        self.stream.write("> ")
+        self.stream.write(self.prompt)
         self.stream.flush()
 
 
