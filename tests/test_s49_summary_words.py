@@ -101,3 +101,8 @@ def test_how_it_started_keeps_the_persons_sentence_and_a_plain_answer_adds_nothi
     assert rows["onset"] == f"after lifting, sport, or a strain: “{SYMPTOM_ANSWERS['onset']}”"
     assert rows["location"] == "groin" and rows["worse"] == "walking"
     assert rows["duration"] == "since Monday so about 10 days"  # its words are the answer's: not said twice
+
+
+def test_a_sentence_that_only_names_the_places_is_not_said_twice(make_dialog):
+    rows = _symptom_rows(make_dialog(), ["groin, front of my thigh and the side of my hip"])
+    assert rows["location"] == "groin, front of the thigh, side of the hip"

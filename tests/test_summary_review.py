@@ -144,8 +144,9 @@ def test_a_null_answer_text_is_not_printed_as_none(answers):
             report["answers"]["location"] = None
     rows, html = symptom_rows(report), render_html(report)
     assert "None" not in rows.values() and ">None<" not in html
-    if answers == "kept":  # the answer itself still says it
-        assert (rows["Where it hurts"], rows["Limp"]) == ("groin, front thigh, outer hip", "yes")
+    if answers == "kept":  # the answer itself still says it, with the person's words ("side" is not in the ids)
+        said = "“groin, front of my thigh and the side of my hip”"
+        assert (rows["Where it hurts"], rows["Limp"]) == (f"groin, front thigh, outer hip: {said}", "yes")
     else:
         assert rows["Where it hurts"] == rows["Limp"] == "not recorded"
         assert '<dd class="missing">not recorded</dd>' in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -15,6 +16,9 @@ from .summary_text import SummaryText
 Cited = tuple[str, "int | None"]  # a line, and the number of its source in the summary's list if it names one
 
 log = logging.getLogger(__name__)
+# Words this long carry meaning ("knee", "shooting"); shorter ones ("my", "and", "the") do not, so a sentence that
+# adds only those to a symptom answer's words is not shown beside it.
+MEANINGFUL_LETTERS = 4
 
 
 class Flag(NamedTuple):
@@ -174,27 +178,27 @@ def _check_words(words_: str | None, text: SummaryText) -> str:
     return f"{text.labels['unclear_check']}: “{words_}”" if words_ else text.labels["unclear_check"]
 
 
+def answers_heard(report: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    """(question id, words, what they were understood as) for each answer in the transcript, in order; words said to
+    an answer's check ("Is that right?", logged "confirm:...") are not the answer's own, and are left out."""
+    for entry in map(_dict, _list(report.get("transcript"))):
+        if not str(entry.get("understood")).startswith("confirm:"):
+            yield str(entry.get("question")), " ".join(str(entry.get("heard") or "").split()), entry.get("understood")
+
+
 def last_heard(report: dict[str, Any]) -> dict[str, str]:
     """The last words heard as an answer to each question, not to its check ("Is that right?")."""
-    heard = {}
-    for entry in map(_dict, _list(report.get("transcript"))):
-        words_ = " ".join(str(entry.get("heard") or "").split())
-        if words_ and not str(entry.get("understood")).startswith("confirm:"):
-            heard[str(entry.get("question"))] = words_
-    return heard
+    return {qid: words_ for qid, words_, _ in answers_heard(report) if words_}
 
 
 def own_words(report: dict[str, Any]) -> dict[str, str]:
     """The last words heard for each question, when they say more than a bare answer (three words or more)."""
     said = {}
-    for entry in map(_dict, _list(report.get("transcript"))):
-        heard = " ".join(str(entry.get("heard") or "").split())
-        if str(entry.get("understood")).startswith("confirm:"):
-            continue  # words said to "Is that right?" are not the answer's own (see unclear_checks)
+    for qid, heard, understood in answers_heard(report):
         if len(heard.split()) >= 3:
-            said[str(entry.get("question"))] = heard
-        elif entry.get("understood") is not None:
-            said.pop(str(entry.get("question")), None)  # a later plain answer replaces earlier words
+            said[qid] = heard
+        elif understood is not None:
+            said.pop(qid, None)  # a later plain answer replaces earlier words
     return said
 
 
@@ -202,17 +206,17 @@ def symptoms(report: dict[str, Any], text: SummaryText) -> list[tuple[str, str]]
     """Symptom answers as (label, plain words): the main ones always, the rest when answered."""
     texts, answers, questions = (_dict(report.get(k)) for k in ("answer_text", "answers", "questions"))
     flags = {_dict(i).get("id") for i in _list(report.get("red_flag_answers"))}
-    said = words_behind_answers(report)
+    said, missing = words_behind_answers(report), (text.labels["not_asked"], text.labels["not_recorded"])
     rows, shown = [], set()
     for qid, label, always in text.symptoms:
         shown.add(qid)
         if qid in texts or qid in answers or always:
-            rows.append((label, _with_said(answer_words(qid, texts, answers, text), said.get(qid, []))))
+            rows.append((label, _with_said(answer_words(qid, texts, answers, text), said.get(qid, []), missing)))
     for qid in list(texts) + [q for q in answers if q not in texts]:
         if qid not in shown and qid not in flags:
             shown.add(qid)
             label = str(questions.get(qid) or qid).replace("_", " ")
-            rows.append((label, _with_said(answer_words(qid, texts, answers, text), said.get(qid, []))))
+            rows.append((label, _with_said(answer_words(qid, texts, answers, text), said.get(qid, []), missing)))
     return rows
 
 
@@ -220,25 +224,25 @@ def words_behind_answers(report: dict[str, Any]) -> dict[str, list[str]]:
     """For each question, the sentences (three words or more) heard on the way to its last understood answer: the
     answer itself and what was asked again or clarified before it ("…and sometimes my knee", then "none")."""
     behind, pending = {}, {}
-    for entry in map(_dict, _list(report.get("transcript"))):
-        qid, heard = str(entry.get("question")), " ".join(str(entry.get("heard") or "").split())
-        if str(entry.get("understood")).startswith("confirm:"):
-            continue  # words said to "Is that right?" are not the answer's own
+    for qid, heard, understood in answers_heard(report):
         pending.setdefault(qid, []).extend([heard] if len(heard.split()) >= 3 else [])
-        if entry.get("understood") is not None:
+        if understood is not None:
             behind[qid] = pending.pop(qid)
     return behind
 
 
-def _with_said(value: str, sentences: list[str]) -> str:
-    """An answer with the person's own sentences after it, unless its words already hold them (a duration's)."""
-    new = [s for s in sentences if _plain_words(s) not in _plain_words(value)]
+def _with_said(value: str, sentences: list[str], missing: tuple[str, ...]) -> str:
+    """An answer with the person's own sentences after it, those that say more than the answer's words: "groin,
+    front of my thigh" adds nothing to "groin, front of the thigh", "…and sometimes my knee" does."""
+    answer = set(_plain_words(value))
+    new = [s for s in sentences if value not in missing and any(
+        len(word) >= MEANINGFUL_LETTERS and word not in answer for word in _plain_words(s))]
     return f"{value}: " + " … ".join(f"“{s}”" for s in new) if new else value
 
 
-def _plain_words(text: str) -> str:
+def _plain_words(text: str) -> list[str]:
     """Lower-case words without punctuation, to compare an answer's text with the words heard."""
-    return " ".join(re.findall(r"[\w']+", text.lower()))
+    return re.findall(r"[\w']+", text.lower())
 
 
 def answer_words(qid: str, texts: dict[str, Any], answers: dict[str, Any], text: SummaryText) -> str:
