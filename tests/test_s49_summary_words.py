@@ -106,3 +106,19 @@ def test_how_it_started_keeps_the_persons_sentence_and_a_plain_answer_adds_nothi
 def test_a_sentence_that_only_names_the_places_is_not_said_twice(make_dialog):
     rows = _symptom_rows(make_dialog(), ["groin, front of my thigh and the side of my hip"])
     assert rows["location"] == "groin, front of the thigh, side of the hip"
+
+
+def test_a_sentence_asked_again_stays_beside_the_not_sure_it_led_to(make_dialog):
+    """"my right leg feels weak..." was asked again, then "not sure": the summary showed only "Not sure"."""
+    dialog, weak = make_dialog(), "my right leg feels weak when I walk upstairs, but it's not getting worse"
+    _to(dialog, "rf_leg_weakness")
+    dialog.hear(weak)
+    dialog.hear("not sure")
+    report = dialog.end_of_input()[-1].report
+    assert _row(dialog, report, "rf_leg_weakness") == f"{dialog.content.summary.answers['unsure']}: “{weak}”"
+
+
+def test_a_sentence_that_also_gave_the_side_is_shown_once(make_dialog):
+    where = "low back on the right, shooting down the back of my leg to my foot"
+    rows = _symptom_rows(make_dialog(), [where])
+    assert rows["location"] == f"lower back, back of the thigh, foot: “{where}”" and rows["side"] == "right"

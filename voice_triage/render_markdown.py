@@ -142,13 +142,13 @@ def status(report: dict[str, Any], text: SummaryText) -> str:
 def red_flags(report: dict[str, Any], text: SummaryText) -> list[Flag]:
     """Every red-flag question with the answer given, the person's words beside a yes or not sure, and the words
     last heard beside a sign not answered ("yes", then "no" to "Is that right?")."""
-    rows, said, heard, checks = [], own_words(report), last_heard(report), unclear_checks(report)
+    rows, said, heard, checks = [], words_behind_answers(report), last_heard(report), unclear_checks(report)
     for item in _list(report.get("red_flag_answers")):
         item = _dict(item)
         answer, qid = str(item.get("answer") or NOT_ASKED), str(item.get("id"))
         question = str(item.get("question") or item.get("id") or text.labels["question_not_recorded"])
         level = _str(item.get("level"))
-        words_ = said.get(qid, "") if answer in ("yes", "unsure", "unknown") else ""
+        words_ = " … ".join(said.get(qid, [])) if answer in ("yes", "unsure", "unknown") else ""
         if answer == NOT_ANSWERED:
             words_ = heard.get(qid, "")
         rows.append(Flag(question, answer, text.answers.get(answer.replace(" ", "_"), answer),
@@ -191,51 +191,48 @@ def last_heard(report: dict[str, Any]) -> dict[str, str]:
     return {qid: words_ for qid, words_, _ in answers_heard(report) if words_}
 
 
-def own_words(report: dict[str, Any]) -> dict[str, str]:
-    """The last words heard for each question, when they say more than a bare answer (three words or more)."""
-    said = {}
-    for qid, heard, understood in answers_heard(report):
-        if len(heard.split()) >= 3:
-            said[qid] = heard
-        elif understood is not None:
-            said.pop(qid, None)  # a later plain answer replaces earlier words
-    return said
-
-
 def symptoms(report: dict[str, Any], text: SummaryText) -> list[tuple[str, str]]:
     """Symptom answers as (label, plain words): the main ones always, the rest when answered."""
     texts, answers, questions = (_dict(report.get(k)) for k in ("answer_text", "answers", "questions"))
     flags = {_dict(i).get("id") for i in _list(report.get("red_flag_answers"))}
     said, missing = words_behind_answers(report), (text.labels["not_asked"], text.labels["not_recorded"])
-    rows, shown = [], set()
+    rows, shown, quoted = [], set(), set()
+
+    def row(qid: str, label: str) -> tuple[str, str]:
+        value = answer_words(qid, texts, answers, text)
+        # A sentence noted for two questions ("low back on the right": places and side) is shown at the first only
+        sentences = [] if value in missing else [s for s in said.get(qid, []) if s not in quoted]
+        quoted.update(sentences)
+        return label, _with_said(value, sentences)
+
     for qid, label, always in text.symptoms:
         shown.add(qid)
         if qid in texts or qid in answers or always:
-            rows.append((label, _with_said(answer_words(qid, texts, answers, text), said.get(qid, []), missing)))
+            rows.append(row(qid, label))
     for qid in list(texts) + [q for q in answers if q not in texts]:
         if qid not in shown and qid not in flags:
             shown.add(qid)
-            label = str(questions.get(qid) or qid).replace("_", " ")
-            rows.append((label, _with_said(answer_words(qid, texts, answers, text), said.get(qid, []), missing)))
+            rows.append(row(qid, str(questions.get(qid) or qid).replace("_", " ")))
     return rows
 
 
 def words_behind_answers(report: dict[str, Any]) -> dict[str, list[str]]:
     """For each question, the sentences (three words or more) heard on the way to its last understood answer: the
-    answer itself and what was asked again or clarified before it ("…and sometimes my knee", then "none")."""
+    answer itself and what was asked again or clarified before it ("…and sometimes my knee", then "none"); for one
+    never understood, the sentences heard since its last answer."""
     behind, pending = {}, {}
     for qid, heard, understood in answers_heard(report):
         pending.setdefault(qid, []).extend([heard] if len(heard.split()) >= 3 else [])
         if understood is not None:
             behind[qid] = pending.pop(qid)
-    return behind
+    return behind | {qid: sentences for qid, sentences in pending.items() if sentences}
 
 
-def _with_said(value: str, sentences: list[str], missing: tuple[str, ...]) -> str:
+def _with_said(value: str, sentences: list[str]) -> str:
     """An answer with the person's own sentences after it, those that say more than the answer's words: "groin,
     front of my thigh" adds nothing to "groin, front of the thigh", "…and sometimes my knee" does."""
     answer = set(_plain_words(value))
-    new = [s for s in sentences if value not in missing and any(
+    new = [s for s in sentences if any(
         len(word) >= MEANINGFUL_LETTERS and word not in answer for word in _plain_words(s))]
     return f"{value}: " + " … ".join(f"“{s}”" for s in new) if new else value
 
