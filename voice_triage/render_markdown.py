@@ -201,9 +201,9 @@ def symptoms(report: dict[str, Any], text: SummaryText) -> list[tuple[str, str]]
     def row(qid: str, label: str) -> tuple[str, str]:
         value = answer_words(qid, texts, answers, text)
         # A sentence noted for two questions ("low back on the right": places and side) is shown at the first only
-        sentences = [] if value in missing else [s for s in said.get(qid, []) if s not in quoted]
+        sentences = [] if value in missing else _saying_more(value, [s for s in said.get(qid, []) if s not in quoted])
         quoted.update(sentences)
-        return label, _with_said(value, sentences)
+        return label, f"{value}: " + " … ".join(f"“{s}”" for s in sentences) if sentences else value
 
     for qid, label, always in text.symptoms:
         shown.add(qid)
@@ -228,13 +228,11 @@ def words_behind_answers(report: dict[str, Any]) -> dict[str, list[str]]:
     return behind | {qid: sentences for qid, sentences in pending.items() if sentences}
 
 
-def _with_said(value: str, sentences: list[str]) -> str:
-    """An answer with the person's own sentences after it, those that say more than the answer's words: "groin,
-    front of my thigh" adds nothing to "groin, front of the thigh", "…and sometimes my knee" does."""
+def _saying_more(value: str, sentences: list[str]) -> list[str]:
+    """The person's sentences that say more than an answer's words: "groin, front of my thigh" adds nothing to
+    "groin, front of the thigh", "…and sometimes my knee" does."""
     answer = set(_plain_words(value))
-    new = [s for s in sentences if any(
-        len(word) >= MEANINGFUL_LETTERS and word not in answer for word in _plain_words(s))]
-    return f"{value}: " + " … ".join(f"“{s}”" for s in new) if new else value
+    return [s for s in sentences if any(len(w) >= MEANINGFUL_LETTERS and w not in answer for w in _plain_words(s))]
 
 
 def _plain_words(text: str) -> list[str]:
