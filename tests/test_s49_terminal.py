@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -15,10 +16,12 @@ ROOT = Path(__file__).resolve().parents[1]
 LEFT, UP, END_OF_INPUT = "\x1b[D", "\x1b[A", "\x04"
 
 
-def _read_until(fd: int, wanted: str, seen: str, timeout: float = 20) -> str:
-    """What the terminal showed, read until `wanted` appears after `seen` (or the time is up)."""
+def _read_until(fd: int, question: str, seen: str, timeout: float = 20) -> str:
+    """What the terminal showed, read until `question` and the answer prompt after it appear after `seen` (or the
+    time is up)."""
     deadline, shown = time.monotonic() + timeout, seen
-    while wanted not in shown[len(seen):] and time.monotonic() < deadline:
+    asked = re.compile(re.escape(question) + r"[\s\S]*\n> ")
+    while not asked.search(shown, len(seen)) and time.monotonic() < deadline:
         if select.select([fd], [], [], 0.2)[0]:
             try:
                 shown += os.read(fd, 4096).decode("utf-8", errors="replace")
