@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from .content import load_content
 from .report import NOT_ANSWERED, NOT_ASKED
 from .summary_text import SummaryText
+from .understand import tokens
 
 Cited = tuple[str, "int | None"]  # a line, and the number of its source in the summary's list if it names one
 
@@ -231,13 +232,8 @@ def words_behind_answers(report: dict[str, Any]) -> dict[str, list[str]]:
 def _saying_more(value: str, sentences: list[str]) -> list[str]:
     """The person's sentences that say more than an answer's words: "groin, front of my thigh" adds nothing to
     "groin, front of the thigh", "…and sometimes my knee" does."""
-    answer = set(_plain_words(value))
-    return [s for s in sentences if any(len(w) >= MEANINGFUL_LETTERS and w not in answer for w in _plain_words(s))]
-
-
-def _plain_words(text: str) -> list[str]:
-    """Lower-case words without punctuation, to compare an answer's text with the words heard."""
-    return re.findall(r"[\w']+", text.lower())
+    answer = set(tokens(value))
+    return [s for s in sentences if any(len(w) >= MEANINGFUL_LETTERS and w not in answer for w in tokens(s))]
 
 
 def answer_words(qid: str, texts: dict[str, Any], answers: dict[str, Any], text: SummaryText) -> str:

@@ -176,9 +176,9 @@ class TerminalLines:
 class TypedSpeaker:
     """Prints prompts for a person at a keyboard, with numbered options."""
 
-    def __init__(self, stream: IO[str], prompt: str = ANSWER_PROMPT) -> None:
+    def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
-        self.prompt = prompt  # "" when the reader writes it (TerminalLines)
+        self.prompt = ANSWER_PROMPT  # "" when the reader writes it (TerminalLines)
 
     def emit(self, event: Event) -> None:
         """Print one event as plain text."""
